@@ -1,0 +1,62 @@
+// The Accounts API as one request -> response function: routing, authentication, error mapping.
+#pragma once
+
+#include <boost/url/params_view.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "auth/authenticator.hpp"
+#include "billing/card_processor.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+namespace accountsd::api {
+
+struct AppConfig {
+  std::string api_root = "/apis/accounts/v1";
+};
+
+// What the endpoints share: storage, the card processor, configuration.
+struct Services {
+  store::Store& store;
+  billing::CardProcessor& cards;
+  auth::Authenticator& authenticator;
+  AppConfig config;
+};
+
+// Who may call a route.
+enum class Access { anyone, partner };
+
+// One call of an endpoint: the request, its decoded path parameters and query, and the caller.
+struct Call {
+  const http::Request& request;
+  const http::PathParams& path;
+  boost::urls::params_view query;
+  Services& services;
+  store::PartnerId partner = 0;  // set for Access::partner routes
+};
+
+using Handler = http::Response (*)(Call&);
+
+struct Route {
+  Access access;
+  Handler handler;
+};
+
+// Registers every endpoint of the spec; defined in api/routes.cpp.
+http::Router<Route> make_routes(const AppConfig& config);
+
+class App {
+ public:
+  explicit App(Services services);
+  http::Response handle(const http::Request& request);
+
+ private:
+  http::Response dispatch(const http::Request& request);
+  Services services_;
+  http::Router<Route> routes_;
+};
+
+}  // namespace accountsd::api

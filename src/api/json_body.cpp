@@ -1,0 +1,105 @@
+#include "api/json_body.hpp"
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/parse.hpp>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "error.hpp"
+
+namespace accountsd::api {
+namespace {
+
+constexpr std::size_t kMaxDepth = 64;
+
+// A SAX handler that only looks for an object key given twice; Boost.JSON keeps the last silently.
+class DuplicateKeyFinder {
+ public:
+  static constexpr std::size_t max_array_size = -1;
+  static constexpr std::size_t max_object_size = -1;
+  static constexpr std::size_t max_string_size = -1;
+  static constexpr std::size_t max_key_size = -1;
+
+  std::string duplicate;
+
+  bool on_document_begin(boost::json::error_code&) { return true; }
+  bool on_document_end(boost::json::error_code&) { return true; }
+  // Arrays get a scope too, so that pop() needs no bookkeeping of what it closes.
+  bool on_array_begin(boost::json::error_code&) {
+    scopes_.emplace_back();
+    return true;
+  }
+  bool on_array_end(std::size_t, boost::json::error_code&) { return pop(); }
+  bool on_object_begin(boost::json::error_code&) {
+    scopes_.emplace_back();
+    return true;
+  }
+  bool on_object_end(std::size_t, boost::json::error_code&) { return pop(); }
+  bool on_string_part(boost::json::string_view, std::size_t, boost::json::error_code&) { return true; }
+  bool on_string(boost::json::string_view, std::size_t, boost::json::error_code&) { return true; }
+  bool on_key_part(boost::json::string_view s, std::size_t, boost::json::error_code&) {
+    key_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(boost::json::string_view s, std::size_t, boost::json::error_code& ec) {
+    key_.append(s.data(), s.size());
+    if (!scopes_.back().insert(key_).second) {
+      duplicate = key_;
+      ec = boost::json::error::syntax;
+      return false;
+    }
+    key_.clear();
+    return true;
+  }
+  bool on_number_part(boost::json::string_view, boost::json::error_code&) { return true; }
+  bool on_int64(std::int64_t, boost::json::string_view, boost::json::error_code&) { return true; }
+  bool on_uint64(std::uint64_t, boost::json::string_view, boost::json::error_code&) { return true; }
+  bool on_double(double, boost::json::string_view, boost::json::error_code&) { return true; }
+  bool on_bool(bool, boost::json::error_code&) { return true; }
+  bool on_null(boost::json::error_code&) { return true; }
+  bool on_comment_part(boost::json::string_view, boost::json::error_code&) { return true; }
+  bool on_comment(boost::json::string_view, boost::json::error_code&) { return true; }
+
+ private:
+  bool pop() {
+    scopes_.pop_back();
+    return true;
+  }
+  std::vector<std::unordered_set<std::string>> scopes_;
+  std::string key_;
+};
+
+boost::json::parse_options strict_options() {
+  boost::json::parse_options options;
+  options.max_depth = kMaxDepth;
+  return options;
+}
+
+}  // namespace
+
+boost::json::value parse_json(std::string_view body) {
+  boost::json::basic_parser<DuplicateKeyFinder> checker(strict_options());
+  boost::json::error_code ec;
+  checker.write_some(false, body.data(), body.size(), ec);
+  if (!checker.handler().duplicate.empty()) {
+    throw bad_request("body repeats the key \"" + checker.handler().duplicate + "\"",
+                      {checker.handler().duplicate});
+  }
+  if (ec == boost::json::error::too_deep) {
+    throw bad_request("body nests deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
+  if (ec) throw bad_request("body is not valid JSON: " + ec.message());
+  boost::json::value value = boost::json::parse(body, ec, {}, strict_options());
+  if (ec) throw bad_request("body is not valid JSON: " + ec.message());
+  return value;
+}
+
+boost::json::object parse_json_object(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return {};
+  boost::json::value value = parse_json(body);
+  if (!value.is_object()) throw bad_request("body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+}  // namespace accountsd::api

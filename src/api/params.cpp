@@ -1,0 +1,191 @@
+#include "api/params.hpp"
+
+#include <charconv>
+
+#include "domain/text.hpp"
+#include "error.hpp"
+
+namespace accountsd::api {
+
+void Problems::add(std::string field, std::string explanation) {
+  if (has(field)) return;
+  fields_.push_back(std::move(field));
+  explanations_.push_back(std::move(explanation));
+}
+
+bool Problems::has(std::string_view field) const {
+  for (const auto& f : fields_)
+    if (f == field) return true;
+  return false;
+}
+
+void Problems::throw_if_any() const {
+  if (fields_.empty()) return;
+  std::string reason;
+  for (const auto& explanation : explanations_) reason += (reason.empty() ? "" : "; ") + explanation;
+  throw bad_request(std::move(reason), fields_);
+}
+
+std::string describe(IntRange range) {
+  constexpr auto lowest = std::numeric_limits<std::int64_t>::min();
+  constexpr auto highest = std::numeric_limits<std::int64_t>::max();
+  if (range.min != lowest && range.max != highest)
+    return "an integer from " + std::to_string(range.min) + " to " + std::to_string(range.max);
+  if (range.min != lowest) return "an integer >= " + std::to_string(range.min);
+  if (range.max != highest) return "an integer <= " + std::to_string(range.max);
+  return "an integer";
+}
+
+namespace {
+
+std::string describe(std::string_view what, Length length) {
+  std::string text(what);
+  if (length.max == std::numeric_limits<std::size_t>::max())
+    return text + " of at least " + std::to_string(length.min) + " characters";
+  return text + " of " + std::to_string(length.min) + " to " + std::to_string(length.max) +
+         " characters";
+}
+
+bool fits(std::string_view text, Length length) {
+  auto n = domain::code_points(text);
+  return n >= length.min && n <= length.max;
+}
+
+std::optional<std::int64_t> as_integer(const boost::json::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+    return std::int64_t(v.get_uint64());
+  return std::nullopt;
+}
+
+}  // namespace
+
+const boost::json::value* JsonParams::take(std::string_view key, bool required) {
+  known_.emplace(key);
+  const auto* v = body_.if_contains(key);
+  if (v == nullptr && required) problems_.add(std::string(key), std::string(key) + " is required");
+  return v;
+}
+
+std::optional<std::string> JsonParams::string(std::string_view key, Length length, bool required) {
+  const auto* v = take(key, required);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_string() || !fits(v->get_string(), length)) {
+    problems_.add(std::string(key), std::string(key) + " must be " + describe("a string", length));
+    return std::nullopt;
+  }
+  return std::string(v->get_string());
+}
+
+Nullable<std::string> JsonParams::nullable_string(std::string_view key, Length length) {
+  const auto* v = take(key, false);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_null()) return std::optional<std::string>();
+  if (!v->is_string() || !fits(v->get_string(), length)) {
+    problems_.add(std::string(key),
+                  std::string(key) + " must be null or " + describe("a string", length));
+    return std::nullopt;
+  }
+  return std::optional<std::string>(std::string(v->get_string()));
+}
+
+std::optional<std::int64_t> JsonParams::integer(std::string_view key, IntRange range,
+                                                bool required) {
+  const auto* v = take(key, required);
+  if (v == nullptr) return std::nullopt;
+  auto n = as_integer(*v);
+  if (!n || *n < range.min || *n > range.max) {
+    problems_.add(std::string(key), std::string(key) + " must be " + describe(range));
+    return std::nullopt;
+  }
+  return n;
+}
+
+Nullable<std::int64_t> JsonParams::nullable_integer(std::string_view key, IntRange range) {
+  const auto* v = take(key, false);
+  if (v == nullptr) return std::nullopt;
+  if (v->is_null()) return std::optional<std::int64_t>();
+  auto n = as_integer(*v);
+  if (!n || *n < range.min || *n > range.max) {
+    problems_.add(std::string(key), std::string(key) + " must be null or " + describe(range));
+    return std::nullopt;
+  }
+  return std::optional<std::int64_t>(n);
+}
+
+std::optional<bool> JsonParams::boolean(std::string_view key, bool required) {
+  const auto* v = take(key, required);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_bool()) {
+    problems_.add(std::string(key), std::string(key) + " must be true or false");
+    return std::nullopt;
+  }
+  return v->get_bool();
+}
+
+std::optional<std::vector<std::string>> JsonParams::string_list(std::string_view key, Length items,
+                                                                Length item, bool required) {
+  const auto* v = take(key, required);
+  if (v == nullptr) return std::nullopt;
+  auto complain = [&] {
+    problems_.add(std::string(key), std::string(key) + " must be a list of " +
+                                        std::to_string(items.min) + " to " +
+                                        std::to_string(items.max) + " " +
+                                        describe("strings", item));
+    return std::nullopt;
+  };
+  if (!v->is_array()) return complain();
+  const auto& array = v->get_array();
+  if (array.size() < items.min || array.size() > items.max) return complain();
+  std::vector<std::string> out;
+  out.reserve(array.size());
+  for (const auto& element : array) {
+    if (!element.is_string() || !fits(element.get_string(), item)) return complain();
+    out.emplace_back(element.get_string());
+  }
+  return out;
+}
+
+void JsonParams::refuse(std::string_view key, std::string explanation) {
+  known_.emplace(key);
+  if (body_.contains(key)) problems_.add(std::string(key), std::move(explanation));
+}
+
+void JsonParams::finish() {
+  for (const auto& entry : body_) {
+    std::string_view key = entry.key();
+    if (!known_.contains(key)) problems_.add(std::string(key), "unknown field " + std::string(key));
+  }
+  problems_.throw_if_any();
+}
+
+std::optional<std::string> QueryParams::raw(std::string_view key) {
+  auto count = params_.count(key);
+  if (count == 0) return std::nullopt;
+  if (count > 1) {
+    problems_.add(std::string(key), std::string(key) + " must be given at most once");
+    return std::nullopt;
+  }
+  auto param = *params_.find(key);
+  if (!param.has_value || param.value.empty()) {
+    problems_.add(std::string(key), std::string(key) + " must not be empty");
+    return std::nullopt;
+  }
+  return std::string(param.value);
+}
+
+std::optional<std::int64_t> QueryParams::integer(std::string_view key, IntRange range) {
+  auto text = raw(key);
+  if (!text) return std::nullopt;
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc() || end != text->data() + text->size() || n < range.min || n > range.max) {
+    problems_.add(std::string(key), std::string(key) + " must be " + describe(range));
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<std::string> QueryParams::string(std::string_view key) { return raw(key); }
+
+}  // namespace accountsd::api

@@ -1,0 +1,108 @@
+#include "api/handlers.hpp"
+#include "api/json_body.hpp"
+#include "api/params.hpp"
+#include "domain/dns_name.hpp"
+#include "domain/email.hpp"
+#include "domain/netblock.hpp"
+#include "domain/url.hpp"
+
+namespace accountsd::api {
+namespace {
+
+template <typename T>
+boost::json::value nullable(const std::optional<T>& value) {
+  return value ? boost::json::value(*value) : boost::json::value(nullptr);
+}
+
+boost::json::object settings_json(const domain::Settings& s) {
+  boost::json::array netblocks;
+  for (const auto& block : s.signup_network_restriction) netblocks.emplace_back(block);
+  return {{"omva_url", nullable(s.omva_url)},
+          {"support_email", nullable(s.support_email)},
+          {"share_link_ttl", s.share_link_ttl},
+          {"autopurge_interval", nullable(s.autopurge_interval)},
+          {"purgehold_duration", s.purgehold_duration},
+          {"ad_domain", nullable(s.ad_domain)},
+          {"signup_network_restriction", std::move(netblocks)},
+          {"versionpurge_interval", nullable(s.versionpurge_interval)},
+          {"admin_email", nullable(s.admin_email)},
+          {"sharing_enabled", s.sharing_enabled},
+          {"api_version", nullable(s.api_version)}};
+}
+
+// A nullable string setting whose non-null value must also pass `valid`.
+Nullable<std::string> checked_string(JsonParams& params, std::string_view key, Length length,
+                                     bool (*valid)(std::string_view), std::string_view what) {
+  auto value = params.nullable_string(key, length);
+  if (value && *value && !valid(**value)) {
+    params.problem(std::string(key), std::string(key) + " must be null or " + std::string(what));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::vector<std::string>> netblocks(JsonParams& params) {
+  constexpr std::string_view key = "signup_network_restriction";
+  auto items = params.string_list(key, {0, 1000}, {1, 64}, false);
+  if (!items) return std::nullopt;
+  std::vector<domain::Netblock> parsed;
+  for (const auto& item : *items) {
+    auto block = domain::parse_netblock(item);
+    if (!block) {
+      params.problem(std::string(key), std::string(key) + " must list IPv4 or IPv6 netblocks in CIDR form; \"" +
+                                           item + "\" is not one");
+      return std::nullopt;
+    }
+    parsed.push_back(*block);
+  }
+  std::vector<std::string> out;
+  for (const auto& block : domain::dedupe_netblocks(std::move(parsed)))
+    out.push_back(domain::to_string(block));
+  return out;
+}
+
+domain::SettingsPatch read_patch(JsonParams& params) {
+  domain::SettingsPatch patch;
+  patch.omva_url = checked_string(params, "omva_url", {1, 2048}, domain::is_valid_http_url,
+                                  "an absolute http or https URL of at most 2048 characters");
+  patch.support_email = checked_string(params, "support_email", {1, 254}, domain::is_valid_email,
+                                       "an email address of at most 254 characters");
+  patch.share_link_ttl = params.integer("share_link_ttl", {1, 5256000}, false);
+  patch.autopurge_interval = params.nullable_integer("autopurge_interval", {0});
+  patch.purgehold_duration = params.integer("purgehold_duration", {0, 315360000}, false);
+  patch.ad_domain = checked_string(params, "ad_domain", {1, 253}, domain::is_valid_dns_name,
+                                   "a DNS domain name");
+  patch.signup_network_restriction = netblocks(params);
+  patch.versionpurge_interval = params.nullable_integer("versionpurge_interval", {0});
+  patch.admin_email = checked_string(params, "admin_email", {1, 254}, domain::is_valid_email,
+                                     "an email address of at most 254 characters");
+  patch.sharing_enabled = params.boolean("sharing_enabled", false);
+  patch.api_version = params.nullable_string("api_version", {0, 64});
+  params.finish();
+  return patch;
+}
+
+}  // namespace
+
+http::Response get_settings(Call& call) {
+  return http::json_response(200, settings_json(call.services.store.settings(call.partner)));
+}
+
+http::Response post_settings(Call& call) {
+  auto body = parse_json_object(call.request.body);
+  JsonParams params(body);
+  auto patch = read_patch(params);
+  auto settings = call.services.store.update_settings(
+      call.partner, [&](domain::Settings& s, const domain::Features& features) {
+        auto violations = domain::feature_violations(patch, features);
+        if (!violations.empty()) {
+          Problems problems;
+          for (auto& [field, explanation] : violations) problems.add(field, explanation);
+          problems.throw_if_any();
+        }
+        domain::apply(s, patch);
+      });
+  return http::json_response(200, settings_json(settings));
+}
+
+}  // namespace accountsd::api

@@ -1,0 +1,34 @@
+#include "api/handlers.hpp"
+#include "api/params.hpp"
+
+namespace accountsd::api {
+
+// A.9: users with shares, paged by avatar_id, each with its shares by room_key.
+http::Response get_shares(Call& call) {
+  QueryParams query(call.query);
+  auto limit = query.integer("limit", {0});
+  auto offset = query.integer("offset", {0});
+  query.finish();
+  boost::json::array body;
+  for (const auto& user : call.services.store.shares(call.partner, offset.value_or(0), limit)) {
+    boost::json::array shares;
+    auto share_id = user.share_id ? boost::json::value(*user.share_id) : boost::json::value(nullptr);
+    for (const auto& s : user.shares) {
+      shares.push_back(boost::json::object{{"share_id", share_id},
+                                           {"room_key", s.room_key},
+                                           {"name", s.name},
+                                           {"description", s.description},
+                                           {"creation_time", s.creation_time},
+                                           {"update_time", s.update_time},
+                                           {"enabled", s.enabled}});
+    }
+    body.push_back(boost::json::object{{"avatar_id", user.avatar_id},
+                                       {"username", user.username},
+                                       {"name", user.name},
+                                       {"email", user.email},
+                                       {"shares", std::move(shares)}});
+  }
+  return http::json_response(200, body);
+}
+
+}  // namespace accountsd::api

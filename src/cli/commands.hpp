@@ -1,0 +1,44 @@
+// The operator's commands (A.11); main.cpp parses the command line and calls these.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace accountsd::cli {
+
+struct ServeOptions {
+  std::string db;
+  std::string listen = "127.0.0.1:8080";
+  std::string api_root = "/apis/accounts/v1";
+  unsigned threads = 0;  // 0 = number of cores
+};
+int serve(const ServeOptions& options);
+
+struct PartnerOptions {
+  std::string db;
+  std::string username;
+  std::optional<std::string> name;
+  std::optional<std::string> billing;
+  std::optional<std::string> bytes_available;  // a number, or "none" (set only)
+  std::vector<std::string> enable;
+  std::vector<std::string> disable;
+  bool password_stdin = false;
+  bool json = false;
+};
+int partner_create(const PartnerOptions& options);
+int partner_set(const PartnerOptions& options);
+int partner_passwd(const PartnerOptions& options);
+int partner_list(const PartnerOptions& options);
+int partner_show(const PartnerOptions& options);
+
+struct DemoOptions {
+  std::string db;
+  std::string partner_username = "demo";
+  std::int64_t users = 1000;
+  std::uint64_t seed = 1;
+};
+int demo(const DemoOptions& options);
+
+}  // namespace accountsd::cli

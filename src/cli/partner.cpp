@@ -1,0 +1,163 @@
+#include <boost/json.hpp>
+#include <charconv>
+#include <iostream>
+
+#include "auth/password.hpp"
+#include "cli/commands.hpp"
+#include "store/store.hpp"
+
+namespace accountsd::cli {
+namespace {
+
+std::int64_t parse_bytes(const std::string& text) {
+  std::int64_t n = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 0)
+    throw std::invalid_argument("--bytes-available must be a non-negative integer" +
+                                std::string(" (or none), not ") + text);
+  return n;
+}
+
+void check_username(const std::string& username) {
+  bool ok = !username.empty() && username.size() <= 64;
+  for (char c : username)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@');
+  if (!ok)
+    throw std::invalid_argument(
+        "--username must be 1 to 64 characters of letters, digits, '.', '_', '-' or '@'");
+}
+
+// The first line of stdin, checked by the A.5 password rules.
+std::string read_password() {
+  std::string password;
+  if (!std::getline(std::cin, password)) throw std::invalid_argument("no password on stdin");
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (auto problem = auth::password_problem(password)) throw std::invalid_argument(*problem);
+  return password;
+}
+
+void set_features(domain::Features& features, const std::vector<std::string>& names, bool on) {
+  for (const auto& name : names) {
+    auto* flag = features.flag(name);
+    if (!flag) throw std::invalid_argument("unknown feature " + name);
+    *flag = on;
+  }
+}
+
+domain::Partner require_partner(store::Store& store, const std::string& username) {
+  auto partner = store.find_partner(username);
+  if (!partner) throw std::invalid_argument("no partner named " + username);
+  return *partner;
+}
+
+boost::json::object partner_json(const domain::Partner& p) {
+  boost::json::object features;
+  auto flags = p.features;
+  for (auto name : domain::kFeatureNames) features[name] = *flags.flag(name);
+  return {{"username", p.username},
+          {"name", p.name},
+          {"billing_mode", domain::to_string(p.billing_mode)},
+          {"bytes_available", p.bytes_available ? boost::json::value(*p.bytes_available)
+                                                : boost::json::value(nullptr)},
+          {"features", std::move(features)},
+          {"created_at", p.created_at}};
+}
+
+std::string enabled_features(const domain::Partner& p) {
+  std::string out;
+  auto flags = p.features;
+  for (auto name : domain::kFeatureNames)
+    if (*flags.flag(name)) out += (out.empty() ? "" : ",") + std::string(name);
+  return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+int partner_create(const PartnerOptions& o) {
+  check_username(o.username);
+  store::NewPartner partner;
+  partner.username = o.username;
+  partner.name = *o.name;
+  if (partner.name.empty() || partner.name.size() > 200)
+    throw std::invalid_argument("--name must be 1 to 200 characters");
+  if (o.billing) partner.billing_mode = *domain::parse_billing_mode(*o.billing);
+  if (o.bytes_available) partner.bytes_available = parse_bytes(*o.bytes_available);
+  set_features(partner.features, o.enable, true);
+  std::string password = o.password_stdin ? read_password() : auth::generate_password();
+  partner.password_hash = auth::hash_password(password);
+  auto store = store::open_store(o.db);
+  if (store->find_partner(o.username))
+    throw std::invalid_argument("a partner named " + o.username + " already exists");
+  store->create_partner(partner);
+  std::cout << "created partner " << o.username << "\n";
+  if (!o.password_stdin) std::cout << "password: " << password << "\n";
+  return 0;
+}
+
+int partner_set(const PartnerOptions& o) {
+  auto store = store::open_store(o.db);
+  auto partner = require_partner(*store, o.username);
+  if (o.name) {
+    if (o.name->empty() || o.name->size() > 200)
+      throw std::invalid_argument("--name must be 1 to 200 characters");
+    partner.name = *o.name;
+  }
+  if (o.billing) partner.billing_mode = *domain::parse_billing_mode(*o.billing);
+  if (o.bytes_available) {
+    partner.bytes_available = *o.bytes_available == "none"
+                                  ? std::nullopt
+                                  : std::optional<std::int64_t>(parse_bytes(*o.bytes_available));
+  }
+  for (const auto& name : o.enable)
+    for (const auto& other : o.disable)
+      if (name == other) throw std::invalid_argument("--enable and --disable both name " + name);
+  set_features(partner.features, o.enable, true);
+  set_features(partner.features, o.disable, false);
+  store->update_partner(partner);
+  std::cout << "updated partner " << o.username << "\n";
+  return 0;
+}
+
+int partner_passwd(const PartnerOptions& o) {
+  std::string password = read_password();
+  auto store = store::open_store(o.db);
+  auto partner = require_partner(*store, o.username);
+  store->set_password_hash(partner.id, auth::hash_password(password));
+  std::cout << "password changed for " << o.username << "\n";
+  return 0;
+}
+
+int partner_list(const PartnerOptions& o) {
+  auto store = store::open_store(o.db);
+  auto partners = store->list_partners();
+  if (o.json) {
+    boost::json::array out;
+    for (const auto& p : partners) out.push_back(partner_json(p));
+    std::cout << boost::json::serialize(out) << "\n";
+    return 0;
+  }
+  for (const auto& p : partners) {
+    std::cout << p.username << "\t" << p.name << "\t" << domain::to_string(p.billing_mode) << "\t"
+              << (p.bytes_available ? std::to_string(*p.bytes_available) : "unlimited") << "\t"
+              << enabled_features(p) << "\n";
+  }
+  return 0;
+}
+
+int partner_show(const PartnerOptions& o) {
+  auto store = store::open_store(o.db);
+  auto p = require_partner(*store, o.username);
+  if (o.json) {
+    std::cout << boost::json::serialize(partner_json(p)) << "\n";
+    return 0;
+  }
+  std::cout << "username:        " << p.username << "\n"
+            << "name:            " << p.name << "\n"
+            << "billing mode:    " << domain::to_string(p.billing_mode) << "\n"
+            << "bytes available: "
+            << (p.bytes_available ? std::to_string(*p.bytes_available) : "no limit") << "\n"
+            << "features:        " << enabled_features(p) << "\n";
+  return 0;
+}
+
+}  // namespace accountsd::cli

@@ -1,0 +1,38 @@
+// Transport-neutral request and response values exchanged between the server and the API layer.
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/json/value.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace accountsd::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// One parsed HTTP request, as the API layer sees it.
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // raw request target: path and query, still percent-encoded
+  Headers headers;     // in arrival order; names as sent
+  std::string body;
+  boost::asio::ip::address peer;
+  std::string request_id;
+
+  // The first value of header `name` (case-insensitive), or empty.
+  std::string_view header(std::string_view name) const;
+};
+
+// One response to write back; body is already serialized.
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+};
+
+// A JSON response with the API's content type.
+Response json_response(int status, const boost::json::value& body);
+
+}  // namespace accountsd::http

@@ -1,0 +1,244 @@
+#include "http/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+
+namespace accountsd::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// One client connection. `busy` is touched only on the connection's strand.
+struct Server::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool busy = false;
+};
+
+namespace {
+
+std::string new_request_id(std::uint64_t n) {
+  static const std::uint32_t boot = static_cast<std::uint32_t>(
+      std::chrono::steady_clock::now().time_since_epoch().count());
+  char out[32];
+  std::snprintf(out, sizeof out, "%08x-%06llx", boot, static_cast<unsigned long long>(n));
+  return out;
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned version,
+                                             bool keep_alive) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+  out.set(bhttp::field::server, "accountsd");
+  for (auto& [name, value] : response.headers) out.insert(name, value);
+  out.body() = std::move(response.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+// An error the server itself answers before any handler runs (limits, malformed requests).
+Response transport_error(int status, std::string reason) {
+  boost::json::object body{{"reason", std::move(reason)}};
+  if (status == 400) body["invalid"] = boost::json::array();
+  return json_response(status, body);
+}
+
+}  // namespace
+
+Server::Server(RequestHandler handler, ServerLimits limits)
+    : handler_(std::move(handler)), limits_(limits), acceptor_(asio::make_strand(ioc_)) {}
+
+Server::~Server() {
+  stop();
+  join();
+}
+
+tcp::endpoint Server::listen(const tcp::endpoint& endpoint) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+  asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+  return acceptor_.local_endpoint();
+}
+
+void Server::stop_on_signals() {
+  auto signals = std::make_shared<asio::signal_set>(ioc_, SIGINT, SIGTERM);
+  signals->async_wait([this, signals](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("received signal {}; finishing in-flight requests", signal);
+    stop();
+  });
+  // stop() must be able to cancel the wait, or the io_context would never run out of work.
+  signals_ = signals;
+}
+
+void Server::start(unsigned threads) {
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { ioc_.run(); });
+}
+
+void Server::run(unsigned threads) {
+  start(threads);
+  join();
+}
+
+void Server::join() {
+  for (auto& thread : threads_)
+    if (thread.joinable()) thread.join();
+  threads_.clear();
+}
+
+void Server::stop() {
+  if (stopping_.exchange(true)) return;
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
+  if (auto signals = signals_.lock()) {
+    asio::post(ioc_, [signals] {
+      boost::system::error_code ignored;
+      signals->cancel(ignored);
+    });
+  }
+  std::lock_guard lock(mutex_);
+  for (auto& [raw, weak] : connections_) {
+    if (auto connection = weak.lock()) {
+      // Idle connections are waiting for a request: cancel that read. Busy ones finish first.
+      asio::post(connection->stream.get_executor(), [connection] {
+        if (!connection->busy) connection->stream.cancel();
+      });
+    }
+  }
+  if (!connections_.empty()) {
+    drain_timer_ = std::make_shared<asio::steady_timer>(ioc_, limits_.drain_timeout);
+    drain_timer_->async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      spdlog::warn("connections still open after the drain timeout; stopping anyway");
+      ioc_.stop();
+    });
+  }
+}
+
+asio::awaitable<void> Server::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), use_tuple);
+    if (stopping_ || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      // Out of file descriptors and the like: back off briefly instead of spinning.
+      spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(use_tuple);
+      continue;
+    }
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, session(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::session(tcp::socket socket) {
+  auto connection = std::make_shared<Connection>(std::move(socket));
+  {
+    std::lock_guard lock(mutex_);
+    connections_.emplace(connection.get(), connection);
+  }
+  boost::system::error_code peer_ec;
+  auto peer = connection->stream.socket().remote_endpoint(peer_ec).address();
+  auto& stream = connection->stream;
+  beast::flat_buffer buffer;
+
+  // Writes `response`; false when the connection must close afterwards.
+  auto reply = [&](Response response, unsigned version, bool keep_alive) -> asio::awaitable<bool> {
+    auto message = to_beast(std::move(response), version, keep_alive && !stopping_);
+    stream.expires_after(limits_.read_timeout);
+    auto [ec, sent] = co_await bhttp::async_write(stream, message, use_tuple);
+    co_return !ec && message.keep_alive();
+  };
+
+  while (!stopping_) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
+    parser.body_limit(limits_.body_bytes);
+    stream.expires_after(limits_.read_timeout);
+    auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+    connection->busy = true;
+    if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
+      auto [wec, wn] = co_await bhttp::async_write(stream, go_on, use_tuple);
+      ec = wec;
+    }
+    if (!ec) std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+    if (ec == bhttp::error::body_limit) {
+      co_await reply(transport_error(413, "request body is larger than " +
+                                              std::to_string(limits_.body_bytes) + " bytes"),
+                     11, false);
+      break;
+    }
+    if (ec == bhttp::error::header_limit) {
+      co_await reply(transport_error(431, "request headers are too large"), 11, false);
+      break;
+    }
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
+      break;
+    }
+    if (ec) {
+      // A request Beast could not parse gets a 400 before closing; network errors just close.
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+        co_await reply(transport_error(400, "malformed HTTP request: " + ec.message()), 11, false);
+      }
+      break;
+    }
+
+    auto& message = parser.get();
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    for (const auto& field : message)
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    request.body = std::move(message.body());
+    request.peer = peer;
+    request.request_id = new_request_id(next_request_++);
+
+    auto started = std::chrono::steady_clock::now();
+    Response response;
+    try {
+      response = handler_(request);
+    } catch (const std::exception& e) {
+      spdlog::error("request {} failed: {}", request.request_id, e.what());
+      response = transport_error(500, "internal error");
+    }
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+    auto path = std::string_view(request.target).substr(0, request.target.find('?'));
+    spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, path, response.status,
+                 micros / 1000, micros % 1000, request.request_id, peer.to_string());
+    bool keep = co_await reply(std::move(response), message.version(), message.keep_alive());
+    connection->busy = false;
+    if (!keep) break;
+  }
+
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::lock_guard lock(mutex_);
+  connections_.erase(connection.get());
+  if (stopping_ && connections_.empty() && drain_timer_) {
+    asio::post(ioc_, [timer = drain_timer_] { timer->cancel(); });
+  }
+}
+
+}  // namespace accountsd::http

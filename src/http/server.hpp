@@ -1,0 +1,69 @@
+// The HTTP/1.1 server: Beast + Asio C++20 coroutines, one io_context on N threads, limits,
+// timeouts, keep-alive and graceful shutdown.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "http/message.hpp"
+
+namespace accountsd::http {
+
+struct ServerLimits {
+  std::size_t body_bytes = 1024 * 1024;
+  std::size_t header_bytes = 16 * 1024;
+  // A whole request (headers and body) must arrive within this; also the keep-alive idle limit.
+  std::chrono::seconds read_timeout{30};
+  // On stop, in-flight requests get this long to finish before the server gives up on them.
+  std::chrono::seconds drain_timeout{10};
+};
+
+using RequestHandler = std::function<Response(const Request&)>;
+
+class Server {
+ public:
+  Server(RequestHandler handler, ServerLimits limits = {});
+  ~Server();
+
+  // Binds and starts listening; returns the bound endpoint (port 0 picks a free one).
+  boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  // Runs the io_context on `threads` threads until stop() completes; blocks the caller.
+  void run(unsigned threads);
+  // Starts the same threads in the background (tests); stop() then joins them.
+  void start(unsigned threads);
+  // Stops accepting, lets in-flight requests finish, closes idle connections. Thread-safe.
+  void stop();
+  // Stops on SIGINT or SIGTERM; call before run().
+  void stop_on_signals();
+
+ private:
+  struct Connection;
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
+  void join();
+
+  RequestHandler handler_;
+  ServerLimits limits_;
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
+  std::atomic<std::uint64_t> next_request_{1};
+  std::weak_ptr<boost::asio::signal_set> signals_;
+  std::shared_ptr<boost::asio::steady_timer> drain_timer_;
+};
+
+}  // namespace accountsd::http

@@ -1,0 +1,94 @@
+// accountsd: parses the command line and hands over to src/cli.
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) {
+    std::cerr << "accountsd: libsodium failed to initialise\n";
+    return 1;
+  }
+  using namespace accountsd::cli;
+  CLI::App app{"accountsd: the Partner Accounts API server and its operator commands"};
+  app.require_subcommand(1);
+  std::string db = "sqlite:./data/accounts.db";
+  auto add_db = [&](CLI::App* command) {
+    command->add_option("--db", db, "database URL: sqlite:PATH or a plain path")
+        ->envname("ACCOUNTSD_DB")
+        ->capture_default_str();
+  };
+
+  ServeOptions serve_options;
+  auto* serve_cmd = app.add_subcommand("serve", "run the API server");
+  add_db(serve_cmd);
+  serve_cmd->add_option("--listen", serve_options.listen, "address:port to listen on")
+      ->capture_default_str();
+  serve_cmd->add_option("--api-root", serve_options.api_root, "path prefix of the API")
+      ->capture_default_str();
+  serve_cmd->add_option("--threads", serve_options.threads, "I/O threads (0 = number of cores)")
+      ->capture_default_str();
+
+  PartnerOptions partner;
+  auto* partner_cmd = app.add_subcommand("partner", "manage partners");
+  partner_cmd->require_subcommand(1);
+  auto* create = partner_cmd->add_subcommand("create", "create a partner");
+  auto* set = partner_cmd->add_subcommand("set", "change a partner's name, billing mode, quota or features");
+  auto* passwd = partner_cmd->add_subcommand("passwd", "set a partner's password from stdin");
+  auto* list = partner_cmd->add_subcommand("list", "list partners");
+  auto* show = partner_cmd->add_subcommand("show", "show one partner");
+  for (auto* command : {create, set, passwd, list, show}) add_db(command);
+  create->add_option("--username", partner.username, "the partner's API username")->required();
+  create->add_option("--name", partner.name, "the company name")->required();
+  for (auto* command : {set, passwd, show})
+    command->add_option("username", partner.username, "the partner's API username")->required();
+  set->add_option("--name", partner.name, "the company name");
+  for (auto* command : {create, set}) {
+    command->add_option("--billing", partner.billing, "billing mode")
+        ->check(CLI::IsMember({"invoice", "prepaid"}));
+    command->add_option("--bytes-available", partner.bytes_available,
+                        "space granted to the partner, in bytes" +
+                            std::string(command == set ? " (or none)" : ""));
+    command->add_option("--enable", partner.enable, "enable a feature (repeatable)")
+        ->check(CLI::IsMember({"netkes", "ldap", "group_permissions", "signup_restrictions",
+                               "email_as_username"}));
+  }
+  set->add_option("--disable", partner.disable, "disable a feature (repeatable)")
+      ->check(CLI::IsMember(
+          {"netkes", "ldap", "group_permissions", "signup_restrictions", "email_as_username"}));
+  create->add_flag("--password-stdin", partner.password_stdin,
+                   "read the password from the first line of stdin");
+  passwd->add_flag("--password-stdin", partner.password_stdin,
+                   "read the password from the first line of stdin")
+      ->required();
+  for (auto* command : {list, show}) command->add_flag("--json", partner.json, "print JSON");
+
+  DemoOptions demo_options;
+  auto* demo_cmd = app.add_subcommand("demo", "create or extend a demo partner with realistic data");
+  add_db(demo_cmd);
+  demo_cmd->add_option("--partner-username", demo_options.partner_username)->capture_default_str();
+  demo_cmd->add_option("--users", demo_options.users, "users to add")
+      ->check(CLI::Range(std::int64_t(0), std::int64_t(100000000)))
+      ->capture_default_str();
+  demo_cmd->add_option("--seed", demo_options.seed, "random seed")->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*serve_cmd) return serve_options.db = db, serve(serve_options);
+    if (*demo_cmd) return demo_options.db = db, demo(demo_options);
+    partner.db = db;
+    if (*create) return partner_create(partner);
+    if (*set) return partner_set(partner);
+    if (*passwd) return partner_passwd(partner);
+    if (*list) return partner_list(partner);
+    if (*show) return partner_show(partner);
+  } catch (const std::exception& e) {
+    std::cerr << "accountsd: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

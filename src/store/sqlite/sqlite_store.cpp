@@ -1,0 +1,538 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <unordered_map>
+
+#include "domain/clock.hpp"
+#include "store/sqlite/migrations.hpp"
+
+namespace accountsd::store::sqlite {
+namespace {
+
+std::atomic<std::uint64_t> next_store_id{1};
+
+constexpr std::int64_t kUnlimitedBytes = 1000000001000000000;
+
+// Lists of strings are kept as JSON arrays in a TEXT column.
+std::string encode_list(const std::vector<std::string>& items) {
+  boost::json::array array;
+  for (const auto& item : items) array.emplace_back(item);
+  return boost::json::serialize(array);
+}
+
+std::vector<std::string> decode_list(const std::string& text) {
+  std::vector<std::string> out;
+  auto value = boost::json::parse(text);
+  for (const auto& item : value.as_array())
+    out.emplace_back(item.as_string());
+  return out;
+}
+
+constexpr const char* kPartnerColumns =
+    "partner_id, username, name, billing_mode, bytes_available, netkes, ldap, "
+    "group_permissions, signup_restrictions, email_as_username, created_at";
+
+domain::Features read_features(const Statement& row, int first) {
+  domain::Features f;
+  f.netkes = row.integer(first) != 0;
+  f.ldap = row.integer(first + 1) != 0;
+  f.group_permissions = row.integer(first + 2) != 0;
+  f.signup_restrictions = row.integer(first + 3) != 0;
+  f.email_as_username = row.integer(first + 4) != 0;
+  return f;
+}
+
+domain::Partner read_partner(const Statement& row) {
+  domain::Partner p;
+  p.id = row.integer(0);
+  p.username = row.text(1);
+  p.name = row.text(2);
+  p.billing_mode = domain::parse_billing_mode(row.text(3)).value_or(domain::BillingMode::invoice);
+  p.bytes_available = row.optional_integer(4);
+  p.features = read_features(row, 5);
+  p.created_at = row.integer(10);
+  return p;
+}
+
+const std::string kSelectPartnerByName =
+    std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE username = ?1";
+const std::string kSelectPartnerById =
+    std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE partner_id = ?1";
+const std::string kSelectPartners =
+    std::string("SELECT ") + kPartnerColumns + " FROM partners ORDER BY username";
+
+// Adds deltas to a partner's quota counters; call inside the transaction that made the change.
+struct CounterDelta {
+  domain::Int128 bytes_allocated = 0;
+  domain::Int128 bytes_used = 0;
+  std::int64_t shares = 0;
+  std::int64_t devices = 0;
+};
+
+void apply(Connection& db, PartnerId partner, const CounterDelta& delta) {
+  auto& read = db.prepared(
+      "SELECT bytes_allocated_hi, bytes_allocated_lo, bytes_used_hi, bytes_used_lo "
+      "FROM partner_counters WHERE partner_id = ?1");
+  read.bind(1, partner);
+  if (!read.step()) throw std::runtime_error("partner has no counters");
+  auto allocated = domain::ByteSum::from_parts(read.integer(0), read.integer(1));
+  auto used = domain::ByteSum::from_parts(read.integer(2), read.integer(3));
+  read.reset();
+  allocated += delta.bytes_allocated;
+  used += delta.bytes_used;
+  auto& write = db.prepared(
+      "UPDATE partner_counters SET bytes_allocated_hi = ?2, bytes_allocated_lo = ?3, "
+      "bytes_used_hi = ?4, bytes_used_lo = ?5, share_count = share_count + ?6, "
+      "device_count = device_count + ?7 WHERE partner_id = ?1");
+  write.bind(1, partner)
+      .bind(2, allocated.high())
+      .bind(3, allocated.low())
+      .bind(4, used.high())
+      .bind(5, used.low())
+      .bind(6, delta.shares)
+      .bind(7, delta.devices)
+      .run();
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path) : path_(std::move(path)), id_(next_store_id++) {
+  migrate(db());
+}
+
+SqliteStore::~SqliteStore() = default;
+
+Connection& SqliteStore::db() {
+  // Keyed by a never-reused id, so a thread never reaches a connection of a destroyed store.
+  thread_local std::unordered_map<std::uint64_t, Connection*> mine;
+  auto it = mine.find(id_);
+  if (it != mine.end()) return *it->second;
+  auto connection = std::make_unique<Connection>(path_);
+  Connection* raw = connection.get();
+  {
+    std::lock_guard lock(mutex_);
+    connections_.push_back(std::move(connection));
+  }
+  mine.emplace(id_, raw);
+  return *raw;
+}
+
+void SqliteStore::migrate(Connection& db) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT "
+      "NULL, applied_at INTEGER NOT NULL)");
+  for (const auto& migration : migrations()) {
+    Transaction txn(db);
+    auto& seen = db.prepared("SELECT 1 FROM schema_migrations WHERE number = ?1");
+    seen.bind(1, migration.number);
+    bool applied = seen.step();
+    seen.reset();
+    if (applied) continue;
+    db.exec(migration.sql);
+    db.prepared("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?1, ?2, ?3)")
+        .bind(1, migration.number)
+        .bind(2, migration.name)
+        .bind(3, domain::now_seconds())
+        .run();
+    txn.commit();
+  }
+}
+
+PartnerId SqliteStore::create_partner(const NewPartner& p) {
+  auto& db = this->db();
+  Transaction txn(db);
+  db.prepared(
+        "INSERT INTO partners (username, name, password_hash, billing_mode, bytes_available, "
+        "netkes, ldap, group_permissions, signup_restrictions, email_as_username, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+      .bind(1, p.username)
+      .bind(2, p.name)
+      .bind(3, p.password_hash)
+      .bind(4, domain::to_string(p.billing_mode))
+      .bind(5, p.bytes_available)
+      .bind(6, p.features.netkes)
+      .bind(7, p.features.ldap)
+      .bind(8, p.features.group_permissions)
+      .bind(9, p.features.signup_restrictions)
+      .bind(10, p.features.email_as_username)
+      .bind(11, domain::now_seconds())
+      .run();
+  PartnerId id = db.last_insert_id();
+  for (const char* sql : {"INSERT INTO partner_billing (partner_id) VALUES (?1)",
+                          "INSERT INTO partner_settings (partner_id) VALUES (?1)",
+                          "INSERT INTO partner_counters (partner_id) VALUES (?1)"}) {
+    db.prepared(sql).bind(1, id).run();
+  }
+  db.prepared("INSERT INTO plans (partner_id, name, storage_bytes) VALUES (?1, 'Unlimited', ?2)")
+      .bind(1, id)
+      .bind(2, kUnlimitedBytes)
+      .run();
+  std::int64_t plan = db.last_insert_id();
+  db.prepared(
+        "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain, is_default) "
+        "VALUES (?1, ?2, ?3, 1, 0, 1)")
+      .bind(1, id)
+      .bind(2, p.name)
+      .bind(3, plan)
+      .run();
+  txn.commit();
+  return id;
+}
+
+std::optional<domain::Partner> SqliteStore::find_partner(std::string_view username) {
+  auto& q = db().prepared(kSelectPartnerByName.c_str());
+  q.bind(1, username);
+  if (!q.step()) return std::nullopt;
+  auto partner = read_partner(q);
+  q.reset();
+  return partner;
+}
+
+std::optional<domain::Partner> SqliteStore::find_partner(PartnerId partner) {
+  auto& q = db().prepared(kSelectPartnerById.c_str());
+  q.bind(1, partner);
+  if (!q.step()) return std::nullopt;
+  auto found = read_partner(q);
+  q.reset();
+  return found;
+}
+
+std::vector<domain::Partner> SqliteStore::list_partners() {
+  auto& q = db().prepared(kSelectPartners.c_str());
+  std::vector<domain::Partner> out;
+  while (q.step()) out.push_back(read_partner(q));
+  return out;
+}
+
+void SqliteStore::update_partner(const domain::Partner& p) {
+  db().prepared(
+        "UPDATE partners SET name = ?2, billing_mode = ?3, bytes_available = ?4, netkes = ?5, "
+        "ldap = ?6, group_permissions = ?7, signup_restrictions = ?8, email_as_username = ?9 "
+        "WHERE partner_id = ?1")
+      .bind(1, p.id)
+      .bind(2, p.name)
+      .bind(3, domain::to_string(p.billing_mode))
+      .bind(4, p.bytes_available)
+      .bind(5, p.features.netkes)
+      .bind(6, p.features.ldap)
+      .bind(7, p.features.group_permissions)
+      .bind(8, p.features.signup_restrictions)
+      .bind(9, p.features.email_as_username)
+      .run();
+}
+
+std::optional<Credentials> SqliteStore::credentials(std::string_view username) {
+  auto& q = db().prepared("SELECT partner_id, password_hash FROM partners WHERE username = ?1");
+  q.bind(1, username);
+  if (!q.step()) return std::nullopt;
+  Credentials c{q.integer(0), q.text(1)};
+  q.reset();
+  return c;
+}
+
+void SqliteStore::set_password_hash(PartnerId partner, const std::string& hash) {
+  db().prepared("UPDATE partners SET password_hash = ?2 WHERE partner_id = ?1")
+      .bind(1, partner)
+      .bind(2, hash)
+      .run();
+}
+
+domain::Billing SqliteStore::billing(PartnerId partner) {
+  auto& q = db().prepared(
+      "SELECT name, address_json, city, state, postal_code, country, card_brand, card_last4, "
+      "card_exp_month, card_exp_year, card_token, updated_at FROM partner_billing "
+      "WHERE partner_id = ?1");
+  q.bind(1, partner);
+  domain::Billing b;
+  if (!q.step()) return b;
+  if (!q.is_null(0)) {
+    b.address = domain::BillingAddress{q.text(0), decode_list(q.text(1)), q.text(2),
+                                       q.text(3),  q.text(4),              q.text(5)};
+  }
+  if (!q.is_null(6)) {
+    b.card = domain::StoredCard{q.text(6), q.text(7), int(q.integer(8)), int(q.integer(9)),
+                                q.text(10)};
+  }
+  b.updated_at = q.optional_integer(11);
+  q.reset();
+  return b;
+}
+
+void SqliteStore::save_billing(PartnerId partner, const domain::Billing& b) {
+  auto& q = db().prepared(
+      "UPDATE partner_billing SET name = ?2, address_json = ?3, city = ?4, state = ?5, "
+      "postal_code = ?6, country = ?7, card_brand = ?8, card_last4 = ?9, card_exp_month = ?10, "
+      "card_exp_year = ?11, card_token = ?12, updated_at = ?13 WHERE partner_id = ?1");
+  q.bind(1, partner);
+  if (b.address) {
+    q.bind(2, b.address->name)
+        .bind(3, encode_list(b.address->address))
+        .bind(4, b.address->city)
+        .bind(5, b.address->state)
+        .bind(6, b.address->postal_code)
+        .bind(7, b.address->country);
+  } else {
+    q.bind_null(2).bind(3, "[]").bind_null(4).bind_null(5).bind_null(6).bind_null(7);
+  }
+  if (b.card) {
+    q.bind(8, b.card->brand)
+        .bind(9, b.card->last4)
+        .bind(10, b.card->expiration_month)
+        .bind(11, b.card->expiration_year)
+        .bind(12, b.card->token);
+  } else {
+    q.bind_null(8).bind_null(9).bind_null(10).bind_null(11).bind_null(12);
+  }
+  q.bind(13, b.updated_at);
+  q.run();
+}
+
+domain::Features SqliteStore::features(PartnerId partner) {
+  auto& q = db().prepared(
+      "SELECT netkes, ldap, group_permissions, signup_restrictions, email_as_username "
+      "FROM partners WHERE partner_id = ?1");
+  q.bind(1, partner);
+  domain::Features f;
+  if (q.step()) f = read_features(q, 0);
+  q.reset();
+  return f;
+}
+
+namespace {
+
+domain::Settings read_settings(Connection& db, PartnerId partner) {
+  auto& q = db.prepared(
+      "SELECT omva_url, support_email, share_link_ttl, autopurge_interval, purgehold_duration, "
+      "ad_domain, signup_network_restriction, versionpurge_interval, admin_email, "
+      "sharing_enabled, api_version FROM partner_settings WHERE partner_id = ?1");
+  q.bind(1, partner);
+  domain::Settings s;
+  if (!q.step()) return s;
+  s.omva_url = q.optional_text(0);
+  s.support_email = q.optional_text(1);
+  s.share_link_ttl = q.integer(2);
+  s.autopurge_interval = q.optional_integer(3);
+  s.purgehold_duration = q.integer(4);
+  s.ad_domain = q.optional_text(5);
+  s.signup_network_restriction = decode_list(q.text(6));
+  s.versionpurge_interval = q.optional_integer(7);
+  s.admin_email = q.optional_text(8);
+  s.sharing_enabled = q.integer(9) != 0;
+  s.api_version = q.optional_text(10);
+  q.reset();
+  return s;
+}
+
+}  // namespace
+
+domain::Settings SqliteStore::settings(PartnerId partner) { return read_settings(db(), partner); }
+
+domain::Settings SqliteStore::update_settings(
+    PartnerId partner,
+    const std::function<void(domain::Settings&, const domain::Features&)>& change) {
+  auto& db = this->db();
+  Transaction txn(db);
+  domain::Settings s = read_settings(db, partner);
+  change(s, features(partner));
+  db.prepared(
+        "UPDATE partner_settings SET omva_url = ?2, support_email = ?3, share_link_ttl = ?4, "
+        "autopurge_interval = ?5, purgehold_duration = ?6, ad_domain = ?7, "
+        "signup_network_restriction = ?8, versionpurge_interval = ?9, admin_email = ?10, "
+        "sharing_enabled = ?11, api_version = ?12 WHERE partner_id = ?1")
+      .bind(1, partner)
+      .bind(2, s.omva_url)
+      .bind(3, s.support_email)
+      .bind(4, s.share_link_ttl)
+      .bind(5, s.autopurge_interval)
+      .bind(6, s.purgehold_duration)
+      .bind(7, s.ad_domain)
+      .bind(8, encode_list(s.signup_network_restriction))
+      .bind(9, s.versionpurge_interval)
+      .bind(10, s.admin_email)
+      .bind(11, s.sharing_enabled)
+      .bind(12, s.api_version)
+      .run();
+  txn.commit();
+  return s;
+}
+
+domain::Quota SqliteStore::quota(PartnerId partner) {
+  auto& q = db().prepared(
+      "SELECT p.bytes_available, c.bytes_allocated_hi, c.bytes_allocated_lo, c.bytes_used_hi, "
+      "c.bytes_used_lo, c.share_count, c.device_count FROM partners p "
+      "JOIN partner_counters c ON c.partner_id = p.partner_id WHERE p.partner_id = ?1");
+  q.bind(1, partner);
+  domain::Quota quota;
+  if (!q.step()) return quota;
+  quota.bytes_available = q.optional_integer(0);
+  quota.bytes_allocated = domain::ByteSum::from_parts(q.integer(1), q.integer(2)).saturated();
+  quota.bytes_used = domain::ByteSum::from_parts(q.integer(3), q.integer(4)).saturated();
+  quota.share_count = q.integer(5);
+  quota.device_count = q.integer(6);
+  q.reset();
+  return quota;
+}
+
+std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int64_t offset,
+                                                    std::optional<std::int64_t> limit) {
+  auto& q = db().prepared(
+      "SELECT u.avatar_id, u.username, u.name, u.email, u.share_id, s.room_key, s.name, "
+      "s.description, s.creation_time, s.update_time, s.enabled FROM "
+      "(SELECT avatar_id, username, name, email, share_id FROM users "
+      " WHERE partner_id = ?1 AND num_shares > 0 ORDER BY avatar_id LIMIT ?2 OFFSET ?3) u "
+      "JOIN shares s ON s.avatar_id = u.avatar_id ORDER BY u.avatar_id, s.room_key");
+  q.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, offset);
+  std::vector<domain::UserShares> out;
+  while (q.step()) {
+    std::int64_t avatar = q.integer(0);
+    if (out.empty() || out.back().avatar_id != avatar) {
+      out.push_back({avatar, q.text(1), q.text(2), q.text(3), q.optional_text(4), {}});
+    }
+    out.back().shares.push_back(
+        {q.text(5), q.text(6), q.text(7), q.integer(8), q.integer(9), q.integer(10) != 0});
+  }
+  return out;
+}
+
+std::vector<domain::RevisionCount> SqliteStore::client_revisions(
+    PartnerId partner, const domain::CensusFilter& filter) {
+  auto& q = db().prepared(
+      "SELECT client_revision, count(*) FROM devices WHERE partner_id = ?1 "
+      "AND client_revision >= ?2 AND (?3 IS NULL OR client_revision <= ?3) "
+      "AND (?4 IS NULL OR last_login >= ?4) GROUP BY client_revision ORDER BY client_revision");
+  q.bind(1, partner).bind(2, filter.min_revision).bind(3, filter.max_revision);
+  q.bind(4, filter.last_login_since);
+  std::vector<domain::RevisionCount> out;
+  while (q.step()) out.push_back({q.integer(0), q.integer(1)});
+  return out;
+}
+
+std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name,
+                                      std::int64_t storage_bytes) {
+  auto& db = this->db();
+  db.prepared("INSERT INTO plans (partner_id, name, storage_bytes) VALUES (?1, ?2, ?3)")
+      .bind(1, partner)
+      .bind(2, name)
+      .bind(3, storage_bytes)
+      .run();
+  return db.last_insert_id();
+}
+
+std::vector<Plan> SqliteStore::plans(PartnerId partner) {
+  auto& q = db().prepared(
+      "SELECT plan_id, name, storage_bytes FROM plans WHERE partner_id = ?1 ORDER BY plan_id");
+  q.bind(1, partner);
+  std::vector<Plan> out;
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.integer(2)});
+  return out;
+}
+
+std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
+  auto& db = this->db();
+  db.prepared(
+        "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain) "
+        "SELECT ?1, ?2, plan_id, ?4, ?5 FROM plans WHERE plan_id = ?3 AND partner_id = ?1")
+      .bind(1, partner)
+      .bind(2, g.name)
+      .bind(3, g.plan_id)
+      .bind(4, g.webapi_enable)
+      .bind(5, g.check_domain)
+      .run();
+  if (sqlite3_changes(db.handle()) == 0) throw UniqueViolation("plan_id");
+  return db.last_insert_id();
+}
+
+std::vector<Group> SqliteStore::groups(PartnerId partner) {
+  auto& q = db().prepared(
+      "SELECT group_id, name, plan_id, webapi_enable, check_domain FROM groups "
+      "WHERE partner_id = ?1 ORDER BY group_id");
+  q.bind(1, partner);
+  std::vector<Group> out;
+  while (q.step())
+    out.push_back({q.integer(0), q.text(1), q.integer(2), q.integer(3) != 0, q.integer(4) != 0});
+  return out;
+}
+
+void SqliteStore::insert_users(PartnerId partner, std::span<const NewUser> users) {
+  auto& db = this->db();
+  Transaction txn(db);
+  std::unordered_map<std::int64_t, std::int64_t> plan_bytes;
+  for (const auto& plan : plans(partner)) plan_bytes[plan.plan_id] = plan.storage_bytes;
+  std::unordered_map<std::int64_t, bool> group_known;
+  for (const auto& group : groups(partner)) group_known[group.group_id] = true;
+
+  auto& insert_user = db.prepared(
+      "INSERT INTO users (partner_id, username, name, email, group_id, plan_id, bonus_bytes, "
+      "bytes_stored, enabled, creation_time, last_login, share_id, num_devices, num_shares) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  auto& insert_device = db.prepared(
+      "INSERT INTO devices (partner_id, avatar_id, name, client_revision, creation_time, "
+      "last_login, last_backup_complete) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  auto& insert_share = db.prepared(
+      "INSERT INTO shares (avatar_id, room_key, partner_id, name, description, creation_time, "
+      "update_time, enabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  CounterDelta delta;
+  for (const auto& u : users) {
+    auto plan = plan_bytes.find(u.plan_id);
+    if (plan == plan_bytes.end()) throw UniqueViolation("plan_id");
+    if (!group_known.contains(u.group_id)) throw UniqueViolation("group_id");
+    insert_user.reset();
+    insert_user.bind(1, partner)
+        .bind(2, u.username)
+        .bind(3, u.name)
+        .bind(4, u.email)
+        .bind(5, u.group_id)
+        .bind(6, u.plan_id)
+        .bind(7, u.bonus_bytes)
+        .bind(8, u.bytes_stored)
+        .bind(9, u.enabled)
+        .bind(10, u.creation_time)
+        .bind(11, u.last_login)
+        .bind(12, u.share_id)
+        .bind(13, std::int64_t(u.devices.size()))
+        .bind(14, std::int64_t(u.shares.size()))
+        .run();
+    std::int64_t avatar = db.last_insert_id();
+    for (const auto& d : u.devices) {
+      insert_device.reset();
+      insert_device.bind(1, partner)
+          .bind(2, avatar)
+          .bind(3, d.name)
+          .bind(4, d.client_revision)
+          .bind(5, d.creation_time)
+          .bind(6, d.last_login)
+          .bind(7, d.last_backup_complete)
+          .run();
+    }
+    for (const auto& s : u.shares) {
+      insert_share.reset();
+      insert_share.bind(1, avatar)
+          .bind(2, s.room_key)
+          .bind(3, partner)
+          .bind(4, s.name)
+          .bind(5, s.description)
+          .bind(6, s.creation_time)
+          .bind(7, s.update_time)
+          .bind(8, s.enabled)
+          .run();
+    }
+    delta.bytes_allocated += domain::Int128(plan->second) + u.bonus_bytes;
+    delta.bytes_used += u.bytes_stored;
+    delta.devices += std::int64_t(u.devices.size());
+    delta.shares += std::int64_t(u.shares.size());
+  }
+  apply(db, partner, delta);
+  txn.commit();
+}
+
+std::int64_t SqliteStore::count_users(PartnerId partner) {
+  auto& q = db().prepared("SELECT count(*) FROM users WHERE partner_id = ?1");
+  q.bind(1, partner);
+  q.step();
+  auto n = q.integer(0);
+  q.reset();
+  return n;
+}
+
+}  // namespace accountsd::store::sqlite

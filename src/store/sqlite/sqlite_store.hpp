@@ -1,0 +1,62 @@
+// The Store on an embedded SQLite database: WAL mode, one connection per thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/connection.hpp"
+#include "store/store.hpp"
+
+namespace accountsd::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database at `path` and applies pending migrations.
+  explicit SqliteStore(std::string path);
+  ~SqliteStore() override;
+
+  PartnerId create_partner(const NewPartner& partner) override;
+  std::optional<domain::Partner> find_partner(std::string_view username) override;
+  std::optional<domain::Partner> find_partner(PartnerId partner) override;
+  std::vector<domain::Partner> list_partners() override;
+  void update_partner(const domain::Partner& partner) override;
+
+  std::optional<Credentials> credentials(std::string_view username) override;
+  void set_password_hash(PartnerId partner, const std::string& hash) override;
+
+  domain::Billing billing(PartnerId partner) override;
+  void save_billing(PartnerId partner, const domain::Billing& billing) override;
+  domain::Features features(PartnerId partner) override;
+  domain::Settings settings(PartnerId partner) override;
+  domain::Settings update_settings(
+      PartnerId partner,
+      const std::function<void(domain::Settings&, const domain::Features&)>& change) override;
+  domain::Quota quota(PartnerId partner) override;
+  std::vector<domain::UserShares> shares(PartnerId partner, std::int64_t offset,
+                                         std::optional<std::int64_t> limit) override;
+  std::vector<domain::RevisionCount> client_revisions(PartnerId partner,
+                                                      const domain::CensusFilter& filter) override;
+
+  std::int64_t create_plan(PartnerId partner, const std::string& name,
+                           std::int64_t storage_bytes) override;
+  std::vector<Plan> plans(PartnerId partner) override;
+  std::int64_t create_group(PartnerId partner, const Group& group) override;
+  std::vector<Group> groups(PartnerId partner) override;
+  void insert_users(PartnerId partner, std::span<const NewUser> users) override;
+  std::int64_t count_users(PartnerId partner) override;
+
+ private:
+  // This thread's connection to the database, opened on first use.
+  Connection& db();
+  void migrate(Connection& connection);
+
+  std::string path_;
+  std::uint64_t id_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+};
+
+}  // namespace accountsd::store::sqlite
