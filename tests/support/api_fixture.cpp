@@ -1,0 +1,129 @@
+#include "support/api_fixture.hpp"
+
+#include <sodium.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <random>
+
+#include "auth/password.hpp"
+
+namespace accountsd::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+
+boost::json::value json(const std::string& text) { return boost::json::parse(text); }
+
+void ApiTest::SetUp() {
+  ASSERT_GE(sodium_init(), 0);
+  auth::set_hash_cost(auth::HashCost::minimal);
+  std::random_device rd;
+  dir_ = std::filesystem::temp_directory_path() /
+         ("accountsd-test-" + std::to_string(rd()) + std::to_string(rd()));
+  std::filesystem::create_directories(dir_);
+  store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string());
+  for (const auto* login : {&alpha, &beta}) {
+    store::NewPartner partner;
+    partner.username = login->username;
+    partner.name = login->username + " Corp";
+    partner.password_hash = auth::hash_password(login->password);
+    auto id = store_->create_partner(partner);
+    (login == &alpha ? alpha_id : beta_id) = id;
+  }
+  cards_ = std::make_unique<billing::SandboxCardProcessor>();
+  authenticator_ = std::make_unique<auth::Authenticator>(*store_);
+  app_ = std::make_unique<api::App>(api::Services{*store_, *cards_, *authenticator_, {}});
+  http::ServerLimits limits;
+  limits.read_timeout = std::chrono::seconds(3);
+  server_ = std::make_unique<http::Server>(
+      [this](const http::Request& request) { return app_->handle(request); }, limits);
+  port = server_->listen({asio::ip::make_address("127.0.0.1"), 0}).port();
+  server_->start(2);
+}
+
+void ApiTest::TearDown() {
+  if (server_) server_->stop();
+  server_.reset();
+  app_.reset();
+  authenticator_.reset();
+  store_.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+Reply ApiTest::request(const std::string& method, const std::string& path, const std::string& body,
+                       const std::optional<Login>& login,
+                       const std::map<std::string, std::string>& headers) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect({asio::ip::make_address("127.0.0.1"), port});
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), kRoot + path, 11};
+  req.method_string(method);
+  req.set(bhttp::field::host, "127.0.0.1");
+  if (login) {
+    std::string pair = login->username + ":" + login->password;
+    std::string encoded(sodium_base64_ENCODED_LEN(pair.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(encoded.data(), encoded.size(),
+                      reinterpret_cast<const unsigned char*>(pair.data()), pair.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    encoded.resize(std::strlen(encoded.c_str()));
+    req.set(bhttp::field::authorization, "Basic " + encoded);
+  }
+  for (const auto& [name, value] : headers) req.set(name, value);
+  req.body() = body;
+  req.prepare_payload();
+  bhttp::write(stream, req);
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  bhttp::read(stream, buffer, parser);
+  auto& res = parser.get();
+  Reply reply;
+  reply.status = res.result_int();
+  reply.body = res.body();
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers[name] = std::string(field.value());
+  }
+  boost::system::error_code ec;
+  reply.json = boost::json::parse(reply.body, ec);
+  if (ec) reply.json = nullptr;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  return reply;
+}
+
+std::string ApiTest::raw_exchange(const std::string& bytes, std::chrono::milliseconds timeout) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect({asio::ip::make_address("127.0.0.1"), port});
+  stream.expires_after(timeout);
+  std::string received;
+  asio::async_write(stream, asio::buffer(bytes), [](auto, auto) {});
+  std::array<char, 4096> chunk;
+  std::function<void(boost::system::error_code, std::size_t)> on_read =
+      [&](boost::system::error_code ec, std::size_t n) {
+        received.append(chunk.data(), n);
+        if (!ec) stream.async_read_some(asio::buffer(chunk), on_read);
+      };
+  stream.async_read_some(asio::buffer(chunk), on_read);
+  ioc.run();
+  return received;
+}
+
+void ApiTest::add_users(store::PartnerId partner, const std::vector<store::NewUser>& users) {
+  store_->insert_users(partner, users);
+}
+
+void ApiTest::set_partner(const std::string& username,
+                          const std::function<void(domain::Partner&)>& change) {
+  auto partner = store_->find_partner(username);
+  ASSERT_TRUE(partner.has_value());
+  change(*partner);
+  store_->update_partner(*partner);
+}
+
+}  // namespace accountsd::testing

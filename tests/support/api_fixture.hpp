@@ -1,0 +1,87 @@
+// Test fixture: a real accountsd server on 127.0.0.1:0 over a temporary SQLite database, with two
+// partners ("alpha" and "beta") and a small blocking HTTP client to talk to it.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/app.hpp"
+#include "auth/authenticator.hpp"
+#include "billing/sandbox_card_processor.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+
+namespace accountsd::testing {
+
+// HTTP Basic credentials for a request; std::nullopt sends none.
+struct Login {
+  std::string username;
+  std::string password;
+};
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  // The body parsed as JSON (null if it is not JSON).
+  boost::json::value json;
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+class ApiTest : public ::testing::Test {
+ protected:
+  static constexpr const char* kRoot = "/apis/accounts/v1";
+  const Login alpha{"alpha", "alpha-password-1"};
+  const Login beta{"beta", "beta-password-22"};
+
+  void SetUp() override;
+  void TearDown() override;
+
+  // Sends `method` to kRoot + `path` with `body`; `login` nullopt sends no Authorization.
+  Reply request(const std::string& method, const std::string& path, const std::string& body,
+                const std::optional<Login>& login,
+                const std::map<std::string, std::string>& headers = {});
+  Reply get(const std::string& path) { return request("GET", path, "", alpha); }
+  Reply post(const std::string& path, const std::string& body) {
+    return request("POST", path, body, alpha);
+  }
+  Reply get_as(const Login& login, const std::string& path) { return request("GET", path, "", login); }
+  Reply post_as(const Login& login, const std::string& path, const std::string& body) {
+    return request("POST", path, body, login);
+  }
+  // Writes raw bytes on a fresh connection and returns everything read until the server closes
+  // (or `timeout` passes).
+  std::string raw_exchange(const std::string& bytes, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+  store::Store& store() { return *store_; }
+  store::PartnerId alpha_id = 0;
+  store::PartnerId beta_id = 0;
+  unsigned short port = 0;
+
+  // Adds `count` users with devices and shares to a partner through the store (bulk path).
+  void add_users(store::PartnerId partner, const std::vector<store::NewUser>& users);
+  // Restarts nothing; switches a partner's billing mode / features as the operator would.
+  void set_partner(const std::string& username, const std::function<void(domain::Partner&)>& change);
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<billing::SandboxCardProcessor> cards_;
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<api::App> app_;
+  std::unique_ptr<http::Server> server_;
+};
+
+// A JSON body from text, for assertions.
+boost::json::value json(const std::string& text);
+
+}  // namespace accountsd::testing
