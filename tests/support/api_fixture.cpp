@@ -15,7 +15,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 
-boost::json::value json(const std::string& text) { return boost::json::parse(text); }
+boost::json::value json(const std::string& text) {
+  return boost::json::parse(text);
+}
 
 void ApiTest::SetUp() {
   ASSERT_GE(sodium_init(), 0);
@@ -65,7 +67,8 @@ Reply ApiTest::request(const std::string& method, const std::string& path, const
   req.set(bhttp::field::host, "127.0.0.1");
   if (login) {
     std::string pair = login->username + ":" + login->password;
-    std::string encoded(sodium_base64_ENCODED_LEN(pair.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    std::string encoded(sodium_base64_ENCODED_LEN(pair.size(), sodium_base64_VARIANT_ORIGINAL),
+                        '\0');
     sodium_bin2base64(encoded.data(), encoded.size(),
                       reinterpret_cast<const unsigned char*>(pair.data()), pair.size(),
                       sodium_base64_VARIANT_ORIGINAL);

@@ -54,13 +54,16 @@ class ApiTest : public ::testing::Test {
   Reply post(const std::string& path, const std::string& body) {
     return request("POST", path, body, alpha);
   }
-  Reply get_as(const Login& login, const std::string& path) { return request("GET", path, "", login); }
+  Reply get_as(const Login& login, const std::string& path) {
+    return request("GET", path, "", login);
+  }
   Reply post_as(const Login& login, const std::string& path, const std::string& body) {
     return request("POST", path, body, login);
   }
   // Writes raw bytes on a fresh connection and returns everything read until the server closes
   // (or `timeout` passes).
-  std::string raw_exchange(const std::string& bytes, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  std::string raw_exchange(const std::string& bytes,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
   store::Store& store() { return *store_; }
   store::PartnerId alpha_id = 0;
@@ -70,7 +73,10 @@ class ApiTest : public ::testing::Test {
   // Adds `count` users with devices and shares to a partner through the store (bulk path).
   void add_users(store::PartnerId partner, const std::vector<store::NewUser>& users);
   // Restarts nothing; switches a partner's billing mode / features as the operator would.
-  void set_partner(const std::string& username, const std::function<void(domain::Partner&)>& change);
+  void set_partner(const std::string& username,
+                   const std::function<void(domain::Partner&)>& change);
+  // The SQLite database file the server uses (its -wal file sits beside it).
+  std::filesystem::path db_path() const { return dir_ / "accounts.db"; }
 
  private:
   std::filesystem::path dir_;

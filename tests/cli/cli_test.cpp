@@ -1,0 +1,176 @@
+// Runs the real accountsd binary: operator commands, demo, and serve's graceful stop.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace accountsd::testing {
+namespace {
+
+struct CommandResult {
+  int status = -1;
+  std::string out;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = std::filesystem::temp_directory_path() / ("accountsd-cli-" + std::to_string(rd()));
+    std::filesystem::create_directories(dir_);
+    db_ = "sqlite:" + (dir_ / "db.sqlite").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Runs `accountsd ARGS --db DB` with `input` on stdin; captures stdout and stderr together.
+  CommandResult run(const std::string& args, const std::string& input = "") {
+    auto in = dir_ / "stdin.txt";
+    std::ofstream(in) << input;
+    std::string command =
+        std::string(ACCOUNTSD_BINARY) + " " + args + " --db " + db_ + " < " + in.string() + " 2>&1";
+    CommandResult result;
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[4096];
+    while (auto n = fread(buffer, 1, sizeof buffer, pipe)) result.out.append(buffer, n);
+    int status = pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+  }
+
+  std::filesystem::path dir_;
+  std::string db_;
+};
+
+TEST_F(CliTest, CreateWithGeneratedPasswordPrintsItOnce) {
+  auto created = run("partner create --username acme --name 'Acme Inc' --enable ldap");
+  ASSERT_EQ(created.status, 0) << created.out;
+  EXPECT_NE(created.out.find("password: "), std::string::npos);
+  auto shown = run("partner show acme --json");
+  ASSERT_EQ(shown.status, 0) << shown.out;
+  auto partner = boost::json::parse(shown.out);
+  EXPECT_EQ(partner.at("name"), "Acme Inc");
+  EXPECT_EQ(partner.at("billing_mode"), "invoice");
+  EXPECT_TRUE(partner.at("bytes_available").is_null());
+  EXPECT_EQ(partner.at("features").at("ldap"), true);
+  EXPECT_EQ(partner.at("features").at("netkes"), false);
+}
+
+TEST_F(CliTest, CreateRefusesADuplicateUsername) {
+  ASSERT_EQ(run("partner create --username acme --name A").status, 0);
+  auto again = run("partner create --username acme --name B");
+  EXPECT_NE(again.status, 0);
+  EXPECT_NE(again.out.find("already exists"), std::string::npos);
+}
+
+TEST_F(CliTest, PasswordStdinIsCheckedByThePasswordRules) {
+  auto short_one = run("partner create --username acme --name A --password-stdin", "short\n");
+  EXPECT_NE(short_one.status, 0);
+  EXPECT_NE(run("partner show acme").status, 0) << "a refused create must not create";
+  auto ok = run("partner create --username acme --name A --password-stdin", "long enough pw\n");
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  EXPECT_EQ(ok.out.find("password:"), std::string::npos);
+}
+
+TEST_F(CliTest, SetChangesBillingQuotaAndFeatures) {
+  ASSERT_EQ(run("partner create --username acme --name A").status, 0);
+  auto set =
+      run("partner set acme --billing prepaid --bytes-available 5000 --enable netkes "
+          "--enable signup_restrictions --name Renamed");
+  ASSERT_EQ(set.status, 0) << set.out;
+  auto partner = boost::json::parse(run("partner show acme --json").out);
+  EXPECT_EQ(partner.at("billing_mode"), "prepaid");
+  EXPECT_EQ(partner.at("bytes_available"), 5000);
+  EXPECT_EQ(partner.at("name"), "Renamed");
+  EXPECT_EQ(partner.at("features").at("netkes"), true);
+  ASSERT_EQ(run("partner set acme --bytes-available none --disable netkes").status, 0);
+  partner = boost::json::parse(run("partner show acme --json").out);
+  EXPECT_TRUE(partner.at("bytes_available").is_null());
+  EXPECT_EQ(partner.at("features").at("netkes"), false);
+  EXPECT_EQ(partner.at("features").at("signup_restrictions"), true);
+}
+
+TEST_F(CliTest, BadInputFailsWithAMessage) {
+  ASSERT_EQ(run("partner create --username acme --name A").status, 0);
+  EXPECT_NE(run("partner set nobody --name X").status, 0);
+  EXPECT_NE(run("partner set acme --bytes-available -5").status, 0);
+  EXPECT_NE(run("partner set acme --enable teleport").status, 0);
+  EXPECT_NE(run("partner set acme --billing cash").status, 0);
+  EXPECT_NE(run("partner create --username 'bad:name' --name A").status, 0);
+}
+
+TEST_F(CliTest, ListShowsEveryPartner) {
+  ASSERT_EQ(run("partner create --username one --name One").status, 0);
+  ASSERT_EQ(run("partner create --username two --name Two").status, 0);
+  auto list = boost::json::parse(run("partner list --json").out).as_array();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].at("username"), "one");
+  EXPECT_EQ(list[1].at("username"), "two");
+}
+
+TEST_F(CliTest, DemoCreatesThePartnerThenAddsWithoutTouchingThePassword) {
+  auto first = run("demo --users 300 --seed 7");
+  ASSERT_EQ(first.status, 0) << first.out;
+  EXPECT_NE(first.out.find("password: "), std::string::npos);
+  auto second = run("demo --users 200 --seed 8");
+  ASSERT_EQ(second.status, 0) << second.out;
+  EXPECT_EQ(second.out.find("password: "), std::string::npos);
+  EXPECT_NE(second.out.find("unchanged"), std::string::npos);
+}
+
+TEST_F(CliTest, HelpIsAvailableOnEveryCommand) {
+  for (const char* command : {"serve", "partner create", "partner set", "partner passwd",
+                              "partner list", "partner show", "demo"}) {
+    auto help = run(std::string(command) + " --help");
+    EXPECT_EQ(help.status, 0) << command;
+    EXPECT_NE(help.out.find("--db"), std::string::npos) << command;
+  }
+}
+
+TEST_F(CliTest, ServeStopsCleanlyOnSigterm) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(out[1], STDERR_FILENO);
+    close(out[0]);
+    std::string db = db_;
+    execl(ACCOUNTSD_BINARY, ACCOUNTSD_BINARY, "serve", "--listen", "127.0.0.1:0", "--db",
+          db.c_str(), "--threads", "2", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  // Wait until the server says it listens (signal handlers are installed by then).
+  std::string log;
+  char buffer[512];
+  while (log.find("listening") == std::string::npos) {
+    auto n = read(out[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    log.append(buffer, std::size_t(n));
+  }
+  ASSERT_NE(log.find("listening"), std::string::npos) << log;
+  ASSERT_EQ(kill(child, SIGTERM), 0);
+  while (true) {
+    auto n = read(out[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    log.append(buffer, std::size_t(n));
+  }
+  close(out[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << log;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << log;
+  EXPECT_NE(log.find("stopped"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace accountsd::testing
