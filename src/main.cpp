@@ -32,6 +32,13 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve_options.threads, "I/O threads (0 = number of cores)")
       ->capture_default_str();
 
+  serve_cmd
+      ->add_option("--service-token-file", serve_options.service_token_file,
+                   "file holding the storage service's bearer token for /internal/v1")
+      ->check(CLI::ExistingFile);
+  serve_cmd->add_option("--trusted-proxy", serve_options.trusted_proxies,
+                        "CIDR of a proxy whose X-Forwarded-For is believed (repeatable)");
+
   PartnerOptions partner;
   auto* partner_cmd = app.add_subcommand("partner", "manage partners");
   partner_cmd->require_subcommand(1);
@@ -66,6 +73,19 @@ int main(int argc, char** argv) {
       ->required();
   for (auto* command : {list, show}) command->add_flag("--json", partner.json, "print JSON");
 
+  PlanOptions plan;
+  auto* plan_cmd = app.add_subcommand("plan", "manage a partner's plans");
+  plan_cmd->require_subcommand(1);
+  auto* plan_create_cmd = plan_cmd->add_subcommand("create", "create a plan for a partner");
+  add_db(plan_create_cmd);
+  plan_create_cmd->add_option("--partner", plan.partner, "the partner's username")->required();
+  plan_create_cmd->add_option("--name", plan.name, "the plan's name")->required();
+  plan_create_cmd
+      ->add_option("--storage-bytes", plan.storage_bytes,
+                   "storage in bytes; 1000000001000000000 means unlimited")
+      ->required()
+      ->check(CLI::NonNegativeNumber);
+
   DemoOptions demo_options;
   auto* demo_cmd = app.add_subcommand("demo", "create or extend a demo partner with realistic data");
   add_db(demo_cmd);
@@ -80,6 +100,7 @@ int main(int argc, char** argv) {
   try {
     if (*serve_cmd) return serve_options.db = db, serve(serve_options);
     if (*demo_cmd) return demo_options.db = db, demo(demo_options);
+    if (*plan_create_cmd) return plan.db = db, plan_create(plan);
     partner.db = db;
     if (*create) return partner_create(partner);
     if (*set) return partner_set(partner);

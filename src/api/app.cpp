@@ -2,16 +2,69 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sodium.h>
+
+#include <algorithm>
 #include <boost/url/parse.hpp>
 
 #include "http/error_response.hpp"
 
 namespace accountsd::api {
+namespace {
+
+// Accepts only "Bearer <the configured token>", compared in constant time.
+void check_service_token(std::string_view authorization, const std::string& token) {
+  constexpr std::string_view scheme = "Bearer ";
+  bool ok = !token.empty() && authorization.size() == scheme.size() + token.size() &&
+            authorization.starts_with(scheme) &&
+            sodium_memcmp(authorization.data() + scheme.size(), token.data(), token.size()) == 0;
+  if (!ok) throw Error(ErrorKind::unauthorized, "this endpoint takes the storage service's token");
+}
+
+}  // namespace
+
+boost::asio::ip::address client_address(const Call& call) {
+  const auto& peer = call.request.peer;
+  const auto& proxies = call.services.config.trusted_proxies;
+  bool trusted = std::any_of(proxies.begin(), proxies.end(),
+                             [&](const auto& block) { return domain::contains(block, peer); });
+  if (!trusted) return peer;
+  auto forwarded = call.request.header("X-Forwarded-For");
+  if (forwarded.empty()) return peer;
+  auto last = forwarded.substr(forwarded.rfind(',') + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(last, ec);
+  return ec ? peer : address;
+}
 
 App::App(Services services) : services_(std::move(services)), routes_(make_routes(services_.config)) {}
 
+// Percent-encodes the few characters that consoles send raw in queries ("bytes_stored>100")
+// but RFC 3986 does not allow, so that Boost.URL accepts the target.
+std::string lenient_target(std::string_view raw) {
+  std::string out;
+  for (char c : raw) {
+    if (std::string_view("<>\"{}|\\^` ").find(c) != std::string_view::npos ||
+        static_cast<unsigned char>(c) >= 0x80) {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 http::Response App::dispatch(const http::Request& request) {
+  std::string lenient;
   auto target = boost::urls::parse_origin_form(request.target);
+  if (!target) {
+    lenient = lenient_target(request.target);
+    target = boost::urls::parse_origin_form(lenient);
+  }
   if (!target) throw bad_request("malformed request target");
   std::vector<std::string> segments;
   for (auto segment : target->segments()) segments.push_back(segment);
@@ -25,9 +78,13 @@ http::Response App::dispatch(const http::Request& request) {
     throw error;
   }
   Call call{request, match.params, target->params(), services_};
-  if (match.value->access == Access::partner) {
-    call.partner = services_.authenticator.authenticate(request.header("Authorization"),
-                                                        request.peer.to_string());
+  auto access = match.value->access;
+  auto authorization = request.header("Authorization");
+  if (access == Access::partner || (access == Access::signup && !authorization.empty())) {
+    call.partner =
+        services_.authenticator.authenticate(authorization, client_address(call).to_string());
+  } else if (access == Access::service) {
+    check_service_token(authorization, services_.config.service_token);
   }
   return match.value->handler(call);
 }

@@ -8,6 +8,7 @@
 
 #include "auth/authenticator.hpp"
 #include "billing/card_processor.hpp"
+#include "domain/netblock.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
@@ -16,6 +17,11 @@ namespace accountsd::api {
 
 struct AppConfig {
   std::string api_root = "/apis/accounts/v1";
+  std::string internal_root = "/internal/v1";
+  // Bearer token of the storage service for /internal/v1; empty refuses every such call.
+  std::string service_token;
+  // Peers whose X-Forwarded-For is believed (B.3).
+  std::vector<domain::Netblock> trusted_proxies;
 };
 
 // What the endpoints share: storage, the card processor, configuration.
@@ -27,7 +33,12 @@ struct Services {
 };
 
 // Who may call a route.
-enum class Access { anyone, partner };
+enum class Access {
+  anyone,   // no credentials needed (ping checks them if sent)
+  partner,  // HTTP Basic of a partner
+  signup,   // a partner's Basic credentials, or none at all (self-signup)
+  service,  // the storage service's Bearer token
+};
 
 // One call of an endpoint: the request, its decoded path parameters and query, and the caller.
 struct Call {
@@ -35,8 +46,12 @@ struct Call {
   const http::PathParams& path;
   boost::urls::params_view query;
   Services& services;
-  store::PartnerId partner = 0;  // set for Access::partner routes
+  store::PartnerId partner = 0;  // set for Access::partner routes, and signup ones with credentials
 };
+
+// The caller's address: the TCP peer, or the last X-Forwarded-For hop when the peer is a
+// trusted proxy (B.3).
+boost::asio::ip::address client_address(const Call& call);
 
 using Handler = http::Response (*)(Call&);
 

@@ -17,4 +17,26 @@ http::Response post_settings(Call& call);             // partner_settings.cpp
 http::Response get_shares(Call& call);                // shares.cpp
 http::Response get_client_revisions(Call& call);      // client_revisions.cpp
 
+http::Response get_plans(Call& call);                 // plans.cpp
+http::Response get_groups(Call& call);                // groups.cpp
+http::Response post_groups(Call& call);               // groups.cpp
+http::Response get_group(Call& call);                 // groups.cpp
+http::Response post_group(Call& call);                // groups.cpp
+http::Response delete_group(Call& call);              // groups.cpp
+http::Response get_users(Call& call);                 // users.cpp
+http::Response post_users(Call& call);                // users.cpp (also self-signup)
+http::Response get_user(Call& call);                  // users.cpp
+http::Response post_user(Call& call);                 // users.cpp
+http::Response delete_user(Call& call);               // users.cpp
+http::Response get_user_devices(Call& call);          // user_devices.cpp
+http::Response get_user_shares(Call& call);           // user_devices.cpp
+http::Response get_user_share(Call& call);            // user_devices.cpp
+http::Response post_user_share(Call& call);           // user_devices.cpp
+
+http::Response put_device(Call& call);                // internal_usage.cpp
+http::Response delete_device(Call& call);             // internal_usage.cpp
+http::Response put_share(Call& call);                 // internal_usage.cpp
+http::Response delete_share(Call& call);              // internal_usage.cpp
+http::Response put_usage(Call& call);                 // internal_usage.cpp
+
 }  // namespace accountsd::api

@@ -58,6 +58,8 @@ class JsonParams {
   // A list of strings, each within `item`, with `items` entries.
   std::optional<std::vector<std::string>> string_list(std::string_view key, Length items,
                                                       Length item, bool required);
+  // Marks `key` as known, so finish() does not report it; the caller checks its value itself.
+  void known(std::string_view key) { known_.emplace(key); }
   // Marks `key` as known but not allowed here, with a reason.
   void refuse(std::string_view key, std::string explanation);
   // Records a problem found by a rule outside this reader.
@@ -81,6 +83,8 @@ class QueryParams {
 
   std::optional<std::int64_t> integer(std::string_view key, IntRange range);
   std::optional<std::string> string(std::string_view key);
+  // Records a problem found by a rule outside this reader.
+  void problem(std::string field, std::string explanation) { problems_.add(std::move(field), std::move(explanation)); }
   void finish() const { problems_.throw_if_any(); }
 
  private:

@@ -20,6 +20,34 @@ http::Router<Route> make_routes(const AppConfig& config) {
   add("POST", "/partner/settings",  Access::partner, post_settings);
   add("GET",  "/shares/",           Access::partner, get_shares);
   add("GET",  "/clientrevisions/",  Access::partner, get_client_revisions);
+
+  // Part B: plans, groups, users and their devices and shares.
+  add("GET",    "/plans",                        Access::partner, get_plans);
+  add("GET",    "/groups/",                      Access::partner, get_groups);
+  add("POST",   "/groups/",                      Access::partner, post_groups);
+  add("GET",    "/groups/{id}",                  Access::partner, get_group);
+  add("POST",   "/groups/{id}",                  Access::partner, post_group);
+  add("DELETE", "/groups/{id}",                  Access::partner, delete_group);
+  add("GET",    "/users/",                       Access::partner, get_users);
+  add("POST",   "/users/",                       Access::signup,  post_users);
+  add("GET",    "/users/{u}",                    Access::partner, get_user);
+  add("POST",   "/users/{u}",                    Access::partner, post_user);
+  add("DELETE", "/users/{u}",                    Access::partner, delete_user);
+  add("GET",    "/users/{u}/devices",            Access::partner, get_user_devices);
+  add("GET",    "/users/{u}/shares/",            Access::partner, get_user_shares);
+  add("GET",    "/users/{u}/shares/{room_key}",  Access::partner, get_user_share);
+  add("POST",   "/users/{u}/shares/{room_key}",  Access::partner, post_user_share);
+
+  // Part B.5: usage reports from the storage service.
+  auto internal = [&](const char* method, const char* path, Handler handler) {
+    routes.add(method, config.internal_root + "/partners/{partner}/users/{u}" + path,
+               Route{Access::service, handler});
+  };
+  internal("PUT",    "/devices/{name}",     put_device);
+  internal("DELETE", "/devices/{name}",     delete_device);
+  internal("PUT",    "/shares/{room_key}",  put_share);
+  internal("DELETE", "/shares/{room_key}",  delete_share);
+  internal("PUT",    "/usage",              put_usage);
   return routes;
 }
 

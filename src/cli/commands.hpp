@@ -13,6 +13,8 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string api_root = "/apis/accounts/v1";
   unsigned threads = 0;  // 0 = number of cores
+  std::string service_token_file;            // token for /internal/v1; empty disables it
+  std::vector<std::string> trusted_proxies;  // CIDR blocks whose X-Forwarded-For is believed
 };
 int serve(const ServeOptions& options);
 
@@ -32,6 +34,14 @@ int partner_set(const PartnerOptions& options);
 int partner_passwd(const PartnerOptions& options);
 int partner_list(const PartnerOptions& options);
 int partner_show(const PartnerOptions& options);
+
+struct PlanOptions {
+  std::string db;
+  std::string partner;
+  std::string name;
+  std::int64_t storage_bytes = 0;
+};
+int plan_create(const PlanOptions& options);
 
 struct DemoOptions {
   std::string db;

@@ -97,7 +97,7 @@ int demo(const DemoOptions& o) {
     return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
   };
   const std::int64_t now = domain::now_seconds();
-  const std::int64_t first = store->count_users(id) + 1;
+  const std::int64_t first = store->count_users(id, {}) + 1;
   const bool tty = isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
 

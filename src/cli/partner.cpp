@@ -160,4 +160,18 @@ int partner_show(const PartnerOptions& o) {
   return 0;
 }
 
+int plan_create(const PlanOptions& o) {
+  if (o.name.empty() || o.name.size() > 200)
+    throw std::invalid_argument("--name must be 1 to 200 characters");
+  if (o.storage_bytes < 0) throw std::invalid_argument("--storage-bytes must be >= 0");
+  auto store = store::open_store(o.db);
+  auto partner = require_partner(*store, o.partner);
+  for (const auto& plan : store->plans(partner.id))
+    if (plan.name == o.name)
+      throw std::invalid_argument("partner " + o.partner + " already has a plan named " + o.name);
+  auto id = store->create_plan(partner.id, o.name, o.storage_bytes);
+  std::cout << "created plan " << id << " (" << o.name << ") for " << o.partner << "\n";
+  return 0;
+}
+
 }  // namespace accountsd::cli

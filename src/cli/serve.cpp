@@ -1,12 +1,14 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/ip/address.hpp>
+#include <fstream>
 #include <thread>
 
 #include "api/app.hpp"
 #include "auth/authenticator.hpp"
 #include "billing/sandbox_card_processor.hpp"
 #include "cli/commands.hpp"
+#include "domain/netblock.hpp"
 #include "http/server.hpp"
 #include "store/store.hpp"
 
@@ -34,6 +36,20 @@ boost::asio::ip::tcp::endpoint parse_listen(const std::string& text) {
   return {address, static_cast<unsigned short>(port)};
 }
 
+// The service token from its file (surrounding whitespace ignored); empty when no file is given.
+std::string read_token(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument("cannot read --service-token-file " + path);
+  std::string token((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto first = token.find_first_not_of(" \t\r\n");
+  auto last = token.find_last_not_of(" \t\r\n");
+  token = first == std::string::npos ? "" : token.substr(first, last - first + 1);
+  if (token.size() < 16)
+    throw std::invalid_argument("--service-token-file must hold a token of at least 16 characters");
+  return token;
+}
+
 }  // namespace
 
 int serve(const ServeOptions& options) {
@@ -43,7 +59,15 @@ int serve(const ServeOptions& options) {
   auto store = store::open_store(options.db);
   billing::SandboxCardProcessor cards;
   auth::Authenticator authenticator(*store);
-  api::App app(api::Services{*store, cards, authenticator, api::AppConfig{options.api_root}});
+  api::AppConfig config;
+  config.api_root = options.api_root;
+  config.service_token = read_token(options.service_token_file);
+  for (const auto& text : options.trusted_proxies) {
+    auto block = domain::parse_netblock(text);
+    if (!block) throw std::invalid_argument("--trusted-proxy is not a CIDR netblock: " + text);
+    config.trusted_proxies.push_back(*block);
+  }
+  api::App app(api::Services{*store, cards, authenticator, config});
   http::Server server([&app](const http::Request& request) { return app.handle(request); });
   auto bound = server.listen(endpoint);
   server.stop_on_signals();

@@ -15,6 +15,7 @@
 #include "domain/quota.hpp"
 #include "domain/settings.hpp"
 #include "domain/share.hpp"
+#include "domain/user.hpp"
 
 namespace accountsd::store {
 
@@ -74,6 +75,67 @@ struct NewUser {
   std::vector<domain::Share> shares;
 };
 
+// A user to create through the API (B.3); unset group/plan default as the spec says.
+struct UserCreate {
+  std::string username;  // empty: generate a numbered one (email_as_username partners)
+  std::string name;
+  std::string email;
+  std::optional<std::string> password_bcrypt;
+  std::optional<std::string> promo;
+  std::optional<std::int64_t> group_id;
+  std::optional<std::int64_t> plan_id;
+  std::int64_t bonus_bytes = 0;
+};
+
+struct UserPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::int64_t> group_id;
+  std::optional<std::int64_t> plan_id;
+  std::optional<bool> enabled;
+  std::optional<std::int64_t> bonus_bytes;
+  std::optional<bool> purgehold_active;
+};
+
+// One `search_by` condition: column op value, op one of '=', '<', '>'.
+struct UserCondition {
+  std::string column;
+  char op = '=';
+  std::int64_t value = 0;
+};
+
+struct UserQuery {
+  std::int64_t offset = 0;
+  std::optional<std::int64_t> limit;
+  std::optional<std::string> search;
+  std::optional<std::int64_t> group_id;
+  std::string order_by = "avatar_id";  // a user object field
+  bool descending = false;
+  std::vector<UserCondition> conditions;
+  // Latest completed backup between these many seconds ago (inclusive), oldest bound first.
+  std::optional<std::pair<std::int64_t, std::int64_t>> stopped_uploading;
+};
+
+struct GroupPatch {
+  std::optional<std::string> name;
+  std::optional<std::int64_t> plan_id;
+  std::optional<bool> webapi_enable;
+  std::optional<bool> check_domain;
+};
+
+// What the storage service reports about a device (B.5).
+struct DeviceReport {
+  std::int64_t client_revision = 0;
+  std::optional<std::int64_t> last_login;
+  std::optional<std::int64_t> last_backup_complete;
+};
+
+struct ShareReport {
+  std::string name;
+  std::string description;
+  bool enabled = true;
+};
+
 // Thrown when a write would break a uniqueness rule; `field` names the column.
 struct UniqueViolation : std::runtime_error {
   explicit UniqueViolation(std::string field)
@@ -114,16 +176,56 @@ class Store {
   virtual std::vector<domain::RevisionCount> client_revisions(
       PartnerId partner, const domain::CensusFilter& filter) = 0;
 
-  // Plans, groups and bulk users (demo data; Part B builds on these).
+  // Plans (B.1).
   virtual std::int64_t create_plan(PartnerId partner, const std::string& name,
                                    std::int64_t storage_bytes) = 0;
   virtual std::vector<Plan> plans(PartnerId partner) = 0;
+
+  // Groups (B.2). Business-rule failures throw accountsd::Error (404, 402, 409 with fields).
   virtual std::int64_t create_group(PartnerId partner, const Group& group) = 0;
-  virtual std::vector<Group> groups(PartnerId partner) = 0;
-  // Inserts users with their devices and shares in one transaction, keeping quota exact.
+  // Groups whose name contains `search` (case-insensitive), or all.
+  virtual std::vector<Group> groups(PartnerId partner,
+                                    const std::optional<std::string>& search = std::nullopt) = 0;
+  virtual std::optional<Group> group(PartnerId partner, std::int64_t group_id) = 0;
+  virtual Group update_group(PartnerId partner, std::int64_t group_id, const GroupPatch& patch,
+                             bool force) = 0;
+  virtual void delete_group(PartnerId partner, std::int64_t group_id,
+                            std::optional<std::int64_t> move_to) = 0;
+
+  // Users (B.3). Business-rule failures throw accountsd::Error (402, 404, 409 with fields).
+  virtual domain::User create_user(PartnerId partner, const UserCreate& user) = 0;
+  // The user whose username, or else email, is `key`.
+  virtual std::optional<domain::User> find_user(PartnerId partner, std::string_view key) = 0;
+  virtual std::vector<domain::User> users(PartnerId partner, const UserQuery& query) = 0;
+  virtual std::int64_t count_users(PartnerId partner, const UserQuery& query) = 0;
+  virtual domain::User update_user(PartnerId partner, std::int64_t avatar_id,
+                                   const UserPatch& patch) = 0;
+  // Deletes the user with its devices and shares.
+  virtual void delete_user(PartnerId partner, std::int64_t avatar_id) = 0;
+  virtual void queue_activation_email(PartnerId partner, std::int64_t avatar_id,
+                                      const std::optional<std::string>& template_name) = 0;
+  // Inserts users with their devices and shares in one transaction, keeping quota exact (demo).
   virtual void insert_users(PartnerId partner, std::span<const NewUser> users) = 0;
-  // Number of users the partner has.
-  virtual std::int64_t count_users(PartnerId partner) = 0;
+
+  // A user's devices and shares (B.4).
+  virtual std::vector<domain::Device> devices(PartnerId partner, std::int64_t avatar_id) = 0;
+  virtual std::vector<domain::Share> user_shares(PartnerId partner, std::int64_t avatar_id) = 0;
+  virtual std::optional<domain::Share> user_share(PartnerId partner, std::int64_t avatar_id,
+                                                  std::string_view room_key) = 0;
+  // false when there is no such share.
+  virtual bool set_share_enabled(PartnerId partner, std::int64_t avatar_id,
+                                 std::string_view room_key, bool enabled) = 0;
+
+  // Usage reports from the storage service (B.5); each keeps the quota counters exact.
+  virtual void put_device(PartnerId partner, std::int64_t avatar_id, std::string_view name,
+                          const DeviceReport& report) = 0;
+  virtual bool delete_device(PartnerId partner, std::int64_t avatar_id, std::string_view name) = 0;
+  virtual void put_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
+                         const ShareReport& report) = 0;
+  virtual bool delete_share(PartnerId partner, std::int64_t avatar_id,
+                            std::string_view room_key) = 0;
+  virtual void set_bytes_stored(PartnerId partner, std::int64_t avatar_id,
+                                std::int64_t bytes_stored) = 0;
 };
 
 // Opens the store named by a --db URL: "sqlite:PATH" or a plain path; creates and migrates it.

@@ -5,14 +5,13 @@
 #include <unordered_map>
 
 #include "domain/clock.hpp"
+#include "store/sqlite/counters.hpp"
 #include "store/sqlite/migrations.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
 
 std::atomic<std::uint64_t> next_store_id{1};
-
-constexpr std::int64_t kUnlimitedBytes = 1000000001000000000;
 
 // Lists of strings are kept as JSON arrays in a TEXT column.
 std::string encode_list(const std::vector<std::string>& items) {
@@ -61,39 +60,6 @@ const std::string kSelectPartnerById =
     std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE partner_id = ?1";
 const std::string kSelectPartners =
     std::string("SELECT ") + kPartnerColumns + " FROM partners ORDER BY username";
-
-// Adds deltas to a partner's quota counters; call inside the transaction that made the change.
-struct CounterDelta {
-  domain::Int128 bytes_allocated = 0;
-  domain::Int128 bytes_used = 0;
-  std::int64_t shares = 0;
-  std::int64_t devices = 0;
-};
-
-void apply(Connection& db, PartnerId partner, const CounterDelta& delta) {
-  auto& read = db.prepared(
-      "SELECT bytes_allocated_hi, bytes_allocated_lo, bytes_used_hi, bytes_used_lo "
-      "FROM partner_counters WHERE partner_id = ?1");
-  read.bind(1, partner);
-  if (!read.step()) throw std::runtime_error("partner has no counters");
-  auto allocated = domain::ByteSum::from_parts(read.integer(0), read.integer(1));
-  auto used = domain::ByteSum::from_parts(read.integer(2), read.integer(3));
-  read.reset();
-  allocated += delta.bytes_allocated;
-  used += delta.bytes_used;
-  auto& write = db.prepared(
-      "UPDATE partner_counters SET bytes_allocated_hi = ?2, bytes_allocated_lo = ?3, "
-      "bytes_used_hi = ?4, bytes_used_lo = ?5, share_count = share_count + ?6, "
-      "device_count = device_count + ?7 WHERE partner_id = ?1");
-  write.bind(1, partner)
-      .bind(2, allocated.high())
-      .bind(3, allocated.low())
-      .bind(4, used.high())
-      .bind(5, used.low())
-      .bind(6, delta.shares)
-      .bind(7, delta.devices)
-      .run();
-}
 
 }  // namespace
 
@@ -166,7 +132,7 @@ PartnerId SqliteStore::create_partner(const NewPartner& p) {
   }
   db.prepared("INSERT INTO plans (partner_id, name, storage_bytes) VALUES (?1, 'Unlimited', ?2)")
       .bind(1, id)
-      .bind(2, kUnlimitedBytes)
+      .bind(2, domain::kUnlimitedStorageBytes)
       .run();
   std::int64_t plan = db.last_insert_id();
   db.prepared(
@@ -406,133 +372,6 @@ std::vector<domain::RevisionCount> SqliteStore::client_revisions(
   std::vector<domain::RevisionCount> out;
   while (q.step()) out.push_back({q.integer(0), q.integer(1)});
   return out;
-}
-
-std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name,
-                                      std::int64_t storage_bytes) {
-  auto& db = this->db();
-  db.prepared("INSERT INTO plans (partner_id, name, storage_bytes) VALUES (?1, ?2, ?3)")
-      .bind(1, partner)
-      .bind(2, name)
-      .bind(3, storage_bytes)
-      .run();
-  return db.last_insert_id();
-}
-
-std::vector<Plan> SqliteStore::plans(PartnerId partner) {
-  auto& q = db().prepared(
-      "SELECT plan_id, name, storage_bytes FROM plans WHERE partner_id = ?1 ORDER BY plan_id");
-  q.bind(1, partner);
-  std::vector<Plan> out;
-  while (q.step()) out.push_back({q.integer(0), q.text(1), q.integer(2)});
-  return out;
-}
-
-std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
-  auto& db = this->db();
-  db.prepared(
-        "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain) "
-        "SELECT ?1, ?2, plan_id, ?4, ?5 FROM plans WHERE plan_id = ?3 AND partner_id = ?1")
-      .bind(1, partner)
-      .bind(2, g.name)
-      .bind(3, g.plan_id)
-      .bind(4, g.webapi_enable)
-      .bind(5, g.check_domain)
-      .run();
-  if (sqlite3_changes(db.handle()) == 0) throw UniqueViolation("plan_id");
-  return db.last_insert_id();
-}
-
-std::vector<Group> SqliteStore::groups(PartnerId partner) {
-  auto& q = db().prepared(
-      "SELECT group_id, name, plan_id, webapi_enable, check_domain FROM groups "
-      "WHERE partner_id = ?1 ORDER BY group_id");
-  q.bind(1, partner);
-  std::vector<Group> out;
-  while (q.step())
-    out.push_back({q.integer(0), q.text(1), q.integer(2), q.integer(3) != 0, q.integer(4) != 0});
-  return out;
-}
-
-void SqliteStore::insert_users(PartnerId partner, std::span<const NewUser> users) {
-  auto& db = this->db();
-  Transaction txn(db);
-  std::unordered_map<std::int64_t, std::int64_t> plan_bytes;
-  for (const auto& plan : plans(partner)) plan_bytes[plan.plan_id] = plan.storage_bytes;
-  std::unordered_map<std::int64_t, bool> group_known;
-  for (const auto& group : groups(partner)) group_known[group.group_id] = true;
-
-  auto& insert_user = db.prepared(
-      "INSERT INTO users (partner_id, username, name, email, group_id, plan_id, bonus_bytes, "
-      "bytes_stored, enabled, creation_time, last_login, share_id, num_devices, num_shares) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-  auto& insert_device = db.prepared(
-      "INSERT INTO devices (partner_id, avatar_id, name, client_revision, creation_time, "
-      "last_login, last_backup_complete) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  auto& insert_share = db.prepared(
-      "INSERT INTO shares (avatar_id, room_key, partner_id, name, description, creation_time, "
-      "update_time, enabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  CounterDelta delta;
-  for (const auto& u : users) {
-    auto plan = plan_bytes.find(u.plan_id);
-    if (plan == plan_bytes.end()) throw UniqueViolation("plan_id");
-    if (!group_known.contains(u.group_id)) throw UniqueViolation("group_id");
-    insert_user.reset();
-    insert_user.bind(1, partner)
-        .bind(2, u.username)
-        .bind(3, u.name)
-        .bind(4, u.email)
-        .bind(5, u.group_id)
-        .bind(6, u.plan_id)
-        .bind(7, u.bonus_bytes)
-        .bind(8, u.bytes_stored)
-        .bind(9, u.enabled)
-        .bind(10, u.creation_time)
-        .bind(11, u.last_login)
-        .bind(12, u.share_id)
-        .bind(13, std::int64_t(u.devices.size()))
-        .bind(14, std::int64_t(u.shares.size()))
-        .run();
-    std::int64_t avatar = db.last_insert_id();
-    for (const auto& d : u.devices) {
-      insert_device.reset();
-      insert_device.bind(1, partner)
-          .bind(2, avatar)
-          .bind(3, d.name)
-          .bind(4, d.client_revision)
-          .bind(5, d.creation_time)
-          .bind(6, d.last_login)
-          .bind(7, d.last_backup_complete)
-          .run();
-    }
-    for (const auto& s : u.shares) {
-      insert_share.reset();
-      insert_share.bind(1, avatar)
-          .bind(2, s.room_key)
-          .bind(3, partner)
-          .bind(4, s.name)
-          .bind(5, s.description)
-          .bind(6, s.creation_time)
-          .bind(7, s.update_time)
-          .bind(8, s.enabled)
-          .run();
-    }
-    delta.bytes_allocated += domain::Int128(plan->second) + u.bonus_bytes;
-    delta.bytes_used += u.bytes_stored;
-    delta.devices += std::int64_t(u.devices.size());
-    delta.shares += std::int64_t(u.shares.size());
-  }
-  apply(db, partner, delta);
-  txn.commit();
-}
-
-std::int64_t SqliteStore::count_users(PartnerId partner) {
-  auto& q = db().prepared("SELECT count(*) FROM users WHERE partner_id = ?1");
-  q.bind(1, partner);
-  q.step();
-  auto n = q.integer(0);
-  q.reset();
-  return n;
 }
 
 }  // namespace accountsd::store::sqlite

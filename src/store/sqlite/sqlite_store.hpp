@@ -43,10 +43,42 @@ class SqliteStore final : public Store {
   std::int64_t create_plan(PartnerId partner, const std::string& name,
                            std::int64_t storage_bytes) override;
   std::vector<Plan> plans(PartnerId partner) override;
+
   std::int64_t create_group(PartnerId partner, const Group& group) override;
-  std::vector<Group> groups(PartnerId partner) override;
+  std::vector<Group> groups(PartnerId partner, const std::optional<std::string>& search) override;
+  std::optional<Group> group(PartnerId partner, std::int64_t group_id) override;
+  Group update_group(PartnerId partner, std::int64_t group_id, const GroupPatch& patch,
+                     bool force) override;
+  void delete_group(PartnerId partner, std::int64_t group_id,
+                    std::optional<std::int64_t> move_to) override;
+
+  domain::User create_user(PartnerId partner, const UserCreate& user) override;
+  std::optional<domain::User> find_user(PartnerId partner, std::string_view key) override;
+  std::vector<domain::User> users(PartnerId partner, const UserQuery& query) override;
+  std::int64_t count_users(PartnerId partner, const UserQuery& query) override;
+  domain::User update_user(PartnerId partner, std::int64_t avatar_id,
+                           const UserPatch& patch) override;
+  void delete_user(PartnerId partner, std::int64_t avatar_id) override;
+  void queue_activation_email(PartnerId partner, std::int64_t avatar_id,
+                              const std::optional<std::string>& template_name) override;
   void insert_users(PartnerId partner, std::span<const NewUser> users) override;
-  std::int64_t count_users(PartnerId partner) override;
+
+  std::vector<domain::Device> devices(PartnerId partner, std::int64_t avatar_id) override;
+  std::vector<domain::Share> user_shares(PartnerId partner, std::int64_t avatar_id) override;
+  std::optional<domain::Share> user_share(PartnerId partner, std::int64_t avatar_id,
+                                          std::string_view room_key) override;
+  bool set_share_enabled(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
+                         bool enabled) override;
+
+  void put_device(PartnerId partner, std::int64_t avatar_id, std::string_view name,
+                  const DeviceReport& report) override;
+  bool delete_device(PartnerId partner, std::int64_t avatar_id, std::string_view name) override;
+  void put_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
+                 const ShareReport& report) override;
+  bool delete_share(PartnerId partner, std::int64_t avatar_id,
+                    std::string_view room_key) override;
+  void set_bytes_stored(PartnerId partner, std::int64_t avatar_id,
+                        std::int64_t bytes_stored) override;
 
  private:
   // This thread's connection to the database, opened on first use.

@@ -1,0 +1,83 @@
+#include "api/handlers.hpp"
+#include "api/json_body.hpp"
+#include "api/params.hpp"
+#include "api/path_ids.hpp"
+#include "api/representations.hpp"
+
+namespace accountsd::api {
+namespace {
+
+constexpr Length kGroupName{1, 200};
+
+// device_policy is accepted for compatibility; only null is offered (B.2).
+void refuse_device_policy(const boost::json::object& body) {
+  const auto* policy = body.if_contains("device_policy");
+  if (policy && !policy->is_null())
+    throw conflict("device policies are not offered yet; device_policy must be null",
+                   {"device_policy"});
+}
+
+}  // namespace
+
+http::Response get_groups(Call& call) {
+  QueryParams query(call.query);
+  auto search = query.string("search");
+  query.finish();
+  boost::json::array body;
+  for (const auto& group : call.services.store.groups(call.partner, search))
+    body.push_back(group_json(group));
+  return http::json_response(200, body);
+}
+
+http::Response post_groups(Call& call) {
+  auto body = parse_json_object(call.request.body);
+  JsonParams params(body);
+  store::Group group;
+  auto name = params.string("name", kGroupName, true);
+  auto plan = params.integer("plan_id", {1}, true);
+  auto webapi = params.boolean("webapi_enable", true);
+  auto check_domain = params.boolean("check_domain", true);
+  params.known("device_policy");  // its value is checked below
+  params.finish();
+  refuse_device_policy(body);
+  group = {0, *name, *plan, *webapi, *check_domain};
+  group.group_id = call.services.store.create_group(call.partner, group);
+  auto response = http::json_response(201, group_json(group));
+  response.headers.emplace_back(
+      "Location", call.services.config.api_root + "/groups/" + std::to_string(group.group_id));
+  return response;
+}
+
+http::Response get_group(Call& call) {
+  auto group = call.services.store.group(call.partner, path_id(call.path.get("id"), "group"));
+  if (!group) throw not_found("no such group");
+  return http::json_response(200, group_json(*group));
+}
+
+http::Response post_group(Call& call) {
+  auto id = path_id(call.path.get("id"), "group");
+  auto body = parse_json_object(call.request.body);
+  JsonParams params(body);
+  store::GroupPatch patch;
+  patch.name = params.string("name", kGroupName, false);
+  patch.plan_id = params.integer("plan_id", {1}, false);
+  patch.webapi_enable = params.boolean("webapi_enable", false);
+  patch.check_domain = params.boolean("check_domain", false);
+  auto force = params.boolean("force", false);
+  params.known("device_policy");
+  params.finish();
+  refuse_device_policy(body);
+  auto group = call.services.store.update_group(call.partner, id, patch, force.value_or(false));
+  return http::json_response(200, group_json(group));
+}
+
+http::Response delete_group(Call& call) {
+  auto id = path_id(call.path.get("id"), "group");
+  QueryParams query(call.query);
+  auto move_to = query.integer("move_to", {1});
+  query.finish();
+  call.services.store.delete_group(call.partner, id, move_to);
+  return no_content();
+}
+
+}  // namespace accountsd::api

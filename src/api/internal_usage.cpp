@@ -1,0 +1,90 @@
+#include "api/handlers.hpp"
+#include "api/json_body.hpp"
+#include "api/params.hpp"
+#include "api/path_ids.hpp"
+#include "api/representations.hpp"
+
+namespace accountsd::api {
+namespace {
+
+constexpr Length kDeviceName{1, 200};
+constexpr Length kRoomKey{1, 200};
+
+// The partner and user named in an /internal/v1 path; 404 when either is unknown.
+std::pair<store::PartnerId, domain::User> target(Call& call) {
+  auto partner = call.services.store.find_partner(call.path.get("partner"));
+  if (!partner) throw not_found("no such partner");
+  return {partner->id, path_user(call, partner->id, call.path.get("u"))};
+}
+
+void check_segment(std::string_view value, Length length, const char* what) {
+  if (value.size() < length.min || value.size() > length.max)
+    throw bad_request(std::string(what) + " must be " + std::to_string(length.min) + " to " +
+                          std::to_string(length.max) + " characters",
+                      {what});
+}
+
+}  // namespace
+
+http::Response put_device(Call& call) {
+  auto [partner, user] = target(call);
+  const auto& name = call.path.get("name");
+  check_segment(name, kDeviceName, "name");
+  auto body = parse_json_object(call.request.body);
+  JsonParams params(body);
+  store::DeviceReport report;
+  auto revision = params.integer("client_revision", {0}, true);
+  auto last_login = params.nullable_integer("last_login", {0});
+  auto last_backup = params.nullable_integer("last_backup_complete", {0});
+  params.finish();
+  report.client_revision = *revision;
+  report.last_login = last_login.value_or(std::nullopt);
+  report.last_backup_complete = last_backup.value_or(std::nullopt);
+  call.services.store.put_device(partner, user.avatar_id, name, report);
+  for (const auto& device : call.services.store.devices(partner, user.avatar_id))
+    if (device.name == name) return http::json_response(200, device_json(device));
+  throw Error(ErrorKind::internal, "device vanished after being written");
+}
+
+http::Response delete_device(Call& call) {
+  auto [partner, user] = target(call);
+  if (!call.services.store.delete_device(partner, user.avatar_id, call.path.get("name")))
+    throw not_found("no such device");
+  return no_content();
+}
+
+http::Response put_share(Call& call) {
+  auto [partner, user] = target(call);
+  const auto& room_key = call.path.get("room_key");
+  check_segment(room_key, kRoomKey, "room_key");
+  auto body = parse_json_object(call.request.body);
+  JsonParams params(body);
+  auto name = params.string("name", {1, 200}, true);
+  auto description = params.string("description", {0, 2000}, false);
+  auto enabled = params.boolean("enabled", false);
+  params.finish();
+  call.services.store.put_share(partner, user.avatar_id, room_key,
+                                {*name, description.value_or(""), enabled.value_or(true)});
+  auto share = call.services.store.user_share(partner, user.avatar_id, room_key);
+  auto owner = call.services.store.find_user(partner, user.username);
+  return http::json_response(200, share_json(*share, owner->share_id));
+}
+
+http::Response delete_share(Call& call) {
+  auto [partner, user] = target(call);
+  if (!call.services.store.delete_share(partner, user.avatar_id, call.path.get("room_key")))
+    throw not_found("no such share");
+  return no_content();
+}
+
+http::Response put_usage(Call& call) {
+  auto [partner, user] = target(call);
+  auto body = parse_json_object(call.request.body);
+  JsonParams params(body);
+  auto bytes = params.integer("bytes_stored", {0}, true);
+  params.finish();
+  call.services.store.set_bytes_stored(partner, user.avatar_id, *bytes);
+  return http::json_response(200, boost::json::object{{"bytes_stored", *bytes}});
+}
+
+}  // namespace accountsd::api

@@ -1,0 +1,29 @@
+#include "api/path_ids.hpp"
+
+#include <charconv>
+
+#include "error.hpp"
+
+namespace accountsd::api {
+
+std::int64_t path_id(std::string_view segment, std::string_view what) {
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(segment.data(), segment.data() + segment.size(), id);
+  if (ec != std::errc() || end != segment.data() + segment.size() || id <= 0)
+    throw not_found("no such " + std::string(what));
+  return id;
+}
+
+domain::User path_user(Call& call, store::PartnerId partner, std::string_view key) {
+  auto user = call.services.store.find_user(partner, key);
+  if (!user) throw not_found("no such user");
+  return *user;
+}
+
+http::Response no_content() {
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
+}  // namespace accountsd::api

@@ -1,0 +1,48 @@
+#include "api/handlers.hpp"
+#include "api/params.hpp"
+#include "api/path_ids.hpp"
+#include "api/representations.hpp"
+
+namespace accountsd::api {
+
+// B.4: a user's devices, shares, one share, and enabling or disabling it.
+http::Response get_user_devices(Call& call) {
+  auto user = path_user(call, call.partner, call.path.get("u"));
+  boost::json::array body;
+  for (const auto& device : call.services.store.devices(call.partner, user.avatar_id))
+    body.push_back(device_json(device));
+  return http::json_response(200, body);
+}
+
+http::Response get_user_shares(Call& call) {
+  auto user = path_user(call, call.partner, call.path.get("u"));
+  boost::json::array body;
+  for (const auto& share : call.services.store.user_shares(call.partner, user.avatar_id))
+    body.push_back(share_json(share, user.share_id));
+  return http::json_response(200, body);
+}
+
+http::Response get_user_share(Call& call) {
+  auto user = path_user(call, call.partner, call.path.get("u"));
+  auto share = call.services.store.user_share(call.partner, user.avatar_id, call.path.get("room_key"));
+  if (!share) throw not_found("no such share");
+  return http::json_response(200, share_json(*share, user.share_id));
+}
+
+http::Response post_user_share(Call& call) {
+  auto user = path_user(call, call.partner, call.path.get("u"));
+  QueryParams query(call.query);
+  auto action = query.string("action");
+  if (!action) query.problem("action", "action is required: enable or disable");
+  else if (*action != "enable" && *action != "disable")
+    query.problem("action", "action must be enable or disable");
+  query.finish();
+  const auto& room_key = call.path.get("room_key");
+  if (!call.services.store.set_share_enabled(call.partner, user.avatar_id, room_key,
+                                             *action == "enable"))
+    throw not_found("no such share");
+  auto share = call.services.store.user_share(call.partner, user.avatar_id, room_key);
+  return http::json_response(200, share_json(*share, user.share_id));
+}
+
+}  // namespace accountsd::api

@@ -1,0 +1,232 @@
+#include <charconv>
+
+#include "api/handlers.hpp"
+#include "api/json_body.hpp"
+#include "api/params.hpp"
+#include "api/path_ids.hpp"
+#include "api/representations.hpp"
+#include "auth/password.hpp"
+#include "domain/email.hpp"
+#include "domain/netblock.hpp"
+
+namespace accountsd::api {
+namespace {
+
+constexpr Length kUsername{1, 64};
+constexpr Length kName{1, 200};
+
+std::optional<std::string> read_email(JsonParams& params, bool required) {
+  auto email = params.string("email", {1, 254}, required);
+  if (email && !domain::is_valid_email(*email)) {
+    params.problem("email", "email must be an email address of at most 254 characters");
+    return std::nullopt;
+  }
+  return email;
+}
+
+// A bcrypt hash as produced by crypt(3): $2a$, $2b$ or $2y$, a two-digit cost, 53 characters.
+bool looks_like_bcrypt(std::string_view hash) {
+  if (hash.size() != 60 || hash[0] != '$' || hash[1] != '2' || hash[3] != '$' || hash[6] != '$')
+    return false;
+  if (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') return false;
+  if (!std::isdigit(static_cast<unsigned char>(hash[4])) ||
+      !std::isdigit(static_cast<unsigned char>(hash[5])))
+    return false;
+  for (char c : hash.substr(7))
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '/') return false;
+  return true;
+}
+
+// Self-signup from a restricted network is refused (B.3).
+void check_signup_network(Call& call, const domain::Partner& partner) {
+  if (!partner.features.signup_restrictions) return;
+  auto settings = call.services.store.settings(partner.id);
+  auto address = client_address(call);
+  for (const auto& text : settings.signup_network_restriction) {
+    auto block = domain::parse_netblock(text);
+    if (block && domain::contains(*block, address)) {
+      throw Error(ErrorKind::forbidden,
+                  "Signups from your network are restricted; please contact " +
+                      settings.support_email.value_or("your service provider"));
+    }
+  }
+}
+
+// Parses one `search_by` condition such as "bytes_stored>100" or "enabled=1".
+std::optional<store::UserCondition> parse_condition(std::string_view text) {
+  static constexpr std::string_view fields[] = {"enabled",     "purgehold_active", "group_id",
+                                                "plan_id",     "bytes_stored",     "bonus_bytes",
+                                                "creation_time", "last_login"};
+  auto at = text.find_first_of("=<>");
+  if (at == std::string_view::npos) return std::nullopt;
+  store::UserCondition condition;
+  condition.column = std::string(text.substr(0, at));
+  condition.op = text[at];
+  if (std::find(std::begin(fields), std::end(fields), condition.column) == std::end(fields))
+    return std::nullopt;
+  auto value = text.substr(at + 1);
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), condition.value);
+  if (ec != std::errc() || end != value.data() + value.size() || value.empty()) return std::nullopt;
+  return condition;
+}
+
+// Reads limit, offset, search, group_id, order_by and search_by of GET /users/.
+store::UserQuery read_user_query(QueryParams& query) {
+  store::UserQuery q;
+  q.limit = query.integer("limit", {0});
+  q.offset = query.integer("offset", {0}).value_or(0);
+  q.search = query.string("search");
+  q.group_id = query.integer("group_id", {1});
+  if (auto order = query.string("order_by")) {
+    std::string_view field = *order;
+    q.descending = field.starts_with('-');
+    if (q.descending) field.remove_prefix(1);
+    static const std::string_view sortable[] = {
+        "avatar_id",   "username",      "name",         "email",        "group_id",
+        "plan_id",     "storage_bytes", "bonus_bytes",  "bytes_stored", "enabled",
+        "purgehold_active", "creation_time", "last_login", "share_id", "num_devices", "num_shares"};
+    if (std::find(std::begin(sortable), std::end(sortable), field) == std::end(sortable))
+      query.problem("order_by", "order_by must be a user field, optionally prefixed with -");
+    else
+      q.order_by = std::string(field);
+  }
+  if (auto search_by = query.string("search_by")) {
+    std::string_view rest = *search_by;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (item.starts_with("recently_stopped_uploading=")) {
+        auto range = item.substr(item.find('=') + 1);
+        auto bar = range.find('|');
+        std::int64_t a = -1, b = -1;
+        bool ok = bar != std::string_view::npos;
+        if (ok) {
+          auto [e1, c1] = std::from_chars(range.data(), range.data() + bar, a);
+          auto [e2, c2] = std::from_chars(range.data() + bar + 1, range.data() + range.size(), b);
+          ok = c1 == std::errc() && c2 == std::errc() && e1 == range.data() + bar &&
+               e2 == range.data() + range.size() && a >= 0 && b >= a;
+        }
+        if (ok) q.stopped_uploading = std::pair(a, b);
+        else query.problem("search_by", "recently_stopped_uploading takes A|B seconds, 0 <= A <= B");
+      } else if (auto condition = parse_condition(item)) {
+        q.conditions.push_back(*condition);
+      } else {
+        query.problem("search_by", "search_by must be comma-separated conditions field=value, "
+                                   "field>value or field<value over enabled, purgehold_active, "
+                                   "group_id, plan_id, bytes_stored, bonus_bytes, creation_time, "
+                                   "last_login, or recently_stopped_uploading=A|B");
+        break;
+      }
+    }
+  }
+  return q;
+}
+
+}  // namespace
+
+http::Response get_users(Call& call) {
+  QueryParams query(call.query);
+  auto action = query.string("action");
+  auto q = read_user_query(query);
+  if (action && *action != "user_count") query.problem("action", "action must be user_count");
+  query.finish();
+  if (action) {
+    return http::json_response(
+        200, boost::json::object{{"user_count", call.services.store.count_users(call.partner, q)}});
+  }
+  boost::json::array body;
+  for (const auto& user : call.services.store.users(call.partner, q)) body.push_back(user_json(user));
+  return http::json_response(200, body);
+}
+
+http::Response post_users(Call& call) {
+  auto body = parse_json_object(call.request.body);
+  JsonParams params(body);
+  const bool signup = call.partner == 0;
+  std::optional<domain::Partner> partner;
+  if (signup) {
+    auto brand = params.string("brand", {1, 64}, true);
+    if (brand) {
+      partner = call.services.store.find_partner(*brand);
+      if (!partner) params.problem("brand", "brand names no partner");
+    }
+    for (const char* field : {"group_id", "plan_id", "bonus_bytes"})
+      params.refuse(field, std::string(field) + " cannot be set by a self-signup");
+  } else {
+    partner = call.services.store.find_partner(call.partner);
+    params.refuse("brand", "brand is only for self-signup, without credentials");
+  }
+  const bool email_as_username = partner && partner->features.email_as_username;
+  store::UserCreate user;
+  auto username = params.string("username", kUsername, !email_as_username && partner);
+  auto name = params.string("name", kName, true);
+  auto email = read_email(params, true);
+  auto bcrypt = params.string("password_bcrypt", {0, 128}, false);
+  if (bcrypt && !looks_like_bcrypt(*bcrypt))
+    params.problem("password_bcrypt", "password_bcrypt must be a bcrypt hash ($2a$, $2b$ or $2y$)");
+  user.promo = params.string("promo", {0, 200}, false);
+  if (!signup) {
+    user.group_id = params.integer("group_id", {1}, false);
+    user.plan_id = params.integer("plan_id", {1}, false);
+    user.bonus_bytes = params.integer("bonus_bytes", {0}, false).value_or(0);
+  }
+  params.finish();
+  if (signup) check_signup_network(call, *partner);
+
+  user.username = username.value_or("");
+  user.name = *name;
+  user.email = *email;
+  std::optional<std::string> temp_password;
+  if (bcrypt) {
+    user.password_bcrypt = bcrypt;
+  } else {
+    temp_password = auth::generate_password();
+    user.password_bcrypt = auth::hash_password(*temp_password);
+  }
+  auto created = call.services.store.create_user(partner->id, user);
+  boost::json::object out{{"username", created.username}};
+  if (temp_password) out["temp_password"] = *temp_password;
+  out["user"] = user_json(created);
+  return http::json_response(200, out);
+}
+
+http::Response get_user(Call& call) {
+  return http::json_response(200, user_json(path_user(call, call.partner, call.path.get("u"))));
+}
+
+http::Response post_user(Call& call) {
+  auto user = path_user(call, call.partner, call.path.get("u"));
+  QueryParams query(call.query);
+  auto action = query.string("action");
+  if (action && *action != "sendactivationemail")
+    query.problem("action", "action must be sendactivationemail");
+  query.finish();
+  auto body = parse_json_object(call.request.body);
+  JsonParams params(body);
+  if (action) {
+    auto template_name = params.string("template_name", {1, 200}, false);
+    params.finish();
+    call.services.store.queue_activation_email(call.partner, user.avatar_id, template_name);
+    return http::json_response(200, boost::json::object());
+  }
+  store::UserPatch patch;
+  patch.name = params.string("name", kName, false);
+  patch.email = read_email(params, false);
+  patch.group_id = params.integer("group_id", {1}, false);
+  patch.plan_id = params.integer("plan_id", {1}, false);
+  patch.enabled = params.boolean("enabled", false);
+  patch.bonus_bytes = params.integer("bonus_bytes", {0}, false);
+  patch.purgehold_active = params.boolean("purgehold_active", false);
+  params.finish();
+  return http::json_response(
+      200, user_json(call.services.store.update_user(call.partner, user.avatar_id, patch)));
+}
+
+http::Response delete_user(Call& call) {
+  auto user = path_user(call, call.partner, call.path.get("u"));
+  call.services.store.delete_user(call.partner, user.avatar_id);
+  return no_content();
+}
+
+}  // namespace accountsd::api

@@ -1,0 +1,40 @@
+// A partner's user ("avatar") and its devices, as Part B of the API shows them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace accountsd::domain {
+
+inline constexpr std::int64_t kUnlimitedStorageBytes = 1000000001000000000;
+
+struct User {
+  std::int64_t avatar_id = 0;
+  std::string username;
+  std::string name;
+  std::string email;
+  std::int64_t group_id = 0;
+  std::int64_t plan_id = 0;
+  std::int64_t storage_bytes = 0;  // the plan's
+  std::int64_t bonus_bytes = 0;
+  std::int64_t bytes_stored = 0;
+  bool enabled = true;
+  bool purgehold_active = false;
+  std::int64_t creation_time = 0;
+  std::optional<std::int64_t> last_login;
+  std::optional<std::string> share_id;
+  std::int64_t num_devices = 0;
+  std::int64_t num_shares = 0;
+};
+
+struct Device {
+  std::int64_t device_id = 0;
+  std::string name;
+  std::int64_t client_revision = 0;
+  std::int64_t creation_time = 0;
+  std::optional<std::int64_t> last_login;
+  std::optional<std::int64_t> last_backup_complete;
+};
+
+}  // namespace accountsd::domain

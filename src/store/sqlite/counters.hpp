@@ -1,0 +1,35 @@
+// Changes to a partner's quota counters, applied inside the transaction that caused them.
+#pragma once
+
+#include <cstdint>
+
+#include "domain/quota.hpp"
+#include "store/sqlite/connection.hpp"
+
+namespace accountsd::store::sqlite {
+
+struct CounterDelta {
+  domain::Int128 bytes_allocated = 0;
+  domain::Int128 bytes_used = 0;
+  std::int64_t shares = 0;
+  std::int64_t devices = 0;
+
+  CounterDelta& operator+=(const CounterDelta& other) {
+    bytes_allocated += other.bytes_allocated;
+    bytes_used += other.bytes_used;
+    shares += other.shares;
+    devices += other.devices;
+    return *this;
+  }
+};
+
+// Adds `delta` to the partner's counters; call inside the transaction that made the change.
+void apply(Connection& db, std::int64_t partner, const CounterDelta& delta);
+
+// The partner's exact (unsaturated) bytes_allocated, for quota checks.
+domain::Int128 bytes_allocated(Connection& db, std::int64_t partner);
+
+// Throws Error(payment_required) when adding `added` allocation would exceed bytes_available.
+void check_allocation(Connection& db, std::int64_t partner, domain::Int128 added);
+
+}  // namespace accountsd::store::sqlite

@@ -1,0 +1,555 @@
+// SqliteStore: plans, groups and users (Part B), with quota counters kept in each transaction.
+#include <unordered_map>
+
+#include "domain/clock.hpp"
+#include "error.hpp"
+#include "store/sqlite/counters.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace accountsd::store::sqlite {
+namespace {
+
+constexpr const char* kUserColumns =
+    "u.avatar_id, u.username, u.name, u.email, u.group_id, u.plan_id, p.storage_bytes, "
+    "u.bonus_bytes, u.bytes_stored, u.enabled, u.purgehold_active, u.creation_time, "
+    "u.last_login, u.share_id, u.num_devices, u.num_shares";
+
+domain::User read_user(const Statement& q) {
+  domain::User u;
+  u.avatar_id = q.integer(0);
+  u.username = q.text(1);
+  u.name = q.text(2);
+  u.email = q.text(3);
+  u.group_id = q.integer(4);
+  u.plan_id = q.integer(5);
+  u.storage_bytes = q.integer(6);
+  u.bonus_bytes = q.integer(7);
+  u.bytes_stored = q.integer(8);
+  u.enabled = q.integer(9) != 0;
+  u.purgehold_active = q.integer(10) != 0;
+  u.creation_time = q.integer(11);
+  u.last_login = q.optional_integer(12);
+  u.share_id = q.optional_text(13);
+  u.num_devices = q.integer(14);
+  u.num_shares = q.integer(15);
+  return u;
+}
+
+const std::string kSelectUserById = std::string("SELECT ") + kUserColumns +
+                                    " FROM users u JOIN plans p ON p.plan_id = u.plan_id "
+                                    "WHERE u.partner_id = ?1 AND u.avatar_id = ?2";
+const std::string kSelectUserByKey =
+    std::string("SELECT ") + kUserColumns +
+    " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
+    "(u.username = ?2 OR u.email = ?2) ORDER BY u.username = ?2 DESC LIMIT 1";
+
+std::optional<domain::User> user_by_id(Connection& db, PartnerId partner, std::int64_t avatar) {
+  auto& q = db.prepared(kSelectUserById.c_str());
+  q.bind(1, partner).bind(2, avatar);
+  if (!q.step()) return std::nullopt;
+  auto user = read_user(q);
+  q.reset();
+  return user;
+}
+
+domain::User require_user(Connection& db, PartnerId partner, std::int64_t avatar) {
+  auto user = user_by_id(db, partner, avatar);
+  if (!user) throw not_found("no such user");
+  return *user;
+}
+
+// The plan's storage_bytes, when the plan belongs to the partner.
+std::optional<std::int64_t> plan_bytes(Connection& db, PartnerId partner, std::int64_t plan) {
+  auto& q = db.prepared("SELECT storage_bytes FROM plans WHERE plan_id = ?2 AND partner_id = ?1");
+  q.bind(1, partner).bind(2, plan);
+  if (!q.step()) return std::nullopt;
+  auto bytes = q.integer(0);
+  q.reset();
+  return bytes;
+}
+
+std::optional<Group> group_by_id(Connection& db, PartnerId partner, std::int64_t group) {
+  auto& q = db.prepared(
+      "SELECT group_id, name, plan_id, webapi_enable, check_domain FROM groups "
+      "WHERE partner_id = ?1 AND group_id = ?2");
+  q.bind(1, partner).bind(2, group);
+  if (!q.step()) return std::nullopt;
+  Group g{q.integer(0), q.text(1), q.integer(2), q.integer(3) != 0, q.integer(4) != 0};
+  q.reset();
+  return g;
+}
+
+std::int64_t default_group(Connection& db, PartnerId partner) {
+  auto& q = db.prepared(
+      "SELECT group_id FROM groups WHERE partner_id = ?1 ORDER BY is_default DESC, group_id "
+      "LIMIT 1");
+  q.bind(1, partner);
+  if (!q.step()) throw std::runtime_error("partner has no groups");
+  auto id = q.integer(0);
+  q.reset();
+  return id;
+}
+
+// Runs `write`, turning a uniqueness violation into a 409 naming the field.
+template <typename F>
+void unique_or_conflict(F&& write) {
+  try {
+    write();
+  } catch (const UniqueViolation& violation) {
+    throw conflict(violation.field + " is already taken", {violation.field});
+  }
+}
+
+// Inserts one user row with its devices and shares; returns the counter change it makes.
+// The single insert path for the API and for bulk loading (demo), so both obey one set of rules.
+CounterDelta insert_user(Connection& db, PartnerId partner, const NewUser& u,
+                         std::int64_t storage_bytes, std::int64_t* avatar_out = nullptr) {
+  std::optional<std::int64_t> last_backup;
+  for (const auto& d : u.devices)
+    if (d.last_backup_complete) last_backup = std::max(last_backup.value_or(0), *d.last_backup_complete);
+  db.prepared(
+        "INSERT INTO users (partner_id, username, name, email, group_id, plan_id, bonus_bytes, "
+        "bytes_stored, enabled, creation_time, last_login, share_id, num_devices, num_shares, "
+        "last_backup_complete) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+      .bind(1, partner)
+      .bind(2, u.username)
+      .bind(3, u.name)
+      .bind(4, u.email)
+      .bind(5, u.group_id)
+      .bind(6, u.plan_id)
+      .bind(7, u.bonus_bytes)
+      .bind(8, u.bytes_stored)
+      .bind(9, u.enabled)
+      .bind(10, u.creation_time)
+      .bind(11, u.last_login)
+      .bind(12, u.share_id)
+      .bind(13, std::int64_t(u.devices.size()))
+      .bind(14, std::int64_t(u.shares.size()))
+      .bind(15, last_backup)
+      .run();
+  std::int64_t avatar = db.last_insert_id();
+  if (avatar_out) *avatar_out = avatar;
+  for (const auto& d : u.devices) {
+    db.prepared(
+          "INSERT INTO devices (partner_id, avatar_id, name, client_revision, creation_time, "
+          "last_login, last_backup_complete) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .bind(1, partner)
+        .bind(2, avatar)
+        .bind(3, d.name)
+        .bind(4, d.client_revision)
+        .bind(5, d.creation_time)
+        .bind(6, d.last_login)
+        .bind(7, d.last_backup_complete)
+        .run();
+  }
+  for (const auto& s : u.shares) {
+    db.prepared(
+          "INSERT INTO shares (avatar_id, room_key, partner_id, name, description, "
+          "creation_time, update_time, enabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .bind(1, avatar)
+        .bind(2, s.room_key)
+        .bind(3, partner)
+        .bind(4, s.name)
+        .bind(5, s.description)
+        .bind(6, s.creation_time)
+        .bind(7, s.update_time)
+        .bind(8, s.enabled)
+        .run();
+  }
+  CounterDelta delta;
+  delta.bytes_allocated = domain::Int128(storage_bytes) + u.bonus_bytes;
+  delta.bytes_used = u.bytes_stored;
+  delta.devices = std::int64_t(u.devices.size());
+  delta.shares = std::int64_t(u.shares.size());
+  return delta;
+}
+
+// A numbered username not yet used by the partner (for email_as_username partners).
+std::string next_username(Connection& db, PartnerId partner) {
+  for (;;) {
+    auto& bump = db.prepared(
+        "UPDATE partner_counters SET user_seq = user_seq + 1 WHERE partner_id = ?1 "
+        "RETURNING user_seq");
+    bump.bind(1, partner);
+    bump.step();
+    std::string candidate = "user-" + std::to_string(bump.integer(0));
+    bump.reset();
+    auto& taken = db.prepared("SELECT 1 FROM users WHERE partner_id = ?1 AND username = ?2");
+    taken.bind(1, partner).bind(2, candidate);
+    bool used = taken.step();
+    taken.reset();
+    if (!used) return candidate;
+  }
+}
+
+// Maps a user object field to the SQL that sorts or filters by it.
+const std::unordered_map<std::string, std::string>& user_columns() {
+  static const std::unordered_map<std::string, std::string> columns = {
+      {"avatar_id", "u.avatar_id"},         {"username", "u.username"},
+      {"name", "u.name"},                   {"email", "u.email"},
+      {"group_id", "u.group_id"},           {"plan_id", "u.plan_id"},
+      {"storage_bytes", "p.storage_bytes"}, {"bonus_bytes", "u.bonus_bytes"},
+      {"bytes_stored", "u.bytes_stored"},   {"enabled", "u.enabled"},
+      {"purgehold_active", "u.purgehold_active"}, {"creation_time", "u.creation_time"},
+      {"last_login", "u.last_login"},       {"share_id", "u.share_id"},
+      {"num_devices", "u.num_devices"},     {"num_shares", "u.num_shares"}};
+  return columns;
+}
+
+// The WHERE clause for `query`; parameters are bound by bind_filters in the same order.
+std::string user_filters(const UserQuery& query) {
+  std::string where = " WHERE u.partner_id = ?";
+  if (query.search) where += " AND (u.name LIKE ? ESCAPE '\\' OR u.username LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')";
+  if (query.group_id) where += " AND u.group_id = ?";
+  for (const auto& c : query.conditions) {
+    auto column = user_columns().find(c.column);
+    if (column == user_columns().end()) throw std::invalid_argument("unknown column " + c.column);
+    where += " AND " + column->second + " " + std::string(1, c.op) + " ?";
+  }
+  if (query.stopped_uploading) where += " AND u.last_backup_complete BETWEEN ? AND ?";
+  return where;
+}
+
+void bind_filters(Statement& q, PartnerId partner, const UserQuery& query, int& index) {
+  q.bind(index++, partner);
+  if (query.search) {
+    std::string pattern = "%";
+    for (char c : *query.search) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    pattern += "%";
+    for (int i = 0; i < 3; ++i) q.bind(index++, pattern);
+  }
+  if (query.group_id) q.bind(index++, *query.group_id);
+  for (const auto& c : query.conditions) q.bind(index++, c.value);
+  if (query.stopped_uploading) {
+    auto now = domain::now_seconds();
+    q.bind(index++, now - query.stopped_uploading->second);
+    q.bind(index++, now - query.stopped_uploading->first);
+  }
+}
+
+// Puts every member of `from` into group `to` on plan `plan` (a group's plan change, or a move
+// before deletion), checking bytes_available and returning the allocation change.
+CounterDelta move_members(Connection& db, PartnerId partner, std::int64_t from, std::int64_t to,
+                          std::int64_t plan, std::int64_t plan_storage) {
+  auto& q = db.prepared(
+      "SELECT p.storage_bytes, count(*) FROM users u JOIN plans p ON p.plan_id = u.plan_id "
+      "WHERE u.partner_id = ?1 AND u.group_id = ?2 GROUP BY u.plan_id");
+  q.bind(1, partner).bind(2, from);
+  CounterDelta delta;
+  while (q.step())
+    delta.bytes_allocated += (domain::Int128(plan_storage) - q.integer(0)) * q.integer(1);
+  check_allocation(db, partner, delta.bytes_allocated);
+  db.prepared("UPDATE users SET group_id = ?3, plan_id = ?4 WHERE partner_id = ?1 AND group_id = ?2")
+      .bind(1, partner)
+      .bind(2, from)
+      .bind(3, to)
+      .bind(4, plan)
+      .run();
+  return delta;
+}
+
+}  // namespace
+
+std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name,
+                                      std::int64_t storage_bytes) {
+  auto& db = this->db();
+  unique_or_conflict([&] {
+    db.prepared("INSERT INTO plans (partner_id, name, storage_bytes) VALUES (?1, ?2, ?3)")
+        .bind(1, partner)
+        .bind(2, name)
+        .bind(3, storage_bytes)
+        .run();
+  });
+  return db.last_insert_id();
+}
+
+std::vector<Plan> SqliteStore::plans(PartnerId partner) {
+  auto& q = db().prepared(
+      "SELECT plan_id, name, storage_bytes FROM plans WHERE partner_id = ?1 ORDER BY plan_id");
+  q.bind(1, partner);
+  std::vector<Plan> out;
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.integer(2)});
+  return out;
+}
+
+std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
+  auto& db = this->db();
+  Transaction txn(db);
+  if (!plan_bytes(db, partner, g.plan_id)) throw conflict("no such plan", {"plan_id"});
+  unique_or_conflict([&] {
+    db.prepared(
+          "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(1, partner)
+        .bind(2, g.name)
+        .bind(3, g.plan_id)
+        .bind(4, g.webapi_enable)
+        .bind(5, g.check_domain)
+        .run();
+  });
+  auto id = db.last_insert_id();
+  txn.commit();
+  return id;
+}
+
+std::vector<Group> SqliteStore::groups(PartnerId partner, const std::optional<std::string>& search) {
+  auto& q = db().prepared(
+      "SELECT group_id, name, plan_id, webapi_enable, check_domain FROM groups "
+      "WHERE partner_id = ?1 AND (?2 IS NULL OR instr(lower(name), lower(?2)) > 0) "
+      "ORDER BY group_id");
+  q.bind(1, partner).bind(2, search);
+  std::vector<Group> out;
+  while (q.step())
+    out.push_back({q.integer(0), q.text(1), q.integer(2), q.integer(3) != 0, q.integer(4) != 0});
+  return out;
+}
+
+std::optional<Group> SqliteStore::group(PartnerId partner, std::int64_t group_id) {
+  return group_by_id(db(), partner, group_id);
+}
+
+Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id, const GroupPatch& patch,
+                                bool force) {
+  auto& db = this->db();
+  Transaction txn(db);
+  auto group = group_by_id(db, partner, group_id);
+  if (!group) throw not_found("no such group");
+  if (patch.plan_id && *patch.plan_id != group->plan_id) {
+    auto bytes = plan_bytes(db, partner, *patch.plan_id);
+    if (!bytes) throw conflict("no such plan", {"plan_id"});
+    if (!force) {
+      auto& over = db.prepared(
+          "SELECT count(*) FROM users WHERE partner_id = ?1 AND group_id = ?2 AND "
+          "bytes_stored > ?3 + bonus_bytes");
+      over.bind(1, partner).bind(2, group_id).bind(3, *bytes);
+      over.step();
+      auto count = over.integer(0);
+      over.reset();
+      if (count > 0) {
+        throw conflict(std::to_string(count) +
+                           " member(s) store more than the new plan allows; send force: true to "
+                           "change it anyway",
+                       {"avatars_over_quota"});
+      }
+    }
+    apply(db, partner, move_members(db, partner, group_id, group_id, *patch.plan_id, *bytes));
+    group->plan_id = *patch.plan_id;
+  }
+  if (patch.name) group->name = *patch.name;
+  if (patch.webapi_enable) group->webapi_enable = *patch.webapi_enable;
+  if (patch.check_domain) group->check_domain = *patch.check_domain;
+  unique_or_conflict([&] {
+    db.prepared(
+          "UPDATE groups SET name = ?3, plan_id = ?4, webapi_enable = ?5, check_domain = ?6 "
+          "WHERE partner_id = ?1 AND group_id = ?2")
+        .bind(1, partner)
+        .bind(2, group_id)
+        .bind(3, group->name)
+        .bind(4, group->plan_id)
+        .bind(5, group->webapi_enable)
+        .bind(6, group->check_domain)
+        .run();
+  });
+  txn.commit();
+  return *group;
+}
+
+void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
+                               std::optional<std::int64_t> move_to) {
+  auto& db = this->db();
+  Transaction txn(db);
+  if (!group_by_id(db, partner, group_id)) throw not_found("no such group");
+  if (default_group(db, partner) == group_id)
+    throw conflict("the default group cannot be deleted", {"group_id"});
+  auto& members = db.prepared("SELECT count(*) FROM users WHERE partner_id = ?1 AND group_id = ?2");
+  members.bind(1, partner).bind(2, group_id);
+  members.step();
+  auto count = members.integer(0);
+  members.reset();
+  if (move_to) {
+    auto target = group_by_id(db, partner, *move_to);
+    if (!target || *move_to == group_id)
+      throw conflict("move_to must name another group of the partner", {"move_to"});
+    auto bytes = plan_bytes(db, partner, target->plan_id);
+    apply(db, partner, move_members(db, partner, group_id, *move_to, target->plan_id, *bytes));
+  } else if (count > 0) {
+    throw conflict("the group still has " + std::to_string(count) +
+                       " member(s); give move_to to move them first",
+                   {"group_id"});
+  }
+  db.prepared("DELETE FROM groups WHERE partner_id = ?1 AND group_id = ?2")
+      .bind(1, partner)
+      .bind(2, group_id)
+      .run();
+  txn.commit();
+}
+
+domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
+  auto& db = this->db();
+  Transaction txn(db);
+  auto group = group_by_id(db, partner, c.group_id.value_or(default_group(db, partner)));
+  if (!group) throw conflict("no such group", {"group_id"});
+  std::int64_t plan = c.plan_id.value_or(group->plan_id);
+  auto bytes = plan_bytes(db, partner, plan);
+  if (!bytes) throw conflict("no such plan", {"plan_id"});
+  check_allocation(db, partner, domain::Int128(*bytes) + c.bonus_bytes);
+  NewUser row;
+  row.username = c.username.empty() ? next_username(db, partner) : c.username;
+  row.name = c.name;
+  row.email = c.email;
+  row.group_id = group->group_id;
+  row.plan_id = plan;
+  row.bonus_bytes = c.bonus_bytes;
+  row.creation_time = domain::now_seconds();
+  std::int64_t avatar = 0;
+  CounterDelta delta;
+  unique_or_conflict([&] { delta = insert_user(db, partner, row, *bytes, &avatar); });
+  db.prepared("UPDATE users SET password_bcrypt = ?2, promo = ?3 WHERE avatar_id = ?1")
+      .bind(1, avatar)
+      .bind(2, c.password_bcrypt)
+      .bind(3, c.promo)
+      .run();
+  apply(db, partner, delta);
+  auto user = require_user(db, partner, avatar);
+  txn.commit();
+  return user;
+}
+
+std::optional<domain::User> SqliteStore::find_user(PartnerId partner, std::string_view key) {
+  auto& q = db().prepared(kSelectUserByKey.c_str());
+  q.bind(1, partner).bind(2, key);
+  if (!q.step()) return std::nullopt;
+  auto user = read_user(q);
+  q.reset();
+  return user;
+}
+
+std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery& query) {
+  auto column = user_columns().find(query.order_by);
+  if (column == user_columns().end()) throw std::invalid_argument("unknown order_by");
+  const char* direction = query.descending ? " DESC" : "";
+  std::string sql = std::string("SELECT ") + kUserColumns +
+                    " FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query) +
+                    " ORDER BY " + column->second + direction + ", u.avatar_id" + direction +
+                    " LIMIT ? OFFSET ?";
+  Statement q(db().handle(), sql);
+  int index = 1;
+  bind_filters(q, partner, query, index);
+  q.bind(index++, query.limit.value_or(-1));
+  q.bind(index++, query.offset);
+  std::vector<domain::User> out;
+  while (q.step()) out.push_back(read_user(q));
+  return out;
+}
+
+std::int64_t SqliteStore::count_users(PartnerId partner, const UserQuery& query) {
+  std::string sql = "SELECT count(*) FROM users u JOIN plans p ON p.plan_id = u.plan_id" +
+                    user_filters(query);
+  Statement q(db().handle(), sql);
+  int index = 1;
+  bind_filters(q, partner, query, index);
+  q.step();
+  return q.integer(0);
+}
+
+domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
+                                      const UserPatch& patch) {
+  auto& db = this->db();
+  Transaction txn(db);
+  auto user = require_user(db, partner, avatar_id);
+  const domain::Int128 old_allocation = domain::Int128(user.storage_bytes) + user.bonus_bytes;
+  if (patch.group_id && *patch.group_id != user.group_id) {
+    auto group = group_by_id(db, partner, *patch.group_id);
+    if (!group) throw conflict("no such group", {"group_id"});
+    user.group_id = group->group_id;
+    if (!patch.plan_id) user.plan_id = group->plan_id;  // joining a group gives its plan
+  }
+  if (patch.plan_id) user.plan_id = *patch.plan_id;
+  auto bytes = plan_bytes(db, partner, user.plan_id);
+  if (!bytes) throw conflict("no such plan", {"plan_id"});
+  user.storage_bytes = *bytes;
+  if (patch.bonus_bytes) user.bonus_bytes = *patch.bonus_bytes;
+  if (patch.name) user.name = *patch.name;
+  if (patch.email) user.email = *patch.email;
+  if (patch.enabled) user.enabled = *patch.enabled;
+  if (patch.purgehold_active) user.purgehold_active = *patch.purgehold_active;
+  CounterDelta delta;
+  delta.bytes_allocated = domain::Int128(user.storage_bytes) + user.bonus_bytes - old_allocation;
+  check_allocation(db, partner, delta.bytes_allocated);
+  unique_or_conflict([&] {
+    db.prepared(
+          "UPDATE users SET name = ?3, email = ?4, group_id = ?5, plan_id = ?6, bonus_bytes = ?7, "
+          "enabled = ?8, purgehold_active = ?9 WHERE partner_id = ?1 AND avatar_id = ?2")
+        .bind(1, partner)
+        .bind(2, avatar_id)
+        .bind(3, user.name)
+        .bind(4, user.email)
+        .bind(5, user.group_id)
+        .bind(6, user.plan_id)
+        .bind(7, user.bonus_bytes)
+        .bind(8, user.enabled)
+        .bind(9, user.purgehold_active)
+        .run();
+  });
+  apply(db, partner, delta);
+  txn.commit();
+  return user;
+}
+
+void SqliteStore::delete_user(PartnerId partner, std::int64_t avatar_id) {
+  auto& db = this->db();
+  Transaction txn(db);
+  auto user = require_user(db, partner, avatar_id);
+  for (const char* sql : {"DELETE FROM devices WHERE partner_id = ?1 AND avatar_id = ?2",
+                          "DELETE FROM shares WHERE partner_id = ?1 AND avatar_id = ?2",
+                          "DELETE FROM users WHERE partner_id = ?1 AND avatar_id = ?2"}) {
+    db.prepared(sql).bind(1, partner).bind(2, avatar_id).run();
+  }
+  CounterDelta delta;
+  delta.bytes_allocated = -(domain::Int128(user.storage_bytes) + user.bonus_bytes);
+  delta.bytes_used = -domain::Int128(user.bytes_stored);
+  delta.devices = -user.num_devices;
+  delta.shares = -user.num_shares;
+  apply(db, partner, delta);
+  txn.commit();
+}
+
+void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_id,
+                                         const std::optional<std::string>& template_name) {
+  auto& db = this->db();
+  auto user = require_user(db, partner, avatar_id);
+  db.prepared(
+        "INSERT INTO activation_emails (partner_id, avatar_id, email, template_name, queued_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)")
+      .bind(1, partner)
+      .bind(2, avatar_id)
+      .bind(3, user.email)
+      .bind(4, template_name)
+      .bind(5, domain::now_seconds())
+      .run();
+}
+
+void SqliteStore::insert_users(PartnerId partner, std::span<const NewUser> users) {
+  auto& db = this->db();
+  Transaction txn(db);
+  std::unordered_map<std::int64_t, std::int64_t> storage;
+  for (const auto& plan : plans(partner)) storage[plan.plan_id] = plan.storage_bytes;
+  std::unordered_map<std::int64_t, bool> known_group;
+  for (const auto& group : groups(partner, std::nullopt)) known_group[group.group_id] = true;
+  CounterDelta delta;
+  for (const auto& u : users) {
+    auto plan = storage.find(u.plan_id);
+    if (plan == storage.end()) throw conflict("no such plan", {"plan_id"});
+    if (!known_group.contains(u.group_id)) throw conflict("no such group", {"group_id"});
+    unique_or_conflict([&] { delta += insert_user(db, partner, u, plan->second); });
+  }
+  check_allocation(db, partner, delta.bytes_allocated);
+  apply(db, partner, delta);
+  txn.commit();
+}
+
+}  // namespace accountsd::store::sqlite
