@@ -86,6 +86,14 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::NonNegativeNumber);
 
+  OutboxOptions outbox;
+  auto* outbox_cmd = app.add_subcommand("outbox", "activation emails queued through the API");
+  outbox_cmd->require_subcommand(1);
+  auto* outbox_list_cmd = outbox_cmd->add_subcommand("list", "list queued activation emails");
+  add_db(outbox_list_cmd);
+  outbox_list_cmd->add_option("--partner", outbox.partner, "only this partner's");
+  outbox_list_cmd->add_flag("--json", outbox.json, "print JSON");
+
   DemoOptions demo_options;
   auto* demo_cmd = app.add_subcommand("demo", "create or extend a demo partner with realistic data");
   add_db(demo_cmd);
@@ -101,6 +109,7 @@ int main(int argc, char** argv) {
     if (*serve_cmd) return serve_options.db = db, serve(serve_options);
     if (*demo_cmd) return demo_options.db = db, demo(demo_options);
     if (*plan_create_cmd) return plan.db = db, plan_create(plan);
+    if (*outbox_list_cmd) return outbox.db = db, outbox_list(outbox);
     partner.db = db;
     if (*create) return partner_create(partner);
     if (*set) return partner_set(partner);

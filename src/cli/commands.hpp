@@ -43,6 +43,13 @@ struct PlanOptions {
 };
 int plan_create(const PlanOptions& options);
 
+struct OutboxOptions {
+  std::string db;
+  std::optional<std::string> partner;
+  bool json = false;
+};
+int outbox_list(const OutboxOptions& options);
+
 struct DemoOptions {
   std::string db;
   std::string partner_username = "demo";

@@ -160,6 +160,32 @@ int partner_show(const PartnerOptions& o) {
   return 0;
 }
 
+int outbox_list(const OutboxOptions& o) {
+  auto store = store::open_store(o.db);
+  std::optional<store::PartnerId> partner;
+  if (o.partner) partner = require_partner(*store, *o.partner).id;
+  auto emails = store->activation_emails(partner);
+  if (o.json) {
+    boost::json::array out;
+    for (const auto& e : emails) {
+      out.push_back({{"email_id", e.email_id},
+                     {"partner", e.partner_username},
+                     {"username", e.username},
+                     {"email", e.email},
+                     {"template_name", e.template_name ? boost::json::value(*e.template_name)
+                                                      : boost::json::value(nullptr)},
+                     {"queued_at", e.queued_at}});
+    }
+    std::cout << boost::json::serialize(out) << "\n";
+    return 0;
+  }
+  for (const auto& e : emails) {
+    std::cout << e.email_id << "\t" << e.partner_username << "\t" << e.username << "\t" << e.email
+              << "\t" << e.template_name.value_or("-") << "\t" << e.queued_at << "\n";
+  }
+  return 0;
+}
+
 int plan_create(const PlanOptions& o) {
   if (o.name.empty() || o.name.size() > 200)
     throw std::invalid_argument("--name must be 1 to 200 characters");

@@ -136,6 +136,16 @@ struct ShareReport {
   bool enabled = true;
 };
 
+// A queued activation email (B.3), as the operator lists them.
+struct ActivationEmail {
+  std::int64_t email_id = 0;
+  std::string partner_username;
+  std::string username;
+  std::string email;
+  std::optional<std::string> template_name;
+  std::int64_t queued_at = 0;
+};
+
 // Thrown when a write would break a uniqueness rule; `field` names the column.
 struct UniqueViolation : std::runtime_error {
   explicit UniqueViolation(std::string field)
@@ -204,6 +214,8 @@ class Store {
   virtual void delete_user(PartnerId partner, std::int64_t avatar_id) = 0;
   virtual void queue_activation_email(PartnerId partner, std::int64_t avatar_id,
                                       const std::optional<std::string>& template_name) = 0;
+  // The outbox, oldest first; every partner's when `partner` is empty.
+  virtual std::vector<ActivationEmail> activation_emails(std::optional<PartnerId> partner) = 0;
   // Inserts users with their devices and shares in one transaction, keeping quota exact (demo).
   virtual void insert_users(PartnerId partner, std::span<const NewUser> users) = 0;
 

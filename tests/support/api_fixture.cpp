@@ -37,7 +37,9 @@ void ApiTest::SetUp() {
   }
   cards_ = std::make_unique<billing::SandboxCardProcessor>();
   authenticator_ = std::make_unique<auth::Authenticator>(*store_);
-  app_ = std::make_unique<api::App>(api::Services{*store_, *cards_, *authenticator_, {}});
+  api::AppConfig config;
+  configure(config);
+  app_ = std::make_unique<api::App>(api::Services{*store_, *cards_, *authenticator_, config});
   http::ServerLimits limits;
   limits.read_timeout = std::chrono::seconds(3);
   server_ = std::make_unique<http::Server>(
@@ -59,10 +61,22 @@ void ApiTest::TearDown() {
 Reply ApiTest::request(const std::string& method, const std::string& path, const std::string& body,
                        const std::optional<Login>& login,
                        const std::map<std::string, std::string>& headers) {
+  return request_target(method, kRoot + path, body, login, headers);
+}
+
+Reply ApiTest::internal(const std::string& method, const std::string& path, const std::string& body,
+                        const std::optional<std::string>& authorization) {
+  return request_target(method, "/internal/v1" + path, body, std::nullopt,
+                        {{"Authorization", authorization.value_or(std::string("Bearer ") + kServiceToken)}});
+}
+
+Reply ApiTest::request_target(const std::string& method, const std::string& target,
+                              const std::string& body, const std::optional<Login>& login,
+                              const std::map<std::string, std::string>& headers) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.connect({asio::ip::make_address("127.0.0.1"), port});
-  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), kRoot + path, 11};
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
   req.method_string(method);
   req.set(bhttp::field::host, "127.0.0.1");
   if (login) {

@@ -43,13 +43,24 @@ class ApiTest : public ::testing::Test {
   const Login alpha{"alpha", "alpha-password-1"};
   const Login beta{"beta", "beta-password-22"};
 
+  static constexpr const char* kServiceToken = "test-service-token-0123456789";
+
   void SetUp() override;
   void TearDown() override;
+  // Adjusts the server's configuration before it starts (trusted proxies, service token...).
+  virtual void configure(api::AppConfig& config) { config.service_token = kServiceToken; }
+  // Sends `method` to an /internal/v1 path with the service token (or `authorization` if given).
+  Reply internal(const std::string& method, const std::string& path, const std::string& body,
+                 const std::optional<std::string>& authorization = std::nullopt);
 
   // Sends `method` to kRoot + `path` with `body`; `login` nullopt sends no Authorization.
   Reply request(const std::string& method, const std::string& path, const std::string& body,
                 const std::optional<Login>& login,
                 const std::map<std::string, std::string>& headers = {});
+  // Like request(), but `target` is the whole request target (no API root prepended).
+  Reply request_target(const std::string& method, const std::string& target,
+                       const std::string& body, const std::optional<Login>& login,
+                       const std::map<std::string, std::string>& headers = {});
   Reply get(const std::string& path) { return request("GET", path, "", alpha); }
   Reply post(const std::string& path, const std::string& body) {
     return request("POST", path, body, alpha);

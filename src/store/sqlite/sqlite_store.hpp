@@ -61,6 +61,7 @@ class SqliteStore final : public Store {
   void delete_user(PartnerId partner, std::int64_t avatar_id) override;
   void queue_activation_email(PartnerId partner, std::int64_t avatar_id,
                               const std::optional<std::string>& template_name) override;
+  std::vector<ActivationEmail> activation_emails(std::optional<PartnerId> partner) override;
   void insert_users(PartnerId partner, std::span<const NewUser> users) override;
 
   std::vector<domain::Device> devices(PartnerId partner, std::int64_t avatar_id) override;

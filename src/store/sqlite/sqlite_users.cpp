@@ -533,6 +533,19 @@ void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_
       .run();
 }
 
+std::vector<ActivationEmail> SqliteStore::activation_emails(std::optional<PartnerId> partner) {
+  auto& q = db().prepared(
+      "SELECT e.email_id, p.username, coalesce(u.username, ''), e.email, e.template_name, "
+      "e.queued_at FROM activation_emails e JOIN partners p ON p.partner_id = e.partner_id "
+      "LEFT JOIN users u ON u.avatar_id = e.avatar_id WHERE ?1 IS NULL OR e.partner_id = ?1 "
+      "ORDER BY e.email_id");
+  q.bind(1, partner);
+  std::vector<ActivationEmail> out;
+  while (q.step())
+    out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_text(4), q.integer(5)});
+  return out;
+}
+
 void SqliteStore::insert_users(PartnerId partner, std::span<const NewUser> users) {
   auto& db = this->db();
   Transaction txn(db);
