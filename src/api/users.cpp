@@ -54,8 +54,8 @@ void check_signup_network(Call& call, const domain::Partner& partner) {
 
 // Parses one `search_by` condition such as "bytes_stored>100" or "enabled=1".
 std::optional<store::UserCondition> parse_condition(std::string_view text) {
-  static constexpr std::string_view fields[] = {"enabled",     "purgehold_active", "group_id",
-                                                "plan_id",     "bytes_stored",     "bonus_bytes",
+  static constexpr std::string_view fields[] = {"enabled",       "purgehold_active", "group_id",
+                                                "plan_id",       "bytes_stored",     "bonus_bytes",
                                                 "creation_time", "last_login"};
   auto at = text.find_first_of("=<>");
   if (at == std::string_view::npos) return std::nullopt;
@@ -82,20 +82,23 @@ store::UserQuery read_user_query(QueryParams& query) {
     q.descending = field.starts_with('-');
     if (q.descending) field.remove_prefix(1);
     static const std::string_view sortable[] = {
-        "avatar_id",   "username",      "name",         "email",        "group_id",
-        "plan_id",     "storage_bytes", "bonus_bytes",  "bytes_stored", "enabled",
-        "purgehold_active", "creation_time", "last_login", "share_id", "num_devices", "num_shares"};
+        "avatar_id",        "username",      "name",        "email",        "group_id",
+        "plan_id",          "storage_bytes", "bonus_bytes", "bytes_stored", "enabled",
+        "purgehold_active", "creation_time", "last_login",  "share_id",     "num_devices",
+        "num_shares"};
     if (std::find(std::begin(sortable), std::end(sortable), field) == std::end(sortable))
       query.problem("order_by", "order_by must be a user field, optionally prefixed with -");
     else
       q.order_by = std::string(field);
   }
   if (auto search_by = query.string("search_by")) {
+    // Every comma separates two conditions: an empty one ("a,", ",a", "a,,b") is malformed.
     std::string_view rest = *search_by;
-    while (!rest.empty()) {
+    for (bool more = true; more;) {
       auto comma = rest.find(',');
       auto item = rest.substr(0, comma);
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      more = comma != std::string_view::npos;
+      rest = more ? rest.substr(comma + 1) : std::string_view();
       if (item.starts_with("recently_stopped_uploading=")) {
         auto range = item.substr(item.find('=') + 1);
         auto bar = range.find('|');
@@ -107,15 +110,18 @@ store::UserQuery read_user_query(QueryParams& query) {
           ok = c1 == std::errc() && c2 == std::errc() && e1 == range.data() + bar &&
                e2 == range.data() + range.size() && a >= 0 && b >= a;
         }
-        if (ok) q.stopped_uploading = std::pair(a, b);
-        else query.problem("search_by", "recently_stopped_uploading takes A|B seconds, 0 <= A <= B");
+        if (ok)
+          q.stopped_uploading = std::pair(a, b);
+        else
+          query.problem("search_by", "recently_stopped_uploading takes A|B seconds, 0 <= A <= B");
       } else if (auto condition = parse_condition(item)) {
         q.conditions.push_back(*condition);
       } else {
-        query.problem("search_by", "search_by must be comma-separated conditions field=value, "
-                                   "field>value or field<value over enabled, purgehold_active, "
-                                   "group_id, plan_id, bytes_stored, bonus_bytes, creation_time, "
-                                   "last_login, or recently_stopped_uploading=A|B");
+        query.problem("search_by",
+                      "search_by must be comma-separated conditions field=value, "
+                      "field>value or field<value over enabled, purgehold_active, "
+                      "group_id, plan_id, bytes_stored, bonus_bytes, creation_time, "
+                      "last_login, or recently_stopped_uploading=A|B");
         break;
       }
     }
@@ -136,7 +142,8 @@ http::Response get_users(Call& call) {
         200, boost::json::object{{"user_count", call.services.store.count_users(call.partner, q)}});
   }
   boost::json::array body;
-  for (const auto& user : call.services.store.users(call.partner, q)) body.push_back(user_json(user));
+  for (const auto& user : call.services.store.users(call.partner, q))
+    body.push_back(user_json(user));
   return http::json_response(200, body);
 }
 

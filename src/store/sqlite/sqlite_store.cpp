@@ -23,8 +23,7 @@ std::string encode_list(const std::vector<std::string>& items) {
 std::vector<std::string> decode_list(const std::string& text) {
   std::vector<std::string> out;
   auto value = boost::json::parse(text);
-  for (const auto& item : value.as_array())
-    out.emplace_back(item.as_string());
+  for (const auto& item : value.as_array()) out.emplace_back(item.as_string());
   return out;
 }
 
@@ -173,9 +172,9 @@ std::vector<domain::Partner> SqliteStore::list_partners() {
 
 void SqliteStore::update_partner(const domain::Partner& p) {
   db().prepared(
-        "UPDATE partners SET name = ?2, billing_mode = ?3, bytes_available = ?4, netkes = ?5, "
-        "ldap = ?6, group_permissions = ?7, signup_restrictions = ?8, email_as_username = ?9 "
-        "WHERE partner_id = ?1")
+          "UPDATE partners SET name = ?2, billing_mode = ?3, bytes_available = ?4, netkes = ?5, "
+          "ldap = ?6, group_permissions = ?7, signup_restrictions = ?8, email_as_username = ?9 "
+          "WHERE partner_id = ?1")
       .bind(1, p.id)
       .bind(2, p.name)
       .bind(3, domain::to_string(p.billing_mode))
@@ -213,12 +212,12 @@ domain::Billing SqliteStore::billing(PartnerId partner) {
   domain::Billing b;
   if (!q.step()) return b;
   if (!q.is_null(0)) {
-    b.address = domain::BillingAddress{q.text(0), decode_list(q.text(1)), q.text(2),
-                                       q.text(3),  q.text(4),              q.text(5)};
+    b.address = domain::BillingAddress{
+        q.text(0), decode_list(q.text(1)), q.text(2), q.text(3), q.text(4), q.text(5)};
   }
   if (!q.is_null(6)) {
-    b.card = domain::StoredCard{q.text(6), q.text(7), int(q.integer(8)), int(q.integer(9)),
-                                q.text(10)};
+    b.card =
+        domain::StoredCard{q.text(6), q.text(7), int(q.integer(8)), int(q.integer(9)), q.text(10)};
   }
   b.updated_at = q.optional_integer(11);
   q.reset();
@@ -292,7 +291,9 @@ domain::Settings read_settings(Connection& db, PartnerId partner) {
 
 }  // namespace
 
-domain::Settings SqliteStore::settings(PartnerId partner) { return read_settings(db(), partner); }
+domain::Settings SqliteStore::settings(PartnerId partner) {
+  return read_settings(db(), partner);
+}
 
 domain::Settings SqliteStore::update_settings(
     PartnerId partner,

@@ -32,6 +32,16 @@ void count_change(Connection& db, PartnerId partner, std::int64_t avatar, bool d
   apply(db, partner, delta);
 }
 
+// A user's last login and last completed backup are the latest over its devices.
+void refresh_activity(Connection& db, std::int64_t avatar) {
+  db.prepared(
+        "UPDATE users SET last_login = (SELECT max(last_login) FROM devices WHERE avatar_id = ?1), "
+        "last_backup_complete = (SELECT max(last_backup_complete) FROM devices WHERE "
+        "avatar_id = ?1) WHERE avatar_id = ?1")
+      .bind(1, avatar)
+      .run();
+}
+
 }  // namespace
 
 std::vector<domain::Device> SqliteStore::devices(PartnerId partner, std::int64_t avatar_id) {
@@ -113,13 +123,7 @@ void SqliteStore::put_device(PartnerId partner, std::int64_t avatar_id, std::str
         .run();
     count_change(db, partner, avatar_id, true, +1);
   }
-  // The user's last login and last completed backup are the latest over its devices.
-  db.prepared(
-        "UPDATE users SET last_login = (SELECT max(last_login) FROM devices WHERE avatar_id = ?1), "
-        "last_backup_complete = (SELECT max(last_backup_complete) FROM devices WHERE "
-        "avatar_id = ?1) WHERE avatar_id = ?1")
-      .bind(1, avatar_id)
-      .run();
+  refresh_activity(db, avatar_id);
   txn.commit();
 }
 
@@ -134,6 +138,7 @@ bool SqliteStore::delete_device(PartnerId partner, std::int64_t avatar_id, std::
       .run();
   if (sqlite3_changes(db.handle()) == 0) return false;
   count_change(db, partner, avatar_id, true, -1);
+  refresh_activity(db, avatar_id);
   txn.commit();
   return true;
 }

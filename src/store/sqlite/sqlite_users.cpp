@@ -1,6 +1,7 @@
 // SqliteStore: plans, groups and users (Part B), with quota counters kept in each transaction.
 #include <unordered_map>
 
+#include "domain/case_fold.hpp"
 #include "domain/clock.hpp"
 #include "error.hpp"
 #include "store/sqlite/counters.hpp"
@@ -106,7 +107,8 @@ CounterDelta insert_user(Connection& db, PartnerId partner, const NewUser& u,
                          std::int64_t storage_bytes, std::int64_t* avatar_out = nullptr) {
   std::optional<std::int64_t> last_backup;
   for (const auto& d : u.devices)
-    if (d.last_backup_complete) last_backup = std::max(last_backup.value_or(0), *d.last_backup_complete);
+    if (d.last_backup_complete)
+      last_backup = std::max(last_backup.value_or(0), *d.last_backup_complete);
   db.prepared(
         "INSERT INTO users (partner_id, username, name, email, group_id, plan_id, bonus_bytes, "
         "bytes_stored, enabled, creation_time, last_login, share_id, num_devices, num_shares, "
@@ -186,21 +188,33 @@ std::string next_username(Connection& db, PartnerId partner) {
 // Maps a user object field to the SQL that sorts or filters by it.
 const std::unordered_map<std::string, std::string>& user_columns() {
   static const std::unordered_map<std::string, std::string> columns = {
-      {"avatar_id", "u.avatar_id"},         {"username", "u.username"},
-      {"name", "u.name"},                   {"email", "u.email"},
-      {"group_id", "u.group_id"},           {"plan_id", "u.plan_id"},
-      {"storage_bytes", "p.storage_bytes"}, {"bonus_bytes", "u.bonus_bytes"},
-      {"bytes_stored", "u.bytes_stored"},   {"enabled", "u.enabled"},
-      {"purgehold_active", "u.purgehold_active"}, {"creation_time", "u.creation_time"},
-      {"last_login", "u.last_login"},       {"share_id", "u.share_id"},
-      {"num_devices", "u.num_devices"},     {"num_shares", "u.num_shares"}};
+      {"avatar_id", "u.avatar_id"},
+      {"username", "u.username"},
+      {"name", "u.name"},
+      {"email", "u.email"},
+      {"group_id", "u.group_id"},
+      {"plan_id", "u.plan_id"},
+      {"storage_bytes", "p.storage_bytes"},
+      {"bonus_bytes", "u.bonus_bytes"},
+      {"bytes_stored", "u.bytes_stored"},
+      {"enabled", "u.enabled"},
+      {"purgehold_active", "u.purgehold_active"},
+      {"creation_time", "u.creation_time"},
+      {"last_login", "u.last_login"},
+      {"share_id", "u.share_id"},
+      {"num_devices", "u.num_devices"},
+      {"num_shares", "u.num_shares"}};
   return columns;
 }
 
 // The WHERE clause for `query`; parameters are bound by bind_filters in the same order.
 std::string user_filters(const UserQuery& query) {
   std::string where = " WHERE u.partner_id = ?";
-  if (query.search) where += " AND (u.name LIKE ? ESCAPE '\\' OR u.username LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')";
+  if (query.search) {
+    where +=
+        " AND (instr(fold(u.name), ?) > 0 OR instr(fold(u.username), ?) > 0 OR "
+        "instr(fold(u.email), ?) > 0)";
+  }
   if (query.group_id) where += " AND u.group_id = ?";
   for (const auto& c : query.conditions) {
     auto column = user_columns().find(c.column);
@@ -214,13 +228,8 @@ std::string user_filters(const UserQuery& query) {
 void bind_filters(Statement& q, PartnerId partner, const UserQuery& query, int& index) {
   q.bind(index++, partner);
   if (query.search) {
-    std::string pattern = "%";
-    for (char c : *query.search) {
-      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-      pattern += c;
-    }
-    pattern += "%";
-    for (int i = 0; i < 3; ++i) q.bind(index++, pattern);
+    auto needle = domain::fold_case(*query.search);
+    for (int i = 0; i < 3; ++i) q.bind(index++, needle);
   }
   if (query.group_id) q.bind(index++, *query.group_id);
   for (const auto& c : query.conditions) q.bind(index++, c.value);
@@ -243,7 +252,8 @@ CounterDelta move_members(Connection& db, PartnerId partner, std::int64_t from, 
   while (q.step())
     delta.bytes_allocated += (domain::Int128(plan_storage) - q.integer(0)) * q.integer(1);
   check_allocation(db, partner, delta.bytes_allocated);
-  db.prepared("UPDATE users SET group_id = ?3, plan_id = ?4 WHERE partner_id = ?1 AND group_id = ?2")
+  db.prepared(
+        "UPDATE users SET group_id = ?3, plan_id = ?4 WHERE partner_id = ?1 AND group_id = ?2")
       .bind(1, partner)
       .bind(2, from)
       .bind(3, to)
@@ -296,10 +306,11 @@ std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
   return id;
 }
 
-std::vector<Group> SqliteStore::groups(PartnerId partner, const std::optional<std::string>& search) {
+std::vector<Group> SqliteStore::groups(PartnerId partner,
+                                       const std::optional<std::string>& search) {
   auto& q = db().prepared(
       "SELECT group_id, name, plan_id, webapi_enable, check_domain FROM groups "
-      "WHERE partner_id = ?1 AND (?2 IS NULL OR instr(lower(name), lower(?2)) > 0) "
+      "WHERE partner_id = ?1 AND (?2 IS NULL OR instr(fold(name), fold(?2)) > 0) "
       "ORDER BY group_id");
   q.bind(1, partner).bind(2, search);
   std::vector<Group> out;
@@ -447,8 +458,8 @@ std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery&
 }
 
 std::int64_t SqliteStore::count_users(PartnerId partner, const UserQuery& query) {
-  std::string sql = "SELECT count(*) FROM users u JOIN plans p ON p.plan_id = u.plan_id" +
-                    user_filters(query);
+  std::string sql =
+      "SELECT count(*) FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query);
   Statement q(db().handle(), sql);
   int index = 1;
   bind_filters(q, partner, query, index);
@@ -542,7 +553,8 @@ std::vector<ActivationEmail> SqliteStore::activation_emails(std::optional<Partne
   q.bind(1, partner);
   std::vector<ActivationEmail> out;
   while (q.step())
-    out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_text(4), q.integer(5)});
+    out.push_back(
+        {q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_text(4), q.integer(5)});
   return out;
 }
 
