@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
 #include "http/error_response.hpp"
@@ -16,7 +17,7 @@ namespace {
 void check_service_token(std::string_view authorization, const std::string& token) {
   constexpr std::string_view scheme = "Bearer ";
   bool ok = !token.empty() && authorization.size() == scheme.size() + token.size() &&
-            authorization.starts_with(scheme) &&
+            boost::beast::iequals(authorization.substr(0, scheme.size()), scheme) &&
             sodium_memcmp(authorization.data() + scheme.size(), token.data(), token.size()) == 0;
   if (!ok) throw Error(ErrorKind::unauthorized, "this endpoint takes the storage service's token");
 }

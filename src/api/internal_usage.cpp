@@ -1,8 +1,11 @@
+#include <cstdint>
+
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
 #include "api/path_ids.hpp"
 #include "api/representations.hpp"
+#include "domain/text.hpp"
 
 namespace accountsd::api {
 namespace {
@@ -17,8 +20,45 @@ std::pair<store::PartnerId, domain::User> target(Call& call) {
   return {partner->id, path_user(call, partner->id, call.path.get("u"))};
 }
 
+// True when `text` is well-formed UTF-8: no stray or missing continuation bytes, overlong forms,
+// surrogates or values past U+10FFFF.
+bool valid_utf8(std::string_view text) {
+  static constexpr std::uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if ((lead & 0xE0U) == 0xC0U) {
+      extra = 1, code = lead & 0x1FU;
+    } else if ((lead & 0xF0U) == 0xE0U) {
+      extra = 2, code = lead & 0x0FU;
+    } else if ((lead & 0xF8U) == 0xF0U) {
+      extra = 3, code = lead & 0x07U;
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0U) != 0x80U) return false;
+      code = (code << 6) | (next & 0x3FU);
+    }
+    if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+      return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+// A device name or room key taken from the path: stored and shown in JSON, so it must be text.
 void check_segment(std::string_view value, Length length, const char* what) {
-  if (value.size() < length.min || value.size() > length.max)
+  if (!valid_utf8(value)) throw bad_request(std::string(what) + " must be valid UTF-8", {what});
+  auto n = domain::code_points(value);
+  if (n < length.min || n > length.max)
     throw bad_request(std::string(what) + " must be " + std::to_string(length.min) + " to " +
                           std::to_string(length.max) + " characters",
                       {what});
@@ -43,7 +83,8 @@ http::Response put_device(Call& call) {
   call.services.store.put_device(partner, user.avatar_id, name, report);
   for (const auto& device : call.services.store.devices(partner, user.avatar_id))
     if (device.name == name) return http::json_response(200, device_json(device));
-  throw Error(ErrorKind::internal, "device vanished after being written");
+  // A concurrent DELETE (of the device or its user) removed it after it was written.
+  throw not_found("no such device");
 }
 
 http::Response delete_device(Call& call) {
@@ -67,6 +108,8 @@ http::Response put_share(Call& call) {
                                 {*name, description.value_or(""), enabled.value_or(true)});
   auto share = call.services.store.user_share(partner, user.avatar_id, room_key);
   auto owner = call.services.store.find_user(partner, user.username);
+  // A concurrent DELETE (of the share or its user) may have removed it after it was written.
+  if (!share || !owner) throw not_found("no such share");
   return http::json_response(200, share_json(*share, owner->share_id));
 }
 

@@ -24,7 +24,8 @@ http::Response get_user_shares(Call& call) {
 
 http::Response get_user_share(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
-  auto share = call.services.store.user_share(call.partner, user.avatar_id, call.path.get("room_key"));
+  auto share =
+      call.services.store.user_share(call.partner, user.avatar_id, call.path.get("room_key"));
   if (!share) throw not_found("no such share");
   return http::json_response(200, share_json(*share, user.share_id));
 }
@@ -33,7 +34,8 @@ http::Response post_user_share(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
   QueryParams query(call.query);
   auto action = query.string("action");
-  if (!action) query.problem("action", "action is required: enable or disable");
+  if (!action)
+    query.problem("action", "action is required: enable or disable");
   else if (*action != "enable" && *action != "disable")
     query.problem("action", "action must be enable or disable");
   query.finish();
@@ -41,7 +43,9 @@ http::Response post_user_share(Call& call) {
   if (!call.services.store.set_share_enabled(call.partner, user.avatar_id, room_key,
                                              *action == "enable"))
     throw not_found("no such share");
+  // Read back after the write; a concurrent DELETE may have removed it in between.
   auto share = call.services.store.user_share(call.partner, user.avatar_id, room_key);
+  if (!share) throw not_found("no such share");
   return http::json_response(200, share_json(*share, user.share_id));
 }
 
