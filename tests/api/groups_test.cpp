@@ -5,23 +5,13 @@
 #include <vector>
 
 #include "support/api_fixture.hpp"
+#include "support/json_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
 
 constexpr std::int64_t kUnlimited = 1000000001000000000;
 constexpr std::int64_t kGB = 1'000'000'000;
-
-std::vector<std::string> sorted(std::vector<std::string> items) {
-  std::sort(items.begin(), items.end());
-  return items;
-}
-
-std::vector<std::string> strings(const boost::json::value& list) {
-  std::vector<std::string> out;
-  for (const auto& item : list.as_array()) out.emplace_back(item.as_string());
-  return out;
-}
 
 class GroupsTest : public ApiTest {
  protected:

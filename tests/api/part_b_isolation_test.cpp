@@ -5,15 +5,10 @@
 #include <vector>
 
 #include "support/api_fixture.hpp"
+#include "support/json_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
-
-std::vector<std::string> strings(const boost::json::value& list) {
-  std::vector<std::string> out;
-  for (const auto& item : list.as_array()) out.emplace_back(item.as_string());
-  return out;
-}
 
 class PartBIsolationTest : public ApiTest {
  protected:

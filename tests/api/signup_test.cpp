@@ -9,6 +9,7 @@
 
 #include "domain/netblock.hpp"
 #include "support/api_fixture.hpp"
+#include "support/json_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
@@ -20,17 +21,6 @@ namespace bhttp = beast::http;
 constexpr const char* kBcrypt = "$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
 constexpr const char* kRestricted =
     "Signups from your network are restricted; please contact help@alpha.example";
-
-std::vector<std::string> sorted(std::vector<std::string> items) {
-  std::sort(items.begin(), items.end());
-  return items;
-}
-
-std::vector<std::string> strings(const boost::json::value& list) {
-  std::vector<std::string> out;
-  for (const auto& item : list.as_array()) out.emplace_back(item.as_string());
-  return out;
-}
 
 // The server trusts X-Forwarded-For from 127.0.0.1 only: requests the fixture sends come from
 // 127.0.0.1 (a trusted proxy), and send_from("127.0.0.2", ...) plays an untrusted peer.
@@ -114,25 +104,6 @@ class SignupTest : public ApiTest {
     auto reply = get_as(login, "/partner/quota");
     EXPECT_EQ(reply.status, 200) << reply.body;
     return reply.json;
-  }
-
-  static void expect_user_shape(const boost::json::value& user) {
-    ASSERT_TRUE(user.is_object()) << user;
-    const auto& o = user.as_object();
-    EXPECT_EQ(o.size(), 16u) << user;
-    for (const char* key : {"avatar_id", "group_id", "plan_id", "storage_bytes", "bonus_bytes",
-                            "bytes_stored", "creation_time", "num_devices", "num_shares"})
-      EXPECT_TRUE(o.contains(key) && o.at(key).is_int64()) << key << " in " << user;
-    for (const char* key : {"username", "name", "email"})
-      EXPECT_TRUE(o.contains(key) && o.at(key).is_string()) << key << " in " << user;
-    for (const char* key : {"enabled", "purgehold_active"})
-      EXPECT_TRUE(o.contains(key) && o.at(key).is_bool()) << key << " in " << user;
-    EXPECT_TRUE(o.contains("last_login") &&
-                (o.at("last_login").is_null() || o.at("last_login").is_int64()))
-        << user;
-    EXPECT_TRUE(o.contains("share_id") &&
-                (o.at("share_id").is_null() || o.at("share_id").is_string()))
-        << user;
   }
 
   static void expect_invalid(const Reply& reply, const std::vector<std::string>& fields) {

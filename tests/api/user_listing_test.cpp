@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "support/api_fixture.hpp"
+#include "support/json_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
@@ -20,12 +21,6 @@ const char* const kUserFields[] = {
     "plan_id",          "storage_bytes", "bonus_bytes", "bytes_stored", "enabled",
     "purgehold_active", "creation_time", "last_login",  "share_id",     "num_devices",
     "num_shares"};
-
-std::vector<std::string> strings(const boost::json::value& list) {
-  std::vector<std::string> out;
-  for (const auto& item : list.as_array()) out.emplace_back(item.as_string());
-  return out;
-}
 
 // -1, 0 or 1 comparing two non-null JSON scalars of the same kind (int, string or bool).
 int compare(const boost::json::value& a, const boost::json::value& b) {
@@ -126,25 +121,6 @@ class UserListingTest : public ApiTest {
   static Names sorted(Names names) {
     std::sort(names.begin(), names.end());
     return names;
-  }
-
-  static void expect_user_shape(const boost::json::value& user) {
-    ASSERT_TRUE(user.is_object()) << user;
-    const auto& o = user.as_object();
-    EXPECT_EQ(o.size(), 16u) << user;
-    for (const char* key : {"avatar_id", "group_id", "plan_id", "storage_bytes", "bonus_bytes",
-                            "bytes_stored", "creation_time", "num_devices", "num_shares"})
-      EXPECT_TRUE(o.contains(key) && o.at(key).is_int64()) << key << " in " << user;
-    for (const char* key : {"username", "name", "email"})
-      EXPECT_TRUE(o.contains(key) && o.at(key).is_string()) << key << " in " << user;
-    for (const char* key : {"enabled", "purgehold_active"})
-      EXPECT_TRUE(o.contains(key) && o.at(key).is_bool()) << key << " in " << user;
-    EXPECT_TRUE(o.contains("last_login") &&
-                (o.at("last_login").is_null() || o.at("last_login").is_int64()))
-        << user;
-    EXPECT_TRUE(o.contains("share_id") &&
-                (o.at("share_id").is_null() || o.at("share_id").is_string()))
-        << user;
   }
 
   void expect_bad(const std::string& query, const std::string& field) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "support/api_fixture.hpp"
+#include "support/json_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
@@ -16,41 +17,10 @@ constexpr std::int64_t kGB = 1'000'000'000;
 // A well-formed bcrypt hash (the OpenBSD test vector's form): $2a$, cost 12, 53 characters.
 constexpr const char* kBcrypt = "$2a$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW";
 
-std::vector<std::string> sorted(std::vector<std::string> items) {
-  std::sort(items.begin(), items.end());
-  return items;
-}
-
-std::vector<std::string> strings(const boost::json::value& list) {
-  std::vector<std::string> out;
-  for (const auto& item : list.as_array()) out.emplace_back(item.as_string());
-  return out;
-}
-
 class UsersTest : public ApiTest {
  protected:
   std::int64_t default_group() { return store().groups(alpha_id).at(0).group_id; }
   std::int64_t unlimited_plan() { return store().plans(alpha_id).at(0).plan_id; }
-
-  // Checks that `user` is a user object with exactly the B.3 fields and their JSON types.
-  static void expect_user_shape(const boost::json::value& user) {
-    ASSERT_TRUE(user.is_object()) << user;
-    const auto& o = user.as_object();
-    EXPECT_EQ(o.size(), 16u) << user;
-    for (const char* key : {"avatar_id", "group_id", "plan_id", "storage_bytes", "bonus_bytes",
-                            "bytes_stored", "creation_time", "num_devices", "num_shares"})
-      EXPECT_TRUE(o.contains(key) && o.at(key).is_int64()) << key << " in " << user;
-    for (const char* key : {"username", "name", "email"})
-      EXPECT_TRUE(o.contains(key) && o.at(key).is_string()) << key << " in " << user;
-    for (const char* key : {"enabled", "purgehold_active"})
-      EXPECT_TRUE(o.contains(key) && o.at(key).is_bool()) << key << " in " << user;
-    EXPECT_TRUE(o.contains("last_login") &&
-                (o.at("last_login").is_null() || o.at("last_login").is_int64()))
-        << user;
-    EXPECT_TRUE(o.contains("share_id") &&
-                (o.at("share_id").is_null() || o.at("share_id").is_string()))
-        << user;
-  }
 
   // POST /users/ with username, name and email (and `extra` fields).
   Reply create(const std::string& username, boost::json::object extra = {}) {
