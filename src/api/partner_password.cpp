@@ -7,11 +7,18 @@ namespace accountsd::api {
 // The body is one JSON string, the new password (A.5).
 http::Response post_password(Call& call) {
   const auto& body = call.request.body;
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos)
-    throw bad_request("body must be a JSON string: the new password", {"password"});
-  auto value = parse_json(body);
-  if (!value.is_string())
-    throw bad_request("body must be a JSON string: the new password", {"password"});
+  auto not_a_string = [] {
+    return bad_request("body must be a JSON string: the new password", {"password"});
+  };
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) throw not_a_string();
+  boost::json::value value;
+  try {
+    value = parse_json(body);
+  } catch (const Error& error) {
+    // The whole body is the password field, so malformed JSON names it like any other problem.
+    throw bad_request(error.what(), {"password"});
+  }
+  if (!value.is_string()) throw not_a_string();
   std::string_view password = value.get_string();
   if (auto problem = auth::password_problem(password)) throw bad_request(*problem, {"password"});
   call.services.store.set_password_hash(call.partner, auth::hash_password(password));

@@ -61,7 +61,9 @@ std::optional<std::vector<std::string>> netblocks(JsonParams& params) {
   return out;
 }
 
-domain::SettingsPatch read_patch(JsonParams& params) {
+// Reads and validates every key; `features` are checked here too so that one 400 names every
+// offending key, feature refusals included.
+domain::SettingsPatch read_patch(JsonParams& params, const domain::Features& features) {
   domain::SettingsPatch patch;
   patch.omva_url = checked_string(params, "omva_url", {1, 2048}, domain::is_valid_http_url,
                                   "an absolute http or https URL of at most 2048 characters");
@@ -78,6 +80,8 @@ domain::SettingsPatch read_patch(JsonParams& params) {
                                      "an email address of at most 254 characters");
   patch.sharing_enabled = params.boolean("sharing_enabled", false);
   patch.api_version = params.nullable_string("api_version", {0, 64});
+  for (auto& [field, explanation] : domain::feature_violations(patch, features))
+    params.problem(field, explanation);
   params.finish();
   return patch;
 }
@@ -91,9 +95,10 @@ http::Response get_settings(Call& call) {
 http::Response post_settings(Call& call) {
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  auto patch = read_patch(params);
+  auto patch = read_patch(params, call.services.store.features(call.partner));
   auto settings = call.services.store.update_settings(
       call.partner, [&](domain::Settings& s, const domain::Features& features) {
+        // Checked again inside the transaction: the operator may have changed the features since.
         auto violations = domain::feature_violations(patch, features);
         if (!violations.empty()) {
           Problems problems;

@@ -10,7 +10,45 @@
 namespace accountsd::auth {
 namespace {
 std::atomic<HashCost> g_cost{HashCost::interactive};
+
+// Code points with the Unicode White_Space property: ASCII whitespace, NBSP, U+3000, ...
+bool is_white_space(char32_t c) {
+  return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
+
+// True when `utf8` consists only of White_Space code points; malformed bytes are not whitespace.
+bool only_whitespace(std::string_view utf8) {
+  std::size_t i = 0;
+  while (i < utf8.size()) {
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    char32_t c = 0;
+    std::size_t length = 0;
+    if (lead < 0x80) {
+      c = lead;
+      length = 1;
+    } else if ((lead & 0xE0U) == 0xC0U) {
+      c = lead & 0x1FU;
+      length = 2;
+    } else if ((lead & 0xF0U) == 0xE0U) {
+      c = lead & 0x0FU;
+      length = 3;
+    } else {
+      return false;  // four-byte sequences hold no whitespace; anything else is malformed
+    }
+    if (utf8.size() - i < length) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(utf8[i + k]);
+      if ((next & 0xC0U) != 0x80U) return false;
+      c = (c << 6) | (next & 0x3FU);
+    }
+    if (!is_white_space(c)) return false;
+    i += length;
+  }
+  return true;
+}
+}  // namespace
 
 void set_hash_cost(HashCost cost) { g_cost = cost; }
 
@@ -34,7 +72,7 @@ bool verify_password(const std::string& hash, std::string_view password) {
 std::optional<std::string> password_problem(std::string_view password) {
   auto length = domain::code_points(password);
   if (length < 8 || length > 1024) return "password must be 8 to 1024 characters";
-  if (domain::is_blank(password)) return "password must not be only whitespace";
+  if (only_whitespace(password)) return "password must not be only whitespace";
   return std::nullopt;
 }
 
