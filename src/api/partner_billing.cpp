@@ -3,6 +3,7 @@
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
+#include "api/representations.hpp"
 #include "domain/card.hpp"
 #include "domain/clock.hpp"
 #include "domain/country.hpp"
@@ -34,8 +35,7 @@ boost::json::object billing_json(domain::BillingMode mode, const domain::Billing
   } else {
     body["card"] = nullptr;
   }
-  body["updated_at"] = billing.updated_at ? boost::json::value(*billing.updated_at)
-                                          : boost::json::value(nullptr);
+  body["updated_at"] = or_null(billing.updated_at);
   return body;
 }
 

@@ -1,12 +1,12 @@
 #include "api/handlers.hpp"
+#include "api/representations.hpp"
 
 namespace accountsd::api {
 
 http::Response get_quota(Call& call) {
   auto quota = call.services.store.quota(call.partner);
   boost::json::object body;
-  body["bytes_available"] = quota.bytes_available ? boost::json::value(*quota.bytes_available)
-                                                  : boost::json::value(nullptr);
+  body["bytes_available"] = or_null(quota.bytes_available);
   body["bytes_allocated"] = quota.bytes_allocated;
   body["bytes_used"] = quota.bytes_used;
   body["share_count"] = quota.share_count;

@@ -1,6 +1,7 @@
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
+#include "api/representations.hpp"
 #include "domain/dns_name.hpp"
 #include "domain/email.hpp"
 #include "domain/netblock.hpp"
@@ -9,25 +10,20 @@
 namespace accountsd::api {
 namespace {
 
-template <typename T>
-boost::json::value nullable(const std::optional<T>& value) {
-  return value ? boost::json::value(*value) : boost::json::value(nullptr);
-}
-
 boost::json::object settings_json(const domain::Settings& s) {
   boost::json::array netblocks;
   for (const auto& block : s.signup_network_restriction) netblocks.emplace_back(block);
-  return {{"omva_url", nullable(s.omva_url)},
-          {"support_email", nullable(s.support_email)},
+  return {{"omva_url", or_null(s.omva_url)},
+          {"support_email", or_null(s.support_email)},
           {"share_link_ttl", s.share_link_ttl},
-          {"autopurge_interval", nullable(s.autopurge_interval)},
+          {"autopurge_interval", or_null(s.autopurge_interval)},
           {"purgehold_duration", s.purgehold_duration},
-          {"ad_domain", nullable(s.ad_domain)},
+          {"ad_domain", or_null(s.ad_domain)},
           {"signup_network_restriction", std::move(netblocks)},
-          {"versionpurge_interval", nullable(s.versionpurge_interval)},
-          {"admin_email", nullable(s.admin_email)},
+          {"versionpurge_interval", or_null(s.versionpurge_interval)},
+          {"admin_email", or_null(s.admin_email)},
           {"sharing_enabled", s.sharing_enabled},
-          {"api_version", nullable(s.api_version)}};
+          {"api_version", or_null(s.api_version)}};
 }
 
 // A nullable string setting whose non-null value must also pass `valid`.

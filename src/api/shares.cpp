@@ -1,5 +1,6 @@
 #include "api/handlers.hpp"
 #include "api/params.hpp"
+#include "api/representations.hpp"
 
 namespace accountsd::api {
 
@@ -12,16 +13,7 @@ http::Response get_shares(Call& call) {
   boost::json::array body;
   for (const auto& user : call.services.store.shares(call.partner, offset.value_or(0), limit)) {
     boost::json::array shares;
-    auto share_id = user.share_id ? boost::json::value(*user.share_id) : boost::json::value(nullptr);
-    for (const auto& s : user.shares) {
-      shares.push_back(boost::json::object{{"share_id", share_id},
-                                           {"room_key", s.room_key},
-                                           {"name", s.name},
-                                           {"description", s.description},
-                                           {"creation_time", s.creation_time},
-                                           {"update_time", s.update_time},
-                                           {"enabled", s.enabled}});
-    }
+    for (const auto& share : user.shares) shares.push_back(share_json(share, user.share_id));
     body.push_back(boost::json::object{{"avatar_id", user.avatar_id},
                                        {"username", user.username},
                                        {"name", user.name},
