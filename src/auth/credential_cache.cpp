@@ -31,7 +31,7 @@ bool CredentialCache::contains(std::string_view username, std::string_view passw
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
-  if (Clock::now() - it->second > ttl_) {
+  if (Clock::now() - it->second >= ttl_) {
     entries_.erase(it);
     return false;
   }
@@ -43,8 +43,9 @@ void CredentialCache::remember(std::string_view username, std::string_view passw
   auto key = digest(username, password, hash);
   auto now = Clock::now();
   std::lock_guard lock(mutex_);
-  if (entries_.size() >= capacity_) {
-    std::erase_if(entries_, [&](const auto& entry) { return now - entry.second > ttl_; });
+  // Refreshing an entry already held does not grow the map, so it must not evict others.
+  if (entries_.size() >= capacity_ && !entries_.contains(key)) {
+    std::erase_if(entries_, [&](const auto& entry) { return now - entry.second >= ttl_; });
     if (entries_.size() >= capacity_) entries_.clear();
   }
   entries_[key] = now;

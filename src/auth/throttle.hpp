@@ -32,12 +32,18 @@ class Throttle {
   using Failures = std::unordered_map<std::string, std::deque<Clock::time_point>>;
   std::optional<long long> blocked(Failures& failures, std::string_view key, std::size_t limit,
                                    Clock::time_point now);
-  void record(Failures& failures, std::string_view key, Clock::time_point now);
+  void record(Failures& failures, std::size_t& sweep_above, std::string_view key,
+              Clock::time_point now);
+
+  // Above this many tracked keys, expired ones are swept on insertion so memory stays bounded.
+  static constexpr std::size_t kSweepAbove = 10000;
 
   ThrottleLimits limits_;
   std::mutex mutex_;
   Failures by_username_;
   Failures by_address_;
+  std::size_t sweep_usernames_above_ = kSweepAbove;
+  std::size_t sweep_addresses_above_ = kSweepAbove;
 };
 
 }  // namespace accountsd::auth

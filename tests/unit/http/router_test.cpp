@@ -1,0 +1,165 @@
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace accountsd::http {
+namespace {
+
+using Segments = std::vector<std::string>;
+
+// A table shaped like the API's: static paths, captures, and several methods on one path.
+Router<int> make_router() {
+  Router<int> router;
+  router.add("GET", "/ping", 1);
+  router.add("GET", "/partner/settings", 2);
+  router.add("POST", "/partner/settings", 3);
+  router.add("GET", "/shares/", 4);
+  router.add("GET", "/users/{u}", 5);
+  router.add("GET", "/users/{u}/shares/{room_key}", 6);
+  router.add("POST", "/users/{u}/shares/{room_key}", 7);
+  return router;
+}
+
+TEST(SplitPattern, SplitsOnSlashes) {
+  EXPECT_EQ(split_pattern("/partner/settings"), (Segments{"partner", "settings"}));
+  EXPECT_EQ(split_pattern("/users/{u}/shares/"), (Segments{"users", "{u}", "shares"}));
+}
+
+TEST(SplitPattern, IgnoresATrailingSlash) {
+  EXPECT_EQ(split_pattern("/shares/"), split_pattern("/shares"));
+  EXPECT_EQ(split_pattern("/plans/"), (Segments{"plans"}));
+}
+
+TEST(SplitPattern, RootIsNoSegments) {
+  EXPECT_TRUE(split_pattern("/").empty());
+  EXPECT_TRUE(split_pattern("").empty());
+}
+
+TEST(Router, MatchesStaticPaths) {
+  auto router = make_router();
+  auto match = router.match("GET", {"ping"});
+  ASSERT_NE(match.value, nullptr);
+  EXPECT_EQ(*match.value, 1);
+  EXPECT_TRUE(match.path_known);
+
+  match = router.match("GET", {"partner", "settings"});
+  ASSERT_NE(match.value, nullptr);
+  EXPECT_EQ(*match.value, 2);
+}
+
+TEST(Router, ChoosesTheRouteOfTheMethod) {
+  auto router = make_router();
+  auto match = router.match("POST", {"partner", "settings"});
+  ASSERT_NE(match.value, nullptr);
+  EXPECT_EQ(*match.value, 3);
+}
+
+TEST(Router, MatchesWithOrWithoutTrailingSlash) {
+  auto router = make_router();
+  // The pattern was registered with a trailing slash; the request comes without and with one.
+  for (std::string_view path : {"/shares", "/shares/"}) {
+    auto match = router.match("GET", split_pattern(path));
+    ASSERT_NE(match.value, nullptr) << path;
+    EXPECT_EQ(*match.value, 4);
+  }
+  auto match = router.match("GET", split_pattern("/ping/"));
+  ASSERT_NE(match.value, nullptr);
+  EXPECT_EQ(*match.value, 1);
+}
+
+TEST(Router, CapturesParameters) {
+  auto router = make_router();
+  auto match = router.match("GET", {"users", "joe@example.com"});
+  ASSERT_NE(match.value, nullptr);
+  EXPECT_EQ(*match.value, 5);
+  EXPECT_EQ(match.params.get("u"), "joe@example.com");
+  EXPECT_EQ(match.params.get("room_key"), "");
+
+  match = router.match("POST", {"users", "jsmith", "shares", "holiday pics"});
+  ASSERT_NE(match.value, nullptr);
+  EXPECT_EQ(*match.value, 7);
+  EXPECT_EQ(match.params.get("u"), "jsmith");
+  EXPECT_EQ(match.params.get("room_key"), "holiday pics");
+}
+
+TEST(Router, CapturesSegmentsThatLookLikeStaticWords) {
+  auto router = make_router();
+  auto match = router.match("GET", {"users", "shares"});
+  ASSERT_NE(match.value, nullptr);
+  EXPECT_EQ(*match.value, 5);
+  EXPECT_EQ(match.params.get("u"), "shares");
+}
+
+TEST(Router, AnEmptySegmentDoesNotFillAParameter) {
+  auto router = make_router();
+  auto match = router.match("GET", {"users", ""});
+  EXPECT_EQ(match.value, nullptr);
+  EXPECT_FALSE(match.path_known);
+}
+
+TEST(Router, WrongMethodOnAKnownPathListsAllowedMethods) {
+  auto router = make_router();
+  auto match = router.match("DELETE", {"partner", "settings"});
+  EXPECT_EQ(match.value, nullptr);
+  EXPECT_TRUE(match.path_known);
+  EXPECT_EQ(match.allow, (Segments{"GET", "POST"}));
+
+  match = router.match("PUT", {"users", "jsmith", "shares", "room"});
+  EXPECT_EQ(match.value, nullptr);
+  EXPECT_TRUE(match.path_known);
+  EXPECT_EQ(match.allow, (Segments{"GET", "POST"}));
+
+  match = router.match("POST", {"ping"});
+  EXPECT_EQ(match.value, nullptr);
+  EXPECT_TRUE(match.path_known);
+  EXPECT_EQ(match.allow, Segments{"GET"});
+}
+
+TEST(Router, MethodsAreCaseSensitive) {
+  auto router = make_router();
+  auto match = router.match("get", {"ping"});
+  EXPECT_EQ(match.value, nullptr);
+  EXPECT_TRUE(match.path_known);
+}
+
+TEST(Router, UnknownPathIsNoMatch) {
+  auto router = make_router();
+  for (const auto& segments : std::vector<Segments>{{"nope"},
+                                                    {},
+                                                    {"partner"},
+                                                    {"partner", "settings", "extra"},
+                                                    {"ping", "pong"},
+                                                    {"users", "a", "shares"},
+                                                    {"Ping"}}) {
+    auto match = router.match("GET", segments);
+    EXPECT_EQ(match.value, nullptr);
+    EXPECT_FALSE(match.path_known);
+    EXPECT_TRUE(match.allow.empty());
+  }
+}
+
+TEST(Router, ListsAMethodOnceInAllow) {
+  Router<int> router;
+  router.add("GET", "/a/{x}", 1);
+  router.add("GET", "/a/b", 2);
+  auto match = router.match("POST", {"a", "b"});
+  EXPECT_EQ(match.value, nullptr);
+  EXPECT_TRUE(match.path_known);
+  EXPECT_EQ(match.allow, Segments{"GET"});
+}
+
+TEST(Router, FirstRegisteredRouteWins) {
+  Router<int> router;
+  router.add("GET", "/a/b", 1);
+  router.add("GET", "/a/{x}", 2);
+  auto match = router.match("GET", {"a", "b"});
+  ASSERT_NE(match.value, nullptr);
+  EXPECT_EQ(*match.value, 1);
+  EXPECT_EQ(match.params.get("x"), "");
+}
+
+}  // namespace
+}  // namespace accountsd::http
