@@ -82,24 +82,6 @@ class GroupsTest : public ApiTest {
     EXPECT_EQ(reply.status, 200) << reply.body;
     return reply.json;
   }
-
-  static void expect_conflict(const Reply& reply, const std::vector<std::string>& fields) {
-    EXPECT_EQ(reply.status, 409) << reply.body;
-    ASSERT_TRUE(reply.json.is_object()) << reply.body;
-    const auto& body = reply.json.as_object();
-    EXPECT_TRUE(body.contains("reason") && body.at("reason").is_string()) << reply.body;
-    ASSERT_TRUE(body.contains("conflicts") && body.at("conflicts").is_array()) << reply.body;
-    EXPECT_EQ(sorted(strings(body.at("conflicts"))), sorted(fields)) << reply.body;
-  }
-
-  static void expect_invalid(const Reply& reply, const std::vector<std::string>& fields) {
-    EXPECT_EQ(reply.status, 400) << reply.body;
-    ASSERT_TRUE(reply.json.is_object()) << reply.body;
-    const auto& body = reply.json.as_object();
-    EXPECT_TRUE(body.contains("reason") && body.at("reason").is_string()) << reply.body;
-    ASSERT_TRUE(body.contains("invalid") && body.at("invalid").is_array()) << reply.body;
-    EXPECT_EQ(sorted(strings(body.at("invalid"))), sorted(fields)) << reply.body;
-  }
 };
 
 // --- listing ----------------------------------------------------------------------------------

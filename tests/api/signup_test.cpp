@@ -106,24 +106,6 @@ class SignupTest : public ApiTest {
     return reply.json;
   }
 
-  static void expect_invalid(const Reply& reply, const std::vector<std::string>& fields) {
-    EXPECT_EQ(reply.status, 400) << reply.body;
-    ASSERT_TRUE(reply.json.is_object()) << reply.body;
-    const auto& o = reply.json.as_object();
-    EXPECT_TRUE(o.contains("reason") && o.at("reason").is_string()) << reply.body;
-    ASSERT_TRUE(o.contains("invalid") && o.at("invalid").is_array()) << reply.body;
-    EXPECT_EQ(sorted(strings(o.at("invalid"))), sorted(fields)) << reply.body;
-  }
-
-  static void expect_conflict(const Reply& reply, const std::vector<std::string>& fields) {
-    EXPECT_EQ(reply.status, 409) << reply.body;
-    ASSERT_TRUE(reply.json.is_object()) << reply.body;
-    const auto& o = reply.json.as_object();
-    EXPECT_TRUE(o.contains("reason") && o.at("reason").is_string()) << reply.body;
-    ASSERT_TRUE(o.contains("conflicts") && o.at("conflicts").is_array()) << reply.body;
-    EXPECT_EQ(sorted(strings(o.at("conflicts"))), sorted(fields)) << reply.body;
-  }
-
   static void expect_restricted(const Reply& reply, const std::string& reason = kRestricted) {
     EXPECT_EQ(reply.status, 403) << reply.body;
     EXPECT_EQ(reply.json, boost::json::value(boost::json::object{{"reason", reason}}))

@@ -65,24 +65,6 @@ class UsersTest : public ApiTest {
     return reply.json.at("user_count").as_int64();
   }
 
-  static void expect_conflict(const Reply& reply, const std::vector<std::string>& fields) {
-    EXPECT_EQ(reply.status, 409) << reply.body;
-    ASSERT_TRUE(reply.json.is_object()) << reply.body;
-    const auto& body = reply.json.as_object();
-    EXPECT_TRUE(body.contains("reason") && body.at("reason").is_string()) << reply.body;
-    ASSERT_TRUE(body.contains("conflicts") && body.at("conflicts").is_array()) << reply.body;
-    EXPECT_EQ(sorted(strings(body.at("conflicts"))), sorted(fields)) << reply.body;
-  }
-
-  static void expect_invalid(const Reply& reply, const std::vector<std::string>& fields) {
-    EXPECT_EQ(reply.status, 400) << reply.body;
-    ASSERT_TRUE(reply.json.is_object()) << reply.body;
-    const auto& body = reply.json.as_object();
-    EXPECT_TRUE(body.contains("reason") && body.at("reason").is_string()) << reply.body;
-    ASSERT_TRUE(body.contains("invalid") && body.at("invalid").is_array()) << reply.body;
-    EXPECT_EQ(sorted(strings(body.at("invalid"))), sorted(fields)) << reply.body;
-  }
-
   static void expect_payment_required(const Reply& reply) {
     EXPECT_EQ(reply.status, 402) << reply.body;
     ASSERT_TRUE(reply.json.is_object()) << reply.body;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "support/api_fixture.hpp"
+
 namespace accountsd::testing {
 
 inline std::vector<std::string> sorted(std::vector<std::string> items) {
@@ -40,6 +42,26 @@ inline void expect_user_shape(const boost::json::value& user) {
   EXPECT_TRUE(o.contains("share_id") &&
               (o.at("share_id").is_null() || o.at("share_id").is_string()))
       << user;
+}
+
+// Checks that `reply` is a 409 with a string `reason` whose `conflicts` names exactly `fields`.
+inline void expect_conflict(const Reply& reply, const std::vector<std::string>& fields) {
+  EXPECT_EQ(reply.status, 409) << reply.body;
+  ASSERT_TRUE(reply.json.is_object()) << reply.body;
+  const auto& body = reply.json.as_object();
+  EXPECT_TRUE(body.contains("reason") && body.at("reason").is_string()) << reply.body;
+  ASSERT_TRUE(body.contains("conflicts") && body.at("conflicts").is_array()) << reply.body;
+  EXPECT_EQ(sorted(strings(body.at("conflicts"))), sorted(fields)) << reply.body;
+}
+
+// Checks that `reply` is a 400 with a string `reason` whose `invalid` names exactly `fields`.
+inline void expect_invalid(const Reply& reply, const std::vector<std::string>& fields) {
+  EXPECT_EQ(reply.status, 400) << reply.body;
+  ASSERT_TRUE(reply.json.is_object()) << reply.body;
+  const auto& body = reply.json.as_object();
+  EXPECT_TRUE(body.contains("reason") && body.at("reason").is_string()) << reply.body;
+  ASSERT_TRUE(body.contains("invalid") && body.at("invalid").is_array()) << reply.body;
+  EXPECT_EQ(sorted(strings(body.at("invalid"))), sorted(fields)) << reply.body;
 }
 
 }  // namespace accountsd::testing
