@@ -36,6 +36,12 @@ int main(int argc, char** argv) {
       ->add_option("--service-token-file", serve_options.service_token_file,
                    "file holding the storage service's bearer token for /internal/v1")
       ->check(CLI::ExistingFile);
+  serve_cmd
+      ->add_option("--synchronous", serve_options.synchronous,
+                   "full: every commit is on disk before its 2xx (survives power loss); "
+                   "normal: survives a crash of the process, ~6x the write throughput")
+      ->check(CLI::IsMember({"full", "normal"}))
+      ->capture_default_str();
   serve_cmd->add_option("--trusted-proxy", serve_options.trusted_proxies,
                         "CIDR of a proxy whose X-Forwarded-For is believed (repeatable)");
 
@@ -43,7 +49,8 @@ int main(int argc, char** argv) {
   auto* partner_cmd = app.add_subcommand("partner", "manage partners");
   partner_cmd->require_subcommand(1);
   auto* create = partner_cmd->add_subcommand("create", "create a partner");
-  auto* set = partner_cmd->add_subcommand("set", "change a partner's name, billing mode, quota or features");
+  auto* set = partner_cmd->add_subcommand(
+      "set", "change a partner's name, billing mode, quota or features");
   auto* passwd = partner_cmd->add_subcommand("passwd", "set a partner's password from stdin");
   auto* list = partner_cmd->add_subcommand("list", "list partners");
   auto* show = partner_cmd->add_subcommand("show", "show one partner");
@@ -56,20 +63,21 @@ int main(int argc, char** argv) {
   for (auto* command : {create, set}) {
     command->add_option("--billing", partner.billing, "billing mode")
         ->check(CLI::IsMember({"invoice", "prepaid"}));
-    command->add_option("--bytes-available", partner.bytes_available,
-                        "space granted to the partner, in bytes" +
-                            std::string(command == set ? " (or none)" : ""));
+    command->add_option(
+        "--bytes-available", partner.bytes_available,
+        "space granted to the partner, in bytes" + std::string(command == set ? " (or none)" : ""));
     command->add_option("--enable", partner.enable, "enable a feature (repeatable)")
-        ->check(CLI::IsMember({"netkes", "ldap", "group_permissions", "signup_restrictions",
-                               "email_as_username"}));
+        ->check(CLI::IsMember(
+            {"netkes", "ldap", "group_permissions", "signup_restrictions", "email_as_username"}));
   }
   set->add_option("--disable", partner.disable, "disable a feature (repeatable)")
       ->check(CLI::IsMember(
           {"netkes", "ldap", "group_permissions", "signup_restrictions", "email_as_username"}));
   create->add_flag("--password-stdin", partner.password_stdin,
                    "read the password from the first line of stdin");
-  passwd->add_flag("--password-stdin", partner.password_stdin,
-                   "read the password from the first line of stdin")
+  passwd
+      ->add_flag("--password-stdin", partner.password_stdin,
+                 "read the password from the first line of stdin")
       ->required();
   for (auto* command : {list, show}) command->add_flag("--json", partner.json, "print JSON");
 
@@ -95,7 +103,8 @@ int main(int argc, char** argv) {
   outbox_list_cmd->add_flag("--json", outbox.json, "print JSON");
 
   DemoOptions demo_options;
-  auto* demo_cmd = app.add_subcommand("demo", "create or extend a demo partner with realistic data");
+  auto* demo_cmd =
+      app.add_subcommand("demo", "create or extend a demo partner with realistic data");
   add_db(demo_cmd);
   demo_cmd->add_option("--partner-username", demo_options.partner_username)->capture_default_str();
   demo_cmd->add_option("--users", demo_options.users, "users to add")

@@ -40,7 +40,8 @@ boost::asio::ip::address client_address(const Call& call) {
   return ec ? peer : address;
 }
 
-App::App(Services services) : services_(std::move(services)), routes_(make_routes(services_.config)) {}
+App::App(Services services)
+    : services_(std::move(services)), routes_(make_routes(services_.config)) {}
 
 // Percent-encodes the few characters that consoles send raw in queries ("bytes_stored>100")
 // but RFC 3986 does not allow, so that Boost.URL accepts the target.
@@ -79,6 +80,9 @@ http::Response App::dispatch(const http::Request& request) {
     throw error;
   }
   Call call{request, match.params, target->params(), services_};
+  // A GET's reads (credentials included) share one snapshot; writes open their own transaction.
+  std::optional<store::ReadSnapshot> snapshot;
+  if (request.method == "GET") snapshot.emplace(services_.store);
   auto access = match.value->access;
   auto authorization = request.header("Authorization");
   if (access == Access::partner || (access == Access::signup && !authorization.empty())) {

@@ -23,10 +23,7 @@ http::Response get_groups(Call& call) {
   QueryParams query(call.query);
   auto search = query.string("search");
   query.finish();
-  boost::json::array body;
-  for (const auto& group : call.services.store.groups(call.partner, search))
-    body.push_back(group_json(group));
-  return http::json_response(200, body);
+  return json_list_response(call.services.store.groups(call.partner, search), group_json);
 }
 
 http::Response post_groups(Call& call) {

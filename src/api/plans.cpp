@@ -5,9 +5,7 @@ namespace accountsd::api {
 
 // B.1: the partner's plans.
 http::Response get_plans(Call& call) {
-  boost::json::array body;
-  for (const auto& plan : call.services.store.plans(call.partner)) body.push_back(plan_json(plan));
-  return http::json_response(200, body);
+  return json_list_response(call.services.store.plans(call.partner), plan_json);
 }
 
 }  // namespace accountsd::api

@@ -10,17 +10,18 @@ http::Response get_shares(Call& call) {
   auto limit = query.integer("limit", {0});
   auto offset = query.integer("offset", {0});
   query.finish();
-  boost::json::array body;
-  for (const auto& user : call.services.store.shares(call.partner, offset.value_or(0), limit)) {
-    boost::json::array shares;
-    for (const auto& share : user.shares) shares.push_back(share_json(share, user.share_id));
-    body.push_back(boost::json::object{{"avatar_id", user.avatar_id},
-                                       {"username", user.username},
-                                       {"name", user.name},
-                                       {"email", user.email},
-                                       {"shares", std::move(shares)}});
-  }
-  return http::json_response(200, body);
+  auto users = call.services.store.shares(call.partner, offset.value_or(0), limit);
+  return json_list_response(users, [](const auto& user, const boost::json::storage_ptr& sp) {
+    boost::json::array shares(sp);
+    shares.reserve(user.shares.size());
+    for (const auto& share : user.shares) shares.push_back(share_json(share, user.share_id, sp));
+    return boost::json::object({{"avatar_id", user.avatar_id},
+                                {"username", user.username},
+                                {"name", user.name},
+                                {"email", user.email},
+                                {"shares", std::move(shares)}},
+                               sp);
+  });
 }
 
 }  // namespace accountsd::api

@@ -8,18 +8,15 @@ namespace accountsd::api {
 // B.4: a user's devices, shares, one share, and enabling or disabling it.
 http::Response get_user_devices(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
-  boost::json::array body;
-  for (const auto& device : call.services.store.devices(call.partner, user.avatar_id))
-    body.push_back(device_json(device));
-  return http::json_response(200, body);
+  return json_list_response(call.services.store.devices(call.partner, user.avatar_id), device_json);
 }
 
 http::Response get_user_shares(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
-  boost::json::array body;
-  for (const auto& share : call.services.store.user_shares(call.partner, user.avatar_id))
-    body.push_back(share_json(share, user.share_id));
-  return http::json_response(200, body);
+  return json_list_response(call.services.store.user_shares(call.partner, user.avatar_id),
+                            [&](const auto& share, const boost::json::storage_ptr& sp) {
+                              return share_json(share, user.share_id, sp);
+                            });
 }
 
 http::Response get_user_share(Call& call) {

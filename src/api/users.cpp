@@ -141,10 +141,7 @@ http::Response get_users(Call& call) {
     return http::json_response(
         200, boost::json::object{{"user_count", call.services.store.count_users(call.partner, q)}});
   }
-  boost::json::array body;
-  for (const auto& user : call.services.store.users(call.partner, q))
-    body.push_back(user_json(user));
-  return http::json_response(200, body);
+  return json_list_response(call.services.store.users(call.partner, q), user_json);
 }
 
 http::Response post_users(Call& call) {

@@ -12,9 +12,10 @@ struct ServeOptions {
   std::string db;
   std::string listen = "127.0.0.1:8080";
   std::string api_root = "/apis/accounts/v1";
-  unsigned threads = 0;  // 0 = number of cores
+  unsigned threads = 0;                      // 0 = number of cores
   std::string service_token_file;            // token for /internal/v1; empty disables it
   std::vector<std::string> trusted_proxies;  // CIDR blocks whose X-Forwarded-For is believed
+  std::string synchronous = "full";          // "full" or "normal" (SQLite synchronous)
 };
 int serve(const ServeOptions& options);
 

@@ -56,7 +56,7 @@ int serve(const ServeOptions& options) {
   if (options.api_root.empty() || options.api_root.front() != '/' || options.api_root.back() == '/')
     throw std::invalid_argument("--api-root must start with / and not end with /");
   auto endpoint = parse_listen(options.listen);
-  auto store = store::open_store(options.db);
+  auto store = store::open_store(options.db, {.sync_every_commit = options.synchronous == "full"});
   billing::SandboxCardProcessor cards;
   auth::Authenticator authenticator(*store);
   api::AppConfig config;
@@ -71,9 +71,11 @@ int serve(const ServeOptions& options) {
   http::Server server([&app](const http::Request& request) { return app.handle(request); });
   auto bound = server.listen(endpoint);
   server.stop_on_signals();
-  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  spdlog::info("accountsd listening on http://{}:{}{} ({} threads, database {})",
-               bound.address().to_string(), bound.port(), options.api_root, threads, options.db);
+  unsigned threads =
+      options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  spdlog::info("accountsd listening on http://{}:{}{} ({} threads, database {}, synchronous={})",
+               bound.address().to_string(), bound.port(), options.api_root, threads, options.db,
+               options.synchronous);
   server.run(threads);
   spdlog::info("accountsd stopped");
   return 0;

@@ -1,7 +1,7 @@
 #include "http/message.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/json/serializer.hpp>
 
 namespace accountsd::http {
 
@@ -12,12 +12,39 @@ std::string_view Request::header(std::string_view name) const {
   return {};
 }
 
-Response json_response(int status, const boost::json::value& body) {
+namespace {
+
+// Serializes into a per-thread buffer that keeps its size, then copies the text out once:
+// boost::json::serialize grows its string step by step, zero-filling and copying each time.
+template <typename Json>
+Response json_text_response(int status, const Json& body) {
+  thread_local std::string buffer(16 * 1024, '\0');
+  boost::json::serializer serializer;
+  serializer.reset(&body);
+  std::size_t used = 0;
+  while (!serializer.done()) {
+    if (used == buffer.size()) buffer.resize(buffer.size() * 2);
+    used += serializer.read(buffer.data() + used, buffer.size() - used).size();
+  }
   Response response;
   response.status = status;
   response.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-  response.body = boost::json::serialize(body);
+  response.body.assign(buffer.data(), used);
   return response;
+}
+
+}  // namespace
+
+Response json_response(int status, const boost::json::value& body) {
+  return json_text_response(status, body);
+}
+
+Response json_response(int status, const boost::json::array& body) {
+  return json_text_response(status, body);
+}
+
+Response json_response(int status, const boost::json::object& body) {
+  return json_text_response(status, body);
 }
 
 }  // namespace accountsd::http

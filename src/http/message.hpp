@@ -34,5 +34,8 @@ struct Response {
 
 // A JSON response with the API's content type.
 Response json_response(int status, const boost::json::value& body);
+// The same without first copying an array or object into a value.
+Response json_response(int status, const boost::json::array& body);
+Response json_response(int status, const boost::json::object& body);
 
 }  // namespace accountsd::http

@@ -5,15 +5,16 @@
 
 namespace accountsd::store {
 
-std::unique_ptr<Store> open_store(const std::string& url) {
+std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options) {
   std::string path = url;
-  if (path.starts_with("sqlite:")) path = path.substr(7);
+  if (path.starts_with("sqlite:"))
+    path = path.substr(7);
   else if (path.find("://") != std::string::npos)
     throw std::invalid_argument("unsupported database URL (only sqlite:PATH for now): " + url);
   if (path.empty()) throw std::invalid_argument("empty database path");
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  return std::make_unique<sqlite::SqliteStore>(path);
+  return std::make_unique<sqlite::SqliteStore>(path, options.sync_every_commit);
 }
 
 }  // namespace accountsd::store

@@ -165,6 +165,11 @@ class Store {
   // Saves name, billing mode, bytes_available and features of an existing partner.
   virtual void update_partner(const domain::Partner& partner) = 0;
 
+  // Read snapshots: the reads of one request between these see one state of the database (and,
+  // on SQLite, take the read lock once). A write begun meanwhile ends the snapshot first.
+  virtual void begin_read() = 0;
+  virtual void end_read() noexcept = 0;
+
   // Authentication.
   virtual std::optional<Credentials> credentials(std::string_view username) = 0;
   virtual void set_password_hash(PartnerId partner, const std::string& hash) = 0;
@@ -240,7 +245,26 @@ class Store {
                                 std::int64_t bytes_stored) = 0;
 };
 
+// Holds a read snapshot of `store` for a scope.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Store& store) : store_(store) { store_.begin_read(); }
+  ~ReadSnapshot() { store_.end_read(); }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Store& store_;
+};
+
 // Opens the store named by a --db URL: "sqlite:PATH" or a plain path; creates and migrates it.
-std::unique_ptr<Store> open_store(const std::string& url);
+// How an embedded database trades write speed for durability.
+struct StoreOptions {
+  // true: a commit reaches the disk before it returns (SQLite synchronous=FULL), so it survives a
+  // power loss. false (synchronous=NORMAL): it survives a crash of the process, not of the machine.
+  bool sync_every_commit = true;
+};
+
+std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options = {});
 
 }  // namespace accountsd::store

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
+
 #include "domain/case_fold.hpp"
 #include "store/store.hpp"
 
@@ -32,6 +34,13 @@ void fold_function(sqlite3_context* context, int, sqlite3_value** args) {
   auto folded =
       domain::fold_case(std::string_view(text, std::size_t(sqlite3_value_bytes(args[0]))));
   sqlite3_result_text(context, folded.data(), int(folded.size()), SQLITE_TRANSIENT);
+}
+
+// Once per process, before the first connection: SQLite's allocation statistics take a global
+// mutex on every malloc, which the I/O threads would contend on; nothing here reads them.
+void configure_library() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
 void register_functions(sqlite3* db) {
@@ -114,7 +123,8 @@ std::optional<std::string> Statement::optional_text(int column) const {
   return text(column);
 }
 
-Connection::Connection(const std::string& path) {
+Connection::Connection(const std::string& path, bool sync_every_commit) {
+  configure_library();
   int rc =
       sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -127,13 +137,15 @@ Connection::Connection(const std::string& path) {
   register_functions(db_);
   sqlite3_busy_timeout(db_, 10000);
   exec("PRAGMA journal_mode=WAL");
-  // FULL: a commit is on disk before the client hears 2xx (see docs/operations.md).
-  exec("PRAGMA synchronous=FULL");
+  // FULL: a commit is on disk before the client hears 2xx. NORMAL (WAL): it is in the WAL file,
+  // safe from a process crash; the disk sees it at the next checkpoint (docs/operations.md).
+  exec(sync_every_commit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   exec("PRAGMA foreign_keys=ON");
 }
 
 Connection::~Connection() {
   statements_.clear();
+  built_statements_.clear();
   sqlite3_close(db_);
 }
 
@@ -155,21 +167,73 @@ Statement& Connection::prepared(const char* sql) {
   return *slot;
 }
 
-Transaction::Transaction(Connection& connection) : connection_(connection) {
-  connection_.exec("BEGIN IMMEDIATE");
+Statement& Connection::prepared_text(const std::string& sql) {
+  // Bounded: SQL built from a query's optional filters has few shapes, but never let it grow.
+  constexpr std::size_t kMaxBuilt = 256;
+  auto it = built_statements_.find(sql);
+  if (it == built_statements_.end()) {
+    if (built_statements_.size() >= kMaxBuilt) built_statements_.clear();
+    it = built_statements_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+  }
+  it->second->reset();
+  return *it->second;
+}
+
+void Connection::begin_read() {
+  if (reading_) return;
+  prepared("BEGIN").run();
+  reading_ = true;
+}
+
+void Connection::end_read() noexcept {
+  if (!reading_) return;
+  reading_ = false;
+  try {
+    // A statement left mid-result would keep the snapshot open past the COMMIT.
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s; s = sqlite3_next_stmt(db_, s)) {
+      if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
+    }
+    prepared("COMMIT").run();
+  } catch (const std::exception& e) {
+    spdlog::error("ending a read snapshot failed: {}", e.what());
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+ReadScope::ReadScope(Connection& connection)
+    : connection_(connection),
+      owner_(!connection.reading_ && sqlite3_get_autocommit(connection.db_) != 0) {
+  if (owner_) connection_.begin_read();
+}
+
+ReadScope::~ReadScope() {
+  if (owner_) connection_.end_read();
+}
+
+namespace {
+std::mutex& process_writer_turn() {
+  static std::mutex turn;
+  return turn;
+}
+}  // namespace
+
+Transaction::Transaction(Connection& connection)
+    : turn_(process_writer_turn()), connection_(connection) {
+  connection_.end_read();
+  connection_.prepared("BEGIN IMMEDIATE").run();
 }
 
 Transaction::~Transaction() {
   if (done_) return;
   try {
-    connection_.exec("ROLLBACK");
+    connection_.prepared("ROLLBACK").run();
   } catch (const std::exception& e) {
     spdlog::error("rollback failed: {}", e.what());
   }
 }
 
 void Transaction::commit() {
-  connection_.exec("COMMIT");
+  connection_.prepared("COMMIT").run();
   done_ = true;
 }
 

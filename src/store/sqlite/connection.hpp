@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +33,9 @@ class Statement {
   Statement& bind(int index, int value) { return bind(index, std::int64_t(value)); }
   Statement& bind(int index, bool value) { return bind(index, std::int64_t(value ? 1 : 0)); }
   Statement& bind(int index, std::string_view value);
-  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) {
+    return bind(index, std::string_view(value));
+  }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind_null(int index);
   template <typename T>
@@ -58,7 +62,8 @@ class Statement {
 
 class Connection {
  public:
-  explicit Connection(const std::string& path);
+  // sync_every_commit: synchronous=FULL, else NORMAL (see StoreOptions).
+  explicit Connection(const std::string& path, bool sync_every_commit = true);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -66,15 +71,42 @@ class Connection {
   void exec(std::string_view sql);
   // The cached statement for `sql` (keyed by the literal's address), reset and ready to bind.
   Statement& prepared(const char* sql);
+  // The same for SQL built at run time (keyed by its text). The reference stays valid until the
+  // next call of this function.
+  Statement& prepared_text(const std::string& sql);
+
+  // A read snapshot: every statement until end_read() sees one state of the database and takes
+  // the WAL read lock once. A write Transaction started meanwhile ends the snapshot first.
+  void begin_read();
+  void end_read() noexcept;
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* handle() const { return db_; }
 
  private:
+  friend class Transaction;
+  friend class ReadScope;
   sqlite3* db_ = nullptr;
+  bool reading_ = false;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> built_statements_;
 };
 
-// BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called.
+// A read snapshot for a scope, unless the connection is already inside one (which it then keeps).
+class ReadScope {
+ public:
+  explicit ReadScope(Connection& connection);
+  ~ReadScope();
+  ReadScope(const ReadScope&) = delete;
+  ReadScope& operator=(const ReadScope&) = delete;
+
+ private:
+  Connection& connection_;
+  bool owner_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called. Write transactions of
+// one process queue on a mutex first, so that a waiting writer starts the moment the previous
+// one commits instead of polling SQLite's busy handler (which sleeps for milliseconds).
 class Transaction {
  public:
   explicit Transaction(Connection& connection);
@@ -84,6 +116,7 @@ class Transaction {
   void commit();
 
  private:
+  std::unique_lock<std::mutex> turn_;
   Connection& connection_;
   bool done_ = false;
 };

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <limits>
 #include <unordered_map>
 
 #include "domain/clock.hpp"
@@ -62,7 +63,8 @@ const std::string kSelectPartners =
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path) : path_(std::move(path)), id_(next_store_id++) {
+SqliteStore::SqliteStore(std::string path, bool sync_every_commit)
+    : path_(std::move(path)), sync_every_commit_(sync_every_commit), id_(next_store_id++) {
   migrate(db());
 }
 
@@ -73,7 +75,7 @@ Connection& SqliteStore::db() {
   thread_local std::unordered_map<std::uint64_t, Connection*> mine;
   auto it = mine.find(id_);
   if (it != mine.end()) return *it->second;
-  auto connection = std::make_unique<Connection>(path_);
+  auto connection = std::make_unique<Connection>(path_, sync_every_commit_);
   Connection* raw = connection.get();
   {
     std::lock_guard lock(mutex_);
@@ -341,15 +343,68 @@ domain::Quota SqliteStore::quota(PartnerId partner) {
   return quota;
 }
 
+namespace {
+
+// Where the `offset`-th user with shares (0-based, by avatar_id) is: the first avatar_id of its
+// block and how many users with shares precede it inside the block. Reads at most the level-16
+// block counts, 256 level-8 counts and 255 index entries, however many users the partner has.
+// Nothing when the offset is past the last one.
+struct SharePosition {
+  std::int64_t first_avatar_id = 0;
+  std::int64_t skip = 0;
+};
+
+std::optional<SharePosition> locate_share_offset(Connection& db, PartnerId partner,
+                                                 std::int64_t offset) {
+  std::int64_t block = 0;
+  std::int64_t remaining = offset;
+  for (int level : {16, 8}) {
+    auto& q = db.prepared(
+        "SELECT block, users FROM share_user_blocks WHERE partner_id = ?1 AND level = ?2 "
+        "AND block >= ?3 AND block < ?4 ORDER BY block");
+    // Level 16 spans every block; level 8 only the 256 blocks inside the level-16 one found.
+    const bool top = level == 16;
+    q.bind(1, partner).bind(2, level);
+    q.bind(3, top ? std::int64_t(0) : block << 8);
+    q.bind(4, top ? std::numeric_limits<std::int64_t>::max() : (block + 1) << 8);
+    bool found = false;
+    while (q.step()) {
+      const std::int64_t users = q.integer(1);
+      if (remaining < users) {
+        block = q.integer(0);
+        found = true;
+        break;
+      }
+      remaining -= users;
+    }
+    q.reset();
+    if (!found) return std::nullopt;
+  }
+  return SharePosition{block << 8, remaining};
+}
+
+}  // namespace
+
 std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int64_t offset,
                                                     std::optional<std::int64_t> limit) {
-  auto& q = db().prepared(
+  auto& db = this->db();
+  // The block counts and the page must come from one state of the database.
+  ReadScope snapshot(db);
+  SharePosition position;
+  if (offset > 0) {
+    auto found = locate_share_offset(db, partner, offset);
+    if (!found) return {};
+    position = *found;
+  }
+  auto& q = db.prepared(
       "SELECT u.avatar_id, u.username, u.name, u.email, u.share_id, s.room_key, s.name, "
       "s.description, s.creation_time, s.update_time, s.enabled FROM "
       "(SELECT avatar_id, username, name, email, share_id FROM users "
-      " WHERE partner_id = ?1 AND num_shares > 0 ORDER BY avatar_id LIMIT ?2 OFFSET ?3) u "
+      " WHERE partner_id = ?1 AND num_shares > 0 AND avatar_id >= ?4 "
+      " ORDER BY avatar_id LIMIT ?2 OFFSET ?3) u "
       "JOIN shares s ON s.avatar_id = u.avatar_id ORDER BY u.avatar_id, s.room_key");
-  q.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, offset);
+  q.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, position.skip);
+  q.bind(4, position.first_avatar_id);
   std::vector<domain::UserShares> out;
   while (q.step()) {
     std::int64_t avatar = q.integer(0);

@@ -15,7 +15,7 @@ namespace accountsd::store::sqlite {
 class SqliteStore final : public Store {
  public:
   // Opens (creating if needed) the database at `path` and applies pending migrations.
-  explicit SqliteStore(std::string path);
+  explicit SqliteStore(std::string path, bool sync_every_commit = true);
   ~SqliteStore() override;
 
   PartnerId create_partner(const NewPartner& partner) override;
@@ -24,6 +24,8 @@ class SqliteStore final : public Store {
   std::vector<domain::Partner> list_partners() override;
   void update_partner(const domain::Partner& partner) override;
 
+  void begin_read() override { db().begin_read(); }
+  void end_read() noexcept override { db().end_read(); }
   std::optional<Credentials> credentials(std::string_view username) override;
   void set_password_hash(PartnerId partner, const std::string& hash) override;
 
@@ -76,8 +78,7 @@ class SqliteStore final : public Store {
   bool delete_device(PartnerId partner, std::int64_t avatar_id, std::string_view name) override;
   void put_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
                  const ShareReport& report) override;
-  bool delete_share(PartnerId partner, std::int64_t avatar_id,
-                    std::string_view room_key) override;
+  bool delete_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key) override;
   void set_bytes_stored(PartnerId partner, std::int64_t avatar_id,
                         std::int64_t bytes_stored) override;
 
@@ -87,6 +88,7 @@ class SqliteStore final : public Store {
   void migrate(Connection& connection);
 
   std::string path_;
+  bool sync_every_commit_;
   std::uint64_t id_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> connections_;

@@ -39,10 +39,15 @@ domain::User read_user(const Statement& q) {
 const std::string kSelectUserById = std::string("SELECT ") + kUserColumns +
                                     " FROM users u JOIN plans p ON p.plan_id = u.plan_id "
                                     "WHERE u.partner_id = ?1 AND u.avatar_id = ?2";
-const std::string kSelectUserByKey =
+// A username match wins over an email match; each is one unique-index lookup.
+const std::string kSelectUserByUsername =
     std::string("SELECT ") + kUserColumns +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
-    "(u.username = ?2 OR u.email = ?2) ORDER BY u.username = ?2 DESC LIMIT 1";
+    "u.username = ?2";
+const std::string kSelectUserByEmail =
+    std::string("SELECT ") + kUserColumns +
+    " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
+    "u.email = ?2";
 
 std::optional<domain::User> user_by_id(Connection& db, PartnerId partner, std::int64_t avatar) {
   auto& q = db.prepared(kSelectUserById.c_str());
@@ -431,12 +436,15 @@ domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
 }
 
 std::optional<domain::User> SqliteStore::find_user(PartnerId partner, std::string_view key) {
-  auto& q = db().prepared(kSelectUserByKey.c_str());
-  q.bind(1, partner).bind(2, key);
-  if (!q.step()) return std::nullopt;
-  auto user = read_user(q);
-  q.reset();
-  return user;
+  for (const auto* sql : {&kSelectUserByUsername, &kSelectUserByEmail}) {
+    auto& q = db().prepared(sql->c_str());
+    q.bind(1, partner).bind(2, key);
+    if (!q.step()) continue;
+    auto user = read_user(q);
+    q.reset();
+    return user;
+  }
+  return std::nullopt;
 }
 
 std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery& query) {
@@ -447,7 +455,7 @@ std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery&
                     " FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query) +
                     " ORDER BY " + column->second + direction + ", u.avatar_id" + direction +
                     " LIMIT ? OFFSET ?";
-  Statement q(db().handle(), sql);
+  auto& q = db().prepared_text(sql);
   int index = 1;
   bind_filters(q, partner, query, index);
   q.bind(index++, query.limit.value_or(-1));
@@ -460,7 +468,7 @@ std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery&
 std::int64_t SqliteStore::count_users(PartnerId partner, const UserQuery& query) {
   std::string sql =
       "SELECT count(*) FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query);
-  Statement q(db().handle(), sql);
+  auto& q = db().prepared_text(sql);
   int index = 1;
   bind_filters(q, partner, query, index);
   q.step();
