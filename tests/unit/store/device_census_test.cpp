@@ -327,6 +327,23 @@ TEST_F(DeviceCensusTest, TheQueryReadsCountersAndOnePartialHourOfDevices) {
       << since;
 }
 
+// devices_by_login leads with partner_id, which SQLite would otherwise also pick to find one
+// user's devices (listing them, deleting the user): every device of the partner read each time.
+TEST_F(DeviceCensusTest, AUsersDevicesAreFoundByAvatarNotAmongThePartners) {
+  open();
+  // The same shapes as SqliteStore::devices() and delete_user() use.
+  for (const char* sql :
+       {"SELECT device_id, name, client_revision, creation_time, last_login, "
+        "last_backup_complete FROM devices WHERE +partner_id = ?1 AND avatar_id = ?2 "
+        "ORDER BY device_id",
+        "DELETE FROM devices WHERE +partner_id = ?1 AND avatar_id = ?2"}) {
+    auto plan = query_plan(db_.path, sql);
+    EXPECT_NE(plan.find("USING INDEX sqlite_autoindex_devices_1 (avatar_id=?)"), std::string::npos)
+        << sql << "\n"
+        << plan;
+  }
+}
+
 // The split of "last_login >= since" into whole days, whole hours and a partial hour.
 TEST(CensusBounds, SplitsAtTheFirstHourAndDayBoundaries) {
   std::mt19937_64 rng(1);
