@@ -417,17 +417,4 @@ std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int6
   return out;
 }
 
-std::vector<domain::RevisionCount> SqliteStore::client_revisions(
-    PartnerId partner, const domain::CensusFilter& filter) {
-  auto& q = db().prepared(
-      "SELECT client_revision, count(*) FROM devices WHERE partner_id = ?1 "
-      "AND client_revision >= ?2 AND (?3 IS NULL OR client_revision <= ?3) "
-      "AND (?4 IS NULL OR last_login >= ?4) GROUP BY client_revision ORDER BY client_revision");
-  q.bind(1, partner).bind(2, filter.min_revision).bind(3, filter.max_revision);
-  q.bind(4, filter.last_login_since);
-  std::vector<domain::RevisionCount> out;
-  while (q.step()) out.push_back({q.integer(0), q.integer(1)});
-  return out;
-}
-
 }  // namespace accountsd::store::sqlite

@@ -45,9 +45,11 @@ void refresh_activity(Connection& db, std::int64_t avatar) {
 }  // namespace
 
 std::vector<domain::Device> SqliteStore::devices(PartnerId partner, std::int64_t avatar_id) {
+  // `+partner_id` keeps SQLite on the (avatar_id, name) index: left to itself it walks all the
+  // partner's devices through devices_by_login.
   auto& q = db().prepared(
       "SELECT device_id, name, client_revision, creation_time, last_login, last_backup_complete "
-      "FROM devices WHERE partner_id = ?1 AND avatar_id = ?2 ORDER BY device_id");
+      "FROM devices WHERE +partner_id = ?1 AND avatar_id = ?2 ORDER BY device_id");
   q.bind(1, partner).bind(2, avatar_id);
   std::vector<domain::Device> out;
   while (q.step()) {

@@ -523,7 +523,8 @@ void SqliteStore::delete_user(PartnerId partner, std::int64_t avatar_id) {
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
-  for (const char* sql : {"DELETE FROM devices WHERE partner_id = ?1 AND avatar_id = ?2",
+  // `+partner_id`: found through the (avatar_id, name) index, not among all the partner's devices.
+  for (const char* sql : {"DELETE FROM devices WHERE +partner_id = ?1 AND avatar_id = ?2",
                           "DELETE FROM shares WHERE partner_id = ?1 AND avatar_id = ?2",
                           "DELETE FROM users WHERE partner_id = ?1 AND avatar_id = ?2"}) {
     db.prepared(sql).bind(1, partner).bind(2, avatar_id).run();
