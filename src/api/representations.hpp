@@ -36,6 +36,13 @@ http::Response json_list_response(const Range& items, ToJson to_json) {
   return http::json_response(200, body);
 }
 
+// 200 with `to_json(item, storage)`, built in an arena like json_list_response.
+template <typename T, typename ToJson>
+http::Response json_object_response(const T& item, ToJson to_json) {
+  boost::json::monotonic_resource arena;
+  return http::json_response(200, to_json(item, boost::json::storage_ptr(&arena)));
+}
+
 // A value or JSON null.
 template <typename T>
 boost::json::value or_null(const std::optional<T>& value) {

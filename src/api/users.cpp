@@ -196,7 +196,7 @@ http::Response post_users(Call& call) {
 }
 
 http::Response get_user(Call& call) {
-  return http::json_response(200, user_json(path_user(call, call.partner, call.path.get("u"))));
+  return json_object_response(path_user(call, call.partner, call.path.get("u")), user_json);
 }
 
 http::Response post_user(Call& call) {

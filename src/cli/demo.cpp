@@ -19,16 +19,15 @@ constexpr std::int64_t kGB = 1000000000;
 constexpr std::int64_t kDay = 86400;
 constexpr std::size_t kBatch = 20000;
 
-const char* const kFirstNames[] = {"Ada",   "Alan",  "Grace", "Linus", "Barbara", "Ken",
-                                   "Dennis", "Frances", "Edsger", "Margaret", "John", "Radia",
-                                   "Donald", "Katherine", "Tim", "Hedy"};
-const char* const kLastNames[] = {"Lovelace", "Turing", "Hopper", "Torvalds", "Liskov",
-                                  "Thompson", "Ritchie", "Allen", "Dijkstra", "Hamilton",
-                                  "McCarthy", "Perlman", "Knuth", "Johnson", "Berners-Lee",
-                                  "Lamarr"};
+const char* const kFirstNames[] = {"Ada",    "Alan",      "Grace",  "Linus",    "Barbara", "Ken",
+                                   "Dennis", "Frances",   "Edsger", "Margaret", "John",    "Radia",
+                                   "Donald", "Katherine", "Tim",    "Hedy"};
+const char* const kLastNames[] = {
+    "Lovelace", "Turing",   "Hopper",   "Torvalds", "Liskov", "Thompson", "Ritchie",     "Allen",
+    "Dijkstra", "Hamilton", "McCarthy", "Perlman",  "Knuth",  "Johnson",  "Berners-Lee", "Lamarr"};
 const char* const kDeviceNames[] = {"laptop", "desktop", "phone", "tablet", "server", "nas"};
-const char* const kShareNames[] = {"holiday", "projects", "family", "invoices", "music",
-                                   "photos", "reports", "backup"};
+const char* const kShareNames[] = {"holiday", "projects", "family",  "invoices",
+                                   "music",   "photos",   "reports", "backup"};
 
 // Finds a plan or group by name, creating it when missing, so that demo can be re-run.
 std::int64_t ensure_plan(store::Store& store, store::PartnerId partner, const std::string& name,
@@ -45,7 +44,8 @@ std::int64_t ensure_group(store::Store& store, store::PartnerId partner, const s
   return store.create_group(partner, store::Group{0, name, plan, true, false});
 }
 
-void show_progress(std::int64_t done, std::int64_t total, std::chrono::steady_clock::time_point start) {
+void show_progress(std::int64_t done, std::int64_t total,
+                   std::chrono::steady_clock::time_point start) {
   constexpr int width = 40;
   double fraction = total ? double(done) / double(total) : 1.0;
   int filled = int(fraction * width);
@@ -59,7 +59,9 @@ void show_progress(std::int64_t done, std::int64_t total, std::chrono::steady_cl
 }  // namespace
 
 int demo(const DemoOptions& o) {
-  auto store = store::open_store(o.db);
+  // Bulk loading: a page cache that holds the indexes being filled, and no fsync per batch (a
+  // crash mid-way loses batches, never consistency; rerunning adds the rest).
+  auto store = store::open_store(o.db, {.sync_every_commit = false, .cache_mb = 512});
   auto partner = store->find_partner(o.partner_username);
   if (!partner) {
     store::NewPartner fresh;

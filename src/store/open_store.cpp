@@ -14,7 +14,7 @@ std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& op
   if (path.empty()) throw std::invalid_argument("empty database path");
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  return std::make_unique<sqlite::SqliteStore>(path, options.sync_every_commit);
+  return std::make_unique<sqlite::SqliteStore>(path, options);
 }
 
 }  // namespace accountsd::store

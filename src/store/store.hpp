@@ -263,6 +263,8 @@ struct StoreOptions {
   // true: a commit reaches the disk before it returns (SQLite synchronous=FULL), so it survives a
   // power loss. false (synchronous=NORMAL): it survives a crash of the process, not of the machine.
   bool sync_every_commit = true;
+  // Page cache per connection in MiB; 0 keeps SQLite's default (2 MiB). Bulk loading wants more.
+  int cache_mb = 0;
 };
 
 std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options = {});

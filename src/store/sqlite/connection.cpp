@@ -123,7 +123,7 @@ std::optional<std::string> Statement::optional_text(int column) const {
   return text(column);
 }
 
-Connection::Connection(const std::string& path, bool sync_every_commit) {
+Connection::Connection(const std::string& path, const StoreOptions& options) {
   configure_library();
   int rc =
       sqlite3_open_v2(path.c_str(), &db_,
@@ -139,8 +139,12 @@ Connection::Connection(const std::string& path, bool sync_every_commit) {
   exec("PRAGMA journal_mode=WAL");
   // FULL: a commit is on disk before the client hears 2xx. NORMAL (WAL): it is in the WAL file,
   // safe from a process crash; the disk sees it at the next checkpoint (docs/operations.md).
-  exec(sync_every_commit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  exec(options.sync_every_commit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  if (options.cache_mb > 0) exec("PRAGMA cache_size=-" + std::to_string(options.cache_mb * 1024));
   exec("PRAGMA foreign_keys=ON");
+  // Statement journals (each write that fires the counter triggers has one) and sorts stay in
+  // memory instead of being written to a temporary file page by page.
+  exec("PRAGMA temp_store=MEMORY");
 }
 
 Connection::~Connection() {

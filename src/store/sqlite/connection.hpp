@@ -11,6 +11,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "store/store.hpp"
+
 namespace accountsd::store::sqlite {
 
 // Thrown for any SQLite failure that is not a constraint the caller handles.
@@ -62,8 +64,7 @@ class Statement {
 
 class Connection {
  public:
-  // sync_every_commit: synchronous=FULL, else NORMAL (see StoreOptions).
-  explicit Connection(const std::string& path, bool sync_every_commit = true);
+  explicit Connection(const std::string& path, const StoreOptions& options = {});
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

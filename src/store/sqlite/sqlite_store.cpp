@@ -63,8 +63,8 @@ const std::string kSelectPartners =
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path, bool sync_every_commit)
-    : path_(std::move(path)), sync_every_commit_(sync_every_commit), id_(next_store_id++) {
+SqliteStore::SqliteStore(std::string path, const StoreOptions& options)
+    : path_(std::move(path)), options_(options), id_(next_store_id++) {
   migrate(db());
 }
 
@@ -75,7 +75,7 @@ Connection& SqliteStore::db() {
   thread_local std::unordered_map<std::uint64_t, Connection*> mine;
   auto it = mine.find(id_);
   if (it != mine.end()) return *it->second;
-  auto connection = std::make_unique<Connection>(path_, sync_every_commit_);
+  auto connection = std::make_unique<Connection>(path_, options_);
   Connection* raw = connection.get();
   {
     std::lock_guard lock(mutex_);
@@ -400,6 +400,8 @@ std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int6
       "SELECT u.avatar_id, u.username, u.name, u.email, u.share_id, s.room_key, s.name, "
       "s.description, s.creation_time, s.update_time, s.enabled FROM "
       "(SELECT avatar_id, username, name, email, share_id FROM users "
+      // The planner would pick users_by_partner and visit the users without shares too.
+      " INDEXED BY users_with_shares"
       " WHERE partner_id = ?1 AND num_shares > 0 AND avatar_id >= ?4 "
       " ORDER BY avatar_id LIMIT ?2 OFFSET ?3) u "
       "JOIN shares s ON s.avatar_id = u.avatar_id ORDER BY u.avatar_id, s.room_key");

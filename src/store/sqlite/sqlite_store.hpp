@@ -15,7 +15,7 @@ namespace accountsd::store::sqlite {
 class SqliteStore final : public Store {
  public:
   // Opens (creating if needed) the database at `path` and applies pending migrations.
-  explicit SqliteStore(std::string path, bool sync_every_commit = true);
+  explicit SqliteStore(std::string path, const StoreOptions& options = {});
   ~SqliteStore() override;
 
   PartnerId create_partner(const NewPartner& partner) override;
@@ -88,7 +88,7 @@ class SqliteStore final : public Store {
   void migrate(Connection& connection);
 
   std::string path_;
-  bool sync_every_commit_;
+  StoreOptions options_;
   std::uint64_t id_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> connections_;
