@@ -396,25 +396,39 @@ std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int6
     if (!found) return {};
     position = *found;
   }
-  auto& q = db.prepared(
-      "SELECT u.avatar_id, u.username, u.name, u.email, u.share_id, s.room_key, s.name, "
-      "s.description, s.creation_time, s.update_time, s.enabled FROM "
-      "(SELECT avatar_id, username, name, email, share_id FROM users "
+  // The page of users, then their shares in one walk of the shares primary key over the page's
+  // avatar_id range (no join to materialize and no sort): the users with shares inside that range
+  // are exactly the page.
+  auto& users = db.prepared(
+      "SELECT avatar_id, username, name, email, share_id FROM users "
       // The planner would pick users_by_partner and visit the users without shares too.
-      " INDEXED BY users_with_shares"
-      " WHERE partner_id = ?1 AND num_shares > 0 AND avatar_id >= ?4 "
-      " ORDER BY avatar_id LIMIT ?2 OFFSET ?3) u "
-      "JOIN shares s ON s.avatar_id = u.avatar_id ORDER BY u.avatar_id, s.room_key");
-  q.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, position.skip);
-  q.bind(4, position.first_avatar_id);
+      "INDEXED BY users_with_shares "
+      "WHERE partner_id = ?1 AND num_shares > 0 AND avatar_id >= ?4 "
+      "ORDER BY avatar_id LIMIT ?2 OFFSET ?3");
+  users.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, position.skip);
+  users.bind(4, position.first_avatar_id);
   std::vector<domain::UserShares> out;
-  while (q.step()) {
-    std::int64_t avatar = q.integer(0);
-    if (out.empty() || out.back().avatar_id != avatar) {
-      out.push_back({avatar, q.text(1), q.text(2), q.text(3), q.optional_text(4), {}});
-    }
-    out.back().shares.push_back(
-        {q.text(5), q.text(6), q.text(7), q.integer(8), q.integer(9), q.integer(10) != 0});
+  while (users.step()) {
+    out.push_back({users.integer(0),
+                   users.text(1),
+                   users.text(2),
+                   users.text(3),
+                   users.optional_text(4),
+                   {}});
+  }
+  if (out.empty()) return out;
+  auto& shares = db.prepared(
+      "SELECT avatar_id, room_key, name, description, creation_time, update_time, enabled "
+      "FROM shares WHERE avatar_id BETWEEN ?1 AND ?2 AND partner_id = ?3 "
+      "ORDER BY avatar_id, room_key");
+  shares.bind(1, out.front().avatar_id).bind(2, out.back().avatar_id).bind(3, partner);
+  auto user = out.begin();
+  while (shares.step()) {
+    const std::int64_t avatar = shares.integer(0);
+    while (user != out.end() && user->avatar_id < avatar) ++user;
+    if (user == out.end() || user->avatar_id != avatar) continue;
+    user->shares.push_back({shares.text(1), shares.text(2), shares.text(3), shares.integer(4),
+                            shares.integer(5), shares.integer(6) != 0});
   }
   return out;
 }
