@@ -38,9 +38,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   serve_cmd
       ->add_option("--synchronous", serve_options.synchronous,
-                   "full: every commit is on disk before its 2xx (survives power loss); "
-                   "normal: survives a crash of the process, ~6x the write throughput")
-      ->check(CLI::IsMember({"full", "normal"}))
+                   "group: every write is on disk before its 2xx (survives power loss), one "
+                   "fsync shared by the writes made meanwhile; full: the same with one fsync "
+                   "per write, several times slower; normal: no fsync, survives a crash of the "
+                   "process only")
+      ->check(CLI::IsMember({"group", "full", "normal"}))
       ->capture_default_str();
   serve_cmd->add_option("--trusted-proxy", serve_options.trusted_proxies,
                         "CIDR of a proxy whose X-Forwarded-For is believed (repeatable)");

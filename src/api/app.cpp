@@ -95,6 +95,14 @@ http::Response App::dispatch(const http::Request& request) {
 }
 
 http::Response App::handle(const http::Request& request) {
+  http::Response response = respond(request);
+  // Whatever the outcome, a change this request committed must reach the disk before the
+  // response goes out (group commit; 0 when nothing was committed or the commit was durable).
+  response.durable_ticket = services_.store.take_commit_ticket();
+  return response;
+}
+
+http::Response App::respond(const http::Request& request) {
   try {
     return dispatch(request);
   } catch (const Error& error) {

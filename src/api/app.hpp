@@ -66,9 +66,11 @@ http::Router<Route> make_routes(const AppConfig& config);
 class App {
  public:
   explicit App(Services services);
+  // The response, with the ticket of any commit it made (http::Response::durable_ticket).
   http::Response handle(const http::Request& request);
 
  private:
+  http::Response respond(const http::Request& request);
   http::Response dispatch(const http::Request& request);
   Services services_;
   http::Router<Route> routes_;

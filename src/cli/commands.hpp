@@ -15,7 +15,7 @@ struct ServeOptions {
   unsigned threads = 0;                      // 0 = number of cores
   std::string service_token_file;            // token for /internal/v1; empty disables it
   std::vector<std::string> trusted_proxies;  // CIDR blocks whose X-Forwarded-For is believed
-  std::string synchronous = "full";          // "full" or "normal" (SQLite synchronous)
+  std::string synchronous = "group";         // "group", "full" or "normal" (docs/operations.md)
 };
 int serve(const ServeOptions& options);
 

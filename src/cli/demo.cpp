@@ -61,7 +61,8 @@ void show_progress(std::int64_t done, std::int64_t total,
 int demo(const DemoOptions& o) {
   // Bulk loading: a page cache that holds the indexes being filled, and no fsync per batch (a
   // crash mid-way loses batches, never consistency; rerunning adds the rest).
-  auto store = store::open_store(o.db, {.sync_every_commit = false, .cache_mb = 512});
+  auto store =
+      store::open_store(o.db, {.synchronous = store::Synchronous::normal, .cache_mb = 512});
   auto partner = store->find_partner(o.partner_username);
   if (!partner) {
     store::NewPartner fresh;

@@ -50,13 +50,22 @@ std::string read_token(const std::string& path) {
   return token;
 }
 
+// --synchronous: group (the default) and full are both durable; see docs/operations.md.
+store::Synchronous parse_synchronous(const std::string& text) {
+  if (text == "group") return store::Synchronous::group;
+  if (text == "full") return store::Synchronous::full;
+  if (text == "normal") return store::Synchronous::normal;
+  throw std::invalid_argument("--synchronous must be group, full or normal");
+}
+
 }  // namespace
 
 int serve(const ServeOptions& options) {
   if (options.api_root.empty() || options.api_root.front() != '/' || options.api_root.back() == '/')
     throw std::invalid_argument("--api-root must start with / and not end with /");
   auto endpoint = parse_listen(options.listen);
-  auto store = store::open_store(options.db, {.sync_every_commit = options.synchronous == "full"});
+  auto store =
+      store::open_store(options.db, {.synchronous = parse_synchronous(options.synchronous)});
   billing::SandboxCardProcessor cards;
   auth::Authenticator authenticator(*store);
   api::AppConfig config;
@@ -69,6 +78,10 @@ int serve(const ServeOptions& options) {
   }
   api::App app(api::Services{*store, cards, authenticator, config});
   http::Server server([&app](const http::Request& request) { return app.handle(request); });
+  server.set_durability_waiter(
+      [&store = *store](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
+        store.when_durable(ticket, std::move(done));
+      });
   auto bound = server.listen(endpoint);
   server.stop_on_signals();
   unsigned threads =

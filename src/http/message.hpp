@@ -3,6 +3,7 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/json/value.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,6 +31,9 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // Non-zero: the response reports a change that is committed but not yet known to be on disk.
+  // The server sends it only once its durability waiter confirms the ticket, else a 500.
+  std::uint64_t durable_ticket = 0;
 };
 
 // A JSON response with the API's content type.

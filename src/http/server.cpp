@@ -31,8 +31,8 @@ struct Server::Connection {
 namespace {
 
 std::string new_request_id(std::uint64_t n) {
-  static const std::uint32_t boot = static_cast<std::uint32_t>(
-      std::chrono::steady_clock::now().time_since_epoch().count());
+  static const std::uint32_t boot =
+      static_cast<std::uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   char out[32];
   std::snprintf(out, sizeof out, "%08x-%06llx", boot, static_cast<unsigned long long>(n));
   return out;
@@ -56,7 +56,41 @@ Response transport_error(int status, std::string reason) {
   return json_response(status, body);
 }
 
+// Resumes a session waiting for durability: posts its completion to the session's executor,
+// whose io_context is kept from running out of work until then. Members die bottom-up: the
+// handler, then the work-tracking executor, then `counted`, after which ~Server may go on.
+template <typename Handler, typename Counted>
+struct ResumeSession {
+  Counted counted;
+  asio::any_io_executor work;
+  Handler handler;
+
+  void operator()(bool ok) {
+    asio::post(work, [handler = std::move(handler), ok]() mutable { std::move(handler)(ok); });
+  }
+};
+
 }  // namespace
+
+// Counts one durability wait as running for as long as it lives.
+class Server::DurabilityWait {
+ public:
+  explicit DurabilityWait(DurabilityWaits& waits) : waits_(&waits) {
+    std::lock_guard lock(waits_->mutex);
+    ++waits_->running;
+  }
+  DurabilityWait(DurabilityWait&& other) noexcept : waits_(std::exchange(other.waits_, nullptr)) {}
+  DurabilityWait& operator=(DurabilityWait&&) = delete;
+  ~DurabilityWait() {
+    if (!waits_) return;
+    // Notified under the lock: once `running` is 0 the destructor may free `waits_` right away.
+    std::lock_guard lock(waits_->mutex);
+    if (--waits_->running == 0) waits_->none.notify_all();
+  }
+
+ private:
+  DurabilityWaits* waits_;
+};
 
 Server::Server(RequestHandler handler, ServerLimits limits)
     : handler_(std::move(handler)), limits_(limits), acceptor_(asio::make_strand(ioc_)) {}
@@ -64,6 +98,23 @@ Server::Server(RequestHandler handler, ServerLimits limits)
 Server::~Server() {
   stop();
   join();
+  std::unique_lock lock(durability_waits_.mutex);
+  durability_waits_.none.wait(lock, [this] { return durability_waits_.running == 0; });
+}
+
+// Not a coroutine itself: g++ 12 destroys a temporary lambda in a co_await expression twice,
+// and the initiation below would be one (it broke a strand's reference count).
+asio::awaitable<bool> Server::wait_durable(std::uint64_t ticket) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
+      [this, ticket](auto handler) {
+        // The session's strand: the completion must not run the session on the waiter's thread.
+        asio::any_io_executor session = asio::get_associated_executor(handler);
+        ResumeSession<decltype(handler), DurabilityWait> resume{
+            DurabilityWait(durability_waits_),
+            asio::prefer(session, asio::execution::outstanding_work.tracked), std::move(handler)};
+        durability_waiter_(ticket, std::move(resume));
+      },
+      asio::use_awaitable);
 }
 
 tcp::endpoint Server::listen(const tcp::endpoint& endpoint) {
@@ -87,7 +138,8 @@ void Server::stop_on_signals() {
 }
 
 void Server::start(unsigned threads) {
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { ioc_.run(); });
+  for (unsigned i = 0; i < std::max(1u, threads); ++i)
+    threads_.emplace_back([this] { ioc_.run(); });
 }
 
 void Server::run(unsigned threads) {
@@ -220,6 +272,19 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     } catch (const std::exception& e) {
       spdlog::error("request {} failed: {}", request.request_id, e.what());
       response = transport_error(500, "internal error");
+    }
+    // A change is acknowledged only once it is on disk. Other requests, on this thread too, go
+    // on meanwhile, and their commits share the same sync.
+    if (response.durable_ticket != 0) {
+      // No waiter to ask: the change cannot be confirmed, so it is not acknowledged either.
+      bool durable = false;
+      if (durability_waiter_) durable = co_await wait_durable(response.durable_ticket);
+      if (!durable) {
+        spdlog::error("request {}: committed, but not confirmed on disk", request.request_id);
+        boost::json::object body{{"reason", "the change could not be confirmed on disk"},
+                                 {"request_id", request.request_id}};
+        response = json_response(500, body);
+      }
     }
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started)

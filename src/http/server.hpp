@@ -3,12 +3,14 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "http/message.hpp"
+#include "unique_function.hpp"
 
 namespace accountsd::http {
 
@@ -30,6 +33,11 @@ struct ServerLimits {
 };
 
 using RequestHandler = std::function<Response(const Request&)>;
+
+// Called with a response's durable_ticket; must call `done` exactly once, from any thread: true
+// once the change is on disk, false when that could not be ensured.
+using DurabilityWaiter =
+    std::function<void(std::uint64_t ticket, UniqueFunction<void(bool ok)> done)>;
 
 class Server {
  public:
@@ -46,15 +54,31 @@ class Server {
   void stop();
   // Stops on SIGINT or SIGTERM; call before run().
   void stop_on_signals();
+  // Holds every response with a durable_ticket until `waiter` confirms it, without blocking an
+  // I/O thread meanwhile; call before listen(). Without one, such responses become 500s.
+  void set_durability_waiter(DurabilityWaiter waiter) { durability_waiter_ = std::move(waiter); }
 
  private:
   struct Connection;
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
+  // true once `ticket` is durable; the session's thread serves other connections meanwhile.
+  boost::asio::awaitable<bool> wait_durable(std::uint64_t ticket);
   void join();
+
+  // Durability waits not completed yet. Each completes by posting to ioc_, so the destructor
+  // waits for them before ioc_ goes.
+  struct DurabilityWaits {
+    std::mutex mutex;
+    std::condition_variable none;
+    std::size_t running = 0;
+  };
+  class DurabilityWait;
 
   RequestHandler handler_;
   ServerLimits limits_;
+  DurabilityWaiter durability_waiter_;
+  DurabilityWaits durability_waits_;
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;

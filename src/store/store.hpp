@@ -16,6 +16,7 @@
 #include "domain/settings.hpp"
 #include "domain/share.hpp"
 #include "domain/user.hpp"
+#include "unique_function.hpp"
 
 namespace accountsd::store {
 
@@ -170,6 +171,14 @@ class Store {
   virtual void begin_read() = 0;
   virtual void end_read() noexcept = 0;
 
+  // Group commit (StoreOptions::synchronous == group): a commit returns before it is on disk.
+  // The ticket of this thread's latest commit since the last call, then 0 until the next one;
+  // always 0 in the other modes, whose commits are durable (or never will be) when they return.
+  virtual std::uint64_t take_commit_ticket() = 0;
+  // Calls `done(true)` once commit `ticket` is on disk (at once for 0 or a commit already
+  // synced, else from another thread), or `done(false)` if that could not be ensured.
+  virtual void when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) = 0;
+
   // Authentication.
   virtual std::optional<Credentials> credentials(std::string_view username) = 0;
   virtual void set_password_hash(PartnerId partner, const std::string& hash) = 0;
@@ -259,10 +268,20 @@ class ReadSnapshot {
 
 // Opens the store named by a --db URL: "sqlite:PATH" or a plain path; creates and migrates it.
 // How an embedded database trades write speed for durability.
+enum class Synchronous {
+  // Every commit reaches the disk before it returns (SQLite synchronous=FULL): it survives a
+  // power loss. One fsync per commit, inside the writer's turn.
+  full,
+  // Group commit: a commit returns once it is in the WAL file (synchronous=NORMAL) with a ticket
+  // (take_commit_ticket); when_durable says when a background fsync, shared by every commit
+  // made meanwhile, has put it on disk. Durable like `full` for whoever waits for that.
+  group,
+  // synchronous=NORMAL alone: a commit survives a crash of the process, not of the machine.
+  normal,
+};
+
 struct StoreOptions {
-  // true: a commit reaches the disk before it returns (SQLite synchronous=FULL), so it survives a
-  // power loss. false (synchronous=NORMAL): it survives a crash of the process, not of the machine.
-  bool sync_every_commit = true;
+  Synchronous synchronous = Synchronous::full;
   // Page cache per connection in MiB; 0 keeps SQLite's default (2 MiB). Bulk loading wants more.
   int cache_mb = 0;
 };

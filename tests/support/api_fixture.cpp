@@ -19,6 +19,16 @@ boost::json::value json(const std::string& text) {
   return boost::json::parse(text);
 }
 
+std::string basic_authorization(const Login& login) {
+  std::string pair = login.username + ":" + login.password;
+  std::string encoded(sodium_base64_ENCODED_LEN(pair.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(),
+                    reinterpret_cast<const unsigned char*>(pair.data()), pair.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  encoded.resize(std::strlen(encoded.c_str()));
+  return "Basic " + encoded;
+}
+
 void ApiTest::SetUp() {
   ASSERT_GE(sodium_init(), 0);
   auth::set_hash_cost(auth::HashCost::minimal);
@@ -26,7 +36,7 @@ void ApiTest::SetUp() {
   dir_ = std::filesystem::temp_directory_path() /
          ("accountsd-test-" + std::to_string(rd()) + std::to_string(rd()));
   std::filesystem::create_directories(dir_);
-  store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string());
+  store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string(), store_options());
   for (const auto* login : {&alpha, &beta}) {
     store::NewPartner partner;
     partner.username = login->username;
@@ -44,6 +54,9 @@ void ApiTest::SetUp() {
   limits.read_timeout = std::chrono::seconds(3);
   server_ = std::make_unique<http::Server>(
       [this](const http::Request& request) { return app_->handle(request); }, limits);
+  server_->set_durability_waiter([this](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
+    wait_durable(ticket, std::move(done));
+  });
   port = server_->listen({asio::ip::make_address("127.0.0.1"), 0}).port();
   server_->start(2);
 }
@@ -66,8 +79,9 @@ Reply ApiTest::request(const std::string& method, const std::string& path, const
 
 Reply ApiTest::internal(const std::string& method, const std::string& path, const std::string& body,
                         const std::optional<std::string>& authorization) {
-  return request_target(method, "/internal/v1" + path, body, std::nullopt,
-                        {{"Authorization", authorization.value_or(std::string("Bearer ") + kServiceToken)}});
+  return request_target(
+      method, "/internal/v1" + path, body, std::nullopt,
+      {{"Authorization", authorization.value_or(std::string("Bearer ") + kServiceToken)}});
 }
 
 Reply ApiTest::request_target(const std::string& method, const std::string& target,
@@ -79,16 +93,7 @@ Reply ApiTest::request_target(const std::string& method, const std::string& targ
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
   req.method_string(method);
   req.set(bhttp::field::host, "127.0.0.1");
-  if (login) {
-    std::string pair = login->username + ":" + login->password;
-    std::string encoded(sodium_base64_ENCODED_LEN(pair.size(), sodium_base64_VARIANT_ORIGINAL),
-                        '\0');
-    sodium_bin2base64(encoded.data(), encoded.size(),
-                      reinterpret_cast<const unsigned char*>(pair.data()), pair.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    encoded.resize(std::strlen(encoded.c_str()));
-    req.set(bhttp::field::authorization, "Basic " + encoded);
-  }
+  if (login) req.set(bhttp::field::authorization, basic_authorization(*login));
   for (const auto& [name, value] : headers) req.set(name, value);
   req.body() = body;
   req.prepare_payload();

@@ -49,6 +49,12 @@ class ApiTest : public ::testing::Test {
   void TearDown() override;
   // Adjusts the server's configuration before it starts (trusted proxies, service token...).
   virtual void configure(api::AppConfig& config) { config.service_token = kServiceToken; }
+  // How the store syncs commits: group commit, as `accountsd serve` does by default.
+  virtual store::StoreOptions store_options() { return {.synchronous = store::Synchronous::group}; }
+  // The server's durability waiter: the store's, as `accountsd serve` wires it.
+  virtual void wait_durable(std::uint64_t ticket, UniqueFunction<void(bool)> done) {
+    store_->when_durable(ticket, std::move(done));
+  }
   // Sends `method` to an /internal/v1 path with the service token (or `authorization` if given).
   Reply internal(const std::string& method, const std::string& path, const std::string& body,
                  const std::optional<std::string>& authorization = std::nullopt);
@@ -100,5 +106,7 @@ class ApiTest : public ::testing::Test {
 
 // A JSON body from text, for assertions.
 boost::json::value json(const std::string& text);
+// The Authorization header value for HTTP Basic with `login`.
+std::string basic_authorization(const Login& login);
 
 }  // namespace accountsd::testing

@@ -10,10 +10,13 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "store/store.hpp"
 
 namespace accountsd::store::sqlite {
+
+class WalSyncer;
 
 // Thrown for any SQLite failure that is not a constraint the caller handles.
 struct SqliteError : std::runtime_error {
@@ -82,12 +85,24 @@ class Connection {
   void end_read() noexcept;
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* handle() const { return db_; }
+  // The path of the database's WAL file, as SQLite names it.
+  std::string wal_path() const;
+
+  // Group commit: from now on every commit takes a ticket from `syncer` once its frames are in
+  // the WAL, and the connection checkpoints as wal_autocheckpoint would (the WAL hook replaces
+  // SQLite's automatic checkpoints). `syncer` must outlive the connection's commits.
+  void report_commits_to(WalSyncer& syncer);
+  // The ticket of the latest commit since the last call; 0 if none.
+  std::uint64_t take_commit_ticket() noexcept { return std::exchange(commit_ticket_, 0); }
 
  private:
   friend class Transaction;
   friend class ReadScope;
+  static int on_wal_commit(void* self, sqlite3* db, const char* schema, int frames);
   sqlite3* db_ = nullptr;
   bool reading_ = false;
+  WalSyncer* syncer_ = nullptr;
+  std::uint64_t commit_ticket_ = 0;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> built_statements_;
 };

@@ -65,24 +65,56 @@ const std::string kSelectPartners =
 
 SqliteStore::SqliteStore(std::string path, const StoreOptions& options)
     : path_(std::move(path)), options_(options), id_(next_store_id++) {
-  migrate(db());
+  auto& first = db();
+  if (options_.synchronous == Synchronous::group) {
+    syncer_ = std::make_unique<WalSyncer>(first.wal_path());
+    first.report_commits_to(*syncer_);
+  }
+  migrate(first);
 }
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+  // The last sync, for commits still waiting, while the connections keep the WAL file in place.
+  syncer_.reset();
+  connections_.clear();
+}
+
+namespace {
+// Each thread's connections, by store id: an id is never reused, so a thread never reaches a
+// connection of a destroyed store.
+thread_local std::unordered_map<std::uint64_t, Connection*> thread_connections;
+}  // namespace
+
+Connection* SqliteStore::opened_db() const {
+  auto it = thread_connections.find(id_);
+  return it == thread_connections.end() ? nullptr : it->second;
+}
 
 Connection& SqliteStore::db() {
-  // Keyed by a never-reused id, so a thread never reaches a connection of a destroyed store.
-  thread_local std::unordered_map<std::uint64_t, Connection*> mine;
-  auto it = mine.find(id_);
-  if (it != mine.end()) return *it->second;
+  if (auto* connection = opened_db()) return *connection;
   auto connection = std::make_unique<Connection>(path_, options_);
+  if (syncer_) connection->report_commits_to(*syncer_);
   Connection* raw = connection.get();
   {
     std::lock_guard lock(mutex_);
     connections_.push_back(std::move(connection));
   }
-  mine.emplace(id_, raw);
+  thread_connections.emplace(id_, raw);
   return *raw;
+}
+
+std::uint64_t SqliteStore::take_commit_ticket() {
+  if (!syncer_) return 0;
+  auto* connection = opened_db();
+  return connection ? connection->take_commit_ticket() : 0;
+}
+
+void SqliteStore::when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) {
+  if (!syncer_) {
+    done(true);  // without group commit, a commit is as durable as it will get when it returns
+    return;
+  }
+  syncer_->when_durable(ticket, std::move(done));
 }
 
 void SqliteStore::migrate(Connection& db) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/wal_syncer.hpp"
 #include "store/store.hpp"
 
 namespace accountsd::store::sqlite {
@@ -26,6 +27,8 @@ class SqliteStore final : public Store {
 
   void begin_read() override { db().begin_read(); }
   void end_read() noexcept override { db().end_read(); }
+  std::uint64_t take_commit_ticket() override;
+  void when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) override;
   std::optional<Credentials> credentials(std::string_view username) override;
   void set_password_hash(PartnerId partner, const std::string& hash) override;
 
@@ -85,6 +88,8 @@ class SqliteStore final : public Store {
  private:
   // This thread's connection to the database, opened on first use.
   Connection& db();
+  // The same, or nullptr when this thread has not opened one.
+  Connection* opened_db() const;
   void migrate(Connection& connection);
 
   std::string path_;
@@ -92,6 +97,8 @@ class SqliteStore final : public Store {
   std::uint64_t id_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> connections_;
+  // Group commit only; set in the constructor, before any other thread uses the store.
+  std::unique_ptr<WalSyncer> syncer_;
 };
 
 }  // namespace accountsd::store::sqlite

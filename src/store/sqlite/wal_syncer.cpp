@@ -1,0 +1,143 @@
+#include "store/sqlite/wal_syncer.hpp"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+
+namespace accountsd::store::sqlite {
+namespace {
+
+std::error_code last_error() {
+  return {errno, std::system_category()};
+}
+
+}  // namespace
+
+WalFile::WalFile(std::string path) : path_(std::move(path)) {}
+
+WalFile::~WalFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::error_code WalFile::open() {
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd_ < 0) return last_error();
+  // A WAL file made since the directory was last synced needs its directory entry on disk too
+  // (SQLite syncs the directory itself only with synchronous=FULL).
+  auto directory = std::filesystem::path(path_).parent_path();
+  int dir_fd =
+      ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  std::error_code ec;
+  if (dir_fd < 0 || ::fsync(dir_fd) != 0) ec = last_error();
+  if (dir_fd >= 0) ::close(dir_fd);
+  if (ec) {
+    // Open again, and sync the directory again, at the next sync.
+    ::close(fd_);
+    fd_ = -1;
+  }
+  return ec;
+}
+
+std::error_code WalFile::sync() {
+  if (failed_) return failed_;
+  if (fd_ >= 0) {
+    // Deleted (the last connection closed after a full checkpoint) and perhaps made anew: the
+    // frames to sync are in the file now at the path.
+    struct stat status {};
+    if (::fstat(fd_, &status) != 0 || status.st_nlink == 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  if (fd_ < 0) {
+    // Failing to open loses nothing: a later sync may still succeed and cover these frames.
+    if (auto ec = open()) return ec;
+  }
+  if (::fdatasync(fd_) != 0) failed_ = last_error();
+  return failed_;
+}
+
+WalSyncer::WalSyncer(std::string wal_path)
+    : WalSyncer([file = std::make_shared<WalFile>(std::move(wal_path))] { return file->sync(); }) {}
+
+WalSyncer::WalSyncer(SyncFunction sync) : sync_(std::move(sync)), thread_([this] { run(); }) {}
+
+WalSyncer::~WalSyncer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::uint64_t WalSyncer::synced() const {
+  std::lock_guard lock(mutex_);
+  return synced_;
+}
+
+void WalSyncer::when_durable(std::uint64_t ticket, Completion done) {
+  bool ok = true;
+  {
+    std::lock_guard lock(mutex_);
+    if (ticket > sequence_.load()) {
+      // Never issued: waiting for it could last forever.
+      spdlog::error("durability wait for commit ticket {} that was never issued", ticket);
+      ok = false;
+    } else if (ticket > synced_) {
+      waiters_.emplace_back(ticket, std::move(done));
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(ok);
+}
+
+void WalSyncer::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stopping_ || !waiters_.empty(); });
+    if (waiters_.empty()) return;
+    lock.unlock();
+    // Every commit with a ticket up to `target` wrote its frames before this load, so before
+    // the sync starts.
+    std::uint64_t target = sequence_.load();
+    std::error_code ec;
+    try {
+      ec = sync_();
+    } catch (const std::exception& e) {
+      spdlog::error("syncing the WAL threw: {}", e.what());
+      ec = std::make_error_code(std::errc::io_error);
+    }
+    lock.lock();
+    if (!ec) synced_ = std::max(synced_, target);
+    auto covered = std::partition(waiters_.begin(), waiters_.end(),
+                                  [target](const auto& waiter) { return waiter.first > target; });
+    std::vector<std::pair<std::uint64_t, Completion>> ready(
+        std::make_move_iterator(covered), std::make_move_iterator(waiters_.end()));
+    waiters_.erase(covered, waiters_.end());
+    lock.unlock();
+    if (ec) {
+      spdlog::error("fdatasync of the WAL failed ({}); {} commits are not known to be durable",
+                    ec.message(), ready.size());
+    }
+    std::sort(ready.begin(), ready.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [ticket, done] : ready) {
+      try {
+        done(!ec);
+      } catch (const std::exception& e) {
+        spdlog::error("completing commit ticket {} threw: {}", ticket, e.what());
+      }
+    }
+    ready.clear();  // the completions die outside the lock as well
+    lock.lock();
+  }
+}
+
+}  // namespace accountsd::store::sqlite

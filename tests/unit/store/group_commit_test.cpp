@@ -1,0 +1,143 @@
+// Group commit in the SQLite store: which commits get a ticket, whose thread takes it, and the
+// checkpoints that SQLite's auto-checkpoint made before the WAL hook replaced it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "store/store.hpp"
+
+namespace accountsd::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+class GroupCommitStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("accountsd-group-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "accounts.db").string();
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::unique_ptr<Store> open(Synchronous synchronous) {
+    auto store = open_store("sqlite:" + path_, {.synchronous = synchronous});
+    store->take_commit_ticket();  // the migrations' commits, made on this thread
+    return store;
+  }
+
+  static PartnerId make_partner(Store& store, const std::string& username) {
+    NewPartner partner;
+    partner.username = username;
+    partner.name = username + " Corp";
+    partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
+    return store.create_partner(partner);
+  }
+
+  static void set_ttl(Store& store, PartnerId partner, std::int64_t ttl) {
+    store.update_settings(partner, [ttl](domain::Settings& settings, const domain::Features&) {
+      settings.share_link_ttl = ttl;
+    });
+  }
+
+  // What when_durable answers for `ticket`, within 10 s.
+  static std::optional<bool> durable(Store& store, std::uint64_t ticket) {
+    auto result = std::make_shared<std::promise<bool>>();
+    auto future = result->get_future();
+    store.when_durable(ticket, [result](bool ok) { result->set_value(ok); });
+    if (future.wait_for(10s) != std::future_status::ready) return std::nullopt;
+    return future.get();
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(GroupCommitStoreTest, ACommitLeavesATicketToTakeOnceAndReadsLeaveNone) {
+  auto store = open(Synchronous::group);
+  auto partner = make_partner(*store, "alpha");
+  auto first = store->take_commit_ticket();
+  EXPECT_GT(first, 0u);
+  EXPECT_EQ(store->take_commit_ticket(), 0u);
+
+  store->find_partner(partner);
+  store->settings(partner);
+  {
+    ReadSnapshot snapshot(*store);
+    store->quota(partner);
+  }
+  EXPECT_EQ(store->take_commit_ticket(), 0u);
+
+  set_ttl(*store, partner, 77);
+  auto second = store->take_commit_ticket();
+  EXPECT_GT(second, first);
+  EXPECT_EQ(durable(*store, second), std::optional<bool>(true));
+  EXPECT_EQ(store->settings(partner).share_link_ttl, 77);
+}
+
+TEST_F(GroupCommitStoreTest, ATransactionThatChangesNothingLeavesNoTicket) {
+  auto store = open(Synchronous::group);
+  auto partner = make_partner(*store, "alpha");
+  store->take_commit_ticket();
+  // A failed change rolls back: nothing was written, so nothing needs a sync.
+  EXPECT_THROW(store->update_settings(partner,
+                                      [](domain::Settings&, const domain::Features&) {
+                                        throw std::runtime_error("refused");
+                                      }),
+               std::runtime_error);
+  EXPECT_EQ(store->take_commit_ticket(), 0u);
+}
+
+TEST_F(GroupCommitStoreTest, EachThreadTakesTheTicketOfItsOwnCommit) {
+  auto store = open(Synchronous::group);
+  auto partner = make_partner(*store, "alpha");
+  auto mine = store->take_commit_ticket();
+  std::uint64_t theirs = 0;
+  std::uint64_t theirs_again = 1;
+  std::thread other([&] {
+    set_ttl(*store, partner, 5);
+    theirs = store->take_commit_ticket();
+    theirs_again = store->take_commit_ticket();
+  });
+  other.join();
+  EXPECT_GT(theirs, mine);
+  EXPECT_EQ(theirs_again, 0u);
+  EXPECT_EQ(store->take_commit_ticket(), 0u);  // the other thread's commit is not this thread's
+  EXPECT_EQ(durable(*store, theirs), std::optional<bool>(true));
+}
+
+TEST_F(GroupCommitStoreTest, FullAndNormalCommitsHaveNoTickets) {
+  for (auto synchronous : {Synchronous::full, Synchronous::normal}) {
+    auto store = open(synchronous);
+    auto partner =
+        make_partner(*store, synchronous == Synchronous::full ? "full-mode" : "normal-mode");
+    set_ttl(*store, partner, 9);
+    EXPECT_EQ(store->take_commit_ticket(), 0u);
+    EXPECT_EQ(durable(*store, 0), std::optional<bool>(true));
+  }
+}
+
+TEST_F(GroupCommitStoreTest, TheWalIsCheckpointedAsWalAutocheckpointWould) {
+  auto store = open(Synchronous::group);
+  auto partner = make_partner(*store, "alpha");
+  // Every commit writes at least one 4 KiB frame, so without checkpoints the WAL would grow past
+  // 3000 frames. With a PASSIVE checkpoint at 1000 frames, SQLite starts it over from the top.
+  for (int i = 1; i <= 3000; ++i) set_ttl(*store, partner, i);
+  auto wal = std::filesystem::file_size(path_ + "-wal");
+  constexpr std::uintmax_t kFrameBytes = 24 + 4096;
+  EXPECT_LT(wal, 32 + 1500 * kFrameBytes);
+  EXPECT_EQ(store->settings(partner).share_link_ttl, 3000);
+}
+
+}  // namespace
+}  // namespace accountsd::store
