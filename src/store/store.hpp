@@ -167,7 +167,8 @@ class Store {
   virtual void update_partner(const domain::Partner& partner) = 0;
 
   // Read snapshots: the reads of one request between these see one state of the database (and,
-  // on SQLite, take the read lock once). A write begun meanwhile ends the snapshot first.
+  // on SQLite, take the read lock once). Pairs nest: the outermost one begins and ends the
+  // snapshot. A write begun meanwhile ends the snapshot first.
   virtual void begin_read() = 0;
   virtual void end_read() noexcept = 0;
 

@@ -51,13 +51,15 @@ void register_functions(sqlite3* db) {
 
 }  // namespace
 
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+Statement::Statement(sqlite3* db, std::string_view sql, std::vector<Statement*>* busy)
+    : db_(db), busy_(busy) {
   int rc = sqlite3_prepare_v3(db, sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
                               nullptr);
   if (rc != SQLITE_OK) fail(db, rc, "prepare");
 }
 
 Statement::~Statement() {
+  if (listed_) std::erase(*busy_, this);
   sqlite3_finalize(stmt_);
 }
 
@@ -78,7 +80,13 @@ Statement& Statement::bind_null(int index) {
 
 bool Statement::step() {
   int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_ROW) {
+    if (!listed_ && busy_) {
+      busy_->push_back(this);
+      listed_ = true;
+    }
+    return true;
+  }
   if (rc == SQLITE_DONE) return false;
   if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE ||
       sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -195,7 +203,7 @@ void Connection::exec(std::string_view sql) {
 
 Statement& Connection::prepared(const char* sql) {
   auto& slot = statements_[sql];
-  if (!slot) slot = std::make_unique<Statement>(db_, sql);
+  if (!slot) slot = std::make_unique<Statement>(db_, sql, &busy_);
   slot->reset();
   return *slot;
 }
@@ -206,41 +214,41 @@ Statement& Connection::prepared_text(const std::string& sql) {
   auto it = built_statements_.find(sql);
   if (it == built_statements_.end()) {
     if (built_statements_.size() >= kMaxBuilt) built_statements_.clear();
-    it = built_statements_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+    it = built_statements_.emplace(sql, std::make_unique<Statement>(db_, sql, &busy_)).first;
   }
   it->second->reset();
   return *it->second;
 }
 
 void Connection::begin_read() {
-  if (reading_) return;
-  prepared("BEGIN").run();
-  reading_ = true;
+  // Inside a write transaction (or an explicit BEGIN) the reads already share one state.
+  if (read_depth_ == 0 && sqlite3_get_autocommit(db_) != 0) {
+    prepared("BEGIN").run();
+    reading_ = true;
+  }
+  ++read_depth_;  // only once begun: a failed BEGIN has no end_read to match it
 }
 
 void Connection::end_read() noexcept {
+  if (read_depth_ == 0) return;
+  if (--read_depth_ == 0) finish_read();
+}
+
+void Connection::finish_read() noexcept {
   if (!reading_) return;
   reading_ = false;
   try {
     // A statement left mid-result would keep the snapshot open past the COMMIT.
-    for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s; s = sqlite3_next_stmt(db_, s)) {
-      if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
+    for (Statement* statement : busy_) {
+      sqlite3_reset(statement->stmt_);
+      statement->listed_ = false;
     }
+    busy_.clear();
     prepared("COMMIT").run();
   } catch (const std::exception& e) {
     spdlog::error("ending a read snapshot failed: {}", e.what());
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
-}
-
-ReadScope::ReadScope(Connection& connection)
-    : connection_(connection),
-      owner_(!connection.reading_ && sqlite3_get_autocommit(connection.db_) != 0) {
-  if (owner_) connection_.begin_read();
-}
-
-ReadScope::~ReadScope() {
-  if (owner_) connection_.end_read();
 }
 
 namespace {
@@ -252,7 +260,7 @@ std::mutex& process_writer_turn() {
 
 Transaction::Transaction(Connection& connection)
     : turn_(process_writer_turn()), connection_(connection) {
-  connection_.end_read();
+  connection_.finish_read();
   connection_.prepared("BEGIN IMMEDIATE").run();
 }
 

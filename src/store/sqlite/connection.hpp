@@ -11,6 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "store/store.hpp"
 
@@ -29,7 +30,9 @@ class Connection;
 // A prepared statement, reset and unbound each time it is fetched from the connection's cache.
 class Statement {
  public:
-  Statement(sqlite3* db, std::string_view sql);
+  // `busy`, when given, gets this statement's address the first time a step returns a row, so
+  // that its owner can reset exactly the statements left mid-result.
+  Statement(sqlite3* db, std::string_view sql, std::vector<Statement*>* busy = nullptr);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -61,8 +64,11 @@ class Statement {
   std::optional<std::string> optional_text(int column) const;
 
  private:
+  friend class Connection;
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+  std::vector<Statement*>* busy_;
+  bool listed_ = false;  // in *busy_
 };
 
 class Connection {
@@ -79,8 +85,9 @@ class Connection {
   // next call of this function.
   Statement& prepared_text(const std::string& sql);
 
-  // A read snapshot: every statement until end_read() sees one state of the database and takes
-  // the WAL read lock once. A write Transaction started meanwhile ends the snapshot first.
+  // A read snapshot: every statement until the matching end_read() sees one state of the
+  // database and takes the WAL read lock once. Calls nest; the outermost pair begins and ends
+  // it. A write Transaction started meanwhile ends the snapshot first.
   void begin_read();
   void end_read() noexcept;
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
@@ -97,27 +104,17 @@ class Connection {
 
  private:
   friend class Transaction;
-  friend class ReadScope;
   static int on_wal_commit(void* self, sqlite3* db, const char* schema, int frames);
+  // Ends the snapshot now, whatever the nesting (the matching end_read calls still follow).
+  void finish_read() noexcept;
   sqlite3* db_ = nullptr;
-  bool reading_ = false;
+  int read_depth_ = 0;
+  bool reading_ = false;          // a snapshot's BEGIN is open
+  std::vector<Statement*> busy_;  // statements that returned a row since their last reset
   WalSyncer* syncer_ = nullptr;
   std::uint64_t commit_ticket_ = 0;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> built_statements_;
-};
-
-// A read snapshot for a scope, unless the connection is already inside one (which it then keeps).
-class ReadScope {
- public:
-  explicit ReadScope(Connection& connection);
-  ~ReadScope();
-  ReadScope(const ReadScope&) = delete;
-  ReadScope& operator=(const ReadScope&) = delete;
-
- private:
-  Connection& connection_;
-  bool owner_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called. Write transactions of

@@ -421,7 +421,7 @@ std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int6
                                                     std::optional<std::int64_t> limit) {
   auto& db = this->db();
   // The block counts and the page must come from one state of the database.
-  ReadScope snapshot(db);
+  ReadSnapshot snapshot(*this);
   SharePosition position;
   if (offset > 0) {
     auto found = locate_share_offset(db, partner, offset);

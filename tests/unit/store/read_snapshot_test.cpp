@@ -1,0 +1,110 @@
+// Read snapshots on one SQLite connection: nesting, statements left mid-result, and a write
+// transaction begun inside a snapshot.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "store/sqlite/connection.hpp"
+
+namespace accountsd::store::sqlite {
+namespace {
+
+class ReadSnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("accountsd-snapshot-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "snapshot.db").string();
+    Connection setup(path_);
+    setup.exec("CREATE TABLE t (n INTEGER PRIMARY KEY)");
+    setup.exec("INSERT INTO t VALUES (1), (2), (3)");
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  static std::int64_t count(Connection& db) {
+    auto& q = db.prepared("SELECT count(*) FROM t");
+    q.step();
+    std::int64_t n = q.integer(0);
+    q.reset();
+    return n;
+  }
+  static bool in_transaction(Connection& db) { return sqlite3_get_autocommit(db.handle()) == 0; }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(ReadSnapshotTest, NestedPairsKeepOneSnapshotUntilTheOutermostEnds) {
+  Connection reader(path_);
+  Connection writer(path_);
+  reader.begin_read();
+  reader.begin_read();
+  EXPECT_EQ(count(reader), 3);
+  writer.exec("INSERT INTO t VALUES (4)");
+  reader.end_read();
+  EXPECT_TRUE(in_transaction(reader));
+  EXPECT_EQ(count(reader), 3) << "the inner end must not end the snapshot";
+  reader.end_read();
+  EXPECT_FALSE(in_transaction(reader));
+  EXPECT_EQ(count(reader), 4);
+  reader.end_read();  // unmatched: ignored
+  EXPECT_FALSE(in_transaction(reader));
+}
+
+TEST_F(ReadSnapshotTest, AStatementLeftMidResultDoesNotHoldTheSnapshot) {
+  Connection reader(path_);
+  Connection writer(path_);
+  reader.begin_read();
+  auto& rows = reader.prepared("SELECT n FROM t ORDER BY n");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.integer(0), 1);
+  reader.end_read();  // `rows` still has two rows to give
+  EXPECT_FALSE(in_transaction(reader));
+  writer.exec("INSERT INTO t VALUES (4)");
+  EXPECT_EQ(count(reader), 4);
+  // The statement is usable again from the start.
+  auto& again = reader.prepared("SELECT n FROM t ORDER BY n");
+  ASSERT_TRUE(again.step());
+  EXPECT_EQ(again.integer(0), 1);
+  again.reset();
+}
+
+TEST_F(ReadSnapshotTest, AWriteTransactionEndsTheSnapshotAndLaterEndsAreHarmless) {
+  Connection db(path_);
+  db.begin_read();
+  db.begin_read();
+  EXPECT_EQ(count(db), 3);
+  {
+    Transaction write(db);
+    db.prepared("INSERT INTO t VALUES (5)").run();
+    write.commit();
+  }
+  EXPECT_FALSE(in_transaction(db));
+  db.end_read();
+  db.end_read();
+  EXPECT_FALSE(in_transaction(db));
+  Connection other(path_);
+  EXPECT_EQ(count(other), 4);
+}
+
+TEST_F(ReadSnapshotTest, ABeginInsideAWriteTransactionReadsItsOwnChanges) {
+  Connection db(path_);
+  Transaction write(db);
+  db.prepared("INSERT INTO t VALUES (6)").run();
+  db.begin_read();
+  EXPECT_EQ(count(db), 4);
+  db.end_read();
+  EXPECT_TRUE(in_transaction(db)) << "ending the read must not commit the write";
+  write.commit();
+  EXPECT_FALSE(in_transaction(db));
+}
+
+}  // namespace
+}  // namespace accountsd::store::sqlite
