@@ -138,8 +138,19 @@ void Server::stop_on_signals() {
 }
 
 void Server::start(unsigned threads) {
-  for (unsigned i = 0; i < std::max(1u, threads); ++i)
-    threads_.emplace_back([this] { ioc_.run(); });
+  for (unsigned i = 0; i < std::max(1u, threads); ++i) {
+    threads_.emplace_back([this] {
+      if (!housekeeping_) {
+        ioc_.run();
+        return;
+      }
+      // run_for returns once the interval is over, busy or idle, and when the context stops.
+      while (!ioc_.stopped()) {
+        ioc_.run_for(housekeeping_interval_);
+        housekeeping_();
+      }
+    });
+  }
 }
 
 void Server::run(unsigned threads) {

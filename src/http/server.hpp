@@ -57,6 +57,12 @@ class Server {
   // Holds every response with a durable_ticket until `waiter` confirms it, without blocking an
   // I/O thread meanwhile; call before listen(). Without one, such responses become 500s.
   void set_durability_waiter(DurabilityWaiter waiter) { durability_waiter_ = std::move(waiter); }
+  // Runs `task` on each I/O thread between handlers, at least every `interval` (for state kept
+  // per thread, such as a store's read snapshot); call before start() or run().
+  void set_housekeeping(std::function<void()> task, std::chrono::milliseconds interval) {
+    housekeeping_ = std::move(task);
+    housekeeping_interval_ = interval;
+  }
 
  private:
   struct Connection;
@@ -78,6 +84,8 @@ class Server {
   RequestHandler handler_;
   ServerLimits limits_;
   DurabilityWaiter durability_waiter_;
+  std::function<void()> housekeeping_;
+  std::chrono::milliseconds housekeeping_interval_{0};
   DurabilityWaits durability_waits_;
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;

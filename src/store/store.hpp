@@ -1,6 +1,7 @@
 // The storage interface every handler and command uses; SQLite now, PostgreSQL later.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -171,6 +172,9 @@ class Store {
   // snapshot. A write begun meanwhile ends the snapshot first.
   virtual void begin_read() = 0;
   virtual void end_read() noexcept = 0;
+  // Ends this thread's kept snapshot if it is out of date (StoreOptions::snapshot_reuse); call
+  // it between requests, at least every few milliseconds, so that none holds the WAL back.
+  virtual void release_stale_snapshot() noexcept = 0;
 
   // Group commit (StoreOptions::synchronous == group): a commit returns before it is on disk.
   // The ticket of this thread's latest commit since the last call, then 0 until the next one;
@@ -285,6 +289,10 @@ struct StoreOptions {
   Synchronous synchronous = Synchronous::full;
   // Page cache per connection in MiB; 0 keeps SQLite's default (2 MiB). Bulk loading wants more.
   int cache_mb = 0;
+  // How long a thread may keep reading in one snapshot across begin_read/end_read pairs while no
+  // commit is made through this store; 0 begins a new one every time. Commits made by another
+  // process meanwhile become visible once the window ends (docs/operations.md, "Storage").
+  std::chrono::milliseconds snapshot_reuse{0};
 };
 
 std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options = {});

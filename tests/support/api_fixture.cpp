@@ -57,6 +57,8 @@ void ApiTest::SetUp() {
   server_->set_durability_waiter([this](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     wait_durable(ticket, std::move(done));
   });
+  server_->set_housekeeping([this] { store_->release_stale_snapshot(); },
+                            std::chrono::milliseconds(10));
   port = server_->listen({asio::ip::make_address("127.0.0.1"), 0}).port();
   server_->start(2);
 }

@@ -50,7 +50,11 @@ class ApiTest : public ::testing::Test {
   // Adjusts the server's configuration before it starts (trusted proxies, service token...).
   virtual void configure(api::AppConfig& config) { config.service_token = kServiceToken; }
   // How the store syncs commits: group commit, as `accountsd serve` does by default.
-  virtual store::StoreOptions store_options() { return {.synchronous = store::Synchronous::group}; }
+  // As `accountsd serve` opens it: group commit, read snapshots reused for 10 ms.
+  virtual store::StoreOptions store_options() {
+    return {.synchronous = store::Synchronous::group,
+            .snapshot_reuse = std::chrono::milliseconds(10)};
+  }
   // The server's durability waiter: the store's, as `accountsd serve` wires it.
   virtual void wait_durable(std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     store_->when_durable(ticket, std::move(done));

@@ -156,9 +156,11 @@ Connection::Connection(const std::string& path, const StoreOptions& options) {
   // Statement journals (each write that fires the counter triggers has one) and sorts stay in
   // memory instead of being written to a temporary file page by page.
   exec("PRAGMA temp_store=MEMORY");
+  snapshot_reuse_ = options.snapshot_reuse;
 }
 
 Connection::~Connection() {
+  finish_read();
   statements_.clear();
   built_statements_.clear();
   sqlite3_close(db_);
@@ -168,16 +170,18 @@ std::string Connection::wal_path() const {
   return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
 }
 
-void Connection::report_commits_to(WalSyncer& syncer) {
-  syncer_ = &syncer;
+void Connection::report_commits_to(std::atomic<std::uint64_t>& commits, WalSyncer* syncer) {
+  commits_ = &commits;
+  syncer_ = syncer;
   sqlite3_wal_hook(db_, &Connection::on_wal_commit, this);
 }
 
-// Runs on the committing thread once a commit's frames are written to the WAL (and SQLite's
-// write lock is released; this process's writer turn is still held).
 int Connection::on_wal_commit(void* self, sqlite3* db, const char* schema, int frames) {
   auto& connection = *static_cast<Connection*>(self);
-  connection.commit_ticket_ = connection.syncer_->next_ticket();
+  // Before the COMMIT returns, so before any response that reports it: a snapshot parked before
+  // this commit is not reused after it.
+  connection.commits_->fetch_add(1, std::memory_order_release);
+  if (connection.syncer_) connection.commit_ticket_ = connection.syncer_->next_ticket();
   // What SQLite's own hook did before this one replaced it: wal_autocheckpoint's default of a
   // PASSIVE checkpoint once the WAL holds 1000 frames. It never waits for readers or writers.
   constexpr int kAutoCheckpointFrames = 1000;
@@ -191,6 +195,7 @@ int Connection::on_wal_commit(void* self, sqlite3* db, const char* schema, int f
 }
 
 void Connection::exec(std::string_view sql) {
+  if (parked_) finish_read();
   std::string text(sql);
   char* error = nullptr;
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
@@ -202,6 +207,8 @@ void Connection::exec(std::string_view sql) {
 }
 
 Statement& Connection::prepared(const char* sql) {
+  // A statement outside a begin_read() pair must not run in a parked, maybe stale, snapshot.
+  if (parked_) finish_read();
   auto& slot = statements_[sql];
   if (!slot) slot = std::make_unique<Statement>(db_, sql, &busy_);
   slot->reset();
@@ -211,6 +218,7 @@ Statement& Connection::prepared(const char* sql) {
 Statement& Connection::prepared_text(const std::string& sql) {
   // Bounded: SQL built from a query's optional filters has few shapes, but never let it grow.
   constexpr std::size_t kMaxBuilt = 256;
+  if (parked_) finish_read();
   auto it = built_statements_.find(sql);
   if (it == built_statements_.end()) {
     if (built_statements_.size() >= kMaxBuilt) built_statements_.clear();
@@ -221,8 +229,20 @@ Statement& Connection::prepared_text(const std::string& sql) {
 }
 
 void Connection::begin_read() {
+  if (read_depth_ == 0 && parked_) {
+    if (snapshot_current()) {
+      parked_ = false;
+      ++read_depth_;
+      return;
+    }
+    finish_read();
+  }
   // Inside a write transaction (or an explicit BEGIN) the reads already share one state.
   if (read_depth_ == 0 && sqlite3_get_autocommit(db_) != 0) {
+    // Read before the snapshot is taken (at the first statement): a commit counted after this
+    // may or may not be in the snapshot, and either way makes it stale.
+    if (commits_) snapshot_commits_ = commits_->load(std::memory_order_acquire);
+    snapshot_began_ = std::chrono::steady_clock::now();
     prepared("BEGIN").run();
     reading_ = true;
   }
@@ -231,19 +251,40 @@ void Connection::begin_read() {
 
 void Connection::end_read() noexcept {
   if (read_depth_ == 0) return;
-  if (--read_depth_ == 0) finish_read();
+  if (--read_depth_ > 0) return;
+  if (reading_ && commits_ && snapshot_reuse_.count() > 0) {
+    // Parked: a statement left mid-result is reset now, as it would be by the COMMIT.
+    reset_busy_statements();
+    parked_ = true;
+    return;
+  }
+  finish_read();
+}
+
+void Connection::reset_busy_statements() noexcept {
+  for (Statement* statement : busy_) {
+    sqlite3_reset(statement->stmt_);
+    statement->listed_ = false;
+  }
+  busy_.clear();
+}
+
+bool Connection::snapshot_current() const noexcept {
+  return commits_->load(std::memory_order_acquire) == snapshot_commits_ &&
+         std::chrono::steady_clock::now() - snapshot_began_ < snapshot_reuse_;
+}
+
+void Connection::release_stale_snapshot() noexcept {
+  if (parked_ && !snapshot_current()) finish_read();
 }
 
 void Connection::finish_read() noexcept {
   if (!reading_) return;
   reading_ = false;
+  parked_ = false;
   try {
     // A statement left mid-result would keep the snapshot open past the COMMIT.
-    for (Statement* statement : busy_) {
-      sqlite3_reset(statement->stmt_);
-      statement->listed_ = false;
-    }
-    busy_.clear();
+    reset_busy_statements();
     prepared("COMMIT").run();
   } catch (const std::exception& e) {
     spdlog::error("ending a read snapshot failed: {}", e.what());

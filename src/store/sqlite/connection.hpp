@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -88,17 +90,26 @@ class Connection {
   // A read snapshot: every statement until the matching end_read() sees one state of the
   // database and takes the WAL read lock once. Calls nest; the outermost pair begins and ends
   // it. A write Transaction started meanwhile ends the snapshot first.
+  //
+  // With StoreOptions::snapshot_reuse, the outermost end_read() keeps the snapshot open
+  // ("parked") and the next begin_read() carries on in it, saving the read lock's syscalls,
+  // while no commit was made through the store (its commit counter is unchanged) and the
+  // snapshot is younger than the window. Any other statement ends a parked snapshot first, and
+  // release_stale_snapshot() ends an expired one, so a parked snapshot never holds the WAL back
+  // for long.
   void begin_read();
   void end_read() noexcept;
+  void release_stale_snapshot() noexcept;
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* handle() const { return db_; }
   // The path of the database's WAL file, as SQLite names it.
   std::string wal_path() const;
 
-  // Group commit: from now on every commit takes a ticket from `syncer` once its frames are in
-  // the WAL, and the connection checkpoints as wal_autocheckpoint would (the WAL hook replaces
-  // SQLite's automatic checkpoints). `syncer` must outlive the connection's commits.
-  void report_commits_to(WalSyncer& syncer);
+  // From now on every commit through this connection adds 1 to `commits` once its frames are in
+  // the WAL, and, with a `syncer` (group commit), takes a ticket from it. The connection then
+  // checkpoints as wal_autocheckpoint would (the WAL hook replaces SQLite's automatic
+  // checkpoints). Both must outlive the connection's commits.
+  void report_commits_to(std::atomic<std::uint64_t>& commits, WalSyncer* syncer);
   // The ticket of the latest commit since the last call; 0 if none.
   std::uint64_t take_commit_ticket() noexcept { return std::exchange(commit_ticket_, 0); }
 
@@ -107,9 +118,17 @@ class Connection {
   static int on_wal_commit(void* self, sqlite3* db, const char* schema, int frames);
   // Ends the snapshot now, whatever the nesting (the matching end_read calls still follow).
   void finish_read() noexcept;
+  void reset_busy_statements() noexcept;
+  // Whether a parked snapshot may serve the next begin_read().
+  bool snapshot_current() const noexcept;
   sqlite3* db_ = nullptr;
   int read_depth_ = 0;
-  bool reading_ = false;          // a snapshot's BEGIN is open
+  bool reading_ = false;  // a snapshot's BEGIN is open
+  bool parked_ = false;   // ... and no begin_read() pair is using it
+  std::chrono::milliseconds snapshot_reuse_{0};
+  std::atomic<std::uint64_t>* commits_ = nullptr;
+  std::uint64_t snapshot_commits_ = 0;  // *commits_ when the snapshot began
+  std::chrono::steady_clock::time_point snapshot_began_;
   std::vector<Statement*> busy_;  // statements that returned a row since their last reset
   WalSyncer* syncer_ = nullptr;
   std::uint64_t commit_ticket_ = 0;

@@ -68,7 +68,7 @@ SqliteStore::SqliteStore(std::string path, const StoreOptions& options)
   auto& first = db();
   if (options_.synchronous == Synchronous::group) {
     syncer_ = std::make_unique<WalSyncer>(first.wal_path());
-    first.report_commits_to(*syncer_);
+    first.report_commits_to(commits_, syncer_.get());
   }
   migrate(first);
 }
@@ -93,7 +93,7 @@ Connection* SqliteStore::opened_db() const {
 Connection& SqliteStore::db() {
   if (auto* connection = opened_db()) return *connection;
   auto connection = std::make_unique<Connection>(path_, options_);
-  if (syncer_) connection->report_commits_to(*syncer_);
+  connection->report_commits_to(commits_, syncer_.get());
   Connection* raw = connection.get();
   {
     std::lock_guard lock(mutex_);
@@ -101,6 +101,10 @@ Connection& SqliteStore::db() {
   }
   thread_connections.emplace(id_, raw);
   return *raw;
+}
+
+void SqliteStore::release_stale_snapshot() noexcept {
+  if (auto* connection = opened_db()) connection->release_stale_snapshot();
 }
 
 std::uint64_t SqliteStore::take_commit_ticket() {

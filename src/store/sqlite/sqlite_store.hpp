@@ -1,6 +1,7 @@
 // The Store on an embedded SQLite database: WAL mode, one connection per thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,7 @@ class SqliteStore final : public Store {
 
   void begin_read() override { db().begin_read(); }
   void end_read() noexcept override { db().end_read(); }
+  void release_stale_snapshot() noexcept override;
   std::uint64_t take_commit_ticket() override;
   void when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) override;
   std::optional<Credentials> credentials(std::string_view username) override;
@@ -97,6 +99,8 @@ class SqliteStore final : public Store {
   std::uint64_t id_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> connections_;
+  // Commits made through this store's connections (Connection::report_commits_to).
+  std::atomic<std::uint64_t> commits_{0};
   // Group commit only; set in the constructor, before any other thread uses the store.
   std::unique_ptr<WalSyncer> syncer_;
 };

@@ -2,9 +2,12 @@
 // transaction begun inside a snapshot.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "store/sqlite/connection.hpp"
 
@@ -104,6 +107,86 @@ TEST_F(ReadSnapshotTest, ABeginInsideAWriteTransactionReadsItsOwnChanges) {
   EXPECT_TRUE(in_transaction(db)) << "ending the read must not commit the write";
   write.commit();
   EXPECT_FALSE(in_transaction(db));
+}
+
+// Connections of one store with snapshot reuse: they share a commit counter.
+class SnapshotReuseTest : public ReadSnapshotTest {
+ protected:
+  static constexpr std::chrono::milliseconds kWindow{200};
+  std::unique_ptr<Connection> open() {
+    auto connection = std::make_unique<Connection>(path_, StoreOptions{.snapshot_reuse = kWindow});
+    connection->report_commits_to(commits_, nullptr);
+    return connection;
+  }
+  static void read_once(Connection& db, std::int64_t expected) {
+    db.begin_read();
+    EXPECT_EQ(count(db), expected);
+    db.end_read();
+  }
+  std::atomic<std::uint64_t> commits_{0};
+};
+
+TEST_F(SnapshotReuseTest, AFinishedSnapshotIsKeptAndReusedWhileNothingIsCommitted) {
+  auto reader = open();
+  Connection other_process(path_);  // reports to no counter, like another process
+  read_once(*reader, 3);
+  EXPECT_TRUE(in_transaction(*reader)) << "parked";
+  other_process.exec("INSERT INTO t VALUES (4)");
+  read_once(*reader, 3);  // within the window, the kept snapshot serves
+  std::this_thread::sleep_for(kWindow);
+  read_once(*reader, 4);  // expired: a new snapshot
+}
+
+TEST_F(SnapshotReuseTest, ACommitThroughTheStoreMakesTheNextReadSeeIt) {
+  auto reader = open();
+  auto writer = open();
+  read_once(*reader, 3);
+  {
+    Transaction write(*writer);
+    writer->prepared("INSERT INTO t VALUES (4)").run();
+    write.commit();
+  }
+  EXPECT_EQ(commits_.load(), 1u);
+  read_once(*reader, 4);
+  writer->exec("INSERT INTO t VALUES (5)");  // autocommit writes count too
+  read_once(*reader, 5);
+}
+
+TEST_F(SnapshotReuseTest, AStatementOutsideAReadPairNeverRunsInAKeptSnapshot) {
+  auto reader = open();
+  Connection other_process(path_);
+  read_once(*reader, 3);
+  other_process.exec("INSERT INTO t VALUES (4)");
+  EXPECT_EQ(count(*reader), 4);
+  EXPECT_FALSE(in_transaction(*reader));
+}
+
+TEST_F(SnapshotReuseTest, AWriteTransactionEndsAKeptSnapshot) {
+  auto db = open();
+  read_once(*db, 3);
+  {
+    Transaction write(*db);
+    db->prepared("INSERT INTO t VALUES (4)").run();
+    write.commit();
+  }
+  EXPECT_FALSE(in_transaction(*db));
+  read_once(*db, 4);
+}
+
+TEST_F(SnapshotReuseTest, ReleasingEndsOnlyAnOutOfDateSnapshot) {
+  auto reader = open();
+  read_once(*reader, 3);
+  reader->release_stale_snapshot();
+  EXPECT_TRUE(in_transaction(*reader)) << "still current: kept";
+  std::this_thread::sleep_for(kWindow);
+  reader->release_stale_snapshot();
+  EXPECT_FALSE(in_transaction(*reader));
+
+  read_once(*reader, 3);
+  auto writer = open();
+  writer->exec("INSERT INTO t VALUES (4)");
+  reader->release_stale_snapshot();
+  EXPECT_FALSE(in_transaction(*reader)) << "a commit through the store makes it stale at once";
 }
 
 }  // namespace
