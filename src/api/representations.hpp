@@ -36,10 +36,12 @@ http::Response json_list_response(const Range& items, ToJson to_json) {
   return http::json_response(200, body);
 }
 
-// 200 with `to_json(item, storage)`, built in an arena like json_list_response.
+// 200 with `to_json(item, storage)`, built in an arena like json_list_response; one object fits
+// in the arena's first block, on the stack.
 template <typename T, typename ToJson>
 http::Response json_object_response(const T& item, ToJson to_json) {
-  boost::json::monotonic_resource arena;
+  unsigned char first_block[4096];
+  boost::json::monotonic_resource arena(first_block, sizeof first_block);
   return http::json_response(200, to_json(item, boost::json::storage_ptr(&arena)));
 }
 

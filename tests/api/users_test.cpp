@@ -269,6 +269,14 @@ TEST_F(UsersTest, UserIsFoundByUsernameOrEmailRawOrPercentEncoded) {
   EXPECT_EQ(get("/users/zo%C3%AB").status, 404);
 }
 
+TEST_F(UsersTest, AUsernameWinsOverAnotherUsersEqualEmail) {
+  auto by_email = created("first", {{"email", "same@example.com"}});
+  auto by_username = created("same@example.com", {{"email", "second@example.com"}});
+  EXPECT_EQ(user("same@example.com"), by_username);
+  EXPECT_EQ(user("second@example.com"), by_username);
+  EXPECT_EQ(user("first"), by_email);
+}
+
 TEST_F(UsersTest, UnknownUserIs404) {
   auto joe = created("joe");
   auto before = quota();

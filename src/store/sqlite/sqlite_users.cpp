@@ -39,15 +39,15 @@ domain::User read_user(const Statement& q) {
 const std::string kSelectUserById = std::string("SELECT ") + kUserColumns +
                                     " FROM users u JOIN plans p ON p.plan_id = u.plan_id "
                                     "WHERE u.partner_id = ?1 AND u.avatar_id = ?2";
-// A username match wins over an email match; each is one unique-index lookup.
-const std::string kSelectUserByUsername =
+// A username match wins over an email match: each arm is one unique-index lookup, and the
+// second runs only when the first found nothing (LIMIT 1).
+const std::string kSelectUserByKey =
     std::string("SELECT ") + kUserColumns +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
-    "u.username = ?2";
-const std::string kSelectUserByEmail =
-    std::string("SELECT ") + kUserColumns +
+    "u.username = ?2 UNION ALL SELECT " +
+    kUserColumns +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
-    "u.email = ?2";
+    "u.email = ?2 LIMIT 1";
 
 std::optional<domain::User> user_by_id(Connection& db, PartnerId partner, std::int64_t avatar) {
   auto& q = db.prepared(kSelectUserById.c_str());
@@ -436,15 +436,12 @@ domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
 }
 
 std::optional<domain::User> SqliteStore::find_user(PartnerId partner, std::string_view key) {
-  for (const auto* sql : {&kSelectUserByUsername, &kSelectUserByEmail}) {
-    auto& q = db().prepared(sql->c_str());
-    q.bind(1, partner).bind(2, key);
-    if (!q.step()) continue;
-    auto user = read_user(q);
-    q.reset();
-    return user;
-  }
-  return std::nullopt;
+  auto& q = db().prepared(kSelectUserByKey.c_str());
+  q.bind(1, partner).bind(2, key);
+  if (!q.step()) return std::nullopt;
+  auto user = read_user(q);
+  q.reset();
+  return user;
 }
 
 std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery& query) {
