@@ -435,12 +435,7 @@ std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int6
   // The page of users, then their shares in one walk of the shares primary key over the page's
   // avatar_id range (no join to materialize and no sort): the users with shares inside that range
   // are exactly the page.
-  auto& users = db.prepared(
-      "SELECT avatar_id, username, name, email, share_id FROM users "
-      // The planner would pick users_by_partner and visit the users without shares too.
-      "INDEXED BY users_with_shares "
-      "WHERE partner_id = ?1 AND num_shares > 0 AND avatar_id >= ?4 "
-      "ORDER BY avatar_id LIMIT ?2 OFFSET ?3");
+  auto& users = db.prepared(kSharePageUsersSql);
   users.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, position.skip);
   users.bind(4, position.first_avatar_id);
   std::vector<domain::UserShares> out;

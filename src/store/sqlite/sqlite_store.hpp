@@ -14,6 +14,14 @@
 
 namespace accountsd::store::sqlite {
 
+// The users of a /shares/ page, from the covering index users_with_shares alone (migration 006):
+// ?1 partner, ?2 limit, ?3 users to skip from avatar id ?4. Without INDEXED BY the planner would
+// pick users_by_partner and visit the users without shares too.
+inline constexpr const char* kSharePageUsersSql =
+    "SELECT avatar_id, username, name, email, share_id FROM users INDEXED BY users_with_shares "
+    "WHERE partner_id = ?1 AND num_shares > 0 AND avatar_id >= ?4 "
+    "ORDER BY avatar_id LIMIT ?2 OFFSET ?3";
+
 class SqliteStore final : public Store {
  public:
   // Opens (creating if needed) the database at `path` and applies pending migrations.

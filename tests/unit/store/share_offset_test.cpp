@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "store/sqlite/connection.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
+#include "support/sqlite_checks.hpp"
 
 namespace accountsd::store {
 namespace {
@@ -159,6 +161,11 @@ TEST_F(ShareOffsetTest, AnOffsetPastTheEndIsAnEmptyPage) {
   EXPECT_EQ(ids_of(store_->shares(alpha, 0, 100)), std::vector<std::int64_t>{users[1]});
   EXPECT_TRUE(store_->shares(alpha, 1, 100).empty());
   EXPECT_TRUE(store_->shares(alpha, 1000000, std::nullopt).empty());
+}
+
+TEST_F(ShareOffsetTest, APageOfUsersIsReadFromTheCoveringIndexAlone) {
+  auto plan = testing::query_plan(path_, sqlite::kSharePageUsersSql);
+  EXPECT_NE(plan.find("USING COVERING INDEX users_with_shares"), std::string::npos) << plan;
 }
 
 }  // namespace
