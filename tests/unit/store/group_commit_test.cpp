@@ -5,11 +5,11 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
-#include <random>
 #include <string>
 #include <thread>
 
 #include "store/store.hpp"
+#include "support/sqlite_checks.hpp"
 
 namespace accountsd::store {
 namespace {
@@ -18,18 +18,6 @@ using namespace std::chrono_literals;
 
 class GroupCommitStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accountsd-group-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "accounts.db").string();
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
   std::unique_ptr<Store> open(Synchronous synchronous) {
     auto store = open_store("sqlite:" + path_, {.synchronous = synchronous});
     store->take_commit_ticket();  // the migrations' commits, made on this thread
@@ -59,8 +47,8 @@ class GroupCommitStoreTest : public ::testing::Test {
     return future.get();
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  testing::TempDatabase db_;
+  const std::string& path_ = db_.path;
 };
 
 TEST_F(GroupCommitStoreTest, ACommitLeavesATicketToTakeOnceAndReadsLeaveNone) {

@@ -4,12 +4,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <filesystem>
-#include <random>
 #include <string>
 #include <thread>
 
 #include "store/sqlite/connection.hpp"
+#include "support/sqlite_checks.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -17,18 +16,9 @@ namespace {
 class ReadSnapshotTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accountsd-snapshot-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "snapshot.db").string();
     Connection setup(path_);
     setup.exec("CREATE TABLE t (n INTEGER PRIMARY KEY)");
     setup.exec("INSERT INTO t VALUES (1), (2), (3)");
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   static std::int64_t count(Connection& db) {
@@ -40,8 +30,8 @@ class ReadSnapshotTest : public ::testing::Test {
   }
   static bool in_transaction(Connection& db) { return sqlite3_get_autocommit(db.handle()) == 0; }
 
-  std::filesystem::path dir_;
-  std::string path_;
+  testing::TempDatabase db_;
+  const std::string& path_ = db_.path;
 };
 
 TEST_F(ReadSnapshotTest, NestedPairsKeepOneSnapshotUntilTheOutermostEnds) {

@@ -13,9 +13,10 @@
 #include <fstream>
 #include <future>
 #include <mutex>
-#include <random>
 #include <thread>
 #include <vector>
+
+#include "support/sqlite_checks.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -228,20 +229,10 @@ TEST_F(WalSyncerTest, DestructionSyncsAndCompletesWaitersStillPending) {
 
 class WalFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accountsd-wal-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  std::string path(const char* name) const { return (dir_ / name).string(); }
+  std::string path(const char* name) const { return (directory_.dir / name).string(); }
   static void write_file(const std::string& file) { std::ofstream(file) << "frames"; }
 
-  std::filesystem::path dir_;
+  testing::TempDatabase directory_;  // only its directory is used
 };
 
 TEST_F(WalFileTest, SyncsAnExistingFile) {
