@@ -1,0 +1,111 @@
+// Hostile input (issue 5, item 3, in part): request smuggling attempts, invalid UTF-8, very deep
+// JSON, huge numbers and path traversal each get a 4xx, never a 500, and change nothing.
+#include <string>
+
+#include "support/api_fixture.hpp"
+
+namespace accountsd::testing {
+namespace {
+
+class HostileInputTest : public ApiTest {
+ protected:
+  // The status code of the first response in `response`, 0 if there is none.
+  static int first_status(const std::string& response) {
+    if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return 0;
+    return std::stoi(response.substr(9, 3));
+  }
+  std::string settings_post(const std::string& headers, const std::string& body) {
+    return raw_exchange("POST " + std::string(kRoot) + "/partner/settings HTTP/1.1\r\nHost: x\r\n" +
+                        "Authorization: " + basic_authorization(alpha) + "\r\n" + headers + "\r\n" +
+                        body);
+  }
+  std::int64_t ttl() { return json(get("/partner/settings").body).at("share_link_ttl").as_int64(); }
+  void expect_refused(const Reply& reply, const std::string& what) {
+    EXPECT_GE(reply.status, 400) << what << ": " << reply.body;
+    EXPECT_LT(reply.status, 500) << what << ": " << reply.body;
+    EXPECT_TRUE(reply.json.is_object() && reply.json.as_object().contains("reason"))
+        << what << ": " << reply.body;
+  }
+};
+
+TEST_F(HostileInputTest, ConflictingContentLengthAndChunkedIsRefused) {
+  std::string body = "5\r\n{\"sha\r\n0\r\n\r\n";
+  auto response = settings_post(
+      "Content-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n",
+      body);
+  int status = first_status(response);
+  EXPECT_GE(status, 400) << response;
+  EXPECT_LT(status, 500) << response;
+  EXPECT_EQ(ttl(), 10080);
+}
+
+TEST_F(HostileInputTest, TwoDifferentContentLengthsAreRefused) {
+  auto response =
+      settings_post("Content-Type: application/json\r\nContent-Length: 22\r\nContent-Length: 5\r\n",
+                    "{\"share_link_ttl\": 77}");
+  int status = first_status(response);
+  EXPECT_GE(status, 400) << response;
+  EXPECT_LT(status, 500) << response;
+  EXPECT_EQ(ttl(), 10080);
+}
+
+TEST_F(HostileInputTest, ASmuggledSecondRequestIsNeverServed) {
+  // A body that hides a second request; whatever the server makes of it, the hidden write must
+  // not happen.
+  std::string hidden =
+      "POST " + std::string(kRoot) +
+      "/partner/settings HTTP/1.1\r\nHost: x\r\nAuthorization: " + basic_authorization(alpha) +
+      "\r\nContent-Type: application/json\r\nContent-Length: 22\r\n\r\n"
+      "{\"share_link_ttl\": 99}";
+  auto response =
+      settings_post("Content-Length: 0\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n" + hidden);
+  EXPECT_NE(first_status(response), 500) << response;
+  EXPECT_EQ(response.find("HTTP/1.1 500"), std::string::npos) << response;
+  EXPECT_EQ(ttl(), 10080);
+}
+
+TEST_F(HostileInputTest, InvalidUtf8InABodyIs400) {
+  auto reply = post("/partner/settings", "{\"support_email\": \"a\xff\xfe@example.com\"}");
+  expect_refused(reply, "invalid UTF-8");
+  EXPECT_EQ(reply.status, 400);
+}
+
+TEST_F(HostileInputTest, TenThousandDeepJsonIs400) {
+  std::string deep = std::string(10000, '[') + std::string(10000, ']');
+  auto reply = post("/partner/settings", deep);
+  expect_refused(reply, "deep array");
+  EXPECT_EQ(reply.status, 400);
+  std::string objects;
+  for (int i = 0; i < 10000; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(10000, '}');
+  expect_refused(post("/partner/settings", objects), "deep object");
+}
+
+TEST_F(HostileInputTest, HugeNumbersAre400AndChangeNothing) {
+  for (const std::string& number : {std::string(400, '9'), std::string("1e400"),
+                                    std::string("-1e400"), std::string("18446744073709551616"),
+                                    std::string("9223372036854775808"), std::string("1.5")}) {
+    auto reply = post("/partner/settings", "{\"share_link_ttl\": " + number + "}");
+    expect_refused(reply, number);
+    EXPECT_EQ(reply.status, 400) << number;
+  }
+  EXPECT_EQ(ttl(), 10080);
+}
+
+TEST_F(HostileInputTest, PathTraversalInAUserNameIs404) {
+  for (const std::string& u : {std::string("..%2F..%2Fetc%2Fpasswd"), std::string("%2e%2e"),
+                               std::string("..%2Fpartner%2Fquota"), std::string("%2F")}) {
+    auto reply = get("/users/" + u);
+    EXPECT_EQ(reply.status, 404) << u << ": " << reply.body;
+    EXPECT_TRUE(reply.json.is_object() && reply.json.as_object().contains("reason")) << u;
+  }
+  auto raw = raw_exchange("GET " + std::string(kRoot) +
+                          "/users/../../partner/quota HTTP/1.1\r\nHost: x\r\nAuthorization: " +
+                          basic_authorization(alpha) + "\r\nConnection: close\r\n\r\n");
+  int status = first_status(raw);
+  EXPECT_GE(status, 400) << raw;
+  EXPECT_LT(status, 500) << raw;
+}
+
+}  // namespace
+}  // namespace accountsd::testing
