@@ -13,7 +13,9 @@ namespace accountsd::http {
 // Path parameters captured from `{name}` segments, already percent-decoded.
 class PathParams {
  public:
-  void add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    items_.emplace_back(std::move(name), std::move(value));
+  }
   // The value captured for `name`; empty when the route has no such segment.
   const std::string& get(std::string_view name) const {
     static const std::string none;

@@ -13,6 +13,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include "http/request_parser.hpp"
+
 namespace accountsd::http {
 
 namespace asio = boost::asio;
@@ -231,9 +233,8 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
   };
 
   while (!stopping_) {
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
-    parser.body_limit(limits_.body_bytes);
+    BeastParser parser;
+    apply_limits(parser, limits_);
     stream.expires_after(limits_.read_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
     connection->busy = true;
@@ -267,14 +268,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     }
 
     auto& message = parser.get();
-    Request request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    for (const auto& field : message)
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    request.body = std::move(message.body());
-    request.peer = peer;
-    request.request_id = new_request_id(next_request_++);
+    Request request = to_request(message, peer, new_request_id(next_request_++));
 
     auto started = std::chrono::steady_clock::now();
     Response response;

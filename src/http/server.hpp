@@ -18,19 +18,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/limits.hpp"
 #include "http/message.hpp"
 #include "unique_function.hpp"
 
 namespace accountsd::http {
-
-struct ServerLimits {
-  std::size_t body_bytes = 1024 * 1024;
-  std::size_t header_bytes = 16 * 1024;
-  // A whole request (headers and body) must arrive within this; also the keep-alive idle limit.
-  std::chrono::seconds read_timeout{30};
-  // On stop, in-flight requests get this long to finish before the server gives up on them.
-  std::chrono::seconds drain_timeout{10};
-};
 
 using RequestHandler = std::function<Response(const Request&)>;
 
