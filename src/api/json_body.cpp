@@ -13,8 +13,9 @@ namespace {
 
 constexpr std::size_t kMaxDepth = 64;
 
-// A SAX handler that only looks for an object key given twice; Boost.JSON keeps the last silently.
-class DuplicateKeyFinder {
+// A SAX handler that looks for what Boost.JSON accepts and the API does not: an object key given
+// twice (Boost.JSON keeps the last silently) and a NUL character in a key or a string.
+class BodyChecker {
  public:
   static constexpr std::size_t max_array_size = -1;
   static constexpr std::size_t max_object_size = -1;
@@ -22,6 +23,9 @@ class DuplicateKeyFinder {
   static constexpr std::size_t max_key_size = -1;
 
   std::string duplicate;
+  // Set when a key or string holds U+0000; `nul_field` is then the key it belongs to, if any.
+  bool nul = false;
+  std::string nul_field;
 
   bool on_document_begin(boost::json::error_code&) { return true; }
   bool on_document_end(boost::json::error_code&) { return true; }
@@ -36,19 +40,25 @@ class DuplicateKeyFinder {
     return true;
   }
   bool on_object_end(std::size_t, boost::json::error_code&) { return pop(); }
-  bool on_string_part(boost::json::string_view, std::size_t, boost::json::error_code&) { return true; }
-  bool on_string(boost::json::string_view, std::size_t, boost::json::error_code&) { return true; }
-  bool on_key_part(boost::json::string_view s, std::size_t, boost::json::error_code&) {
+  bool on_string_part(boost::json::string_view s, std::size_t, boost::json::error_code& ec) {
+    return no_nul(s, field_, ec);
+  }
+  bool on_string(boost::json::string_view s, std::size_t, boost::json::error_code& ec) {
+    return no_nul(s, field_, ec);
+  }
+  bool on_key_part(boost::json::string_view s, std::size_t, boost::json::error_code& ec) {
     key_.append(s.data(), s.size());
-    return true;
+    return no_nul(s, "", ec);
   }
   bool on_key(boost::json::string_view s, std::size_t, boost::json::error_code& ec) {
     key_.append(s.data(), s.size());
+    if (!no_nul(s, "", ec)) return false;
     if (!scopes_.back().insert(key_).second) {
       duplicate = key_;
       ec = boost::json::error::syntax;
       return false;
     }
+    field_ = std::move(key_);
     key_.clear();
     return true;
   }
@@ -62,12 +72,20 @@ class DuplicateKeyFinder {
   bool on_comment(boost::json::string_view, boost::json::error_code&) { return true; }
 
  private:
+  bool no_nul(boost::json::string_view s, std::string_view field, boost::json::error_code& ec) {
+    if (s.find('\0') == boost::json::string_view::npos) return true;
+    nul = true;
+    nul_field = field;
+    ec = boost::json::error::syntax;
+    return false;
+  }
   bool pop() {
     scopes_.pop_back();
     return true;
   }
   std::vector<std::unordered_set<std::string>> scopes_;
   std::string key_;
+  std::string field_;  // the last complete key: the one a string value belongs to
 };
 
 boost::json::parse_options strict_options() {
@@ -79,12 +97,18 @@ boost::json::parse_options strict_options() {
 }  // namespace
 
 boost::json::value parse_json(std::string_view body) {
-  boost::json::basic_parser<DuplicateKeyFinder> checker(strict_options());
+  boost::json::basic_parser<BodyChecker> checker(strict_options());
   boost::json::error_code ec;
   checker.write_some(false, body.data(), body.size(), ec);
-  if (!checker.handler().duplicate.empty()) {
-    throw bad_request("body repeats the key \"" + checker.handler().duplicate + "\"",
-                      {checker.handler().duplicate});
+  const auto& found = checker.handler();
+  if (!found.duplicate.empty()) {
+    throw bad_request("body repeats the key \"" + found.duplicate + "\"", {found.duplicate});
+  }
+  if (found.nul) {
+    std::vector<std::string> fields;
+    if (!found.nul_field.empty()) fields.push_back(found.nul_field);
+    throw bad_request("text in the body must not contain NUL characters (\\u0000)",
+                      std::move(fields));
   }
   if (ec == boost::json::error::too_deep) {
     throw bad_request("body nests deeper than " + std::to_string(kMaxDepth) + " levels");

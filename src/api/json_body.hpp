@@ -1,4 +1,4 @@
-// Parses request bodies as strict JSON: valid UTF-8, bounded depth, no duplicate keys.
+// Parses request bodies as strict JSON: valid UTF-8, bounded depth, no duplicate keys, no NUL.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -7,7 +7,8 @@
 
 namespace accountsd::api {
 
-// The body as a JSON value; 400 when it is not JSON or repeats a key within an object.
+// The body as a JSON value; 400 when it is not JSON, repeats a key within an object, or holds
+// U+0000 in a key or string.
 boost::json::value parse_json(std::string_view body);
 
 // The body as a JSON object; an empty body counts as {}; anything but an object is 400.

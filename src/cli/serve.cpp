@@ -9,6 +9,7 @@
 #include "billing/sandbox_card_processor.hpp"
 #include "cli/commands.hpp"
 #include "domain/netblock.hpp"
+#include "http/open_files.hpp"
 #include "http/server.hpp"
 #include "store/store.hpp"
 
@@ -86,6 +87,11 @@ int serve(const ServeOptions& options) {
         store.when_durable(ticket, std::move(done));
       });
   server.set_housekeeping([&store = *store] { store.release_stale_snapshot(); }, kSnapshotReuse);
+  // Every connection holds a file descriptor; the usual soft limit of 1024 would cap the server
+  // far below what it can serve.
+  auto open_files = http::raise_open_file_limit();
+  if (open_files < 4096)
+    spdlog::warn("open-file limit is {}: at most about that many connections at once", open_files);
   auto bound = server.listen(endpoint);
   server.stop_on_signals();
   unsigned threads =

@@ -1,5 +1,5 @@
-// Hostile input (issue 5, item 3, in part): request smuggling attempts, invalid UTF-8, very deep
-// JSON, huge numbers and path traversal each get a 4xx, never a 500, and change nothing.
+// Hostile input (issue 5, item 3): request smuggling attempts, invalid UTF-8, very deep JSON, huge
+// numbers, NUL characters and path traversal each get a 4xx, never a 500, and change nothing.
 #include <string>
 
 #include "support/api_fixture.hpp"
@@ -105,6 +105,46 @@ TEST_F(HostileInputTest, PathTraversalInAUserNameIs404) {
   int status = first_status(raw);
   EXPECT_GE(status, 400) << raw;
   EXPECT_LT(status, 500) << raw;
+}
+
+TEST_F(HostileInputTest, NulInAStringIs400NamingTheField) {
+  auto before = get("/partner/settings").body;
+  auto reply = post("/partner/settings", R"({"api_version": "v1\u0000rest"})");
+  ASSERT_EQ(reply.status, 400) << reply.body;
+  EXPECT_NE(std::string(reply.json.at("reason").as_string()).find("NUL"), std::string::npos)
+      << reply.body;
+  EXPECT_EQ(reply.json.at("invalid"), json(R"(["api_version"])"));
+  // In a list of strings, the list's field is named.
+  reply = post("/partner/settings", R"({"share_link_ttl": 5,
+                                        "signup_network_restriction": ["10.0.0.0/8\u0000"]})");
+  ASSERT_EQ(reply.status, 400) << reply.body;
+  EXPECT_EQ(reply.json.at("invalid"), json(R"(["signup_network_restriction"])"));
+  EXPECT_EQ(get("/partner/settings").body, before);
+}
+
+TEST_F(HostileInputTest, NulInAKeyOrAsARawByteIs400) {
+  auto before = get("/partner/settings").body;
+  auto reply = post("/partner/settings", R"({"share_link_ttl\u0000": 5})");
+  expect_refused(reply, "NUL in a key");
+  EXPECT_EQ(reply.status, 400);
+  // Unescaped, a NUL byte is a control character JSON does not allow inside a string.
+  reply = post("/partner/settings", std::string("{\"api_version\": \"v\0\"}", 20));
+  expect_refused(reply, "raw NUL byte");
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(get("/partner/settings").body, before);
+}
+
+TEST_F(HostileInputTest, NulInAUsernameOrPasswordIs400AndChangesNothing) {
+  auto reply = post("/users/", R"({"username": "eve\u0000admin", "name": "Eve",
+                                   "email": "eve@example.com"})");
+  ASSERT_EQ(reply.status, 400) << reply.body;
+  EXPECT_EQ(reply.json.at("invalid"), json(R"(["username"])"));
+  EXPECT_EQ(get("/users/eve").status, 404);
+
+  reply = request("POST", "/partner/password", R"("new-password\u0000-tail")", alpha);
+  ASSERT_EQ(reply.status, 400) << reply.body;
+  EXPECT_EQ(reply.json.at("invalid"), json(R"(["password"])"));
+  EXPECT_EQ(get("/partner/quota").status, 200) << "the old password must still work";
 }
 
 }  // namespace

@@ -50,10 +50,8 @@ void ApiTest::SetUp() {
   api::AppConfig config;
   configure(config);
   app_ = std::make_unique<api::App>(api::Services{*store_, *cards_, *authenticator_, config});
-  http::ServerLimits limits;
-  limits.read_timeout = std::chrono::seconds(3);
   server_ = std::make_unique<http::Server>(
-      [this](const http::Request& request) { return app_->handle(request); }, limits);
+      [this](const http::Request& request) { return app_->handle(request); }, server_limits());
   server_->set_durability_waiter([this](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     wait_durable(ticket, std::move(done));
   });

@@ -55,6 +55,12 @@ class ApiTest : public ::testing::Test {
     return {.synchronous = store::Synchronous::group,
             .snapshot_reuse = std::chrono::milliseconds(10)};
   }
+  // The server's limits; a short read timeout by default so that timeout tests run quickly.
+  virtual http::ServerLimits server_limits() {
+    http::ServerLimits limits;
+    limits.read_timeout = std::chrono::seconds(3);
+    return limits;
+  }
   // The server's durability waiter: the store's, as `accountsd serve` wires it.
   virtual void wait_durable(std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     store_->when_durable(ticket, std::move(done));
