@@ -21,6 +21,7 @@
 
 #include "domain/quota.hpp"
 #include "support/api_fixture.hpp"
+#include "support/sqlite_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
@@ -58,12 +59,7 @@ std::uint64_t env_number(const char* name, std::uint64_t fallback) {
 }
 
 // What the database says, recounted from the rows themselves.
-struct Recount {
-  std::int64_t users = 0;
-  Int128 allocated = 0;
-  Int128 used = 0;
-  std::int64_t shares = 0;
-  std::int64_t devices = 0;
+struct Recount : QuotaRecount {
   std::vector<std::pair<std::int64_t, std::int64_t>> census;  // (revision, count), ascending
   std::int64_t orphans = 0;  // devices or shares whose user is gone
 };
@@ -603,37 +599,12 @@ class QuotaRandomizedTest : public ApiTest {
   // Runs `sql` with ?1 = partner, calling `row` for each result row.
   template <typename F>
   void query(const char* sql, store::PartnerId partner, F&& row) {
-    sqlite3_stmt* raw = nullptr;
-    int rc = sqlite3_prepare_v2(db_.get(), sql, -1, &raw, nullptr);
-    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> statement(raw, sqlite3_finalize);
-    ASSERT_EQ(rc, SQLITE_OK) << sqlite3_errmsg(db_.get()) << " in " << sql;
-    if (sqlite3_bind_parameter_count(raw) > 0) sqlite3_bind_int64(raw, 1, partner);
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) row(raw);
-    ASSERT_EQ(rc, SQLITE_DONE) << sqlite3_errmsg(db_.get()) << " in " << sql;
+    for_each_row(db_.get(), sql, partner, std::forward<F>(row));
   }
 
   Recount recount(store::PartnerId partner) {
     Recount out;
-    query("SELECT count(*) FROM users WHERE partner_id = ?1", partner,
-          [&](sqlite3_stmt* s) { out.users = sqlite3_column_int64(s, 0); });
-    std::int64_t joined = 0;
-    query(
-        "SELECT p.storage_bytes, u.bonus_bytes, u.bytes_stored FROM users u "
-        "JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1",
-        partner, [&](sqlite3_stmt* s) {
-          ++joined;
-          out.allocated += Int128(sqlite3_column_int64(s, 0)) + sqlite3_column_int64(s, 1);
-          out.used += sqlite3_column_int64(s, 2);
-        });
-    EXPECT_EQ(joined, out.users) << "users whose plan is missing";
-    query(
-        "SELECT count(*) FROM devices d JOIN users u ON u.avatar_id = d.avatar_id "
-        "WHERE u.partner_id = ?1",
-        partner, [&](sqlite3_stmt* s) { out.devices = sqlite3_column_int64(s, 0); });
-    query(
-        "SELECT count(*) FROM shares s JOIN users u ON u.avatar_id = s.avatar_id "
-        "WHERE u.partner_id = ?1",
-        partner, [&](sqlite3_stmt* s) { out.shares = sqlite3_column_int64(s, 0); });
+    static_cast<QuotaRecount&>(out) = recount_quota(db_.get(), partner);
     query(
         "SELECT d.client_revision, count(*) FROM devices d JOIN users u "
         "ON u.avatar_id = d.avatar_id WHERE u.partner_id = ?1 GROUP BY d.client_revision "

@@ -19,16 +19,6 @@ boost::json::value json(const std::string& text) {
   return boost::json::parse(text);
 }
 
-std::string basic_authorization(const Login& login) {
-  std::string pair = login.username + ":" + login.password;
-  std::string encoded(sodium_base64_ENCODED_LEN(pair.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(encoded.data(), encoded.size(),
-                    reinterpret_cast<const unsigned char*>(pair.data()), pair.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  encoded.resize(std::strlen(encoded.c_str()));
-  return "Basic " + encoded;
-}
-
 void ApiTest::SetUp() {
   ASSERT_GE(sodium_init(), 0);
   auth::set_hash_cost(auth::HashCost::minimal);
@@ -87,35 +77,7 @@ Reply ApiTest::internal(const std::string& method, const std::string& path, cons
 Reply ApiTest::request_target(const std::string& method, const std::string& target,
                               const std::string& body, const std::optional<Login>& login,
                               const std::map<std::string, std::string>& headers) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.connect({asio::ip::make_address("127.0.0.1"), port});
-  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
-  req.method_string(method);
-  req.set(bhttp::field::host, "127.0.0.1");
-  if (login) req.set(bhttp::field::authorization, basic_authorization(*login));
-  for (const auto& [name, value] : headers) req.set(name, value);
-  req.body() = body;
-  req.prepare_payload();
-  bhttp::write(stream, req);
-  beast::flat_buffer buffer;
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
-  bhttp::read(stream, buffer, parser);
-  auto& res = parser.get();
-  Reply reply;
-  reply.status = res.result_int();
-  reply.body = res.body();
-  for (const auto& field : res) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-    reply.headers[name] = std::string(field.value());
-  }
-  boost::system::error_code ec;
-  reply.json = boost::json::parse(reply.body, ec);
-  if (ec) reply.json = nullptr;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  return reply;
+  return http_request(port, method, target, body, login, headers);
 }
 
 std::string ApiTest::raw_exchange(const std::string& bytes, std::chrono::milliseconds timeout) {

@@ -16,26 +16,9 @@
 #include "billing/sandbox_card_processor.hpp"
 #include "http/server.hpp"
 #include "store/store.hpp"
+#include "support/http_client.hpp"
 
 namespace accountsd::testing {
-
-// HTTP Basic credentials for a request; std::nullopt sends none.
-struct Login {
-  std::string username;
-  std::string password;
-};
-
-struct Reply {
-  int status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
-  // The body parsed as JSON (null if it is not JSON).
-  boost::json::value json;
-  std::string header(const std::string& lower_name) const {
-    auto it = headers.find(lower_name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-};
 
 class ApiTest : public ::testing::Test {
  protected:
@@ -116,7 +99,5 @@ class ApiTest : public ::testing::Test {
 
 // A JSON body from text, for assertions.
 boost::json::value json(const std::string& text);
-// The Authorization header value for HTTP Basic with `login`.
-std::string basic_authorization(const Login& login);
 
 }  // namespace accountsd::testing

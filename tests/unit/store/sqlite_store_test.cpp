@@ -11,21 +11,13 @@
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/store.hpp"
+#include "support/sqlite_checks.hpp"
 
 namespace accountsd::store {
 namespace {
 
 constexpr std::int64_t kUnlimited = 1000000001000000000;
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-
-// Quota figures counted from the rows themselves, independently of the stored counters.
-struct Recount {
-  domain::Int128 allocated = 0;
-  domain::Int128 used = 0;
-  std::int64_t shares = 0;
-  std::int64_t devices = 0;
-  std::int64_t users = 0;
-};
 
 std::int64_t saturate(domain::Int128 value) {
   return domain::ByteSum(value).saturated();
@@ -67,29 +59,10 @@ class SqliteStoreTest : public ::testing::Test {
     return {groups.front().group_id, groups.front().plan_id};
   }
 
-  Recount recount(PartnerId partner) {
-    sqlite::Connection db(path_);
-    Recount out;
-    auto& users = db.prepared(
-        "SELECT p.storage_bytes, u.bonus_bytes, u.bytes_stored FROM users u "
-        "JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1");
-    users.bind(1, partner);
-    while (users.step()) {
-      out.allocated += domain::Int128(users.integer(0)) + users.integer(1);
-      out.used += users.integer(2);
-      ++out.users;
-    }
-    auto& devices = db.prepared("SELECT count(*) FROM devices WHERE partner_id = ?1");
-    devices.bind(1, partner);
-    devices.step();
-    out.devices = devices.integer(0);
-    devices.reset();
-    auto& shares = db.prepared("SELECT count(*) FROM shares WHERE partner_id = ?1");
-    shares.bind(1, partner);
-    shares.step();
-    out.shares = shares.integer(0);
-    shares.reset();
-    return out;
+  // Quota figures counted from the rows themselves, independently of the stored counters.
+  testing::QuotaRecount recount(PartnerId partner) {
+    testing::ReadOnlyDatabase db(path_);
+    return testing::recount_quota(db.get(), partner);
   }
 
   std::int64_t count_rows(const char* sql) {
