@@ -32,6 +32,11 @@ void netblock(std::string_view text) {
   auto again = domain::parse_netblock(canonical);
   if (!again || domain::to_string(*again) != canonical) fail("canonical netblock differs", text);
   if (!domain::contains(*block, block->network)) fail("netblock misses its network", text);
+  // A zone index (fe80::1%2, as link-local peers carry) names an interface, not an address.
+  if (block->network.is_v6()) {
+    boost::asio::ip::address_v6 scoped(block->network.to_v6().to_bytes(), text.size() % 7 + 1);
+    if (!domain::contains(*block, scoped)) fail("netblock misses its network with a zone", text);
+  }
   if (domain::dedupe_netblocks({*block, *again}).size() != 1) fail("dedupe kept a twin", text);
 }
 
