@@ -86,6 +86,10 @@ bool contains(const Netblock& block, const ip::address& address) {
     candidate = ip::make_address_v4(ip::v4_mapped, address.to_v6());
   } else if (block.network.is_v6() && address.is_v4()) {
     candidate = ip::make_address_v6(ip::v4_mapped, address.to_v4());
+  } else if (candidate.is_v6()) {
+    // A zone index (fe80::1%eth0, as a link-local peer's address carries) names an interface,
+    // not part of the address; Asio's comparison would count it and match no block at all.
+    candidate = ip::address_v6(candidate.to_v6().to_bytes());
   }
   return masked(candidate, block.prefix) == masked(block.network, block.prefix);
 }

@@ -315,6 +315,14 @@ TEST_F(SignupTest, ATrustedProxysLastForwardedForHopIsTheCaller) {
   EXPECT_EQ(user_count(alpha), 3);
 }
 
+// Found while fuzzing: a zone index made an IPv6 address match no netblock at all.
+TEST_F(SignupTest, AScopedForwardedForAddressIsStillRestricted) {
+  restrict_signups(alpha, "alpha", {"fe80::/10"});
+  expect_restricted(signup(body("alpha", "u1"), {{"X-Forwarded-For", "fe80::1%1"}}));
+  EXPECT_EQ(signup(body("alpha", "u2"), {{"X-Forwarded-For", "2001:db8::1%1"}}).status, 200);
+  EXPECT_EQ(user_count(alpha), 1);
+}
+
 TEST_F(SignupTest, ATrustedProxysForwardedForReplacesItsOwnAddress) {
   restrict_signups(alpha, "alpha", {"127.0.0.0/8"});
   expect_restricted(signup(body("alpha", "u1")));

@@ -186,6 +186,16 @@ TEST(Contains, Ipv4AddressMatchesMappedIpv6Block) {
   EXPECT_TRUE(block_contains("::ffff:10.0.0.0/104", "::ffff:10.1.2.3"));
 }
 
+// Found while fuzzing (parsers_fuzzer checks it now): a scoped address, such as a link-local
+// peer's or an X-Forwarded-For hop "fe80::1%eth0", matched no IPv6 block, so a signup
+// restriction let it through.
+TEST(Contains, IgnoresZoneIndex) {
+  EXPECT_TRUE(block_contains("fe80::/10", "fe80::1%1"));
+  EXPECT_TRUE(block_contains("::/0", "2001:db8::1%2"));
+  EXPECT_TRUE(block_contains("fe80::1", "fe80::1%3"));
+  EXPECT_FALSE(block_contains("2001:db8::/32", "2001:db9::1%1"));
+}
+
 TEST(Contains, UncanonicalBlockStillMatches) {
   const Netblock raw{ip::make_address("10.1.2.3"), 8};
   EXPECT_TRUE(contains(raw, ip::make_address("10.200.0.1")));
