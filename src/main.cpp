@@ -46,6 +46,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--trusted-proxy", serve_options.trusted_proxies,
                         "CIDR of a proxy whose X-Forwarded-For is believed (repeatable)");
+  auto* tls_cert = serve_cmd->add_option("--tls-cert", serve_options.tls_cert,
+                                         "PEM certificate chain: serve HTTPS (needs --tls-key)");
+  auto* tls_key = serve_cmd->add_option("--tls-key", serve_options.tls_key,
+                                        "PEM private key of --tls-cert (unencrypted)");
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
 
   PartnerOptions partner;
   auto* partner_cmd = app.add_subcommand("partner", "manage partners");

@@ -16,6 +16,8 @@ struct ServeOptions {
   std::string service_token_file;            // token for /internal/v1; empty disables it
   std::vector<std::string> trusted_proxies;  // CIDR blocks whose X-Forwarded-For is believed
   std::string synchronous = "group";         // "group", "full" or "normal" (docs/operations.md)
+  std::string tls_cert;                      // PEM certificate chain; with tls_key, serves HTTPS
+  std::string tls_key;                       // PEM private key of tls_cert
 };
 int serve(const ServeOptions& options);
 

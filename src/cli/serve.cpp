@@ -11,6 +11,7 @@
 #include "domain/netblock.hpp"
 #include "http/open_files.hpp"
 #include "http/server.hpp"
+#include "http/tls.hpp"
 #include "store/store.hpp"
 
 namespace accountsd::cli {
@@ -59,12 +60,24 @@ store::Synchronous parse_synchronous(const std::string& text) {
   throw std::invalid_argument("--synchronous must be group, full or normal");
 }
 
+// Whether only this machine can reach `address`; 0.0.0.0 and :: reach every interface.
+bool is_loopback(const boost::asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6())
+        .is_loopback();
+  return address.is_loopback();
+}
+
 }  // namespace
 
 int serve(const ServeOptions& options) {
   if (options.api_root.empty() || options.api_root.front() != '/' || options.api_root.back() == '/')
     throw std::invalid_argument("--api-root must start with / and not end with /");
   auto endpoint = parse_listen(options.listen);
+  if (options.tls_cert.empty() != options.tls_key.empty())
+    throw std::invalid_argument("--tls-cert and --tls-key go together: give both or neither");
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (!options.tls_cert.empty()) tls = http::make_tls_context(options.tls_cert, options.tls_key);
   // A GET reuses its thread's read snapshot of the last few milliseconds while no write was
   // committed meanwhile, which saves the WAL read lock's syscalls (docs/operations.md).
   constexpr std::chrono::milliseconds kSnapshotReuse{10};
@@ -92,13 +105,21 @@ int serve(const ServeOptions& options) {
   auto open_files = http::raise_open_file_limit();
   if (open_files < 4096)
     spdlog::warn("open-file limit is {}: at most about that many connections at once", open_files);
+  if (tls) server.set_tls(tls);
   auto bound = server.listen(endpoint);
   server.stop_on_signals();
   unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  spdlog::info("accountsd listening on http://{}:{}{} ({} threads, database {}, synchronous={})",
-               bound.address().to_string(), bound.port(), options.api_root, threads, options.db,
-               options.synchronous);
+  if (!tls && !is_loopback(bound.address())) {
+    spdlog::warn(
+        "serving plain HTTP on {}, which other machines can reach: partners' HTTP Basic "
+        "credentials will cross the network in clear text. Use --tls-cert and --tls-key, or a "
+        "TLS-terminating proxy in front of a loopback address",
+        bound.address().to_string());
+  }
+  spdlog::info("accountsd listening on {}://{}:{}{} ({} threads, database {}, synchronous={})",
+               tls ? "https" : "http", bound.address().to_string(), bound.port(), options.api_root,
+               threads, options.db, options.synchronous);
   server.run(threads);
   spdlog::info("accountsd stopped");
   return 0;

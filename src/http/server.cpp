@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,7 +12,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <type_traits>
 
 #include "http/request_parser.hpp"
 
@@ -23,11 +26,37 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// One client connection. `busy` is touched only on the connection's strand.
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// After answering an error the server closes, but first reads and discards what the client is
+// still sending, for at most this long and this much: closing a socket with unread input sends a
+// reset, which can destroy the response before the client reads it. Also bounds a TLS shutdown.
+constexpr std::chrono::seconds kLingerTime{1};
+constexpr std::size_t kLingerBytes = 1024 * 1024;
+
+// One client connection, as stop() sees it. `busy` is touched only on the connection's strand.
 struct Server::Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
+  explicit Connection(asio::any_io_executor strand) : executor(std::move(strand)) {}
+  virtual ~Connection() = default;
+  // Cancels the pending read or handshake; call on `executor`.
+  virtual void cancel() = 0;
+  asio::any_io_executor executor;
   bool busy = false;
+};
+
+// A connection with its stream: beast::tcp_stream, or a TlsStream over one.
+template <typename Stream>
+struct Server::StreamConnection final : Server::Connection {
+  StreamConnection(tcp::socket socket, asio::ssl::context* tls)
+      : Connection(socket.get_executor()), stream(make(std::move(socket), tls)) {}
+  void cancel() override { beast::get_lowest_layer(stream).cancel(); }
+  static Stream make(tcp::socket socket, asio::ssl::context* tls) {
+    if constexpr (std::is_same_v<Stream, TlsStream>)
+      return Stream(std::move(socket), *tls);
+    else
+      return Stream(std::move(socket));
+  }
+  Stream stream;
 };
 
 namespace {
@@ -182,8 +211,8 @@ void Server::stop() {
   for (auto& [raw, weak] : connections_) {
     if (auto connection = weak.lock()) {
       // Idle connections are waiting for a request: cancel that read. Busy ones finish first.
-      asio::post(connection->stream.get_executor(), [connection] {
-        if (!connection->busy) connection->stream.cancel();
+      asio::post(connection->executor, [connection] {
+        if (!connection->busy) connection->cancel();
       });
     }
   }
@@ -209,33 +238,58 @@ asio::awaitable<void> Server::accept_loop() {
       continue;
     }
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, session(std::move(socket)), asio::detached);
+    if (tls_)
+      asio::co_spawn(executor, session<TlsStream>(std::move(socket)), asio::detached);
+    else
+      asio::co_spawn(executor, session<beast::tcp_stream>(std::move(socket)), asio::detached);
   }
 }
 
+template <typename Stream>
 asio::awaitable<void> Server::session(tcp::socket socket) {
-  auto connection = std::make_shared<Connection>(std::move(socket));
+  constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  auto connection = std::make_shared<StreamConnection<Stream>>(std::move(socket), tls_.get());
   {
     std::lock_guard lock(mutex_);
     connections_.emplace(connection.get(), connection);
   }
-  boost::system::error_code peer_ec;
-  auto peer = connection->stream.socket().remote_endpoint(peer_ec).address();
   auto& stream = connection->stream;
+  auto& tcp_stream = beast::get_lowest_layer(stream);
+  boost::system::error_code peer_ec;
+  auto peer = tcp_stream.socket().remote_endpoint(peer_ec).address();
   beast::flat_buffer buffer;
+  // Whether the client may still be sending when the connection closes (see kLingerTime).
+  bool linger = false;
 
   // Writes `response`; false when the connection must close afterwards.
   auto reply = [&](Response response, unsigned version, bool keep_alive) -> asio::awaitable<bool> {
     auto message = to_beast(std::move(response), version, keep_alive && !stopping_);
-    stream.expires_after(limits_.read_timeout);
+    tcp_stream.expires_after(limits_.read_timeout);
     auto [ec, sent] = co_await bhttp::async_write(stream, message, use_tuple);
     co_return !ec && message.keep_alive();
   };
 
-  while (!stopping_) {
+  // False for a TLS connection without a session: handshake failed, or none since stopping.
+  bool open = true;
+  if constexpr (kTls) {
+    // Accepted as stop() began, maybe too late for it to cancel: not worth a handshake then.
+    open = !stopping_;
+    if (open) {
+      // Bounded like a request: a client that never finishes its handshake is dropped.
+      tcp_stream.expires_after(limits_.read_timeout);
+      auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+      if (ec) {
+        // Plain HTTP on the TLS port, scanners, timeouts: nothing to answer, nothing to keep.
+        spdlog::debug("TLS handshake with {} failed: {}", peer.to_string(), ec.message());
+        open = false;
+      }
+    }
+  }
+
+  while (open && !stopping_) {
     BeastParser parser;
     apply_limits(parser, limits_);
-    stream.expires_after(limits_.read_timeout);
+    tcp_stream.expires_after(limits_.read_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
     connection->busy = true;
     if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
@@ -248,10 +302,12 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
       co_await reply(transport_error(413, "request body is larger than " +
                                               std::to_string(limits_.body_bytes) + " bytes"),
                      11, false);
+      linger = true;
       break;
     }
     if (ec == bhttp::error::header_limit) {
       co_await reply(transport_error(431, "request headers are too large"), 11, false);
+      linger = true;
       break;
     }
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
@@ -263,6 +319,9 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
       // A request Beast could not parse gets a 400 before closing; network errors just close.
       if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
         co_await reply(transport_error(400, "malformed HTTP request: " + ec.message()), 11, false);
+        linger = true;
+      } else {
+        spdlog::debug("connection from {} failed: {}", peer.to_string(), ec.message());
       }
       break;
     }
@@ -302,8 +361,27 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     if (!keep) break;
   }
 
+  if constexpr (kTls) {
+    // close_notify, and the client's in return; a client that just closes TCP (truncation) or
+    // never answers is no error worth reporting.
+    if (open) {
+      tcp_stream.expires_after(kLingerTime);
+      co_await stream.async_shutdown(use_tuple);
+    }
+  }
   boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (linger) {
+    // The response is on its way; read and drop the rest of the client's request meanwhile.
+    tcp_stream.expires_after(kLingerTime);
+    std::array<char, 16 * 1024> discard;
+    for (std::size_t drained = 0; drained < kLingerBytes;) {
+      auto [ec, n] = co_await tcp_stream.async_read_some(asio::buffer(discard), use_tuple);
+      if (ec) break;
+      drained += n;
+    }
+  }
+  tcp_stream.socket().close(ignored);
   std::lock_guard lock(mutex_);
   connections_.erase(connection.get());
   if (stopping_ && connections_.empty() && drain_timer_) {

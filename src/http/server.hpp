@@ -1,5 +1,5 @@
-// The HTTP/1.1 server: Beast + Asio C++20 coroutines, one io_context on N threads, limits,
-// timeouts, keep-alive and graceful shutdown.
+// The HTTP/1.1 server, plain or over TLS: Beast + Asio C++20 coroutines, one io_context on N
+// threads, limits, timeouts, keep-alive and graceful shutdown.
 #pragma once
 
 #include <atomic>
@@ -22,6 +22,10 @@
 #include "http/message.hpp"
 #include "unique_function.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace accountsd::http {
 
 using RequestHandler = std::function<Response(const Request&)>;
@@ -36,6 +40,9 @@ class Server {
   Server(RequestHandler handler, ServerLimits limits = {});
   ~Server();
 
+  // Serves TLS with `context` instead of plain HTTP (http::make_tls_context); call before
+  // listen().
+  void set_tls(std::shared_ptr<boost::asio::ssl::context> context) { tls_ = std::move(context); }
   // Binds and starts listening; returns the bound endpoint (port 0 picks a free one).
   boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint);
   // Runs the io_context on `threads` threads until stop() completes; blocks the caller.
@@ -58,7 +65,12 @@ class Server {
 
  private:
   struct Connection;
+  template <typename Stream>
+  struct StreamConnection;
   boost::asio::awaitable<void> accept_loop();
+  // One connection from accept to close: the TLS handshake when Stream is an ssl_stream, then
+  // the same request loop for both kinds.
+  template <typename Stream>
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
   // true once `ticket` is durable; the session's thread serves other connections meanwhile.
   boost::asio::awaitable<bool> wait_durable(std::uint64_t ticket);
@@ -75,6 +87,7 @@ class Server {
 
   RequestHandler handler_;
   ServerLimits limits_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
   DurabilityWaiter durability_waiter_;
   std::function<void()> housekeeping_;
   std::chrono::milliseconds housekeeping_interval_{0};
