@@ -209,10 +209,12 @@ std::vector<domain::Partner> SqliteStore::list_partners() {
 }
 
 void SqliteStore::update_partner(const domain::Partner& p) {
-  db().prepared(
-          "UPDATE partners SET name = ?2, billing_mode = ?3, bytes_available = ?4, netkes = ?5, "
-          "ldap = ?6, group_permissions = ?7, signup_restrictions = ?8, email_as_username = ?9 "
-          "WHERE partner_id = ?1")
+  auto& db = this->db();
+  Transaction txn(db);
+  db.prepared(
+        "UPDATE partners SET name = ?2, billing_mode = ?3, bytes_available = ?4, netkes = ?5, "
+        "ldap = ?6, group_permissions = ?7, signup_restrictions = ?8, email_as_username = ?9 "
+        "WHERE partner_id = ?1")
       .bind(1, p.id)
       .bind(2, p.name)
       .bind(3, domain::to_string(p.billing_mode))
@@ -223,6 +225,7 @@ void SqliteStore::update_partner(const domain::Partner& p) {
       .bind(8, p.features.signup_restrictions)
       .bind(9, p.features.email_as_username)
       .run();
+  txn.commit();
 }
 
 std::optional<Credentials> SqliteStore::credentials(std::string_view username) {
@@ -235,10 +238,13 @@ std::optional<Credentials> SqliteStore::credentials(std::string_view username) {
 }
 
 void SqliteStore::set_password_hash(PartnerId partner, const std::string& hash) {
-  db().prepared("UPDATE partners SET password_hash = ?2 WHERE partner_id = ?1")
+  auto& db = this->db();
+  Transaction txn(db);
+  db.prepared("UPDATE partners SET password_hash = ?2 WHERE partner_id = ?1")
       .bind(1, partner)
       .bind(2, hash)
       .run();
+  txn.commit();
 }
 
 domain::Billing SqliteStore::billing(PartnerId partner) {
@@ -263,7 +269,9 @@ domain::Billing SqliteStore::billing(PartnerId partner) {
 }
 
 void SqliteStore::save_billing(PartnerId partner, const domain::Billing& b) {
-  auto& q = db().prepared(
+  auto& db = this->db();
+  Transaction txn(db);
+  auto& q = db.prepared(
       "UPDATE partner_billing SET name = ?2, address_json = ?3, city = ?4, state = ?5, "
       "postal_code = ?6, country = ?7, card_brand = ?8, card_last4 = ?9, card_exp_month = ?10, "
       "card_exp_year = ?11, card_token = ?12, updated_at = ?13 WHERE partner_id = ?1");
@@ -289,6 +297,7 @@ void SqliteStore::save_billing(PartnerId partner, const domain::Billing& b) {
   }
   q.bind(13, b.updated_at);
   q.run();
+  txn.commit();
 }
 
 domain::Features SqliteStore::features(PartnerId partner) {

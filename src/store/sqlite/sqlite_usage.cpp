@@ -84,6 +84,7 @@ std::optional<domain::Share> SqliteStore::user_share(PartnerId partner, std::int
 bool SqliteStore::set_share_enabled(PartnerId partner, std::int64_t avatar_id,
                                     std::string_view room_key, bool enabled) {
   auto& db = this->db();
+  Transaction txn(db);
   db.prepared(
         "UPDATE shares SET enabled = ?4, update_time = ?5 WHERE partner_id = ?1 AND "
         "avatar_id = ?2 AND room_key = ?3")
@@ -93,7 +94,9 @@ bool SqliteStore::set_share_enabled(PartnerId partner, std::int64_t avatar_id,
       .bind(4, enabled)
       .bind(5, domain::now_seconds())
       .run();
-  return sqlite3_changes(db.handle()) > 0;
+  bool changed = sqlite3_changes(db.handle()) > 0;
+  txn.commit();
+  return changed;
 }
 
 void SqliteStore::put_device(PartnerId partner, std::int64_t avatar_id, std::string_view name,

@@ -272,6 +272,7 @@ CounterDelta move_members(Connection& db, PartnerId partner, std::int64_t from, 
 std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name,
                                       std::int64_t storage_bytes) {
   auto& db = this->db();
+  Transaction txn(db);
   unique_or_conflict([&] {
     db.prepared("INSERT INTO plans (partner_id, name, storage_bytes) VALUES (?1, ?2, ?3)")
         .bind(1, partner)
@@ -279,7 +280,9 @@ std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name
         .bind(3, storage_bytes)
         .run();
   });
-  return db.last_insert_id();
+  auto id = db.last_insert_id();
+  txn.commit();
+  return id;
 }
 
 std::vector<Plan> SqliteStore::plans(PartnerId partner) {
@@ -538,6 +541,7 @@ void SqliteStore::delete_user(PartnerId partner, std::int64_t avatar_id) {
 void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_id,
                                          const std::optional<std::string>& template_name) {
   auto& db = this->db();
+  Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
   db.prepared(
         "INSERT INTO activation_emails (partner_id, avatar_id, email, template_name, queued_at) "
@@ -548,6 +552,7 @@ void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_
       .bind(4, template_name)
       .bind(5, domain::now_seconds())
       .run();
+  txn.commit();
 }
 
 std::vector<ActivationEmail> SqliteStore::activation_emails(std::optional<PartnerId> partner) {
