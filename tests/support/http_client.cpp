@@ -24,6 +24,21 @@ std::string basic_authorization(const Login& login) {
   return "Basic " + encoded;
 }
 
+Reply to_reply(const bhttp::response<bhttp::string_body>& response) {
+  Reply reply;
+  reply.status = response.result_int();
+  reply.body = response.body();
+  for (const auto& field : response) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers[name] = std::string(field.value());
+  }
+  boost::system::error_code ec;
+  reply.json = boost::json::parse(reply.body, ec);
+  if (ec) reply.json = nullptr;
+  return reply;
+}
+
 Reply http_request(unsigned short port, const std::string& method, const std::string& target,
                    const std::string& body, const std::optional<Login>& login,
                    const std::map<std::string, std::string>& headers) {
@@ -42,19 +57,9 @@ Reply http_request(unsigned short port, const std::string& method, const std::st
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
   bhttp::read(stream, buffer, parser);
-  auto& res = parser.get();
-  Reply reply;
-  reply.status = res.result_int();
-  reply.body = res.body();
-  for (const auto& field : res) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-    reply.headers[name] = std::string(field.value());
-  }
-  boost::system::error_code ec;
-  reply.json = boost::json::parse(reply.body, ec);
-  if (ec) reply.json = nullptr;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  Reply reply = to_reply(parser.get());
+  boost::system::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   return reply;
 }
 

@@ -2,6 +2,8 @@
 // number of threads can use it at once.
 #pragma once
 
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/json.hpp>
 #include <map>
 #include <optional>
@@ -26,6 +28,10 @@ struct Reply {
     return it == headers.end() ? std::string() : it->second;
   }
 };
+
+// A response read by any Beast client (plain or TLS) as a Reply: lower-case header names, and
+// the body parsed as JSON where it is JSON.
+Reply to_reply(const boost::beast::http::response<boost::beast::http::string_body>& response);
 
 // The Authorization header value for HTTP Basic with `login`.
 std::string basic_authorization(const Login& login);

@@ -106,18 +106,7 @@ std::vector<Reply> https_exchange(unsigned short port, const std::string& truste
     bhttp::write(stream, req);
     bhttp::response<bhttp::string_body> res;
     bhttp::read(stream, buffer, res);
-    Reply reply;
-    reply.status = res.result_int();
-    reply.body = res.body();
-    for (const auto& field : res) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-      reply.headers[name] = std::string(field.value());
-    }
-    boost::system::error_code ec;
-    reply.json = boost::json::parse(reply.body, ec);
-    if (ec) reply.json = nullptr;
-    replies.push_back(std::move(reply));
+    replies.push_back(to_reply(res));
   }
   boost::system::error_code ignored;
   stream.shutdown(ignored);
