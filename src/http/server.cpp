@@ -16,6 +16,7 @@
 #include <boost/json.hpp>
 #include <type_traits>
 
+#include "http/error_response.hpp"
 #include "http/request_parser.hpp"
 
 namespace accountsd::http {
@@ -80,11 +81,17 @@ bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned versi
   return out;
 }
 
-// An error the server itself answers before any handler runs (limits, malformed requests).
-Response transport_error(int status, std::string reason) {
-  boost::json::object body{{"reason", std::move(reason)}};
-  if (status == 400) body["invalid"] = boost::json::array();
-  return json_response(status, body);
+// An error the server itself answers before any handler runs (limits, malformed requests),
+// worded by the one error mapping like every other.
+Response early_error(const Error& error) {
+  return error_response(error, "");
+}
+Response early_error(ErrorKind kind, std::string reason) {
+  return early_error(Error(kind, std::move(reason)));
+}
+
+std::string too_large(std::size_t limit) {
+  return "request body is larger than " + std::to_string(limit) + " bytes";
 }
 
 // Resumes a session waiting for durability: posts its completion to the session's executor,
@@ -292,6 +299,9 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     tcp_stream.expires_after(limits_.read_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
     connection->busy = true;
+    // Answers that the server writes itself speak the request's HTTP version when it is known
+    // (the parser's default, 1.1, when the request line never parsed).
+    const unsigned version = parser.get().version() == 10 ? 10 : 11;
     if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
       bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
       auto [wec, wn] = co_await bhttp::async_write(stream, go_on, use_tuple);
@@ -299,14 +309,14 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     }
     if (!ec) std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     if (ec == bhttp::error::body_limit) {
-      co_await reply(transport_error(413, "request body is larger than " +
-                                              std::to_string(limits_.body_bytes) + " bytes"),
-                     11, false);
+      co_await reply(early_error(ErrorKind::payload_too_large, too_large(limits_.body_bytes)),
+                     version, false);
       linger = true;
       break;
     }
     if (ec == bhttp::error::header_limit) {
-      co_await reply(transport_error(431, "request headers are too large"), 11, false);
+      co_await reply(early_error(ErrorKind::header_too_large, "request headers are too large"),
+                     version, false);
       linger = true;
       break;
     }
@@ -318,7 +328,9 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     if (ec) {
       // A request Beast could not parse gets a 400 before closing; network errors just close.
       if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
-        co_await reply(transport_error(400, "malformed HTTP request: " + ec.message()), 11, false);
+        co_await reply(
+            early_error(ErrorKind::bad_request, "malformed HTTP request: " + ec.message()), version,
+            false);
         linger = true;
       } else {
         spdlog::debug("connection from {} failed: {}", peer.to_string(), ec.message());
@@ -335,7 +347,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
       response = handler_(request);
     } catch (const std::exception& e) {
       spdlog::error("request {} failed: {}", request.request_id, e.what());
-      response = transport_error(500, "internal error");
+      response = error_response(Error(ErrorKind::internal, e.what()), request.request_id);
     }
     // A change is acknowledged only once it is on disk. Other requests, on this thread too, go
     // on meanwhile, and their commits share the same sync.
