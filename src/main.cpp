@@ -46,6 +46,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--trusted-proxy", serve_options.trusted_proxies,
                         "CIDR of a proxy whose X-Forwarded-For is believed (repeatable)");
+  serve_cmd
+      ->add_option("--max-backup-bytes", serve_options.max_backup_bytes,
+                   "largest body POST /partner/backup takes (every other route: 1 MiB)")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 30))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-large-bodies", serve_options.max_large_bodies,
+                   "uploads over 1 MiB in flight at once; more get 503 with Retry-After "
+                   "(bounds memory: docs/operations.md)")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1024)))
+      ->capture_default_str();
   auto* tls_cert = serve_cmd->add_option("--tls-cert", serve_options.tls_cert,
                                          "PEM certificate chain: serve HTTPS (needs --tls-key)");
   auto* tls_key = serve_cmd->add_option("--tls-key", serve_options.tls_key,

@@ -6,8 +6,9 @@ namespace accountsd::api {
 
 http::Router<Route> make_routes(const AppConfig& config) {
   http::Router<Route> routes;
-  auto add = [&](const char* method, const char* path, Access access, Handler handler) {
-    routes.add(method, config.api_root + path, Route{access, handler});
+  auto add = [&](const char* method, const char* path, Access access, Handler handler,
+                 std::optional<std::size_t> body_limit = std::nullopt) {
+    routes.add(method, config.api_root + path, Route{access, handler, body_limit});
   };
   // Part A: the partner's own account.
   add("GET",  "/ping",              Access::anyone,  get_ping);  // checks credentials if sent
@@ -41,7 +42,7 @@ http::Router<Route> make_routes(const AppConfig& config) {
   // Part B.5: usage reports from the storage service.
   auto internal = [&](const char* method, const char* path, Handler handler) {
     routes.add(method, config.internal_root + "/partners/{partner}/users/{u}" + path,
-               Route{Access::service, handler});
+               Route{Access::service, handler, std::nullopt});
   };
   internal("PUT",    "/devices/{name}",     put_device);
   internal("DELETE", "/devices/{name}",     delete_device);

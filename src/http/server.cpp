@@ -14,7 +14,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <optional>
 #include <type_traits>
+#include <utility>
 
 #include "http/error_response.hpp"
 #include "http/request_parser.hpp"
@@ -93,6 +95,28 @@ Response early_error(ErrorKind kind, std::string reason) {
 std::string too_large(std::size_t limit) {
   return "request body is larger than " + std::to_string(limit) + " bytes";
 }
+
+// How long a client refused for too many large bodies in flight is asked to wait.
+constexpr std::chrono::seconds kLargeBodyRetryAfter{5};
+
+// One of ServerLimits::large_bodies places, held while a request with a large body is in flight.
+class LargeBodySlot {
+ public:
+  // Takes a place unless `limit` of them are taken already (then held() is false).
+  LargeBodySlot(std::atomic<std::size_t>& taken, std::size_t limit) : taken_(&taken) {
+    if (taken.fetch_add(1) >= limit) release();
+  }
+  LargeBodySlot(const LargeBodySlot&) = delete;
+  LargeBodySlot& operator=(const LargeBodySlot&) = delete;
+  ~LargeBodySlot() { release(); }
+  bool held() const { return taken_ != nullptr; }
+
+ private:
+  void release() {
+    if (taken_) std::exchange(taken_, nullptr)->fetch_sub(1);
+  }
+  std::atomic<std::size_t>* taken_;
+};
 
 // Resumes a session waiting for durability: posts its completion to the session's executor,
 // whose io_context is kept from running out of work until then. Members die bottom-up: the
@@ -296,12 +320,40 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
   while (open && !stopping_) {
     BeastParser parser;
     apply_limits(parser, limits_);
+    // The body limit depends on the route, known once the headers are in (admit_body).
+    parser.body_limit(boost::none);
     tcp_stream.expires_after(limits_.read_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
     connection->busy = true;
     // Answers that the server writes itself speak the request's HTTP version when it is known
     // (the parser's default, 1.1, when the request line never parsed).
     const unsigned version = parser.get().version() == 10 ? 10 : 11;
+    // Held from the headers until the handler is done with the body: the body and the
+    // handler's copies of it all live within that span.
+    std::optional<LargeBodySlot> large;
+    std::size_t body_limit = limits_.body_bytes;
+    if (!ec) {
+      auto admission = admit_body(parser, limits_);
+      body_limit = admission.limit;
+      if (admission.too_large) {
+        co_await reply(early_error(ErrorKind::payload_too_large, too_large(body_limit)), version,
+                       false);
+        linger = true;
+        break;
+      }
+      if (admission.large) {
+        large.emplace(large_bodies_, limits_.large_bodies);
+        if (!large->held()) {
+          Error busy(ErrorKind::unavailable,
+                     "too many large uploads in progress; try again in a few seconds");
+          busy.retry_after = kLargeBodyRetryAfter.count();
+          co_await reply(early_error(busy), version, false);
+          linger = true;
+          break;
+        }
+        tcp_stream.expires_after(limits_.large_body_timeout);
+      }
+    }
     if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
       bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
       auto [wec, wn] = co_await bhttp::async_write(stream, go_on, use_tuple);
@@ -309,8 +361,9 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     }
     if (!ec) std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     if (ec == bhttp::error::body_limit) {
-      co_await reply(early_error(ErrorKind::payload_too_large, too_large(limits_.body_bytes)),
-                     version, false);
+      // A chunked body that grew past its limit.
+      co_await reply(early_error(ErrorKind::payload_too_large, too_large(body_limit)), version,
+                     false);
       linger = true;
       break;
     }
@@ -368,6 +421,10 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     auto path = std::string_view(request.target).substr(0, request.target.find('?'));
     spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, path, response.status,
                  micros / 1000, micros % 1000, request.request_id, peer.to_string());
+    // Done with the body: free it, and the large-body slot, before a slow client reads the
+    // response.
+    std::string().swap(request.body);
+    large.reset();
     bool keep = co_await reply(std::move(response), message.version(), message.keep_alive());
     connection->busy = false;
     if (!keep) break;
