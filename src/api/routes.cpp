@@ -22,6 +22,11 @@ http::Router<Route> make_routes(const AppConfig& config) {
   add("GET",  "/shares/",           Access::partner, get_shares);
   add("GET",  "/clientrevisions/",  Access::partner, get_client_revisions);
 
+  // Part C: what management consoles read beyond Parts A and B.
+  add("GET",  "/partner/info",      Access::partner, get_partner_info);
+  add("GET",  "/partner/backup",    Access::partner, get_backup);
+  add("POST", "/partner/backup",    Access::partner, post_backup, config.max_backup_bytes);
+
   // Part B: plans, groups, users and their devices and shares.
   add("GET",    "/plans",                        Access::partner, get_plans);
   add("GET",    "/groups/",                      Access::partner, get_groups);
