@@ -73,11 +73,14 @@ int main(int argc, char** argv) {
   auto* passwd = partner_cmd->add_subcommand("passwd", "set a partner's password from stdin");
   auto* list = partner_cmd->add_subcommand("list", "list partners");
   auto* show = partner_cmd->add_subcommand("show", "show one partner");
-  for (auto* command : {create, set, passwd, list, show}) add_db(command);
+  auto* backup = partner_cmd->add_subcommand(
+      "backup", "write the data of a partner's appliance backup (C.3) to stdout, as stored");
+  for (auto* command : {create, set, passwd, list, show, backup}) add_db(command);
   create->add_option("--username", partner.username, "the partner's API username")->required();
   create->add_option("--name", partner.name, "the company name")->required();
-  for (auto* command : {set, passwd, show})
+  for (auto* command : {set, passwd, show, backup})
     command->add_option("username", partner.username, "the partner's API username")->required();
+  backup->add_flag("--previous", partner.previous, "the backup that the current one replaced");
   set->add_option("--name", partner.name, "the company name");
   for (auto* command : {create, set}) {
     command->add_option("--billing", partner.billing, "billing mode")
@@ -144,6 +147,7 @@ int main(int argc, char** argv) {
     if (*passwd) return partner_passwd(partner);
     if (*list) return partner_list(partner);
     if (*show) return partner_show(partner);
+    if (*backup) return partner_backup(partner);
   } catch (const std::exception& e) {
     std::cerr << "accountsd: " << e.what() << "\n";
     return 1;

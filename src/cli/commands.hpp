@@ -33,12 +33,15 @@ struct PartnerOptions {
   std::vector<std::string> disable;
   bool password_stdin = false;
   bool json = false;
+  bool previous = false;  // backup: the one the current backup replaced
 };
 int partner_create(const PartnerOptions& options);
 int partner_set(const PartnerOptions& options);
 int partner_passwd(const PartnerOptions& options);
 int partner_list(const PartnerOptions& options);
 int partner_show(const PartnerOptions& options);
+// Writes the stored data of the partner's current (or previous) appliance backup to stdout.
+int partner_backup(const PartnerOptions& options);
 
 struct PlanOptions {
   std::string db;
