@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -425,6 +426,11 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     // response.
     std::string().swap(request.body);
     large.reset();
+    // Nor need its bytes (credentials, card numbers) linger in the read buffer until later
+    // requests overwrite them: zero all of it but what is still unread. Taking every spare byte
+    // moves the unread ones to the front first, so the zeroed room covers the rest.
+    auto spare = buffer.prepare(buffer.capacity() - buffer.size());
+    sodium_memzero(spare.data(), spare.size());
     bool keep = co_await reply(std::move(response), message.version(), message.keep_alive());
     connection->busy = false;
     if (!keep) break;
