@@ -150,19 +150,21 @@ TEST_F(GroupsTest, CreateAnswers201WithLocationAndTheGroup) {
   EXPECT_EQ(groups().size(), 2u);
 }
 
-TEST_F(GroupsTest, CreateAcceptsANullDevicePolicyAndRefusesAnyOther) {
+TEST_F(GroupsTest, CreateAcceptsANullDevicePolicyAndRefusesAnUnknownOrMistypedOne) {
   auto plan = std::to_string(unlimited_plan());
   auto ok = post("/groups", R"({"name": "A", "plan_id": )" + plan +
                                 R"(, "webapi_enable": true, "check_domain": false,
                                    "device_policy": null})");
   EXPECT_EQ(ok.status, 201) << ok.body;
-  for (const char* policy : {R"({"max_devices": 3})", "\"strict\"", "1", "false", "[]"}) {
-    auto reply = post("/groups/", R"({"name": "B", "plan_id": )" + plan +
-                                      R"(, "webapi_enable": true, "check_domain": false,
-                                         "device_policy": )" +
-                                      policy + "}");
-    expect_conflict(reply, {"device_policy"});
-  }
+  auto create_b = [&](const std::string& policy) {
+    return post("/groups/", R"({"name": "B", "plan_id": )" + plan +
+                                R"(, "webapi_enable": true, "check_domain": false,
+                                   "device_policy": )" +
+                                policy + "}");
+  };
+  expect_conflict(create_b("1"), {"device_policy"});  // no policy has that id (C.5)
+  for (const char* policy : {R"({"max_devices": 3})", "\"strict\"", "false", "[]", "0", "-2"})
+    expect_invalid(create_b(policy), {"device_policy"});
   EXPECT_EQ(groups().size(), 2u);
   EXPECT_TRUE(groups("?search=B").empty());
 }
@@ -264,8 +266,9 @@ TEST_F(GroupsTest, RefusedUpdatesChangeNothing) {
   auto before = group(sales);
   expect_conflict(post(path, R"({"name": "Support", "webapi_enable": false})"), {"name"});
   expect_conflict(post(path, R"({"plan_id": 987654, "name": "Renamed"})"), {"plan_id"});
-  expect_conflict(post(path, R"({"device_policy": {"max_devices": 1}, "name": "Renamed"})"),
-                  {"device_policy"});
+  expect_conflict(post(path, R"({"device_policy": 4242, "name": "Renamed"})"), {"device_policy"});
+  expect_invalid(post(path, R"({"device_policy": {"max_devices": 1}, "name": "Renamed"})"),
+                 {"device_policy"});
   expect_invalid(post(path, R"({"name": "", "webapi_enable": 1, "force": "yes"})"),
                  {"name", "webapi_enable", "force"});
   expect_invalid(post(path, R"({"name": "Renamed", "group_id": 5})"), {"group_id"});
