@@ -4,13 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
-#include <filesystem>
-#include <random>
-#include <stdexcept>
 #include <string>
 
 #include "error.hpp"
 #include "store/store.hpp"
+#include "support/sqlite_checks.hpp"
 
 namespace accountsd::store {
 namespace {
@@ -22,19 +20,9 @@ using domain::PolicyConflictError;
 class DevicePolicyStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accountsd-policy-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    store_ = open_store("sqlite:" + (dir_ / "accounts.db").string());
+    store_ = open_store("sqlite:" + db_.path);
     alpha_ = make_partner("alpha");
     beta_ = make_partner("beta");
-  }
-
-  void TearDown() override {
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   PartnerId make_partner(const std::string& username) {
@@ -66,7 +54,7 @@ class DevicePolicyStoreTest : public ::testing::Test {
     return std::nullopt;
   }
 
-  std::filesystem::path dir_;
+  accountsd::testing::TempDatabase db_;  // outlives the store
   std::unique_ptr<Store> store_;
   PartnerId alpha_ = 0;
   PartnerId beta_ = 0;
