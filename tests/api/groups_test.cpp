@@ -150,7 +150,7 @@ TEST_F(GroupsTest, CreateAnswers201WithLocationAndTheGroup) {
   EXPECT_EQ(groups().size(), 2u);
 }
 
-TEST_F(GroupsTest, CreateAcceptsANullDevicePolicyAndRefusesAnyOther) {
+TEST_F(GroupsTest, CreateAcceptsANullDevicePolicyAndRefusesAnUnknownOrMistypedOne) {
   auto plan = std::to_string(unlimited_plan());
   auto ok = post("/groups", R"({"name": "A", "plan_id": )" + plan +
                                 R"(, "webapi_enable": true, "check_domain": false,
