@@ -4,7 +4,7 @@ string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" number ${name})
-  # Without its leading zeros: C++ would read 008 or 009 as a (malformed) octal constant.
+  # Without its leading zeros: C++ reads 008 as a (bad) octal literal.
   string(REGEX REPLACE "^0+([0-9])" "\\1" number ${number})
   file(READ ${f} sql)
   set(body "${body}    {${number}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")

@@ -37,10 +37,18 @@ http::Response get_user_shares(Call& call);           // user_devices.cpp
 http::Response get_user_share(Call& call);            // user_devices.cpp
 http::Response post_user_share(Call& call);           // user_devices.cpp
 
+http::Response get_device_preferences(Call& call);    // device_preferences.cpp
+http::Response get_device_policies(Call& call);       // device_policies.cpp
+http::Response post_device_policies(Call& call);      // device_policies.cpp
+http::Response get_device_policy(Call& call);         // device_policies.cpp
+http::Response post_device_policy(Call& call);        // device_policies.cpp
+http::Response delete_device_policy(Call& call);      // device_policies.cpp
+
 http::Response put_device(Call& call);                // internal_usage.cpp
 http::Response delete_device(Call& call);             // internal_usage.cpp
 http::Response put_share(Call& call);                 // internal_usage.cpp
 http::Response delete_share(Call& call);              // internal_usage.cpp
 http::Response put_usage(Call& call);                 // internal_usage.cpp
+http::Response get_user_policy(Call& call);           // device_policies.cpp
 
 }  // namespace accountsd::api

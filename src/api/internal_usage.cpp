@@ -13,13 +13,6 @@ namespace {
 constexpr Length kDeviceName{1, 200};
 constexpr Length kRoomKey{1, 200};
 
-// The partner and user named in an /internal/v1 path; 404 when either is unknown.
-std::pair<store::PartnerId, domain::User> target(Call& call) {
-  auto partner = call.services.store.find_partner(call.path.get("partner"));
-  if (!partner) throw not_found("no such partner");
-  return {partner->id, path_user(call, partner->id, call.path.get("u"))};
-}
-
 // True when `text` is well-formed UTF-8: no stray or missing continuation bytes, overlong forms,
 // surrogates or values past U+10FFFF.
 bool valid_utf8(std::string_view text) {
@@ -67,7 +60,7 @@ void check_segment(std::string_view value, Length length, const char* what) {
 }  // namespace
 
 http::Response put_device(Call& call) {
-  auto [partner, user] = target(call);
+  auto [partner, user] = internal_user(call);
   const auto& name = call.path.get("name");
   check_segment(name, kDeviceName, "name");
   auto body = parse_json_object(call.request.body);
@@ -88,14 +81,14 @@ http::Response put_device(Call& call) {
 }
 
 http::Response delete_device(Call& call) {
-  auto [partner, user] = target(call);
+  auto [partner, user] = internal_user(call);
   if (!call.services.store.delete_device(partner, user.avatar_id, call.path.get("name")))
     throw not_found("no such device");
   return no_content();
 }
 
 http::Response put_share(Call& call) {
-  auto [partner, user] = target(call);
+  auto [partner, user] = internal_user(call);
   const auto& room_key = call.path.get("room_key");
   check_segment(room_key, kRoomKey, "room_key");
   auto body = parse_json_object(call.request.body);
@@ -114,14 +107,14 @@ http::Response put_share(Call& call) {
 }
 
 http::Response delete_share(Call& call) {
-  auto [partner, user] = target(call);
+  auto [partner, user] = internal_user(call);
   if (!call.services.store.delete_share(partner, user.avatar_id, call.path.get("room_key")))
     throw not_found("no such share");
   return no_content();
 }
 
 http::Response put_usage(Call& call) {
-  auto [partner, user] = target(call);
+  auto [partner, user] = internal_user(call);
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
   auto bytes = params.integer("bytes_stored", {0}, true);

@@ -20,6 +20,12 @@ domain::User path_user(Call& call, store::PartnerId partner, std::string_view ke
   return *user;
 }
 
+std::pair<store::PartnerId, domain::User> internal_user(Call& call) {
+  auto partner = call.services.store.find_partner(call.path.get("partner"));
+  if (!partner) throw not_found("no such partner");
+  return {partner->id, path_user(call, partner->id, call.path.get("u"))};
+}
+
 http::Response no_content() {
   http::Response response;
   response.status = 204;

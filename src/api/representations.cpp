@@ -28,7 +28,7 @@ boost::json::object group_json(const store::Group& g, boost::json::storage_ptr s
                               {"plan_id", g.plan_id},
                               {"webapi_enable", g.webapi_enable},
                               {"check_domain", g.check_domain},
-                              {"device_policy", nullptr}},
+                              {"device_policy", or_null(g.device_policy)}},
                              std::move(sp));
 }
 

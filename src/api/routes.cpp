@@ -44,7 +44,15 @@ http::Router<Route> make_routes(const AppConfig& config) {
   add("GET",    "/users/{u}/shares/{room_key}",  Access::partner, get_user_share);
   add("POST",   "/users/{u}/shares/{room_key}",  Access::partner, post_user_share);
 
-  // Part B.5: usage reports from the storage service.
+  // Part C.4-C.5: the device-preference catalogue and device policies.
+  add("GET",    "/devicepreferences",            Access::partner, get_device_preferences);
+  add("GET",    "/devicepolicies/",              Access::partner, get_device_policies);
+  add("POST",   "/devicepolicies/",              Access::partner, post_device_policies);
+  add("GET",    "/devicepolicies/{id}",          Access::partner, get_device_policy);
+  add("POST",   "/devicepolicies/{id}",          Access::partner, post_device_policy);
+  add("DELETE", "/devicepolicies/{id}",          Access::partner, delete_device_policy);
+
+  // Part B.5: usage reports from the storage service; C.5: the policy a user's devices apply.
   auto internal = [&](const char* method, const char* path, Handler handler) {
     routes.add(method, config.internal_root + "/partners/{partner}/users/{u}" + path,
                Route{Access::service, handler, std::nullopt});
@@ -54,6 +62,7 @@ http::Router<Route> make_routes(const AppConfig& config) {
   internal("PUT",    "/shares/{room_key}",  put_share);
   internal("DELETE", "/shares/{room_key}",  delete_share);
   internal("PUT",    "/usage",              put_usage);
+  internal("GET",    "/policy",             get_user_policy);
   return routes;
 }
 

@@ -41,7 +41,7 @@ std::int64_t ensure_group(store::Store& store, store::PartnerId partner, const s
                           std::int64_t plan) {
   for (const auto& group : store.groups(partner))
     if (group.name == name) return group.group_id;
-  return store.create_group(partner, store::Group{0, name, plan, true, false});
+  return store.create_group(partner, store::Group{0, name, plan, true, false, std::nullopt});
 }
 
 void show_progress(std::int64_t done, std::int64_t total,

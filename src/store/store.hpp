@@ -13,6 +13,7 @@
 
 #include "domain/backup.hpp"
 #include "domain/billing.hpp"
+#include "domain/device_policy.hpp"
 #include "domain/partner.hpp"
 #include "domain/quota.hpp"
 #include "domain/settings.hpp"
@@ -51,6 +52,7 @@ struct Group {
   std::int64_t plan_id = 0;
   bool webapi_enable = true;
   bool check_domain = false;
+  std::optional<std::int64_t> device_policy;  // C.5
 };
 
 struct NewDevice {
@@ -124,6 +126,7 @@ struct GroupPatch {
   std::optional<std::int64_t> plan_id;
   std::optional<bool> webapi_enable;
   std::optional<bool> check_domain;
+  std::optional<std::optional<std::int64_t>> device_policy;  // present: set to a policy or null
 };
 
 // What the storage service reports about a device (B.5).
@@ -227,6 +230,21 @@ class Store {
                              bool force) = 0;
   virtual void delete_group(PartnerId partner, std::int64_t group_id,
                             std::optional<std::int64_t> move_to) = 0;
+
+  // Device policies (C.5), ordered by id. A write that a rule involving other policies or groups
+  // refuses throws domain::PolicyConflictError; the catalogue's value rules are the caller's.
+  virtual domain::DevicePolicy create_device_policy(PartnerId partner,
+                                                    const domain::DevicePolicy& policy) = 0;
+  virtual std::vector<domain::DevicePolicy> device_policies(PartnerId partner) = 0;
+  virtual std::optional<domain::DevicePolicy> device_policy(PartnerId partner,
+                                                            std::int64_t policy_id) = 0;
+  // Runs `change` on the stored policy inside one transaction and saves the result; nullopt when
+  // there is no such policy. If `change` throws, nothing is saved and the exception propagates.
+  virtual std::optional<domain::DevicePolicy> update_device_policy(
+      PartnerId partner, std::int64_t policy_id,
+      const std::function<void(domain::DevicePolicy&)>& change) = 0;
+  // false when there is no such policy.
+  virtual bool delete_device_policy(PartnerId partner, std::int64_t policy_id) = 0;
 
   // Users (B.3). Business-rule failures throw accountsd::Error (402, 404, 409 with fields).
   virtual domain::User create_user(PartnerId partner, const UserCreate& user) = 0;

@@ -96,7 +96,7 @@ void new_group(JsonParams& p) {  // POST /groups/ (groups.cpp)
   p.integer("plan_id", {1}, true);
   p.boolean("webapi_enable", true);
   p.boolean("check_domain", true);
-  p.known("device_policy");
+  p.nullable_integer("device_policy", {1});
   p.finish();
 }
 
@@ -106,7 +106,7 @@ void group_patch(JsonParams& p) {  // POST /groups/<id>
   p.boolean("webapi_enable", false);
   p.boolean("check_domain", false);
   p.boolean("force", false);
-  p.known("device_policy");
+  p.nullable_integer("device_policy", {1});
   p.finish();
 }
 

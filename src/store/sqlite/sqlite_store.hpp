@@ -70,6 +70,16 @@ class SqliteStore final : public Store {
   void delete_group(PartnerId partner, std::int64_t group_id,
                     std::optional<std::int64_t> move_to) override;
 
+  domain::DevicePolicy create_device_policy(PartnerId partner,
+                                            const domain::DevicePolicy& policy) override;
+  std::vector<domain::DevicePolicy> device_policies(PartnerId partner) override;
+  std::optional<domain::DevicePolicy> device_policy(PartnerId partner,
+                                                    std::int64_t policy_id) override;
+  std::optional<domain::DevicePolicy> update_device_policy(
+      PartnerId partner, std::int64_t policy_id,
+      const std::function<void(domain::DevicePolicy&)>& change) override;
+  bool delete_device_policy(PartnerId partner, std::int64_t policy_id) override;
+
   domain::User create_user(PartnerId partner, const UserCreate& user) override;
   std::optional<domain::User> find_user(PartnerId partner, std::string_view key) override;
   std::vector<domain::User> users(PartnerId partner, const UserQuery& query) override;

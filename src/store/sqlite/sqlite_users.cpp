@@ -74,15 +74,34 @@ std::optional<std::int64_t> plan_bytes(Connection& db, PartnerId partner, std::i
   return bytes;
 }
 
+constexpr const char* kGroupColumns =
+    "group_id, name, plan_id, webapi_enable, check_domain, device_policy";
+
+Group read_group(const Statement& q) {
+  return {q.integer(0),      q.text(1),         q.integer(2),
+          q.integer(3) != 0, q.integer(4) != 0, q.optional_integer(5)};
+}
+
+const std::string kSelectGroupById =
+    std::string("SELECT ") + kGroupColumns + " FROM groups WHERE partner_id = ?1 AND group_id = ?2";
+
 std::optional<Group> group_by_id(Connection& db, PartnerId partner, std::int64_t group) {
-  auto& q = db.prepared(
-      "SELECT group_id, name, plan_id, webapi_enable, check_domain FROM groups "
-      "WHERE partner_id = ?1 AND group_id = ?2");
+  auto& q = db.prepared(kSelectGroupById.c_str());
   q.bind(1, partner).bind(2, group);
   if (!q.step()) return std::nullopt;
-  Group g{q.integer(0), q.text(1), q.integer(2), q.integer(3) != 0, q.integer(4) != 0};
+  auto g = read_group(q);
   q.reset();
   return g;
+}
+
+// Throws 409 device_policy unless `policy` is null or one of the partner's device policies.
+void check_device_policy(Connection& db, PartnerId partner, std::optional<std::int64_t> policy) {
+  if (!policy) return;
+  auto& q = db.prepared("SELECT 1 FROM device_policies WHERE partner_id = ?1 AND policy_id = ?2");
+  q.bind(1, partner).bind(2, *policy);
+  bool found = q.step();
+  q.reset();
+  if (!found) throw conflict("no such device policy", {"device_policy"});
 }
 
 std::int64_t default_group(Connection& db, PartnerId partner) {
@@ -298,15 +317,17 @@ std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
   auto& db = this->db();
   Transaction txn(db);
   if (!plan_bytes(db, partner, g.plan_id)) throw conflict("no such plan", {"plan_id"});
+  check_device_policy(db, partner, g.device_policy);
   unique_or_conflict([&] {
     db.prepared(
-          "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)")
+          "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain, "
+          "device_policy) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         .bind(1, partner)
         .bind(2, g.name)
         .bind(3, g.plan_id)
         .bind(4, g.webapi_enable)
         .bind(5, g.check_domain)
+        .bind(6, g.device_policy)
         .run();
   });
   auto id = db.last_insert_id();
@@ -316,14 +337,14 @@ std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
 
 std::vector<Group> SqliteStore::groups(PartnerId partner,
                                        const std::optional<std::string>& search) {
-  auto& q = db().prepared(
-      "SELECT group_id, name, plan_id, webapi_enable, check_domain FROM groups "
-      "WHERE partner_id = ?1 AND (?2 IS NULL OR instr(fold(name), fold(?2)) > 0) "
-      "ORDER BY group_id");
+  static const std::string sql =
+      std::string("SELECT ") + kGroupColumns +
+      " FROM groups WHERE partner_id = ?1 AND (?2 IS NULL OR instr(fold(name), fold(?2)) > 0) "
+      "ORDER BY group_id";
+  auto& q = db().prepared(sql.c_str());
   q.bind(1, partner).bind(2, search);
   std::vector<Group> out;
-  while (q.step())
-    out.push_back({q.integer(0), q.text(1), q.integer(2), q.integer(3) != 0, q.integer(4) != 0});
+  while (q.step()) out.push_back(read_group(q));
   return out;
 }
 
@@ -361,16 +382,21 @@ Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id, const 
   if (patch.name) group->name = *patch.name;
   if (patch.webapi_enable) group->webapi_enable = *patch.webapi_enable;
   if (patch.check_domain) group->check_domain = *patch.check_domain;
+  if (patch.device_policy) {
+    check_device_policy(db, partner, *patch.device_policy);
+    group->device_policy = *patch.device_policy;
+  }
   unique_or_conflict([&] {
     db.prepared(
-          "UPDATE groups SET name = ?3, plan_id = ?4, webapi_enable = ?5, check_domain = ?6 "
-          "WHERE partner_id = ?1 AND group_id = ?2")
+          "UPDATE groups SET name = ?3, plan_id = ?4, webapi_enable = ?5, check_domain = ?6, "
+          "device_policy = ?7 WHERE partner_id = ?1 AND group_id = ?2")
         .bind(1, partner)
         .bind(2, group_id)
         .bind(3, group->name)
         .bind(4, group->plan_id)
         .bind(5, group->webapi_enable)
         .bind(6, group->check_domain)
+        .bind(7, group->device_policy)
         .run();
   });
   txn.commit();
