@@ -1,4 +1,5 @@
-// The one error type that carries an API outcome other than success, from any layer to the HTTP edge.
+// The one error type that carries an API outcome other than success, from any layer to the HTTP
+// edge.
 #pragma once
 
 #include <optional>
@@ -18,8 +19,10 @@ enum class ErrorKind {
   method_not_allowed,
   conflict,
   payload_too_large,
+  header_too_large,
   too_many_requests,
   internal,
+  unavailable,
 };
 
 // Thrown to abort a request; the message is the human-readable `reason` of the error body.

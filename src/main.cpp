@@ -46,6 +46,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--trusted-proxy", serve_options.trusted_proxies,
                         "CIDR of a proxy whose X-Forwarded-For is believed (repeatable)");
+  serve_cmd
+      ->add_option("--max-backup-bytes", serve_options.max_backup_bytes,
+                   "largest body POST /partner/backup takes (every other route: 1 MiB)")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 30))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-large-bodies", serve_options.max_large_bodies,
+                   "uploads over 1 MiB in flight at once; more get 503 with Retry-After "
+                   "(bounds memory: docs/operations.md)")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1024)))
+      ->capture_default_str();
   auto* tls_cert = serve_cmd->add_option("--tls-cert", serve_options.tls_cert,
                                          "PEM certificate chain: serve HTTPS (needs --tls-key)");
   auto* tls_key = serve_cmd->add_option("--tls-key", serve_options.tls_key,
@@ -62,11 +73,14 @@ int main(int argc, char** argv) {
   auto* passwd = partner_cmd->add_subcommand("passwd", "set a partner's password from stdin");
   auto* list = partner_cmd->add_subcommand("list", "list partners");
   auto* show = partner_cmd->add_subcommand("show", "show one partner");
-  for (auto* command : {create, set, passwd, list, show}) add_db(command);
+  auto* backup = partner_cmd->add_subcommand(
+      "backup", "write the data of a partner's appliance backup (C.3) to stdout, as stored");
+  for (auto* command : {create, set, passwd, list, show, backup}) add_db(command);
   create->add_option("--username", partner.username, "the partner's API username")->required();
   create->add_option("--name", partner.name, "the company name")->required();
-  for (auto* command : {set, passwd, show})
+  for (auto* command : {set, passwd, show, backup})
     command->add_option("username", partner.username, "the partner's API username")->required();
+  backup->add_flag("--previous", partner.previous, "the backup that the current one replaced");
   set->add_option("--name", partner.name, "the company name");
   for (auto* command : {create, set}) {
     command->add_option("--billing", partner.billing, "billing mode")
@@ -133,6 +147,7 @@ int main(int argc, char** argv) {
     if (*passwd) return partner_passwd(partner);
     if (*list) return partner_list(partner);
     if (*show) return partner_show(partner);
+    if (*backup) return partner_backup(partner);
   } catch (const std::exception& e) {
     std::cerr << "accountsd: " << e.what() << "\n";
     return 1;

@@ -43,6 +43,8 @@ boost::asio::ip::address client_address(const Call& call) {
 App::App(Services services)
     : services_(std::move(services)), routes_(make_routes(services_.config)) {}
 
+namespace {
+
 // Percent-encodes the few characters that consoles send raw in queries ("bytes_stored>100")
 // but RFC 3986 does not allow, so that Boost.URL accepts the target.
 std::string lenient_target(std::string_view raw) {
@@ -60,19 +62,40 @@ std::string lenient_target(std::string_view raw) {
   return out;
 }
 
-http::Response App::dispatch(const http::Request& request) {
-  std::string lenient;
-  auto target = boost::urls::parse_origin_form(request.target);
-  if (!target) {
-    lenient = lenient_target(request.target);
-    target = boost::urls::parse_origin_form(lenient);
+// The parsed target; `lenient` keeps the text it views when the raw one needed lenient_target.
+std::optional<boost::urls::url_view> parse_target(std::string_view raw, std::string& lenient) {
+  auto url = boost::urls::parse_origin_form(raw);
+  if (!url) {
+    lenient = lenient_target(raw);
+    url = boost::urls::parse_origin_form(lenient);
   }
-  if (!target) throw bad_request("malformed request target");
-  std::vector<std::string> segments;
-  for (auto segment : target->segments()) segments.push_back(segment);
-  if (!segments.empty() && segments.back().empty()) segments.pop_back();
+  if (!url) return std::nullopt;
+  return *url;
+}
 
-  auto match = routes_.match(request.method, segments);
+// The decoded path segments the router matches; a trailing slash adds none.
+std::vector<std::string> route_segments(boost::urls::url_view url) {
+  std::vector<std::string> segments;
+  for (auto segment : url.segments()) segments.push_back(segment);
+  if (!segments.empty() && segments.back().empty()) segments.pop_back();
+  return segments;
+}
+
+}  // namespace
+
+std::optional<std::size_t> App::body_limit(std::string_view method, std::string_view raw) const {
+  std::string lenient;
+  auto target = parse_target(raw, lenient);
+  if (!target) return std::nullopt;
+  auto match = routes_.match(method, route_segments(*target));
+  return match.value ? match.value->body_limit : std::nullopt;
+}
+
+http::Response App::dispatch(http::Request& request) {
+  std::string lenient;
+  auto target = parse_target(request.target, lenient);
+  if (!target) throw bad_request("malformed request target");
+  auto match = routes_.match(request.method, route_segments(*target));
   if (!match.value) {
     if (!match.path_known) throw not_found("no such endpoint: " + std::string(target->path()));
     Error error(ErrorKind::method_not_allowed, request.method + " is not allowed here");
@@ -94,7 +117,7 @@ http::Response App::dispatch(const http::Request& request) {
   return match.value->handler(call);
 }
 
-http::Response App::handle(const http::Request& request) {
+http::Response App::handle(http::Request& request) {
   http::Response response = respond(request);
   // Whatever the outcome, a change this request committed must reach the disk before the
   // response goes out (group commit; 0 when nothing was committed or the commit was durable).
@@ -102,7 +125,7 @@ http::Response App::handle(const http::Request& request) {
   return response;
 }
 
-http::Response App::respond(const http::Request& request) {
+http::Response App::respond(http::Request& request) {
   try {
     return dispatch(request);
   } catch (const Error& error) {

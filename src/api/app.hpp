@@ -22,6 +22,8 @@ struct AppConfig {
   std::string service_token;
   // Peers whose X-Forwarded-For is believed (B.3).
   std::vector<domain::Netblock> trusted_proxies;
+  // The body limit of POST /partner/backup (C.3); every other route keeps the server's default.
+  std::size_t max_backup_bytes = 64 * 1024 * 1024;
 };
 
 // What the endpoints share: storage, the card processor, configuration.
@@ -42,7 +44,8 @@ enum class Access {
 
 // One call of an endpoint: the request, its decoded path parameters and query, and the caller.
 struct Call {
-  const http::Request& request;
+  // Not const: a handler may consume the body, or wipe secrets in it once they are used.
+  http::Request& request;
   const http::PathParams& path;
   boost::urls::params_view query;
   Services& services;
@@ -58,6 +61,8 @@ using Handler = http::Response (*)(Call&);
 struct Route {
   Access access;
   Handler handler;
+  // The most body the route takes; nullopt: the server's default (http::ServerLimits).
+  std::optional<std::size_t> body_limit;
 };
 
 // Registers every endpoint of the spec; defined in api/routes.cpp.
@@ -67,11 +72,14 @@ class App {
  public:
   explicit App(Services services);
   // The response, with the ticket of any commit it made (http::Response::durable_ticket).
-  http::Response handle(const http::Request& request);
+  http::Response handle(http::Request& request);
+  // The body limit of the route that `method` and the raw `target` reach, for the server to
+  // apply before reading the body (http::ServerLimits::body_limit); nullopt: the default.
+  std::optional<std::size_t> body_limit(std::string_view method, std::string_view target) const;
 
  private:
-  http::Response respond(const http::Request& request);
-  http::Response dispatch(const http::Request& request);
+  http::Response respond(http::Request& request);
+  http::Response dispatch(http::Request& request);
   Services services_;
   http::Router<Route> routes_;
 };

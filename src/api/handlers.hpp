@@ -17,6 +17,10 @@ http::Response post_settings(Call& call);             // partner_settings.cpp
 http::Response get_shares(Call& call);                // shares.cpp
 http::Response get_client_revisions(Call& call);      // client_revisions.cpp
 
+http::Response get_partner_info(Call& call);          // partner_info.cpp
+http::Response get_backup(Call& call);                // partner_backup.cpp
+http::Response post_backup(Call& call);               // partner_backup.cpp
+
 http::Response get_plans(Call& call);                 // plans.cpp
 http::Response get_groups(Call& call);                // groups.cpp
 http::Response post_groups(Call& call);               // groups.cpp

@@ -15,20 +15,13 @@ constexpr std::size_t kMaxDepth = 64;
 
 // A SAX handler that looks for what Boost.JSON accepts and the API does not: an object key given
 // twice (Boost.JSON keeps the last silently) and a NUL character in a key or a string.
-class BodyChecker {
+class BodyChecker : public IgnoreJsonEvents {
  public:
-  static constexpr std::size_t max_array_size = -1;
-  static constexpr std::size_t max_object_size = -1;
-  static constexpr std::size_t max_string_size = -1;
-  static constexpr std::size_t max_key_size = -1;
-
   std::string duplicate;
   // Set when a key or string holds U+0000; `nul_field` is then the key it belongs to, if any.
   bool nul = false;
   std::string nul_field;
 
-  bool on_document_begin(boost::json::error_code&) { return true; }
-  bool on_document_end(boost::json::error_code&) { return true; }
   // Arrays get a scope too, so that pop() needs no bookkeeping of what it closes.
   bool on_array_begin(boost::json::error_code&) {
     scopes_.emplace_back();
@@ -62,14 +55,6 @@ class BodyChecker {
     key_.clear();
     return true;
   }
-  bool on_number_part(boost::json::string_view, boost::json::error_code&) { return true; }
-  bool on_int64(std::int64_t, boost::json::string_view, boost::json::error_code&) { return true; }
-  bool on_uint64(std::uint64_t, boost::json::string_view, boost::json::error_code&) { return true; }
-  bool on_double(double, boost::json::string_view, boost::json::error_code&) { return true; }
-  bool on_bool(bool, boost::json::error_code&) { return true; }
-  bool on_null(boost::json::error_code&) { return true; }
-  bool on_comment_part(boost::json::string_view, boost::json::error_code&) { return true; }
-  bool on_comment(boost::json::string_view, boost::json::error_code&) { return true; }
 
  private:
   bool no_nul(boost::json::string_view s, std::string_view field, boost::json::error_code& ec) {
@@ -96,7 +81,11 @@ boost::json::parse_options strict_options() {
 
 }  // namespace
 
-boost::json::value parse_json(std::string_view body) {
+boost::json::parse_options strict_json_options() {
+  return strict_options();
+}
+
+void check_json(std::string_view body) {
   boost::json::basic_parser<BodyChecker> checker(strict_options());
   boost::json::error_code ec;
   checker.write_some(false, body.data(), body.size(), ec);
@@ -114,6 +103,11 @@ boost::json::value parse_json(std::string_view body) {
     throw bad_request("body nests deeper than " + std::to_string(kMaxDepth) + " levels");
   }
   if (ec) throw bad_request("body is not valid JSON: " + ec.message());
+}
+
+boost::json::value parse_json(std::string_view body) {
+  check_json(body);
+  boost::json::error_code ec;
   boost::json::value value = boost::json::parse(body, ec, {}, strict_options());
   if (ec) throw bad_request("body is not valid JSON: " + ec.message());
   return value;

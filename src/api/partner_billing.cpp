@@ -48,7 +48,45 @@ domain::BillingMode mode_of(Call& call) {
 constexpr const char* kCardFields[] = {"card_number", "security_code", "expiration_month",
                                        "expiration_year"};
 
-// Reads the card fields (prepaid mode); the number and code stay in this function's caller only.
+void wipe(std::string& copy) noexcept {
+  sodium_memzero(copy.data(), copy.size());
+}
+
+// Zeroes every copy of the card number and security code that this request holds and the
+// handler can reach: the request body, the parsed JSON strings and the CardDetails. It does so
+// when wipe() is called, as soon as the processor has answered, and again when it goes out of
+// scope, so that a 400 or an exception leaves none behind either. What stays out of reach is
+// listed in docs/operations.md ("Card data in memory").
+class CardSecrets {
+ public:
+  CardSecrets(std::string& request_body, boost::json::object& body,
+              std::optional<billing::CardDetails>& card)
+      : request_body_(request_body), body_(body), card_(card) {}
+  ~CardSecrets() { wipe(); }
+  CardSecrets(const CardSecrets&) = delete;
+  CardSecrets& operator=(const CardSecrets&) = delete;
+
+  void wipe() noexcept {
+    accountsd::api::wipe(request_body_);
+    for (const char* field : {"card_number", "security_code"}) {
+      auto* value = body_.if_contains(field);
+      if (value && value->is_string())
+        sodium_memzero(value->get_string().data(), value->get_string().size());
+    }
+    if (card_) {
+      accountsd::api::wipe(card_->number);
+      accountsd::api::wipe(card_->security_code);
+    }
+  }
+
+ private:
+  std::string& request_body_;
+  boost::json::object& body_;
+  std::optional<billing::CardDetails>& card_;
+};
+
+// Reads the card fields (prepaid mode); the number and code stay in this function's caller only,
+// and the copies made on the way are wiped before it returns.
 std::optional<billing::CardDetails> read_card(JsonParams& params) {
   auto number = params.string("card_number", {0, 64}, true);
   std::optional<std::string> digits;
@@ -70,19 +108,27 @@ std::optional<billing::CardDetails> read_card(JsonParams& params) {
   }
   auto month = params.integer("expiration_month", {1, 12}, true);
   auto year = params.integer("expiration_year", {2000, 2099}, true);
-  if (!digits || !code || !month || !year) return std::nullopt;
-  return billing::CardDetails{*digits, *code, int(*month), int(*year)};
+  std::optional<billing::CardDetails> card;
+  if (digits && code && month && year)
+    card = billing::CardDetails{*digits, *code, int(*month), int(*year)};
+  for (auto* copy : {&number, &digits, &code})
+    if (*copy) wipe(**copy);
+  return card;
 }
 
 }  // namespace
 
 http::Response get_billing(Call& call) {
-  return http::json_response(200, billing_json(mode_of(call), call.services.store.billing(call.partner)));
+  return http::json_response(
+      200, billing_json(mode_of(call), call.services.store.billing(call.partner)));
 }
 
 http::Response post_billing(Call& call) {
   auto mode = mode_of(call);
-  auto body = parse_json_object(call.request.body);
+  boost::json::object body;
+  std::optional<billing::CardDetails> card;
+  CardSecrets secrets(call.request.body, body, card);
+  body = parse_json_object(call.request.body);
   JsonParams params(body);
   auto name = params.string("name", {1, 200}, true);
   auto lines = params.string_list("address", {1, 4}, {1, 200}, true);
@@ -96,7 +142,6 @@ http::Response post_billing(Call& call) {
     if (!country)
       params.problem("country", "country must be an assigned ISO 3166-1 alpha-2 code, e.g. \"US\"");
   }
-  std::optional<billing::CardDetails> card;
   if (mode == domain::BillingMode::prepaid) {
     card = read_card(params);
   } else {
@@ -111,13 +156,12 @@ http::Response post_billing(Call& call) {
     auto decision = call.services.cards.authorize(*card, std::chrono::system_clock::now());
     auto brand = domain::card_brand(card->number);
     if (decision.approved && brand) {
-      billing.card = domain::StoredCard{std::string(domain::brand_name(*brand)),
-                                        domain::last4(card->number), card->expiration_month,
-                                        card->expiration_year, decision.token};
+      billing.card =
+          domain::StoredCard{std::string(domain::brand_name(*brand)), domain::last4(card->number),
+                             card->expiration_month, card->expiration_year, decision.token};
     }
-    // Wipe the number and code now that the processor has had them.
-    sodium_memzero(card->number.data(), card->number.size());
-    sodium_memzero(card->security_code.data(), card->security_code.size());
+    // The processor has had the number and code: no copy of them is needed any more.
+    secrets.wipe();
     if (!billing.card) {
       Error error(ErrorKind::conflict, decision.reason);
       error.code = decision.code;

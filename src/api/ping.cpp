@@ -6,7 +6,8 @@ namespace accountsd::api {
 http::Response get_ping(Call& call) {
   auto authorization = call.request.header("Authorization");
   if (!authorization.empty()) {
-    call.services.authenticator.authenticate(authorization, call.request.peer.to_string());
+    // Failures count against the client, not against a trusted proxy that every client shares.
+    call.services.authenticator.authenticate(authorization, client_address(call).to_string());
   }
   return http::json_response(200, "pong");
 }

@@ -6,8 +6,9 @@ namespace accountsd::api {
 
 http::Router<Route> make_routes(const AppConfig& config) {
   http::Router<Route> routes;
-  auto add = [&](const char* method, const char* path, Access access, Handler handler) {
-    routes.add(method, config.api_root + path, Route{access, handler});
+  auto add = [&](const char* method, const char* path, Access access, Handler handler,
+                 std::optional<std::size_t> body_limit = std::nullopt) {
+    routes.add(method, config.api_root + path, Route{access, handler, body_limit});
   };
   // Part A: the partner's own account.
   add("GET",  "/ping",              Access::anyone,  get_ping);  // checks credentials if sent
@@ -20,6 +21,11 @@ http::Router<Route> make_routes(const AppConfig& config) {
   add("POST", "/partner/settings",  Access::partner, post_settings);
   add("GET",  "/shares/",           Access::partner, get_shares);
   add("GET",  "/clientrevisions/",  Access::partner, get_client_revisions);
+
+  // Part C: what management consoles read beyond Parts A and B.
+  add("GET",  "/partner/info",      Access::partner, get_partner_info);
+  add("GET",  "/partner/backup",    Access::partner, get_backup);
+  add("POST", "/partner/backup",    Access::partner, post_backup, config.max_backup_bytes);
 
   // Part B: plans, groups, users and their devices and shares.
   add("GET",    "/plans",                        Access::partner, get_plans);
@@ -49,7 +55,7 @@ http::Router<Route> make_routes(const AppConfig& config) {
   // Part B.5: usage reports from the storage service; C.5: the policy a user's devices apply.
   auto internal = [&](const char* method, const char* path, Handler handler) {
     routes.add(method, config.internal_root + "/partners/{partner}/users/{u}" + path,
-               Route{Access::service, handler});
+               Route{Access::service, handler, std::nullopt});
   };
   internal("PUT",    "/devices/{name}",     put_device);
   internal("DELETE", "/devices/{name}",     delete_device);

@@ -18,6 +18,8 @@ struct ServeOptions {
   std::string synchronous = "group";         // "group", "full" or "normal" (docs/operations.md)
   std::string tls_cert;                      // PEM certificate chain; with tls_key, serves HTTPS
   std::string tls_key;                       // PEM private key of tls_cert
+  std::size_t max_backup_bytes = 64 * 1024 * 1024;  // body limit of POST /partner/backup
+  std::size_t max_large_bodies = 2;  // bodies over 1 MiB in flight at once; more get 503
 };
 int serve(const ServeOptions& options);
 
@@ -31,12 +33,15 @@ struct PartnerOptions {
   std::vector<std::string> disable;
   bool password_stdin = false;
   bool json = false;
+  bool previous = false;  // backup: the one the current backup replaced
 };
 int partner_create(const PartnerOptions& options);
 int partner_set(const PartnerOptions& options);
 int partner_passwd(const PartnerOptions& options);
 int partner_list(const PartnerOptions& options);
 int partner_show(const PartnerOptions& options);
+// Writes the stored data of the partner's current (or previous) appliance backup to stdout.
+int partner_backup(const PartnerOptions& options);
 
 struct PlanOptions {
   std::string db;

@@ -21,7 +21,8 @@ std::int64_t parse_bytes(const std::string& text) {
 void check_username(const std::string& username) {
   bool ok = !username.empty() && username.size() <= 64;
   for (char c : username)
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@');
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+                c == '@');
   if (!ok)
     throw std::invalid_argument(
         "--username must be 1 to 64 characters of letters, digits, '.', '_', '-' or '@'");
@@ -160,6 +161,22 @@ int partner_show(const PartnerOptions& o) {
   return 0;
 }
 
+int partner_backup(const PartnerOptions& o) {
+  auto store = store::open_store(o.db);
+  auto partner = require_partner(*store, o.username);
+  auto which = o.previous ? domain::BackupGeneration::previous : domain::BackupGeneration::current;
+  auto backup = store->backup(partner.id, which);
+  if (!backup) {
+    throw std::invalid_argument("partner " + o.username + " has no " +
+                                (o.previous ? "previous " : "") + "backup");
+  }
+  // Byte for byte, no newline added: `> file` gives the appliance's upload back.
+  std::cout.write(backup->data.data(), std::streamsize(backup->data.size()));
+  std::cout.flush();
+  if (!std::cout) throw std::runtime_error("could not write the backup to stdout");
+  return 0;
+}
+
 int outbox_list(const OutboxOptions& o) {
   auto store = store::open_store(o.db);
   std::optional<store::PartnerId> partner;
@@ -173,7 +190,7 @@ int outbox_list(const OutboxOptions& o) {
                      {"username", e.username},
                      {"email", e.email},
                      {"template_name", e.template_name ? boost::json::value(*e.template_name)
-                                                      : boost::json::value(nullptr)},
+                                                       : boost::json::value(nullptr)},
                      {"queued_at", e.queued_at}});
     }
     std::cout << boost::json::serialize(out) << "\n";

@@ -93,8 +93,15 @@ int serve(const ServeOptions& options) {
     if (!block) throw std::invalid_argument("--trusted-proxy is not a CIDR netblock: " + text);
     config.trusted_proxies.push_back(*block);
   }
+  config.max_backup_bytes = options.max_backup_bytes;
   api::App app(api::Services{*store, cards, authenticator, config});
-  http::Server server([&app](const http::Request& request) { return app.handle(request); });
+  http::ServerLimits limits;
+  // The routes that take more (or less) than the default body, as the API's route table says.
+  limits.body_limit = [&app](std::string_view method, std::string_view target) {
+    return app.body_limit(method, target);
+  };
+  limits.large_bodies = options.max_large_bodies;
+  http::Server server([&app](http::Request& request) { return app.handle(request); }, limits);
   server.set_durability_waiter(
       [&store = *store](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
         store.when_durable(ticket, std::move(done));

@@ -22,10 +22,14 @@ int status_of(ErrorKind kind) {
       return 409;
     case ErrorKind::payload_too_large:
       return 413;
+    case ErrorKind::header_too_large:
+      return 431;
     case ErrorKind::too_many_requests:
       return 429;
     case ErrorKind::internal:
       return 500;
+    case ErrorKind::unavailable:
+      return 503;
   }
   return 500;
 }

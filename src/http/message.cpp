@@ -26,14 +26,18 @@ Response json_text_response(int status, const Json& body) {
     if (used == buffer.size()) buffer.resize(buffer.size() * 2);
     used += serializer.read(buffer.data() + used, buffer.size() - used).size();
   }
-  Response response;
-  response.status = status;
-  response.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-  response.body.assign(buffer.data(), used);
-  return response;
+  return raw_json_response(status, std::string(buffer.data(), used));
 }
 
 }  // namespace
+
+Response raw_json_response(int status, std::string text) {
+  Response response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+  response.body = std::move(text);
+  return response;
+}
 
 Response json_response(int status, const boost::json::value& body) {
   return json_text_response(status, body);

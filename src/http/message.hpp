@@ -36,6 +36,9 @@ struct Response {
   std::uint64_t durable_ticket = 0;
 };
 
+// A response whose body is JSON text the caller wrote itself, with the API's content type: for
+// bodies too large to build as a boost::json value first.
+Response raw_json_response(int status, std::string text);
 // A JSON response with the API's content type.
 Response json_response(int status, const boost::json::value& body);
 // The same without first copying an array or object into a value.

@@ -7,6 +7,22 @@ void apply_limits(BeastParser& parser, const ServerLimits& limits) {
   parser.body_limit(limits.body_bytes);
 }
 
+BodyAdmission admit_body(BeastParser& parser, const ServerLimits& limits) {
+  const auto& message = parser.get();
+  BodyAdmission admission;
+  admission.limit = limits.body_bytes;
+  if (limits.body_limit) {
+    if (auto limit = limits.body_limit(message.method_string(), message.target()))
+      admission.limit = *limit;
+  }
+  auto declared = parser.content_length();
+  admission.too_large = declared && *declared > admission.limit;
+  admission.large = admission.limit > limits.body_bytes && !admission.too_large &&
+                    (parser.chunked() || (declared && *declared > limits.body_bytes));
+  parser.body_limit(admission.limit);
+  return admission;
+}
+
 Request to_request(boost::beast::http::request<boost::beast::http::string_body>& message,
                    const boost::asio::ip::address& peer, std::string request_id) {
   Request request;

@@ -17,6 +17,19 @@ using BeastParser = boost::beast::http::request_parser<boost::beast::http::strin
 // Applies the size limits of `limits` to a fresh parser.
 void apply_limits(BeastParser& parser, const ServerLimits& limits);
 
+// What to do with the body of a request whose headers are in, before reading any of it.
+struct BodyAdmission {
+  std::size_t limit = 0;   // the most this request's body may hold
+  bool too_large = false;  // its Content-Length is over `limit`: refuse it now (413)
+  bool large = false;      // it may carry more than body_bytes: it needs a large-body slot
+};
+
+// Decides the body limit of `parser`'s request from its method, target and framing headers, and
+// sets it on the parser (for a chunked body, which is cut at the limit). Beast checks a
+// Content-Length against the limit only as the headers finish, so the headers must be read with
+// no body limit and this called right after.
+BodyAdmission admit_body(BeastParser& parser, const ServerLimits& limits);
+
 // Moves a parsed message into a Request from `peer`, tagged with `request_id`.
 Request to_request(boost::beast::http::request<boost::beast::http::string_body>& message,
                    const boost::asio::ip::address& peer, std::string request_id);

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -14,8 +15,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <optional>
 #include <type_traits>
+#include <utility>
 
+#include "http/error_response.hpp"
 #include "http/request_parser.hpp"
 
 namespace accountsd::http {
@@ -80,12 +84,40 @@ bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned versi
   return out;
 }
 
-// An error the server itself answers before any handler runs (limits, malformed requests).
-Response transport_error(int status, std::string reason) {
-  boost::json::object body{{"reason", std::move(reason)}};
-  if (status == 400) body["invalid"] = boost::json::array();
-  return json_response(status, body);
+// An error the server itself answers before any handler runs (limits, malformed requests),
+// worded by the one error mapping like every other.
+Response early_error(const Error& error) {
+  return error_response(error, "");
 }
+Response early_error(ErrorKind kind, std::string reason) {
+  return early_error(Error(kind, std::move(reason)));
+}
+
+std::string too_large(std::size_t limit) {
+  return "request body is larger than " + std::to_string(limit) + " bytes";
+}
+
+// How long a client refused for too many large bodies in flight is asked to wait.
+constexpr std::chrono::seconds kLargeBodyRetryAfter{5};
+
+// One of ServerLimits::large_bodies places, held while a request with a large body is in flight.
+class LargeBodySlot {
+ public:
+  // Takes a place unless `limit` of them are taken already (then held() is false).
+  LargeBodySlot(std::atomic<std::size_t>& taken, std::size_t limit) : taken_(&taken) {
+    if (taken.fetch_add(1) >= limit) release();
+  }
+  LargeBodySlot(const LargeBodySlot&) = delete;
+  LargeBodySlot& operator=(const LargeBodySlot&) = delete;
+  ~LargeBodySlot() { release(); }
+  bool held() const { return taken_ != nullptr; }
+
+ private:
+  void release() {
+    if (taken_) std::exchange(taken_, nullptr)->fetch_sub(1);
+  }
+  std::atomic<std::size_t>* taken_;
+};
 
 // Resumes a session waiting for durability: posts its completion to the session's executor,
 // whose io_context is kept from running out of work until then. Members die bottom-up: the
@@ -289,9 +321,40 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
   while (open && !stopping_) {
     BeastParser parser;
     apply_limits(parser, limits_);
+    // The body limit depends on the route, known once the headers are in (admit_body).
+    parser.body_limit(boost::none);
     tcp_stream.expires_after(limits_.read_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
     connection->busy = true;
+    // Answers that the server writes itself speak the request's HTTP version when it is known
+    // (the parser's default, 1.1, when the request line never parsed).
+    const unsigned version = parser.get().version() == 10 ? 10 : 11;
+    // Held from the headers until the handler is done with the body: the body and the
+    // handler's copies of it all live within that span.
+    std::optional<LargeBodySlot> large;
+    std::size_t body_limit = limits_.body_bytes;
+    if (!ec) {
+      auto admission = admit_body(parser, limits_);
+      body_limit = admission.limit;
+      if (admission.too_large) {
+        co_await reply(early_error(ErrorKind::payload_too_large, too_large(body_limit)), version,
+                       false);
+        linger = true;
+        break;
+      }
+      if (admission.large) {
+        large.emplace(large_bodies_, limits_.large_bodies);
+        if (!large->held()) {
+          Error busy(ErrorKind::unavailable,
+                     "too many large uploads in progress; try again in a few seconds");
+          busy.retry_after = kLargeBodyRetryAfter.count();
+          co_await reply(early_error(busy), version, false);
+          linger = true;
+          break;
+        }
+        tcp_stream.expires_after(limits_.large_body_timeout);
+      }
+    }
     if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
       bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser.get().version()};
       auto [wec, wn] = co_await bhttp::async_write(stream, go_on, use_tuple);
@@ -299,14 +362,15 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     }
     if (!ec) std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     if (ec == bhttp::error::body_limit) {
-      co_await reply(transport_error(413, "request body is larger than " +
-                                              std::to_string(limits_.body_bytes) + " bytes"),
-                     11, false);
+      // A chunked body that grew past its limit.
+      co_await reply(early_error(ErrorKind::payload_too_large, too_large(body_limit)), version,
+                     false);
       linger = true;
       break;
     }
     if (ec == bhttp::error::header_limit) {
-      co_await reply(transport_error(431, "request headers are too large"), 11, false);
+      co_await reply(early_error(ErrorKind::header_too_large, "request headers are too large"),
+                     version, false);
       linger = true;
       break;
     }
@@ -318,7 +382,9 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     if (ec) {
       // A request Beast could not parse gets a 400 before closing; network errors just close.
       if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
-        co_await reply(transport_error(400, "malformed HTTP request: " + ec.message()), 11, false);
+        co_await reply(
+            early_error(ErrorKind::bad_request, "malformed HTTP request: " + ec.message()), version,
+            false);
         linger = true;
       } else {
         spdlog::debug("connection from {} failed: {}", peer.to_string(), ec.message());
@@ -335,7 +401,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
       response = handler_(request);
     } catch (const std::exception& e) {
       spdlog::error("request {} failed: {}", request.request_id, e.what());
-      response = transport_error(500, "internal error");
+      response = error_response(Error(ErrorKind::internal, e.what()), request.request_id);
     }
     // A change is acknowledged only once it is on disk. Other requests, on this thread too, go
     // on meanwhile, and their commits share the same sync.
@@ -356,6 +422,15 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     auto path = std::string_view(request.target).substr(0, request.target.find('?'));
     spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, path, response.status,
                  micros / 1000, micros % 1000, request.request_id, peer.to_string());
+    // Done with the body: free it, and the large-body slot, before a slow client reads the
+    // response.
+    std::string().swap(request.body);
+    large.reset();
+    // Nor need its bytes (credentials, card numbers) linger in the read buffer until later
+    // requests overwrite them: zero all of it but what is still unread. Taking every spare byte
+    // moves the unread ones to the front first, so the zeroed room covers the rest.
+    auto spare = buffer.prepare(buffer.capacity() - buffer.size());
+    sodium_memzero(spare.data(), spare.size());
     bool keep = co_await reply(std::move(response), message.version(), message.keep_alive());
     connection->busy = false;
     if (!keep) break;

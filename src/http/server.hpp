@@ -28,7 +28,8 @@ class context;
 
 namespace accountsd::http {
 
-using RequestHandler = std::function<Response(const Request&)>;
+// Answers one request. It may consume the request: move its body out, or wipe secrets in it.
+using RequestHandler = std::function<Response(Request&)>;
 
 // Called with a response's durable_ticket; must call `done` exactly once, from any thread: true
 // once the change is on disk, false when that could not be ensured.
@@ -99,6 +100,7 @@ class Server {
   std::mutex mutex_;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
   std::atomic<std::uint64_t> next_request_{1};
+  std::atomic<std::size_t> large_bodies_{0};  // requests holding a ServerLimits::large_bodies slot
   std::weak_ptr<boost::asio::signal_set> signals_;
   std::shared_ptr<boost::asio::steady_timer> drain_timer_;
 };

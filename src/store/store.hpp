@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/backup.hpp"
 #include "domain/billing.hpp"
 #include "domain/device_policy.hpp"
 #include "domain/partner.hpp"
@@ -207,6 +208,12 @@ class Store {
                                                  std::optional<std::int64_t> limit) = 0;
   virtual std::vector<domain::RevisionCount> client_revisions(
       PartnerId partner, const domain::CensusFilter& filter) = 0;
+
+  // The appliance's configuration backups (C.3). Saving makes `backup` the current one and the
+  // current one the previous one, in one transaction; the older previous one is dropped.
+  virtual void save_backup(PartnerId partner, const domain::Backup& backup) = 0;
+  virtual std::optional<domain::Backup> backup(PartnerId partner,
+                                               domain::BackupGeneration which) = 0;
 
   // Plans (B.1).
   virtual std::int64_t create_plan(PartnerId partner, const std::string& name,

@@ -31,6 +31,11 @@ const std::vector<Endpoint>& partner_endpoints() {
       {"POST", "/partner/settings", R"({"api_version": "intruder"})"},
       {"GET", "/shares/", ""},
       {"GET", "/clientrevisions/", ""},
+      {"GET", "/partner/info", ""},
+      {"GET", "/partner/backup", ""},
+      {"POST", "/partner/backup",
+       R"({"sha256": "d9cae0dbdbf078b2020e2abe5fcd74bc1edba83c35f6b8a86d638ed9b8d3d1f9",
+           "data": "QUJD"})"},
       {"GET", "/partner/billing/", ""},
       {"POST", "/partner/password/", R"("another-password-456")"},
       {"GET", "/shares", ""},
@@ -99,6 +104,7 @@ class AuthenticationTest : public ApiTest {
     auto settings = get("/partner/settings");
     ASSERT_EQ(settings.status, 200) << settings.body;
     EXPECT_TRUE(settings.json.at("api_version").is_null());
+    EXPECT_EQ(get("/partner/backup").body, "null");
   }
 };
 

@@ -49,6 +49,20 @@ TEST_F(ServerLimitsTest, MalformedRequestIs400) {
   EXPECT_EQ(status_line(response), "HTTP/1.1 400 Bad Request");
 }
 
+TEST_F(ServerLimitsTest, EarlyAnswersSpeakTheVersionOfTheRequest) {
+  auto too_large = raw_exchange(std::string("POST ") + kRoot +
+                                "/partner/settings HTTP/1.0\r\nHost: x\r\nContent-Length: "
+                                "5000000\r\n\r\n{");
+  EXPECT_EQ(status_line(too_large), "HTTP/1.0 413 Payload Too Large");
+  auto malformed = raw_exchange(std::string("GET ") + kRoot +
+                                "/ping HTTP/1.0\r\nHost: x\r\nno colon in this line\r\n\r\n");
+  EXPECT_EQ(status_line(malformed), "HTTP/1.0 400 Bad Request");
+  EXPECT_TRUE(json(body_of(malformed)).at("reason").is_string());
+  // Where the request line never parsed, the version is unknown: HTTP/1.1 it is.
+  EXPECT_EQ(status_line(raw_exchange("GARBAGE\x01 / HTTP/1.0\r\n\r\n")),
+            "HTTP/1.1 400 Bad Request");
+}
+
 TEST_F(ServerLimitsTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   std::string ping = std::string("GET ") + kRoot + "/ping HTTP/1.1\r\nHost: x\r\n";
   auto response = raw_exchange(ping + "\r\n" + ping + "\r\n" + ping + "Connection: close\r\n\r\n");

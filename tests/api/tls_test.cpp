@@ -41,7 +41,7 @@ class TlsTest : public ApiTest {
     http::ServerLimits limits;
     limits.read_timeout = 1s;
     tls_server_ = std::make_unique<http::Server>(
-        [this](const http::Request& request) { return app_->handle(request); }, limits);
+        [this](http::Request& request) { return app_->handle(request); }, limits);
     tls_server_->set_durability_waiter(
         [this](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
           wait_durable(ticket, std::move(done));

@@ -6,11 +6,15 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <thread>
+
+#include "store/store.hpp"
 
 namespace accountsd::testing {
 namespace {
@@ -43,6 +47,20 @@ class CliTest : public ::testing::Test {
     int status = pclose(pipe);
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+  }
+
+  // Runs `accountsd ARGS --db DB` with stdout into `out` and stderr into `err`; its exit status.
+  int run_split(const std::string& args, const std::filesystem::path& out,
+                const std::filesystem::path& err) {
+    std::string command = std::string(ACCOUNTSD_BINARY) + " " + args + " --db " + db_ + " > " +
+                          out.string() + " 2> " + err.string() + " < /dev/null";
+    int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  static std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
   std::filesystem::path dir_;
@@ -125,9 +143,47 @@ TEST_F(CliTest, DemoCreatesThePartnerThenAddsWithoutTouchingThePassword) {
   EXPECT_NE(second.out.find("unchanged"), std::string::npos);
 }
 
+TEST_F(CliTest, PartnerBackupWritesTheStoredDataExactly) {
+  ASSERT_EQ(run("partner create --username acme --name A").status, 0);
+  auto none = run("partner backup acme");
+  EXPECT_NE(none.status, 0);
+  EXPECT_NE(none.out.find("has no backup"), std::string::npos) << none.out;
+  {
+    auto store = store::open_store(db_);
+    auto acme = store->find_partner("acme")->id;
+    store->save_backup(acme, {"sha-of-first", "QUJD\r\nREVG\n", 1764201600});
+    store->save_backup(acme, {"sha-of-second", "R0hJ\nSktM", 1764205200});
+  }
+  // Only the data, byte for byte, on stdout; nothing on stderr.
+  auto out = dir_ / "backup.b64";
+  auto err = dir_ / "stderr.txt";
+  ASSERT_EQ(run_split("partner backup acme", out, err), 0) << read_file(err);
+  EXPECT_EQ(read_file(out), "R0hJ\nSktM");
+  EXPECT_EQ(read_file(err), "");
+  ASSERT_EQ(run_split("partner backup --previous acme", out, err), 0) << read_file(err);
+  EXPECT_EQ(read_file(out), "QUJD\r\nREVG\n");
+  EXPECT_EQ(read_file(err), "");
+  EXPECT_NE(run("partner backup nobody").status, 0);
+}
+
+TEST_F(CliTest, PartnerBackupSaysWhenThereIsNoPreviousOne) {
+  ASSERT_EQ(run("partner create --username acme --name A").status, 0);
+  {
+    auto store = store::open_store(db_);
+    store->save_backup(store->find_partner("acme")->id, {"sha", "QUJD", 1764201600});
+  }
+  auto out = dir_ / "backup.b64";
+  auto err = dir_ / "stderr.txt";
+  EXPECT_EQ(run_split("partner backup acme", out, err), 0);
+  EXPECT_EQ(read_file(out), "QUJD");
+  EXPECT_NE(run_split("partner backup acme --previous", out, err), 0);
+  EXPECT_EQ(read_file(out), "");
+  EXPECT_NE(read_file(err).find("has no previous backup"), std::string::npos) << read_file(err);
+}
+
 TEST_F(CliTest, HelpIsAvailableOnEveryCommand) {
   for (const char* command : {"serve", "partner create", "partner set", "partner passwd",
-                              "partner list", "partner show", "demo"}) {
+                              "partner list", "partner show", "partner backup", "demo"}) {
     auto help = run(std::string(command) + " --help");
     EXPECT_EQ(help.status, 0) << command;
     EXPECT_NE(help.out.find("--db"), std::string::npos) << command;

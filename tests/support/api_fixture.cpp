@@ -40,8 +40,13 @@ void ApiTest::SetUp() {
   api::AppConfig config;
   configure(config);
   app_ = std::make_unique<api::App>(api::Services{*store_, *cards_, *authenticator_, config});
+  auto limits = server_limits();
+  // As `accountsd serve` wires it: the route table says which routes take larger bodies.
+  limits.body_limit = [this](std::string_view method, std::string_view target) {
+    return app_->body_limit(method, target);
+  };
   server_ = std::make_unique<http::Server>(
-      [this](const http::Request& request) { return app_->handle(request); }, server_limits());
+      [this](http::Request& request) { return app_->handle(request); }, limits);
   server_->set_durability_waiter([this](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     wait_durable(ticket, std::move(done));
   });

@@ -55,6 +55,9 @@ class SqliteStore final : public Store {
   std::vector<domain::RevisionCount> client_revisions(PartnerId partner,
                                                       const domain::CensusFilter& filter) override;
 
+  void save_backup(PartnerId partner, const domain::Backup& backup) override;
+  std::optional<domain::Backup> backup(PartnerId partner, domain::BackupGeneration which) override;
+
   std::int64_t create_plan(PartnerId partner, const std::string& name,
                            std::int64_t storage_bytes) override;
   std::vector<Plan> plans(PartnerId partner) override;

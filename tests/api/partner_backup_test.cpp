@@ -1,0 +1,341 @@
+// C.2 GET /partner/info and C.3 GET/POST /partner/backup: the appliance's backup round trip, its
+// checks, the previous backup, tenant isolation, and the per-route body limits it brings (the
+// larger limit, 413 decided from the headers, 503 when too many large bodies are in flight).
+#include <sodium.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <string>
+
+#include "support/api_fixture.hpp"
+#include "support/json_checks.hpp"
+
+namespace accountsd::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+
+// Small enough to keep uploads quick under the sanitizers, well above the 1 MiB default.
+constexpr std::size_t kBackupLimit = 3 * 1024 * 1024;
+constexpr std::size_t kMebibyte = 1024 * 1024;
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+// Base64 of `size` pseudo-random bytes, wrapped every 76 characters with `line_break` as MIME
+// encoders write it (no breaks when `line_break` is empty).
+std::string base64_text(std::size_t size, const std::string& line_break = "\n", unsigned seed = 1) {
+  std::string bytes(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) bytes[i] = char((i * 131 + seed * 7919) % 251);
+  std::string encoded(sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(),
+                    reinterpret_cast<const unsigned char*>(bytes.data()), size,
+                    sodium_base64_VARIANT_ORIGINAL);
+  encoded.resize(encoded.size() - 1);  // the terminating NUL
+  if (line_break.empty()) return encoded;
+  std::string wrapped;
+  for (std::size_t i = 0; i < encoded.size(); i += 76)
+    wrapped += encoded.substr(i, 76) + line_break;
+  return wrapped;
+}
+
+// A POST /partner/backup body for `data` with its true SHA-256.
+std::string upload(const std::string& data) {
+  return boost::json::serialize(boost::json::object{{"sha256", sha256_hex(data)}, {"data", data}});
+}
+
+// A blocking connection for requests sent in pieces; every read gives up after 5 seconds.
+class RawConnection {
+ public:
+  explicit RawConnection(unsigned short port) : socket_(ioc_) {
+    socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+    timeval timeout{5, 0};
+    setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  void send(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+  // The next response (an interim 100 Continue included).
+  bhttp::response<bhttp::string_body> read() {
+    bhttp::response<bhttp::string_body> response;
+    bhttp::read(socket_, buffer_, response);
+    return response;
+  }
+
+ private:
+  asio::io_context ioc_;
+  asio::ip::tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+class PartnerBackupTest : public ApiTest {
+ protected:
+  void configure(api::AppConfig& config) override {
+    ApiTest::configure(config);
+    config.max_backup_bytes = kBackupLimit;
+  }
+  http::ServerLimits server_limits() override {
+    auto limits = ApiTest::server_limits();
+    limits.large_bodies = 1;
+    return limits;
+  }
+
+  // The headers of a backup upload by alpha with `extra` header lines, ending the header block.
+  std::string upload_headers(const std::string& extra) {
+    return std::string("POST ") + kRoot + "/partner/backup HTTP/1.1\r\nHost: x\r\n" +
+           "Authorization: " + basic_authorization(alpha) + "\r\n" + extra + "\r\n";
+  }
+};
+
+TEST_F(PartnerBackupTest, InfoNamesThePartner) {
+  auto reply = get("/partner/info");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto& info = reply.json.as_object();
+  EXPECT_EQ(info.size(), 3u) << reply.body;
+  EXPECT_EQ(info.at("company_name"), boost::json::value("alpha Corp"));
+  EXPECT_EQ(info.at("brand_identifier"), boost::json::value("alpha"));
+  EXPECT_EQ(info.at("creation_time").as_int64(), store().find_partner(alpha_id)->created_at);
+  EXPECT_EQ(get_as(beta, "/partner/info/").json.at("brand_identifier"), boost::json::value("beta"));
+  EXPECT_EQ(request("GET", "/partner/info", "", std::nullopt).status, 401);
+}
+
+TEST_F(PartnerBackupTest, IsNullBeforeAnyBackup) {
+  auto reply = get("/partner/backup");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body, "null");
+}
+
+TEST_F(PartnerBackupTest, RoundTripsTheDataExactlyAsSent) {
+  // CRLF and LF line breaks, and a last line without one.
+  std::string data = base64_text(3000, "\r\n") + base64_text(501, "\n", 2) + base64_text(30, "");
+  auto posted = post("/partner/backup", upload(data));
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  const auto& answer = posted.json.as_object();
+  EXPECT_EQ(answer.size(), 3u) << posted.body;
+  EXPECT_EQ(answer.at("sha256"), boost::json::value(sha256_hex(data)));
+  EXPECT_EQ(answer.at("size").as_int64(), std::int64_t(data.size()));
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  EXPECT_LE(std::abs(answer.at("update_time").as_int64() - now), 5);
+
+  auto reply = get("/partner/backup");
+  ASSERT_EQ(reply.status, 200) << reply.body.substr(0, 200);
+  EXPECT_EQ(reply.header("content-type"), "application/json; charset=utf-8");
+  const auto& backup = reply.json.as_object();
+  EXPECT_EQ(backup.size(), 4u);
+  EXPECT_EQ(backup.at("data").as_string(), data);
+  EXPECT_EQ(backup.at("sha256"), answer.at("sha256"));
+  EXPECT_EQ(backup.at("size"), answer.at("size"));
+  EXPECT_EQ(backup.at("update_time"), answer.at("update_time"));
+}
+
+TEST_F(PartnerBackupTest, SizeCountsTheBytesAsSentLineBreaksIncluded) {
+  std::string data = "QUJD\r\nREVG\n";  // "ABCDEF" in two lines: 11 bytes as sent, 6 decoded
+  auto posted = post("/partner/backup", upload(data));
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  EXPECT_EQ(posted.json.at("size").as_int64(), 11);
+  EXPECT_EQ(get("/partner/backup").json.at("size").as_int64(), 11);
+}
+
+TEST_F(PartnerBackupTest, AShaThatDoesNotMatchIs400AndStoresNothing) {
+  std::string data = base64_text(1000);
+  // Cut short after ten whole lines, as a broken upload might be: still base64, but not the data
+  // the sha256 was taken of.
+  auto truncated = data.substr(0, 77 * 10);
+  auto reply = post("/partner/backup", boost::json::serialize(boost::json::object{
+                                           {"sha256", sha256_hex(data)}, {"data", truncated}}));
+  EXPECT_EQ(reply.status, 400) << reply.body;
+  EXPECT_EQ(strings(reply.json.at("invalid")), std::vector<std::string>{"sha256"});
+  EXPECT_TRUE(reply.json.at("reason").is_string());
+
+  // Upper-case hex is not the lowercase hex the contract asks for.
+  std::string upper = sha256_hex(data);
+  for (auto& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+  reply = post("/partner/backup",
+               boost::json::serialize(boost::json::object{{"sha256", upper}, {"data", data}}));
+  EXPECT_EQ(reply.status, 400) << reply.body;
+  EXPECT_EQ(strings(reply.json.at("invalid")), std::vector<std::string>{"sha256"});
+  EXPECT_EQ(get("/partner/backup").body, "null");
+}
+
+TEST_F(PartnerBackupTest, DataThatIsNotBase64Is400) {
+  for (std::string data : {"not base64 at all", "QUJD RA==", "QUJDRA=", "QU=JDRA=", "QUJD====",
+                           "QUJD\tREVG", "QUJDRA==QUJD"}) {
+    SCOPED_TRACE(data);
+    auto reply = post("/partner/backup", upload(data));
+    EXPECT_EQ(reply.status, 400) << reply.body;
+    EXPECT_EQ(strings(reply.json.at("invalid")), std::vector<std::string>{"data"});
+  }
+  EXPECT_EQ(get("/partner/backup").body, "null");
+}
+
+TEST_F(PartnerBackupTest, TheBodyFollowsTheStrictRules) {
+  std::string data = "QUJD";
+  auto expect_invalid = [&](const std::string& body, std::vector<std::string> fields) {
+    SCOPED_TRACE(body);
+    auto reply = post("/partner/backup", body);
+    EXPECT_EQ(reply.status, 400) << reply.body;
+    ASSERT_TRUE(reply.json.is_object()) << reply.body;
+    EXPECT_EQ(sorted(strings(reply.json.at("invalid"))), sorted(fields));
+  };
+  auto sha = "\"" + sha256_hex(data) + "\"";
+  expect_invalid("{\"sha256\": " + sha + ", \"data\": \"QUJD\", \"comment\": \"x\"}", {"comment"});
+  expect_invalid("{\"sha256\": " + sha + "}", {"data"});
+  expect_invalid("{\"data\": \"QUJD\"}", {"sha256"});
+  expect_invalid("", {"sha256", "data"});
+  expect_invalid("{\"sha256\": " + sha + ", \"data\": 12}", {"data"});
+  expect_invalid("{\"sha256\": 12, \"data\": \"QUJD\"}", {"sha256"});
+  expect_invalid("{\"sha256\": " + sha + ", \"data\": [\"QUJD\"]}", {"data"});
+  expect_invalid("{\"sha256\": " + sha + ", \"data\": \"QUJD\", \"data\": \"QUJD\"}", {"data"});
+  expect_invalid("{\"sha256\": " + sha + ", \"data\": \"QU\\u0000JD\"}", {"data"});
+  for (const char* body : {"[]", "\"QUJD\"", "{\"sha256\": ", "null"}) {
+    auto reply = post("/partner/backup", body);
+    EXPECT_EQ(reply.status, 400) << body << ": " << reply.body;
+  }
+  EXPECT_EQ(get("/partner/backup").body, "null");
+  // JSON escapes count as the characters they stand for.
+  auto escaped = post("/partner/backup", "{\"data\": \"QU\\u004aD\\r\\n\", \"sha256\": \"" +
+                                             sha256_hex("QUJD\r\n") + "\"}");
+  ASSERT_EQ(escaped.status, 200) << escaped.body;
+  EXPECT_EQ(get("/partner/backup").json.at("data"), boost::json::value("QUJD\r\n"));
+}
+
+TEST_F(PartnerBackupTest, ANewBackupReplacesTheCurrentOneAndKeepsItAsPrevious) {
+  std::string first = base64_text(600, "\n", 1);
+  std::string second = base64_text(600, "\n", 2);
+  std::string third = base64_text(600, "\n", 3);
+  ASSERT_EQ(post("/partner/backup", upload(first)).status, 200);
+  EXPECT_FALSE(store().backup(alpha_id, domain::BackupGeneration::previous).has_value());
+  ASSERT_EQ(post("/partner/backup", upload(second)).status, 200);
+  EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), second);
+  EXPECT_EQ(store().backup(alpha_id, domain::BackupGeneration::previous)->data, first);
+  ASSERT_EQ(post("/partner/backup", upload(third)).status, 200);
+  EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), third);
+  auto previous = store().backup(alpha_id, domain::BackupGeneration::previous);
+  ASSERT_TRUE(previous.has_value());
+  EXPECT_EQ(previous->data, second);
+  EXPECT_EQ(previous->sha256, sha256_hex(second));
+  // A refused upload changes neither.
+  ASSERT_EQ(post("/partner/backup", R"({"sha256": "00", "data": "QUJD"})").status, 400);
+  EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), third);
+  EXPECT_EQ(store().backup(alpha_id, domain::BackupGeneration::previous)->data, second);
+}
+
+TEST_F(PartnerBackupTest, EachPartnerSeesOnlyItsOwn) {
+  std::string mine = base64_text(300, "\n", 4);
+  ASSERT_EQ(post("/partner/backup", upload(mine)).status, 200);
+  EXPECT_EQ(get_as(beta, "/partner/backup").body, "null");
+  std::string theirs = base64_text(300, "\n", 5);
+  ASSERT_EQ(post_as(beta, "/partner/backup", upload(theirs)).status, 200);
+  EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), mine);
+  EXPECT_EQ(get_as(beta, "/partner/backup").json.at("data").as_string(), theirs);
+  EXPECT_EQ(request("GET", "/partner/backup", "", std::nullopt).status, 401);
+  EXPECT_EQ(request("POST", "/partner/backup", upload(mine), std::nullopt).status, 401);
+}
+
+TEST_F(PartnerBackupTest, TakesBodiesOverOneMebibyteThatOtherRoutesRefuse) {
+  std::string data = base64_text(kMebibyte, "\n");  // about 1.35 MiB of text
+  auto body = upload(data);
+  ASSERT_GT(body.size(), kMebibyte);
+  auto reply = post("/partner/backup", body);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.json.at("size").as_int64(), std::int64_t(data.size()));
+  EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), data);
+  EXPECT_EQ(post("/partner/settings", body).status, 413);
+  EXPECT_EQ(post("/partner/billing", body).status, 413);
+}
+
+TEST_F(PartnerBackupTest, ABodyOverTheBackupLimitIs413) {
+  // Sent in pieces on a raw connection: the server answers from the headers and reads no more
+  // than its linger allows, so a client that writes the whole body first may hit a reset.
+  std::string body = upload(base64_text(kBackupLimit, ""));
+  ASSERT_GT(body.size(), kBackupLimit);
+  RawConnection connection(port);
+  connection.send(upload_headers("Content-Length: " + std::to_string(body.size()) + "\r\n"));
+  for (std::size_t sent = 0; sent < body.size(); sent += 64 * 1024) {
+    try {
+      connection.send(body.substr(sent, 64 * 1024));
+    } catch (const boost::system::system_error&) {
+      break;  // the server answered and closed
+    }
+  }
+  auto response = connection.read();
+  EXPECT_EQ(response.result_int(), 413);
+  EXPECT_TRUE(json(response.body()).at("reason").is_string());
+  EXPECT_EQ(get("/partner/backup").body, "null");
+}
+
+TEST_F(PartnerBackupTest, ADeclaredLengthOverTheLimitIsRefusedBeforeTheBody) {
+  // Headers only: the answer must come without waiting for a body that never arrives.
+  for (std::size_t length : {kBackupLimit + 1, std::size_t(1) << 40}) {
+    SCOPED_TRACE(length);
+    RawConnection connection(port);
+    auto started = std::chrono::steady_clock::now();
+    connection.send(upload_headers("Content-Length: " + std::to_string(length) + "\r\n"));
+    auto response = connection.read();
+    EXPECT_EQ(response.result_int(), 413);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+    EXPECT_TRUE(json(response.body()).at("reason").is_string());
+  }
+}
+
+TEST_F(PartnerBackupTest, AChunkedBodyIsCutAtTheLimit) {
+  RawConnection connection(port);
+  connection.send(upload_headers("Transfer-Encoding: chunked\r\n"));
+  std::string chunk(256 * 1024, 'A');
+  char size_line[32];
+  std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
+  std::string piece = std::string(size_line) + chunk + "\r\n";
+  boost::system::error_code ec;
+  for (std::size_t sent = 0; sent <= kBackupLimit + chunk.size(); sent += chunk.size()) {
+    try {
+      connection.send(piece);
+    } catch (const boost::system::system_error&) {
+      break;  // the server answered and closed
+    }
+  }
+  EXPECT_EQ(connection.read().result_int(), 413);
+}
+
+TEST_F(PartnerBackupTest, TooManyLargeBodiesInFlightGet503BeforeTheirBody) {
+  // The fixture allows one large body at a time. The first upload holds the slot: the server
+  // says 100 Continue once it has admitted the headers, and the body is still on its way.
+  std::string data = base64_text(kMebibyte, "");
+  std::string body = upload(data);
+  RawConnection first(port);
+  first.send(upload_headers("Content-Length: " + std::to_string(body.size()) +
+                            "\r\nExpect: 100-continue\r\n"));
+  ASSERT_EQ(first.read().result_int(), 100);
+  first.send(body.substr(0, 1000));
+
+  RawConnection second(port);
+  second.send(upload_headers("Content-Length: " + std::to_string(body.size()) + "\r\n"));
+  auto refused = second.read();
+  EXPECT_EQ(refused.result_int(), 503);
+  EXPECT_EQ(refused[bhttp::field::retry_after], "5");
+  EXPECT_TRUE(json(refused.body()).at("reason").is_string());
+
+  // Small bodies do not need a slot, on this route or any other.
+  EXPECT_EQ(post("/partner/backup", upload("QUJD")).status, 200);
+  EXPECT_EQ(post("/partner/settings", R"({"api_version": "x"})").status, 200);
+
+  first.send(body.substr(1000));
+  auto stored = first.read();
+  EXPECT_EQ(stored.result_int(), 200) << stored.body();
+  // The slot is free again once the first upload is answered.
+  EXPECT_EQ(post("/partner/backup", body).status, 200);
+  EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), data);
+}
+
+}  // namespace
+}  // namespace accountsd::testing
