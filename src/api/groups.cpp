@@ -9,10 +9,9 @@ namespace {
 
 constexpr Length kGroupName{1, 200};
 
-// device_policy is accepted for compatibility; only null is offered (B.2).
-void refuse_device_policy(const boost::json::object& body) {
-  const auto* policy = body.if_contains("device_policy");
-  if (policy && !policy->is_null())
+// device_policy is accepted for compatibility; only null (or a blank form field) is offered.
+void refuse_device_policy(const Nullable<std::int64_t>& policy) {
+  if (policy && *policy)
     throw conflict("device policies are not offered yet; device_policy must be null",
                    {"device_policy"});
 }
@@ -34,9 +33,9 @@ http::Response post_groups(Call& call) {
   auto plan = params.integer("plan_id", {1}, true);
   auto webapi = params.boolean("webapi_enable", true);
   auto check_domain = params.boolean("check_domain", true);
-  params.known("device_policy");  // its value is checked below
+  auto policy = params.nullable_integer("device_policy", {1});
   params.finish();
-  refuse_device_policy(body);
+  refuse_device_policy(policy);
   group = {0, *name, *plan, *webapi, *check_domain};
   group.group_id = call.services.store.create_group(call.partner, group);
   auto response = http::json_response(201, group_json(group));
@@ -61,9 +60,9 @@ http::Response post_group(Call& call) {
   patch.webapi_enable = params.boolean("webapi_enable", false);
   patch.check_domain = params.boolean("check_domain", false);
   auto force = params.boolean("force", false);
-  params.known("device_policy");
+  auto policy = params.nullable_integer("device_policy", {1});
   params.finish();
-  refuse_device_policy(body);
+  refuse_device_policy(policy);
   auto group = call.services.store.update_group(call.partner, id, patch, force.value_or(false));
   return http::json_response(200, group_json(group));
 }

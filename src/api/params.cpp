@@ -1,5 +1,6 @@
 #include "api/params.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <charconv>
 
 #include "domain/text.hpp"
@@ -22,7 +23,8 @@ bool Problems::has(std::string_view field) const {
 void Problems::throw_if_any() const {
   if (fields_.empty()) return;
   std::string reason;
-  for (const auto& explanation : explanations_) reason += (reason.empty() ? "" : "; ") + explanation;
+  for (const auto& explanation : explanations_)
+    reason += (reason.empty() ? "" : "; ") + explanation;
   throw bad_request(std::move(reason), fields_);
 }
 
@@ -51,11 +53,52 @@ bool fits(std::string_view text, Length length) {
   return n >= length.min && n <= length.max;
 }
 
-std::optional<std::int64_t> as_integer(const boost::json::value& v) {
+// Console forms (C.1): browsers send numbers as strings and blank fields as "". These fields, and
+// only these, accept those forms wherever they appear; every other field stays strict (A.1).
+constexpr std::string_view kIdFields[] = {"group_id", "plan_id", "device_policy", "inherits_from"};
+constexpr std::string_view kFormBooleanFields[] = {"enabled", "purgehold_active", "webapi_enable",
+                                                   "check_domain", "force"};
+constexpr std::string_view kBlankIsNullFields[] = {"omva_url",     "support_email", "ad_domain",
+                                                   "admin_email",  "api_version",   "device_policy",
+                                                   "inherits_from"};
+
+template <std::size_t N>
+bool listed(const std::string_view (&fields)[N], std::string_view key) {
+  for (auto field : fields)
+    if (field == key) return true;
+  return false;
+}
+
+// A JSON integer; for an id field also a string of 1-18 ASCII digits ("6", never " 6" or "-1").
+std::optional<std::int64_t> as_integer(std::string_view key, const boost::json::value& v) {
   if (v.is_int64()) return v.get_int64();
   if (v.is_uint64() && v.get_uint64() <= std::uint64_t(std::numeric_limits<std::int64_t>::max()))
     return std::int64_t(v.get_uint64());
+  if (v.is_string() && listed(kIdFields, key)) {
+    std::string_view text = v.get_string();
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec == std::errc() && end == text.data() + text.size() && text.front() != '-') return n;
+  }
   return std::nullopt;
+}
+
+// true/false; for a console form boolean also "true"/"false" in any letter case.
+std::optional<bool> as_boolean(std::string_view key, const boost::json::value& v) {
+  if (v.is_bool()) return v.get_bool();
+  if (v.is_string() && listed(kFormBooleanFields, key)) {
+    std::string_view text = v.get_string();
+    if (boost::beast::iequals(text, "true")) return true;
+    if (boost::beast::iequals(text, "false")) return false;
+  }
+  return std::nullopt;
+}
+
+// JSON null; for a blank-is-null field also "" or a string of only whitespace.
+bool is_null_form(std::string_view key, const boost::json::value& v) {
+  return v.is_null() ||
+         (v.is_string() && listed(kBlankIsNullFields, key) && domain::is_blank(v.get_string()));
 }
 
 }  // namespace
@@ -80,7 +123,7 @@ std::optional<std::string> JsonParams::string(std::string_view key, Length lengt
 Nullable<std::string> JsonParams::nullable_string(std::string_view key, Length length) {
   const auto* v = take(key, false);
   if (v == nullptr) return std::nullopt;
-  if (v->is_null()) return std::optional<std::string>();
+  if (is_null_form(key, *v)) return std::optional<std::string>();
   if (!v->is_string() || !fits(v->get_string(), length)) {
     problems_.add(std::string(key),
                   std::string(key) + " must be null or " + describe("a string", length));
@@ -93,7 +136,7 @@ std::optional<std::int64_t> JsonParams::integer(std::string_view key, IntRange r
                                                 bool required) {
   const auto* v = take(key, required);
   if (v == nullptr) return std::nullopt;
-  auto n = as_integer(*v);
+  auto n = as_integer(key, *v);
   if (!n || *n < range.min || *n > range.max) {
     problems_.add(std::string(key), std::string(key) + " must be " + describe(range));
     return std::nullopt;
@@ -104,8 +147,8 @@ std::optional<std::int64_t> JsonParams::integer(std::string_view key, IntRange r
 Nullable<std::int64_t> JsonParams::nullable_integer(std::string_view key, IntRange range) {
   const auto* v = take(key, false);
   if (v == nullptr) return std::nullopt;
-  if (v->is_null()) return std::optional<std::int64_t>();
-  auto n = as_integer(*v);
+  if (is_null_form(key, *v)) return std::optional<std::int64_t>();
+  auto n = as_integer(key, *v);
   if (!n || *n < range.min || *n > range.max) {
     problems_.add(std::string(key), std::string(key) + " must be null or " + describe(range));
     return std::nullopt;
@@ -116,11 +159,9 @@ Nullable<std::int64_t> JsonParams::nullable_integer(std::string_view key, IntRan
 std::optional<bool> JsonParams::boolean(std::string_view key, bool required) {
   const auto* v = take(key, required);
   if (v == nullptr) return std::nullopt;
-  if (!v->is_bool()) {
-    problems_.add(std::string(key), std::string(key) + " must be true or false");
-    return std::nullopt;
-  }
-  return v->get_bool();
+  auto b = as_boolean(key, *v);
+  if (!b) problems_.add(std::string(key), std::string(key) + " must be true or false");
+  return b;
 }
 
 std::optional<std::vector<std::string>> JsonParams::string_list(std::string_view key, Length items,
@@ -128,10 +169,9 @@ std::optional<std::vector<std::string>> JsonParams::string_list(std::string_view
   const auto* v = take(key, required);
   if (v == nullptr) return std::nullopt;
   auto complain = [&] {
-    problems_.add(std::string(key), std::string(key) + " must be a list of " +
-                                        std::to_string(items.min) + " to " +
-                                        std::to_string(items.max) + " " +
-                                        describe("strings", item));
+    problems_.add(std::string(key),
+                  std::string(key) + " must be a list of " + std::to_string(items.min) + " to " +
+                      std::to_string(items.max) + " " + describe("strings", item));
     return std::nullopt;
   };
   if (!v->is_array()) return complain();
@@ -186,6 +226,8 @@ std::optional<std::int64_t> QueryParams::integer(std::string_view key, IntRange 
   return n;
 }
 
-std::optional<std::string> QueryParams::string(std::string_view key) { return raw(key); }
+std::optional<std::string> QueryParams::string(std::string_view key) {
+  return raw(key);
+}
 
 }  // namespace accountsd::api

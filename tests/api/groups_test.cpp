@@ -156,7 +156,15 @@ TEST_F(GroupsTest, CreateAcceptsANullDevicePolicyAndRefusesAnyOther) {
                                 R"(, "webapi_enable": true, "check_domain": false,
                                    "device_policy": null})");
   EXPECT_EQ(ok.status, 201) << ok.body;
-  for (const char* policy : {R"({"max_devices": 3})", "\"strict\"", "1", "false", "[]"}) {
+  // Not a policy id at all: 400. An id of no policy of the partner's: 409.
+  for (const char* policy : {R"({"max_devices": 3})", "\"strict\"", "false", "[]", "0"}) {
+    auto reply = post("/groups/", R"({"name": "B", "plan_id": )" + plan +
+                                      R"(, "webapi_enable": true, "check_domain": false,
+                                         "device_policy": )" +
+                                      policy + "}");
+    expect_invalid(reply, {"device_policy"});
+  }
+  for (const char* policy : {"987654", "\"987654\""}) {
     auto reply = post("/groups/", R"({"name": "B", "plan_id": )" + plan +
                                       R"(, "webapi_enable": true, "check_domain": false,
                                          "device_policy": )" +
@@ -178,8 +186,9 @@ TEST_F(GroupsTest, CreateRequiresEveryField) {
 
 TEST_F(GroupsTest, CreateChecksTypesAndValues) {
   auto plan = std::to_string(unlimited_plan());
-  expect_invalid(post("/groups/", R"({"name": 5, "plan_id": ")" + plan +
-                                      R"(", "webapi_enable": "true", "check_domain": 0})"),
+  // Console forms (C.1) take "6" and "true", not their near misses.
+  expect_invalid(post("/groups/", R"({"name": 5, "plan_id": " )" + plan +
+                                      R"(", "webapi_enable": "yes", "check_domain": 0})"),
                  {"name", "plan_id", "webapi_enable", "check_domain"});
   expect_invalid(post("/groups/", R"({"name": "", "plan_id": )" + plan +
                                       R"(.0, "webapi_enable": true, "check_domain": false})"),
@@ -264,12 +273,15 @@ TEST_F(GroupsTest, RefusedUpdatesChangeNothing) {
   auto before = group(sales);
   expect_conflict(post(path, R"({"name": "Support", "webapi_enable": false})"), {"name"});
   expect_conflict(post(path, R"({"plan_id": 987654, "name": "Renamed"})"), {"plan_id"});
-  expect_conflict(post(path, R"({"device_policy": {"max_devices": 1}, "name": "Renamed"})"),
-                  {"device_policy"});
+  expect_conflict(post(path, R"({"device_policy": 987654, "name": "Renamed"})"), {"device_policy"});
+  expect_invalid(post(path, R"({"device_policy": {"max_devices": 1}, "name": "Renamed"})"),
+                 {"device_policy"});
   expect_invalid(post(path, R"({"name": "", "webapi_enable": 1, "force": "yes"})"),
                  {"name", "webapi_enable", "force"});
   expect_invalid(post(path, R"({"name": "Renamed", "group_id": 5})"), {"group_id"});
-  expect_invalid(post(path, R"({"plan_id": "1"})"), {"plan_id"});
+  expect_invalid(post(path, R"({"plan_id": "1.0"})"), {"plan_id"});
+  expect_invalid(post(path, R"({"plan_id": "-1", "check_domain": "no"})"),
+                 {"plan_id", "check_domain"});
   EXPECT_EQ(group(sales), before);
   EXPECT_EQ(groups().size(), 3u);
 }

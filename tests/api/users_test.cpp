@@ -165,7 +165,8 @@ TEST_F(UsersTest, CreateChecksTypesAndValues) {
   expect_invalid(post("/users/", R"({"username": "joe", "name": "Joe", "email": "joe@example.com",
                                      "bonus_bytes": 5.0})"),
                  {"bonus_bytes"});
-  expect_invalid(create("joe", {{"group_id", "1"}, {"plan_id", true}}), {"group_id", "plan_id"});
+  expect_invalid(create("joe", {{"group_id", "1.0"}, {"plan_id", true}}), {"group_id", "plan_id"});
+  expect_invalid(create("joe", {{"group_id", " 1"}, {"plan_id", "0x1"}}), {"group_id", "plan_id"});
   expect_invalid(create("joe", {{"email", "not an email"}}), {"email"});
   expect_invalid(create("joe", {{"name", ""}}), {"name"});
   expect_invalid(create("joe", {{"name", 7}}), {"name"});
@@ -431,11 +432,11 @@ TEST_F(UsersTest, EditBeyondBytesAvailableIs402AndChangesNothing) {
 TEST_F(UsersTest, EditRejectsBadInputAndChangesNothing) {
   created("joe");
   auto joe = user("joe");
-  expect_invalid(post("/users/joe", R"({"name": "", "enabled": "false", "bonus_bytes": -5})"),
+  expect_invalid(post("/users/joe", R"({"name": "", "enabled": "no", "bonus_bytes": -5})"),
                  {"name", "enabled", "bonus_bytes"});
   expect_invalid(post("/users/joe", R"({"email": "nope", "purgehold_active": 1})"),
                  {"email", "purgehold_active"});
-  expect_invalid(post("/users/joe", R"({"group_id": "1", "plan_id": 1.5})"),
+  expect_invalid(post("/users/joe", R"({"group_id": "-1", "plan_id": 1.5})"),
                  {"group_id", "plan_id"});
   expect_invalid(post("/users/joe", R"({"username": "jim", "name": "Jim"})"), {"username"});
   expect_invalid(post("/users/joe", R"({"bytes_stored": 10})"), {"bytes_stored"});

@@ -281,6 +281,124 @@ TEST(JsonParamsNullableString, RejectsWrongTypesAndLengths) {
   }
 }
 
+// C.1: console forms, by field name in the one reader.
+
+TEST(JsonParamsConsoleForms, IdFieldsTakeAStringOfDigits) {
+  for (const char* key : {"group_id", "plan_id", "device_policy", "inherits_from"}) {
+    for (auto [json, expected] : std::vector<std::pair<std::string, std::int64_t>>{
+             {"\"6\"", 6},
+             {"6", 6},
+             {"\"000123\"", 123},
+             {"\"999999999999999999\"", 999999999999999999}}) {
+      std::optional<std::int64_t> value;
+      Nullable<std::int64_t> nullable;
+      auto text = std::string("{\"") + key + "\": " + json + "}";
+      EXPECT_FALSE(json_outcome(text, [&](JsonParams& p) { value = p.integer(key, {1}, true); }))
+          << text;
+      EXPECT_EQ(value, expected) << text;
+      EXPECT_FALSE(json_outcome(text, [&](JsonParams& p) {
+        nullable = p.nullable_integer(key, {1});
+      })) << text;
+      ASSERT_TRUE(nullable.has_value()) << text;
+      EXPECT_EQ(*nullable, std::optional<std::int64_t>(expected)) << text;
+    }
+  }
+}
+
+TEST(JsonParamsConsoleForms, IdFieldsRefuseNearMisses) {
+  for (std::string json : {"\" 6\"", "\"6 \"", "\"6.0\"", "\"-1\"", "\"+6\"", "\"0x6\"", "\"6e0\"",
+                           "\"1234567890123456789\"", "\"0\"", "\"\"", "\"six\"", "\"\u0666\""}) {
+    auto text = "{\"group_id\": " + json + "}";
+    std::optional<std::int64_t> value;
+    auto error =
+        json_outcome(text, [&](JsonParams& p) { value = p.integer("group_id", {1}, true); });
+    EXPECT_FALSE(value.has_value()) << json;
+    expect_bad_request(error, "group_id", "group_id must be an integer >= 1");
+  }
+}
+
+TEST(JsonParamsConsoleForms, OtherIntegerFieldsStayStrict) {
+  for (const char* key : {"bonus_bytes", "share_link_ttl", "expiration_month", "n"}) {
+    auto text = std::string("{\"") + key + "\": \"6\"}";
+    std::optional<std::int64_t> value;
+    auto error = json_outcome(text, [&](JsonParams& p) { value = p.integer(key, {1, 12}, true); });
+    EXPECT_FALSE(value.has_value()) << key;
+    expect_bad_request(error, key, std::string(key) + " must be an integer from 1 to 12");
+  }
+}
+
+TEST(JsonParamsConsoleForms, FormBooleansTakeTrueAndFalseStringsInAnyCase) {
+  for (const char* key :
+       {"enabled", "purgehold_active", "webapi_enable", "check_domain", "force"}) {
+    for (auto [json, expected] : std::vector<std::pair<std::string, bool>>{{"\"true\"", true},
+                                                                           {"\"True\"", true},
+                                                                           {"\"TRUE\"", true},
+                                                                           {"\"false\"", false},
+                                                                           {"\"False\"", false},
+                                                                           {"true", true},
+                                                                           {"false", false}}) {
+      auto text = std::string("{\"") + key + "\": " + json + "}";
+      std::optional<bool> value;
+      EXPECT_FALSE(json_outcome(text, [&](JsonParams& p) { value = p.boolean(key, true); }))
+          << text;
+      EXPECT_EQ(value, expected) << text;
+    }
+  }
+}
+
+TEST(JsonParamsConsoleForms, FormBooleansRefuseNearMissesAndOtherBooleansStayStrict) {
+  for (std::string json : {"\"yes\"", "\"1\"", "\" true\"", "\"truee\"", "\"\"", "1", "null"}) {
+    std::optional<bool> value;
+    auto error = json_outcome("{\"enabled\": " + json + "}",
+                              [&](JsonParams& p) { value = p.boolean("enabled", true); });
+    EXPECT_FALSE(value.has_value()) << json;
+    expect_bad_request(error, "enabled", "enabled must be true or false");
+  }
+  for (const char* key : {"password_required", "sharing_enabled"}) {
+    std::optional<bool> value;
+    auto error = json_outcome(std::string("{\"") + key + "\": \"true\"}",
+                              [&](JsonParams& p) { value = p.boolean(key, true); });
+    EXPECT_FALSE(value.has_value()) << key;
+    expect_bad_request(error, key, std::string(key) + " must be true or false");
+  }
+}
+
+TEST(JsonParamsConsoleForms, BlankIsNullForTheListedFields) {
+  for (const char* key : {"omva_url", "support_email", "ad_domain", "admin_email", "api_version"}) {
+    for (std::string json : {"\"\"", "\"   \"", "\" \\t\\n \""}) {
+      auto text = std::string("{\"") + key + "\": " + json + "}";
+      Nullable<std::string> value;
+      EXPECT_FALSE(json_outcome(text, [&](JsonParams& p) {
+        value = p.nullable_string(key, {1, 64});
+      })) << text;
+      ASSERT_TRUE(value.has_value()) << text;
+      EXPECT_FALSE(value->has_value()) << text;
+    }
+  }
+  for (const char* key : {"device_policy", "inherits_from"}) {
+    Nullable<std::int64_t> value;
+    EXPECT_FALSE(json_outcome(std::string("{\"") + key + "\": \"\"}",
+                              [&](JsonParams& p) { value = p.nullable_integer(key, {1}); }));
+    ASSERT_TRUE(value.has_value()) << key;
+    EXPECT_FALSE(value->has_value()) << key;
+  }
+}
+
+TEST(JsonParamsConsoleForms, BlankStaysAnErrorElsewhere) {
+  Nullable<std::string> text;
+  auto error = json_outcome("{\"name\": \"\"}", [&](JsonParams& p) {
+    text = p.nullable_string("name", {1, 5});
+  });
+  EXPECT_FALSE(text.has_value());
+  expect_bad_request(error, "name", "name must be null or a string of 1 to 5 characters");
+  // A non-nullable id field: blank is not a value.
+  std::optional<std::int64_t> id;
+  error = json_outcome("{\"group_id\": \"\"}",
+                       [&](JsonParams& p) { id = p.integer("group_id", {1}, true); });
+  EXPECT_FALSE(id.has_value());
+  expect_bad_request(error, "group_id", "group_id must be an integer >= 1");
+}
+
 std::optional<std::vector<std::string>> read_list(const std::string& json,
                                                   std::optional<Error>& error) {
   std::optional<std::vector<std::string>> value;
