@@ -64,15 +64,16 @@ const std::string kSelectUserById = std::string("SELECT ") + kUserColumns +
                                     "WHERE u.partner_id = ?1 AND u.avatar_id = ?2";
 // A username match wins over an email match: each arm is one unique-index lookup, and the
 // second runs only when the first found nothing (LIMIT 1). Emails match regardless of letter
-// case (C.7) through users_unique_email; should several users still share one (EmailClash),
-// the exact spelling wins, then the user that holds it without a clash flag.
+// case (C.7) through users_unique_email. Every address in use has exactly one holder with
+// email_clash = 0 (release_email keeps it so), and only it is found by email: users flagged
+// as clashing with it (EmailClash) are found by username.
 const std::string kSelectUserByKey =
     std::string("SELECT ") + kUserColumns +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
-    "u.username = ?2 UNION ALL SELECT * FROM (SELECT " +
+    "u.username = ?2 UNION ALL SELECT " +
     kUserColumns +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
-    "lower(u.email) = lower(?2) ORDER BY u.email <> ?2, u.email_clash LIMIT 1) LIMIT 1";
+    "lower(u.email) = lower(?2) AND u.email_clash = 0 LIMIT 1";
 
 std::optional<domain::User> user_by_id(Connection& db, PartnerId partner, std::int64_t avatar) {
   auto& q = db.prepared(kSelectUserById.c_str());
@@ -623,15 +624,16 @@ std::vector<ActivationEmail> SqliteStore::activation_emails(std::optional<Partne
 }
 
 std::vector<EmailClash> SqliteStore::email_clashes() {
-  // The flagged users (a partial index holds only them), each with every user of its partner
-  // whose email folds to the same; a group with no flagged user left in it is no clash.
+  // The first flagged user of each address (a partial index holds only flagged users), with
+  // every user of its partner whose email folds to the same; each step is an index search.
   auto& q = db().prepared(
       "SELECT p.username, lower(f.email), u.username, u.email FROM users f "
       "JOIN partners p ON p.partner_id = f.partner_id "
       "JOIN users u ON u.partner_id = f.partner_id AND lower(u.email) = lower(f.email) "
-      "WHERE f.email_clash <> 0 AND f.avatar_id = (SELECT min(avatar_id) FROM users g "
+      "WHERE f.email_clash <> 0 AND NOT EXISTS (SELECT 1 FROM users g "
       "WHERE g.partner_id = f.partner_id AND lower(g.email) = lower(f.email) AND "
-      "g.email_clash <> 0) ORDER BY p.username, lower(f.email), u.avatar_id");
+      "g.email_clash <> 0 AND g.email_clash < f.email_clash) "
+      "ORDER BY p.username, lower(f.email), u.avatar_id");
   std::vector<EmailClash> out;
   std::string key;
   while (q.step()) {

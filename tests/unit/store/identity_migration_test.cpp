@@ -215,8 +215,9 @@ TEST_F(IdentityMigrationTest, ReportsEmailsThatDifferOnlyByCaseWithoutMergingThe
   EXPECT_EQ(clashes[0].users[1].username, "ann2");
   EXPECT_EQ(clashes[0].users[1].email, "ANN@Example.com");
 
-  // A lookup by email finds the exact spelling first, else the older user.
-  EXPECT_EQ(store_->find_user(1, "ANN@Example.com")->username, "ann2");
+  // A lookup by email, in any spelling, finds the address's holder, the older user; the other
+  // is found by username.
+  EXPECT_EQ(store_->find_user(1, "ANN@Example.com")->username, "ann");
   EXPECT_EQ(store_->find_user(1, "ann@example.com")->username, "ann");
   EXPECT_EQ(store_->find_user(1, "Ann@EXAMPLE.com")->username, "ann");
 
@@ -236,6 +237,26 @@ TEST_F(IdentityMigrationTest, ReportsEmailsThatDifferOnlyByCaseWithoutMergingThe
   EXPECT_TRUE(store_->email_clashes().empty());
 }
 
+TEST_F(IdentityMigrationTest, ReportsEachAddressOnceHoweverManyUsersShareIt) {
+  {
+    store::sqlite::Connection db(db_.path);
+    db.exec(
+        "INSERT INTO users (avatar_id, partner_id, username, name, email, group_id, plan_id, "
+        "creation_time) VALUES (6, 1, 'ann3', 'Ann', 'Ann@example.COM', 1, 1, 0)");
+  }
+  open();
+  auto clashes = store_->email_clashes();
+  ASSERT_EQ(clashes.size(), 1u);
+  std::vector<std::string> usernames;
+  for (const auto& user : clashes[0].users) usernames.push_back(user.username);
+  EXPECT_EQ(usernames, (std::vector<std::string>{"ann", "ann2", "ann3"}));
+  // Settling one of the flagged users leaves the other two reported.
+  store_->update_user(1, 3, email_patch("ann.two@example.com"));
+  clashes = store_->email_clashes();
+  ASSERT_EQ(clashes.size(), 1u);
+  EXPECT_EQ(clashes[0].users.size(), 2u);
+}
+
 // When the holder of a clashing address leaves it, the flagged user takes it over, so the rule
 // covers the address again instead of letting a new user clash with the one left.
 TEST_F(IdentityMigrationTest, TheFlaggedUserTakesTheAddressOverWhenTheHolderLeavesIt) {
@@ -243,9 +264,18 @@ TEST_F(IdentityMigrationTest, TheFlaggedUserTakesTheAddressOverWhenTheHolderLeav
   store_->update_user(1, 1, email_patch("ann.one@example.com"));
   EXPECT_TRUE(store_->email_clashes().empty());
   EXPECT_THROW(store_->create_user(1, new_user("ann3", "ann@example.com")), Error);
+  EXPECT_EQ(store_->find_user(1, "ann@example.com")->username, "ann2");  // took it over
   store_->delete_user(1, 3);
   auto again = store_->create_user(1, new_user("ann3", "ann@example.com"));
   EXPECT_EQ(again.email, "ann@example.com");
+}
+
+TEST_F(IdentityMigrationTest, TheFlaggedUserTakesTheAddressOverWhenTheHolderIsDeleted) {
+  open();
+  store_->delete_user(1, 1);
+  EXPECT_TRUE(store_->email_clashes().empty());
+  EXPECT_EQ(store_->find_user(1, "ann@example.com")->username, "ann2");
+  EXPECT_THROW(store_->create_user(1, new_user("ann3", "ANN@example.com")), Error);
 }
 
 }  // namespace

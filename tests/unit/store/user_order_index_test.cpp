@@ -35,10 +35,12 @@ TEST(UserOrderIndex, CaseInsensitiveEmailLookupAndShareRoomsSearchAnIndex) {
   auto plan = query_plan(db.path,
                          "SELECT u.avatar_id FROM users u JOIN plans p ON p.plan_id = u.plan_id "
                          "WHERE u.partner_id = 1 AND lower(u.email) = lower('A@b.c') "
-                         "ORDER BY u.email <> 'A@b.c', u.email_clash LIMIT 1");
-  EXPECT_NE(plan.find("SEARCH u USING INDEX users_unique_email (partner_id=? AND <expr>=?)"),
+                         "AND u.email_clash = 0 LIMIT 1");
+  EXPECT_NE(plan.find("SEARCH u USING INDEX users_unique_email (partner_id=? AND <expr>=? AND "
+                      "email_clash=?)"),
             std::string::npos)
       << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
   auto rooms = query_plan(db.path,
                           "SELECT avatar_id, room_key FROM shares WHERE avatar_id IN (SELECT "
                           "value FROM json_each('[1,2]')) AND partner_id = 1 "
