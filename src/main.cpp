@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
   for (auto* command : {create, set, passwd, list, show, backup}) add_db(command);
   create->add_option("--username", partner.username, "the partner's API username")->required();
   create->add_option("--name", partner.name, "the company name")->required();
+  create->add_option("--group", partner.group,
+                     "also create a group of this name on the Unlimited plan (for partners "
+                     "without a management console, which creates its own)");
   for (auto* command : {set, passwd, show, backup})
     command->add_option("username", partner.username, "the partner's API username")->required();
   backup->add_flag("--previous", partner.previous, "the backup that the current one replaced");

@@ -96,9 +96,12 @@ http::Response put_share(Call& call) {
   auto name = params.string("name", {1, 200}, true);
   auto description = params.string("description", {0, 2000}, false);
   auto enabled = params.boolean("enabled", false);
+  auto password_required = params.boolean("password_required", false);
+  auto last_login = params.nullable_integer("last_login", {0});
   params.finish();
-  call.services.store.put_share(partner, user.avatar_id, room_key,
-                                {*name, description.value_or(""), enabled.value_or(true)});
+  store::ShareReport report{*name, description.value_or(""), enabled.value_or(true),
+                            password_required, last_login};
+  call.services.store.put_share(partner, user.avatar_id, room_key, report);
   auto share = call.services.store.user_share(partner, user.avatar_id, room_key);
   auto owner = call.services.store.find_user(partner, user.username);
   // A concurrent DELETE (of the share or its user) may have removed it after it was written.

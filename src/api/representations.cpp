@@ -1,8 +1,12 @@
+// JSON shapes of the objects Part B returns, built in the caller's memory resource.
 #include "api/representations.hpp"
 
 namespace accountsd::api {
 
 boost::json::object user_json(const domain::User& u, boost::json::storage_ptr sp) {
+  boost::json::array rooms(sp);
+  rooms.reserve(u.share_rooms.size());
+  for (const auto& room : u.share_rooms) rooms.emplace_back(room);
   return boost::json::object({{"avatar_id", u.avatar_id},
                               {"username", u.username},
                               {"name", u.name},
@@ -18,7 +22,11 @@ boost::json::object user_json(const domain::User& u, boost::json::storage_ptr sp
                               {"last_login", or_null(u.last_login)},
                               {"share_id", or_null(u.share_id)},
                               {"num_devices", u.num_devices},
-                              {"num_shares", u.num_shares}},
+                              {"num_shares", u.num_shares},
+                              {"promo", or_null(u.promo)},
+                              // The string in the user's share links (C.6): its share_id.
+                              {"share_identifier", or_null(u.share_id)},
+                              {"share_rooms", std::move(rooms)}},
                              std::move(sp));
 }
 
@@ -56,7 +64,9 @@ boost::json::object share_json(const domain::Share& s, const std::optional<std::
                               {"description", s.description},
                               {"creation_time", s.creation_time},
                               {"update_time", s.update_time},
-                              {"enabled", s.enabled}},
+                              {"enabled", s.enabled},
+                              {"password_required", s.password_required},
+                              {"last_login", or_null(s.last_login)}},
                              std::move(sp));
 }
 

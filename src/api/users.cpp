@@ -14,6 +14,7 @@ namespace {
 
 constexpr Length kUsername{1, 64};
 constexpr Length kName{1, 200};
+constexpr Length kCode{0, 200};  // promo and reg_code (C.6)
 
 std::optional<std::string> read_email(JsonParams& params, bool required) {
   auto email = params.string("email", {1, 254}, required);
@@ -85,7 +86,7 @@ store::UserQuery read_user_query(QueryParams& query) {
         "avatar_id",        "username",      "name",        "email",        "group_id",
         "plan_id",          "storage_bytes", "bonus_bytes", "bytes_stored", "enabled",
         "purgehold_active", "creation_time", "last_login",  "share_id",     "num_devices",
-        "num_shares"};
+        "num_shares",       "promo"};
     if (std::find(std::begin(sortable), std::end(sortable), field) == std::end(sortable))
       query.problem("order_by", "order_by must be a user field, optionally prefixed with -");
     else
@@ -108,12 +109,14 @@ store::UserQuery read_user_query(QueryParams& query) {
           auto [e1, c1] = std::from_chars(range.data(), range.data() + bar, a);
           auto [e2, c2] = std::from_chars(range.data() + bar + 1, range.data() + range.size(), b);
           ok = c1 == std::errc() && c2 == std::errc() && e1 == range.data() + bar &&
-               e2 == range.data() + range.size() && a >= 0 && b >= a;
+               e2 == range.data() + range.size() && a >= 0 && b >= 0;
         }
+        // Either order (C.7): consoles send the larger bound first ("2592000|1209600").
         if (ok)
-          q.stopped_uploading = std::pair(a, b);
+          q.stopped_uploading = std::minmax(a, b);
         else
-          query.problem("search_by", "recently_stopped_uploading takes A|B seconds, 0 <= A <= B");
+          query.problem("search_by",
+                        "recently_stopped_uploading takes A|B, two numbers of seconds >= 0");
       } else if (auto condition = parse_condition(item)) {
         q.conditions.push_back(*condition);
       } else {
@@ -169,7 +172,7 @@ http::Response post_users(Call& call) {
   auto bcrypt = params.string("password_bcrypt", {0, 128}, false);
   if (bcrypt && !looks_like_bcrypt(*bcrypt))
     params.problem("password_bcrypt", "password_bcrypt must be a bcrypt hash ($2a$, $2b$ or $2y$)");
-  user.promo = params.string("promo", {0, 200}, false);
+  user.promo = params.string("promo", kCode, false);
   if (!signup) {
     user.group_id = params.integer("group_id", {1}, false);
     user.plan_id = params.integer("plan_id", {1}, false);
@@ -210,8 +213,10 @@ http::Response post_user(Call& call) {
   JsonParams params(body);
   if (action) {
     auto template_name = params.string("template_name", {1, 200}, false);
+    auto reg_code = params.string("reg_code", kCode, false);
     params.finish();
-    call.services.store.queue_activation_email(call.partner, user.avatar_id, template_name);
+    call.services.store.queue_activation_email(call.partner, user.avatar_id, template_name,
+                                               reg_code);
     return http::json_response(200, boost::json::object());
   }
   store::UserPatch patch;

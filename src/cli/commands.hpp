@@ -27,6 +27,7 @@ struct PartnerOptions {
   std::string db;
   std::string username;
   std::optional<std::string> name;
+  std::optional<std::string> group;  // create only: a first group, for partners without a console
   std::optional<std::string> billing;
   std::optional<std::string> bytes_available;  // a number, or "none" (set only)
   std::vector<std::string> enable;

@@ -81,6 +81,9 @@ int partner_create(const PartnerOptions& o) {
   partner.name = *o.name;
   if (partner.name.empty() || partner.name.size() > 200)
     throw std::invalid_argument("--name must be 1 to 200 characters");
+  if (o.group && (o.group->empty() || o.group->size() > 200))
+    throw std::invalid_argument("--group must be 1 to 200 characters");
+  partner.group = o.group;
   if (o.billing) partner.billing_mode = *domain::parse_billing_mode(*o.billing);
   if (o.bytes_available) partner.bytes_available = parse_bytes(*o.bytes_available);
   set_features(partner.features, o.enable, true);
@@ -91,6 +94,7 @@ int partner_create(const PartnerOptions& o) {
     throw std::invalid_argument("a partner named " + o.username + " already exists");
   store->create_partner(partner);
   std::cout << "created partner " << o.username << "\n";
+  if (o.group) std::cout << "created group " << *o.group << "\n";
   if (!o.password_stdin) std::cout << "password: " << password << "\n";
   return 0;
 }
@@ -191,14 +195,17 @@ int outbox_list(const OutboxOptions& o) {
                      {"email", e.email},
                      {"template_name", e.template_name ? boost::json::value(*e.template_name)
                                                        : boost::json::value(nullptr)},
-                     {"queued_at", e.queued_at}});
+                     {"queued_at", e.queued_at},
+                     {"reg_code",
+                      e.reg_code ? boost::json::value(*e.reg_code) : boost::json::value(nullptr)}});
     }
     std::cout << boost::json::serialize(out) << "\n";
     return 0;
   }
   for (const auto& e : emails) {
     std::cout << e.email_id << "\t" << e.partner_username << "\t" << e.username << "\t" << e.email
-              << "\t" << e.template_name.value_or("-") << "\t" << e.queued_at << "\n";
+              << "\t" << e.template_name.value_or("-") << "\t" << e.queued_at << "\t"
+              << e.reg_code.value_or("-") << "\n";
   }
   return 0;
 }

@@ -15,6 +15,8 @@ struct Share {
   std::int64_t creation_time = 0;
   std::int64_t update_time = 0;
   bool enabled = true;
+  bool password_required = false;            // C.6
+  std::optional<std::int64_t> last_login{};  // the last visit (C.6)
 };
 
 // One user who has shares, with those shares ordered by room_key.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace accountsd::domain {
 
@@ -26,6 +27,8 @@ struct User {
   std::optional<std::string> share_id;
   std::int64_t num_devices = 0;
   std::int64_t num_shares = 0;
+  std::optional<std::string> promo{};      // as given on create (C.6)
+  std::vector<std::string> share_rooms{};  // room keys of the user's shares, ordered (C.6)
 };
 
 struct Device {

@@ -32,6 +32,9 @@ struct NewPartner {
   domain::BillingMode billing_mode = domain::BillingMode::invoice;
   std::optional<std::int64_t> bytes_available;
   domain::Features features;
+  // A first group, on the "Unlimited" plan, for partners without a console (C.7): a console
+  // creates its own at first login and breaks on one it does not know.
+  std::optional<std::string> group{};
 };
 
 // What authentication needs: the partner and its current Argon2id hash string.
@@ -76,30 +79,31 @@ struct NewUser {
   std::int64_t creation_time = 0;
   std::optional<std::int64_t> last_login;
   std::optional<std::string> share_id;
+  std::optional<std::string> promo{};
   std::vector<NewDevice> devices;
   std::vector<domain::Share> shares;
 };
 
 // A user to create through the API (B.3); unset group/plan default as the spec says.
 struct UserCreate {
-  std::string username;  // empty: generate a numbered one (email_as_username partners)
-  std::string name;
-  std::string email;
-  std::optional<std::string> password_bcrypt;
-  std::optional<std::string> promo;
-  std::optional<std::int64_t> group_id;
-  std::optional<std::int64_t> plan_id;
+  std::string username{};  // empty: generate a numbered one (email_as_username partners)
+  std::string name{};
+  std::string email{};
+  std::optional<std::string> password_bcrypt{};
+  std::optional<std::string> promo{};
+  std::optional<std::int64_t> group_id{};
+  std::optional<std::int64_t> plan_id{};
   std::int64_t bonus_bytes = 0;
 };
 
 struct UserPatch {
-  std::optional<std::string> name;
-  std::optional<std::string> email;
-  std::optional<std::int64_t> group_id;
-  std::optional<std::int64_t> plan_id;
-  std::optional<bool> enabled;
-  std::optional<std::int64_t> bonus_bytes;
-  std::optional<bool> purgehold_active;
+  std::optional<std::string> name{};
+  std::optional<std::string> email{};
+  std::optional<std::int64_t> group_id{};
+  std::optional<std::int64_t> plan_id{};
+  std::optional<bool> enabled{};
+  std::optional<std::int64_t> bonus_bytes{};
+  std::optional<bool> purgehold_active{};
 };
 
 // One `search_by` condition: column op value, op one of '=', '<', '>'.
@@ -136,10 +140,14 @@ struct DeviceReport {
   std::optional<std::int64_t> last_backup_complete;
 };
 
+// What the storage service reports about a share (B.5, C.6); an unset field keeps its stored
+// value (false and null for a new share).
 struct ShareReport {
   std::string name;
   std::string description;
   bool enabled = true;
+  std::optional<bool> password_required{};
+  std::optional<std::optional<std::int64_t>> last_login{};
 };
 
 // A queued activation email (B.3), as the operator lists them.
@@ -150,6 +158,18 @@ struct ActivationEmail {
   std::string email;
   std::optional<std::string> template_name;
   std::int64_t queued_at = 0;
+  std::optional<std::string> reg_code{};
+};
+
+// Users of one partner whose emails differ only by letter case, left so by migration 007
+// (which reports such clashes instead of merging users); see docs/operations.md.
+struct EmailClash {
+  std::string partner_username;
+  struct Holder {
+    std::string username;
+    std::string email;
+  };
+  std::vector<Holder> users;  // oldest first
 };
 
 // Thrown when a write would break a uniqueness rule; `field` names the column.
@@ -163,7 +183,8 @@ class Store {
  public:
   virtual ~Store() = default;
 
-  // Operator: partners. create_partner also makes the "Unlimited" plan and the default group.
+  // Operator: partners. create_partner also makes the "Unlimited" plan, and a group only when
+  // NewPartner::group names one.
   virtual PartnerId create_partner(const NewPartner& partner) = 0;
   virtual std::optional<domain::Partner> find_partner(std::string_view username) = 0;
   virtual std::optional<domain::Partner> find_partner(PartnerId partner) = 0;
@@ -257,9 +278,12 @@ class Store {
   // Deletes the user with its devices and shares.
   virtual void delete_user(PartnerId partner, std::int64_t avatar_id) = 0;
   virtual void queue_activation_email(PartnerId partner, std::int64_t avatar_id,
-                                      const std::optional<std::string>& template_name) = 0;
+                                      const std::optional<std::string>& template_name,
+                                      const std::optional<std::string>& reg_code) = 0;
   // The outbox, oldest first; every partner's when `partner` is empty.
   virtual std::vector<ActivationEmail> activation_emails(std::optional<PartnerId> partner) = 0;
+  // Emails that still clash by letter case (EmailClash), every partner's.
+  virtual std::vector<EmailClash> email_clashes() = 0;
   // Inserts users with their devices and shares in one transaction, keeping quota exact (demo).
   virtual void insert_users(PartnerId partner, std::span<const NewUser> users) = 0;
 

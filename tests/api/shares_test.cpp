@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "support/api_fixture.hpp"
+#include "support/json_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
@@ -116,24 +117,14 @@ TEST_F(SharesTest, ListsUsersWithSharesByAvatarIdAndSharesByRoomKey) {
   EXPECT_EQ(yan.at("shares"), json(R"([
       {"share_id": "yan-share", "room_key": "alpha", "name": "Name of alpha",
        "description": "About alpha", "creation_time": 1700000000, "update_time": 1700000060,
-       "enabled": false},
+       "enabled": false, "password_required": false, "last_login": null},
       {"share_id": "yan-share", "room_key": "holiday", "name": "Name of holiday",
        "description": "About holiday", "creation_time": 1764201600, "update_time": 1764201660,
-       "enabled": true},
+       "enabled": true, "password_required": false, "last_login": null},
       {"share_id": "yan-share", "room_key": "kids", "name": "Name of kids",
        "description": "About kids", "creation_time": 1750000000, "update_time": 1750000060,
-       "enabled": true}])"));
-  for (const auto& s : yan.at("shares").as_array()) {
-    const auto& obj = s.as_object();
-    EXPECT_EQ(obj.size(), 7u);
-    EXPECT_TRUE(obj.at("share_id").is_string());
-    EXPECT_TRUE(obj.at("room_key").is_string());
-    EXPECT_TRUE(obj.at("name").is_string());
-    EXPECT_TRUE(obj.at("description").is_string());
-    EXPECT_TRUE(obj.at("creation_time").is_int64());
-    EXPECT_TRUE(obj.at("update_time").is_int64());
-    EXPECT_TRUE(obj.at("enabled").is_bool());
-  }
+       "enabled": true, "password_required": false, "last_login": null}])"));
+  for (const auto& s : yan.at("shares").as_array()) expect_share_shape(s);
 
   // A user without a share_id shows null there.
   const auto& wes = users[1].as_object();

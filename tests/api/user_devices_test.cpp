@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "support/api_fixture.hpp"
+#include "support/json_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
@@ -99,22 +100,6 @@ class UserDevicesTest : public ApiTest {
       return;
     }
     EXPECT_EQ(reply.json.at("invalid"), json(R"(["action"])")) << reply.body;
-  }
-
-  // The A.9 share object with the spec's fields and JSON types.
-  static void expect_share_object(const boost::json::value& value) {
-    ASSERT_TRUE(value.is_object()) << value;
-    const auto& s = value.as_object();
-    EXPECT_EQ(keys(s), (std::set<std::string>{"share_id", "room_key", "name", "description",
-                                              "creation_time", "update_time", "enabled"}))
-        << value;
-    EXPECT_TRUE(s.at("share_id").is_string()) << value;
-    EXPECT_TRUE(s.at("room_key").is_string()) << value;
-    EXPECT_TRUE(s.at("name").is_string()) << value;
-    EXPECT_TRUE(s.at("description").is_string()) << value;
-    EXPECT_TRUE(s.at("creation_time").is_int64()) << value;
-    EXPECT_TRUE(s.at("update_time").is_int64()) << value;
-    EXPECT_TRUE(s.at("enabled").is_bool()) << value;
   }
 
   // The `enabled` flag of jsmith's share `room_key` as GET /shares/ shows it.
@@ -255,14 +240,15 @@ TEST_F(UserDevicesTest, ListsSharesOrderedByRoomKey) {
   ASSERT_EQ(list.size(), 3u) << reply.body;
   std::vector<std::string> room_keys;
   for (const auto& item : list) {
-    expect_share_object(item);
+    expect_share_shape(item);
     room_keys.emplace_back(item.at("room_key").as_string());
     EXPECT_EQ(item.at("share_id"), boost::json::value("jsmith-share")) << item;
   }
   EXPECT_EQ(room_keys, (std::vector<std::string>{"alpha", "holiday", "kids"}));
   EXPECT_EQ(list[1], json(R"({"share_id": "jsmith-share", "room_key": "holiday",
       "name": "Name of holiday", "description": "About holiday", "creation_time": 1764201600,
-      "update_time": 1764201660, "enabled": true})"));
+      "update_time": 1764201660, "enabled": true, "password_required": false,
+      "last_login": null})"));
   EXPECT_EQ(list[0].at("enabled"), boost::json::value(false));
 }
 
@@ -303,10 +289,11 @@ TEST_F(UserDevicesTest, GetsOneShare) {
   auto reply = get("/users/jsmith/shares/kids");
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(reply.header("content-type"), "application/json; charset=utf-8");
-  expect_share_object(reply.json);
+  expect_share_shape(reply.json);
   EXPECT_EQ(reply.json, json(R"({"share_id": "jsmith-share", "room_key": "kids",
       "name": "Name of kids", "description": "About kids", "creation_time": 1750000000,
-      "update_time": 1750000060, "enabled": true})"));
+      "update_time": 1750000060, "enabled": true, "password_required": false,
+      "last_login": null})"));
   auto by_email = get("/users/jsmith%40example.com/shares/kids");
   EXPECT_EQ(by_email.status, 200) << by_email.body;
   EXPECT_EQ(by_email.json, reply.json);
@@ -351,7 +338,7 @@ TEST_F(UserDevicesTest, DisableAndEnableToggleTheShare) {
 TEST_F(UserDevicesTest, ToggleAnswersWithTheShareObject) {
   auto reply = post("/users/jsmith/shares/kids?action=disable", "");
   ASSERT_EQ(reply.status, 200) << reply.body;
-  expect_share_object(reply.json);
+  expect_share_shape(reply.json);
   EXPECT_EQ(reply.json.at("room_key"), boost::json::value("kids"));
   EXPECT_EQ(reply.json.at("enabled"), boost::json::value(false));
   EXPECT_EQ(reply.json.at("creation_time"), boost::json::value(1750000000));

@@ -20,7 +20,7 @@ const char* const kUserFields[] = {
     "avatar_id",        "username",      "name",        "email",        "group_id",
     "plan_id",          "storage_bytes", "bonus_bytes", "bytes_stored", "enabled",
     "purgehold_active", "creation_time", "last_login",  "share_id",     "num_devices",
-    "num_shares"};
+    "num_shares",       "promo"};
 
 // -1, 0 or 1 comparing two non-null JSON scalars of the same kind (int, string or bool).
 int compare(const boost::json::value& a, const boost::json::value& b) {
@@ -50,7 +50,8 @@ class UserListingTest : public ApiTest {
 
     auto make = [](std::string username, std::string name, std::string email, std::int64_t group,
                    std::int64_t plan, std::int64_t bonus, std::int64_t stored, bool enabled,
-                   std::int64_t created, std::int64_t login, std::string share_id) {
+                   std::int64_t created, std::int64_t login, std::string share_id,
+                   std::string promo) {
       store::NewUser u;
       u.username = std::move(username);
       u.name = std::move(name);
@@ -63,19 +64,20 @@ class UserListingTest : public ApiTest {
       u.creation_time = created;
       u.last_login = login;
       u.share_id = std::move(share_id);
+      u.promo = std::move(promo);
       return u;
     };
     std::vector<store::NewUser> users = {
         make("alice", "Alice Anders", "alice@example.com", default_group, unlimited, 0, 100, true,
-             1000, 5000, "sa"),
-        make("bob", "Bob Brown", "bob@corp.example", sales, small, 50, 300, false, 2000, 4000,
-             "sb"),
+             1000, 5000, "sa", "spring"),
+        make("bob", "Bob Brown", "bob@corp.example", sales, small, 50, 300, false, 2000, 4000, "sb",
+             "autumn"),
         make("carol", "Carol Xavier", "c@ALICEmail.org", sales, small, 50, 100, true, 3000, 3000,
-             "sc"),
+             "sc", "spring"),
         make("dan_d", "Dan Dare", "dan@example.com", default_group, small, 0, 200, true, 2000, 6000,
-             "sd"),
+             "sd", "winter"),
         make("erin", "Erin 100% Real", "erin@example.com", default_group, unlimited, 1000, 0, true,
-             4000, 7000, "se"),
+             4000, 7000, "se", "b"),
     };
     users[1].devices.push_back({"laptop", 512, 1000, 4000, std::nullopt});
     users[1].devices.push_back({"phone", 600, 1000, 3500, std::nullopt});
@@ -184,6 +186,11 @@ TEST_F(UserListingTest, ListsEveryUserByAvatarIdWithFullObjects) {
   EXPECT_EQ(bob.at("share_id"), "sb");
   EXPECT_EQ(bob.at("num_devices").as_int64(), 2);
   EXPECT_EQ(bob.at("num_shares").as_int64(), 0);
+  EXPECT_EQ(bob.at("promo"), "autumn");
+  EXPECT_EQ(bob.at("share_identifier"), "sb");
+  EXPECT_EQ(bob.at("share_rooms"), boost::json::array());
+  // A user with shares lists their room keys (C.6).
+  EXPECT_EQ(users[2].at("share_rooms"), json(R"(["holiday"])"));
   // Query parameters the endpoint does not define are ignored.
   EXPECT_EQ(list("?colour=red&page=2"), kAll);
   EXPECT_EQ(count(), 5);
@@ -269,6 +276,8 @@ TEST_F(UserListingTest, OrderByKnownFields) {
   EXPECT_EQ(list("?order_by=name"), kAll);
   EXPECT_EQ(list("?order_by=-name"), (Names{"erin", "dan_d", "carol", "bob", "alice"}));
   EXPECT_EQ(list("?order_by=email"), (Names{"alice", "bob", "carol", "dan_d", "erin"}));
+  EXPECT_EQ(list("?order_by=promo"), (Names{"bob", "erin", "alice", "carol", "dan_d"}));
+  EXPECT_EQ(list("?order_by=-promo"), (Names{"dan_d", "carol", "alice", "erin", "bob"}));
   auto by_devices = list("?order_by=-num_devices");
   ASSERT_EQ(by_devices.size(), 5u);
   EXPECT_EQ(by_devices[0], "bob");
@@ -403,7 +412,6 @@ TEST_F(UserListingTest, BadSearchByIs400) {
                           "partner_id=1",
                           "recently_stopped_uploading=5",
                           "recently_stopped_uploading=a|b",
-                          "recently_stopped_uploading=10|5",
                           "recently_stopped_uploading=-1|5",
                           "recently_stopped_uploading=|5",
                           "recently_stopped_uploading=5|",
@@ -446,6 +454,47 @@ TEST_F(UserListingTest, RecentlyStoppedUploadingUsesTheLatestCompletedBackup) {
   EXPECT_EQ(list("?search_by=recently_stopped_uploading=0|3600"), (Names{"jim"}));
   put_device("jim", "laptop", now - 5 * day);
   EXPECT_EQ(list("?search_by=recently_stopped_uploading=0|3600"), (Names{"jim"}));
+}
+
+// C.7: consoles send the larger bound first ("2592000|1209600"); either order selects the same.
+TEST_F(UserListingTest, RecentlyStoppedUploadingTakesTheBoundsInEitherOrder) {
+  create_user("joe");
+  create_user("jim");
+  auto now = std::int64_t(std::time(nullptr));
+  constexpr std::int64_t day = 86400;
+  put_device("joe", "laptop", now - 20 * day);
+  put_device("jim", "laptop", now - 40 * day);
+  EXPECT_EQ(list("?search_by=recently_stopped_uploading=2592000|1209600"), (Names{"joe"}));
+  EXPECT_EQ(list("?search_by=recently_stopped_uploading=1209600|2592000"), (Names{"joe"}));
+  EXPECT_EQ(count("&search_by=recently_stopped_uploading=2592000|1209600"), 1);
+  EXPECT_EQ(list("?search_by=recently_stopped_uploading=3456000|2592000"), (Names{"jim"}));
+}
+
+// Both bounds are included: a backup exactly A or exactly B seconds ago is selected.
+TEST_F(UserListingTest, RecentlyStoppedUploadingIncludesBothBounds) {
+  create_user("joe");
+  constexpr std::int64_t low = 7200, high = 86400;
+  for (std::int64_t age : {low, high}) {
+    // The server's clock must read the same second as the test's, or the age is off by one.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      auto before = std::int64_t(std::time(nullptr));
+      put_device("joe", "laptop", before - age);
+      auto forward = list("?search_by=recently_stopped_uploading=" + std::to_string(high) + "|" +
+                          std::to_string(low));
+      auto exact = list("?search_by=recently_stopped_uploading=" + std::to_string(age) + "|" +
+                        std::to_string(age));
+      if (std::int64_t(std::time(nullptr)) != before) continue;
+      EXPECT_EQ(forward, (Names{"joe"})) << age;
+      EXPECT_EQ(exact, (Names{"joe"})) << age;
+      break;
+    }
+  }
+  // Just outside either bound is not selected.
+  auto now = std::int64_t(std::time(nullptr));
+  put_device("joe", "laptop", now - high - 100);
+  EXPECT_EQ(list("?search_by=recently_stopped_uploading=7200|86400"), Names{});
+  put_device("joe", "laptop", now - low + 100);
+  EXPECT_EQ(list("?search_by=recently_stopped_uploading=7200|86400"), Names{});
 }
 
 // --- action -----------------------------------------------------------------------------------

@@ -14,7 +14,9 @@
 #include <string>
 #include <thread>
 
+#include "store/sqlite/connection.hpp"
 #include "store/store.hpp"
+#include "support/sqlite_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
@@ -61,6 +63,45 @@ class CliTest : public ::testing::Test {
   static std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  // Starts `accountsd serve` on the database, stops it with SIGTERM once it listens and returns
+  // what it logged, having checked that it exited with 0.
+  std::string serve_and_stop() {
+    int out[2];
+    EXPECT_EQ(pipe(out), 0);
+    pid_t child = fork();
+    EXPECT_GE(child, 0);
+    if (child == 0) {
+      dup2(out[1], STDOUT_FILENO);
+      dup2(out[1], STDERR_FILENO);
+      close(out[0]);
+      std::string db = db_;
+      execl(ACCOUNTSD_BINARY, ACCOUNTSD_BINARY, "serve", "--listen", "127.0.0.1:0", "--db",
+            db.c_str(), "--threads", "2", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    // Wait until the server says it listens (signal handlers are installed by then).
+    std::string log;
+    char buffer[512];
+    while (log.find("listening") == std::string::npos) {
+      auto n = read(out[0], buffer, sizeof buffer);
+      if (n <= 0) break;
+      log.append(buffer, std::size_t(n));
+    }
+    EXPECT_NE(log.find("listening"), std::string::npos) << log;
+    EXPECT_EQ(kill(child, SIGTERM), 0);
+    while (true) {
+      auto n = read(out[0], buffer, sizeof buffer);
+      if (n <= 0) break;
+      log.append(buffer, std::size_t(n));
+    }
+    close(out[0]);
+    int status = 0;
+    EXPECT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
+    return log;
   }
 
   std::filesystem::path dir_;
@@ -191,41 +232,86 @@ TEST_F(CliTest, HelpIsAvailableOnEveryCommand) {
 }
 
 TEST_F(CliTest, ServeStopsCleanlyOnSigterm) {
-  int out[2];
-  ASSERT_EQ(pipe(out), 0);
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    dup2(out[1], STDERR_FILENO);
-    close(out[0]);
-    std::string db = db_;
-    execl(ACCOUNTSD_BINARY, ACCOUNTSD_BINARY, "serve", "--listen", "127.0.0.1:0", "--db",
-          db.c_str(), "--threads", "2", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  // Wait until the server says it listens (signal handlers are installed by then).
-  std::string log;
-  char buffer[512];
-  while (log.find("listening") == std::string::npos) {
-    auto n = read(out[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    log.append(buffer, std::size_t(n));
-  }
-  ASSERT_NE(log.find("listening"), std::string::npos) << log;
-  ASSERT_EQ(kill(child, SIGTERM), 0);
-  while (true) {
-    auto n = read(out[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    log.append(buffer, std::size_t(n));
-  }
-  close(out[0]);
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status)) << log;
-  EXPECT_EQ(WEXITSTATUS(status), 0) << log;
+  auto log = serve_and_stop();
   EXPECT_NE(log.find("stopped"), std::string::npos) << log;
+}
+
+// C.7: a new partner has the Unlimited plan and no group; --group makes one on that plan.
+TEST_F(CliTest, PartnerCreateMakesNoGroupUnlessAsked) {
+  ASSERT_EQ(run("partner create --username acme --name 'Acme Inc'").status, 0);
+  auto with = run("partner create --username solo --name 'Solo Ltd' --group 'Solo staff'");
+  ASSERT_EQ(with.status, 0) << with.out;
+  EXPECT_NE(with.out.find("created group Solo staff"), std::string::npos) << with.out;
+  EXPECT_NE(run("partner create --username empty --name E --group ''").status, 0);
+
+  auto store = store::open_store(db_);
+  auto acme = store->find_partner("acme");
+  ASSERT_TRUE(acme);
+  EXPECT_TRUE(store->groups(acme->id).empty());
+  ASSERT_EQ(store->plans(acme->id).size(), 1u);
+  EXPECT_EQ(store->plans(acme->id)[0].name, "Unlimited");
+  auto solo = store->find_partner("solo");
+  ASSERT_TRUE(solo);
+  auto groups = store->groups(solo->id);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].name, "Solo staff");
+  EXPECT_EQ(groups[0].plan_id, store->plans(solo->id).at(0).plan_id);
+  EXPECT_FALSE(store->find_partner("empty"));
+}
+
+TEST_F(CliTest, DemoStillMakesGroups) {
+  ASSERT_EQ(run("demo --users 10").status, 0);
+  auto store = store::open_store(db_);
+  EXPECT_EQ(store->groups(store->find_partner("demo")->id).size(), 4u);
+}
+
+TEST_F(CliTest, OutboxListShowsTheRegCode) {
+  ASSERT_EQ(run("partner create --username acme --name Acme --group Staff").status, 0);
+  {
+    auto store = store::open_store(db_);
+    auto acme = store->find_partner("acme")->id;
+    store::UserCreate user;
+    user.username = "joe";
+    user.name = "Joe";
+    user.email = "joe@example.com";
+    auto joe = store->create_user(acme, user);
+    store->queue_activation_email(acme, joe.avatar_id, "welcome", "R-77");
+    store->queue_activation_email(acme, joe.avatar_id, std::nullopt, std::nullopt);
+  }
+  auto text = run("outbox list");
+  ASSERT_EQ(text.status, 0) << text.out;
+  EXPECT_NE(text.out.find("\twelcome\t"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("\tR-77\n"), std::string::npos) << text.out;
+  auto listed = run("outbox list --json");
+  ASSERT_EQ(listed.status, 0) << listed.out;
+  auto emails = boost::json::parse(listed.out).as_array();
+  ASSERT_EQ(emails.size(), 2u);
+  EXPECT_EQ(emails[0].at("reg_code"), "R-77");
+  EXPECT_TRUE(emails[1].at("reg_code").is_null());
+}
+
+// Emails that differ only by case, left by a database of before migration 007, are named in
+// serve's start-up log with their partner, so the operator can settle them.
+TEST_F(CliTest, ServeReportsEmailsThatDifferOnlyByCase) {
+  const auto path = (dir_ / "db.sqlite").string();
+  migrate_before(path, 7);
+  {
+    store::sqlite::Connection db(path);
+    db.exec(
+        "INSERT INTO partners (partner_id, username, name, password_hash, created_at) VALUES "
+        "(1, 'acme', 'Acme', '-', 0);"
+        "INSERT INTO partner_counters (partner_id) VALUES (1);"
+        "INSERT INTO plans VALUES (1, 1, 'Unlimited', 1000000001000000000);"
+        "INSERT INTO groups VALUES (1, 1, 'Acme', 1, 1, 0, 1);"
+        "INSERT INTO users (avatar_id, partner_id, username, name, email, group_id, plan_id, "
+        "creation_time) VALUES (1, 1, 'ann', 'Ann', 'ann@example.com', 1, 1, 0), "
+        "(2, 1, 'ann2', 'Ann', 'Ann@Example.com', 1, 1, 0), "
+        "(3, 1, 'bob', 'Bob', 'bob@example.com', 1, 1, 0)");
+  }
+  auto log = serve_and_stop();
+  auto warning = log.find("partner acme: users ann <ann@example.com>, ann2 <Ann@Example.com>");
+  EXPECT_NE(warning, std::string::npos) << log;
+  EXPECT_EQ(log.find("bob@example.com"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -134,8 +134,9 @@ class CrashDurabilityTest : public ::testing::Test {
     db_ = "sqlite:" + temp_.path;
     std::ofstream(temp_.dir / "token.txt") << kServiceToken << "\n";
     auto input = temp_.dir / "stdin.txt";
-    ASSERT_EQ(run_accountsd("partner create --username acme --name Acme --billing prepaid "
-                            "--password-stdin --db " +
+    // Users are created without group_id, into the partner's one group (C.7).
+    ASSERT_EQ(run_accountsd("partner create --username acme --name Acme --group Acme "
+                            "--billing prepaid --password-stdin --db " +
                                 db_,
                             kAcme.password + "\n", input),
               0);

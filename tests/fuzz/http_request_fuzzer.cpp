@@ -82,6 +82,7 @@ void add_partner(const char* username, domain::BillingMode mode, const domain::F
   store::NewPartner partner;
   partner.username = username;
   partner.name = std::string(username) + " Corp";
+  partner.group = partner.name;  // users are added to it
   partner.password_hash = auth::hash_password(kPassword);
   partner.billing_mode = mode;
   partner.features = features;

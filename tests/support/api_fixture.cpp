@@ -31,6 +31,8 @@ void ApiTest::SetUp() {
     store::NewPartner partner;
     partner.username = login->username;
     partner.name = login->username + " Corp";
+    // One group each, as a console would make at first login: the default group of most tests.
+    partner.group = partner.name;
     partner.password_hash = auth::hash_password(login->password);
     auto id = store_->create_partner(partner);
     (login == &alpha ? alpha_id : beta_id) = id;

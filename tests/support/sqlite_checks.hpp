@@ -1,5 +1,5 @@
 // Helpers for tests that look inside the SQLite database: a temporary database file, query plans,
-// the quota figures recounted from the rows, the integrity check.
+// an older schema, the quota figures recounted from the rows, the integrity check.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,6 +13,8 @@
 #include <string>
 
 #include "domain/quota.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/migrations.hpp"
 
 namespace accountsd::testing {
 
@@ -126,6 +128,23 @@ inline boost::json::value quota_json(const QuotaRecount& recount) {
                              {"bytes_used", std::int64_t(recount.used)},
                              {"share_count", recount.shares},
                              {"device_count", recount.devices}};
+}
+
+// Creates at `path` the schema of the migrations before number `next` alone, as an older
+// accountsd left it, so that a test can fill it with data before the later ones run.
+inline void migrate_before(const std::string& path, int next) {
+  store::sqlite::Connection db(path);
+  db.exec(
+      "CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at INTEGER NOT NULL)");
+  for (const auto& migration : store::sqlite::migrations()) {
+    if (migration.number >= next) break;
+    db.exec(migration.sql);
+    db.prepared("INSERT INTO schema_migrations VALUES (?1, ?2, 0)")
+        .bind(1, migration.number)
+        .bind(2, migration.name)
+        .run();
+  }
 }
 
 // What `PRAGMA integrity_check` says, its lines joined: "ok" for a sound file.

@@ -15,12 +15,20 @@ namespace {
   throw SqliteError(code, std::string(context) + ": " + sqlite3_errmsg(db));
 }
 
-// Maps "UNIQUE constraint failed: users.email" to the column name, "email".
+// Maps "UNIQUE constraint failed: users.email" to the column name, "email". A unique index on
+// an expression is reported by name, "index 'users_unique_email'": such indexes are named
+// <table>_unique_<column> so that this gives the column too.
 std::string unique_column(sqlite3* db) {
   std::string message = sqlite3_errmsg(db);
   auto colon = message.find(": ");
   if (colon == std::string::npos) return "unknown";
   std::string columns = message.substr(colon + 2);
+  if (columns.starts_with("index '")) {
+    auto unique = columns.find("_unique_");
+    auto end = columns.rfind('\'');
+    if (unique != std::string::npos && end > unique)
+      return columns.substr(unique + 8, end - unique - 8);
+  }
   auto last = columns.rfind('.');
   return last == std::string::npos ? columns : columns.substr(last + 1);
 }

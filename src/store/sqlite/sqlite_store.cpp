@@ -125,6 +125,12 @@ void SqliteStore::migrate(Connection& db) {
   db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT "
       "NULL, applied_at INTEGER NOT NULL)");
+  // A migration may rebuild a table that others reference (SQLite's 12-step ALTER procedure):
+  // with foreign keys on, dropping the old table would delete its rows first and fail. The
+  // pragma has no effect inside a transaction, so it is set around them, and each migration
+  // proves that it left every reference intact before it commits.
+  // (If a migration fails, the store is never constructed and this connection goes with it.)
+  db.exec("PRAGMA foreign_keys=OFF");
   for (const auto& migration : migrations()) {
     Transaction txn(db);
     auto& seen = db.prepared("SELECT 1 FROM schema_migrations WHERE number = ?1");
@@ -133,6 +139,14 @@ void SqliteStore::migrate(Connection& db) {
     seen.reset();
     if (applied) continue;
     db.exec(migration.sql);
+    auto& broken = db.prepared("PRAGMA foreign_key_check");
+    if (broken.step()) {
+      std::string table = broken.text(0);
+      broken.reset();
+      throw std::runtime_error("migration " + std::to_string(migration.number) +
+                               " left a broken reference in table " + table);
+    }
+    broken.reset();
     db.prepared("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?1, ?2, ?3)")
         .bind(1, migration.number)
         .bind(2, migration.name)
@@ -140,6 +154,7 @@ void SqliteStore::migrate(Connection& db) {
         .run();
     txn.commit();
   }
+  db.exec("PRAGMA foreign_keys=ON");
 }
 
 PartnerId SqliteStore::create_partner(const NewPartner& p) {
@@ -172,13 +187,15 @@ PartnerId SqliteStore::create_partner(const NewPartner& p) {
       .bind(2, domain::kUnlimitedStorageBytes)
       .run();
   std::int64_t plan = db.last_insert_id();
-  db.prepared(
-        "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain, is_default) "
-        "VALUES (?1, ?2, ?3, 1, 0, 1)")
-      .bind(1, id)
-      .bind(2, p.name)
-      .bind(3, plan)
-      .run();
+  if (p.group) {
+    db.prepared(
+          "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain) "
+          "VALUES (?1, ?2, ?3, 1, 0)")
+        .bind(1, id)
+        .bind(2, *p.group)
+        .bind(3, plan)
+        .run();
+  }
   txn.commit();
   return id;
 }
@@ -458,9 +475,9 @@ std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int6
   }
   if (out.empty()) return out;
   auto& shares = db.prepared(
-      "SELECT avatar_id, room_key, name, description, creation_time, update_time, enabled "
-      "FROM shares WHERE avatar_id BETWEEN ?1 AND ?2 AND partner_id = ?3 "
-      "ORDER BY avatar_id, room_key");
+      "SELECT avatar_id, room_key, name, description, creation_time, update_time, enabled, "
+      "password_required, last_login FROM shares WHERE avatar_id BETWEEN ?1 AND ?2 AND "
+      "partner_id = ?3 ORDER BY avatar_id, room_key");
   shares.bind(1, out.front().avatar_id).bind(2, out.back().avatar_id).bind(3, partner);
   auto user = out.begin();
   while (shares.step()) {
@@ -468,7 +485,8 @@ std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int6
     while (user != out.end() && user->avatar_id < avatar) ++user;
     if (user == out.end() || user->avatar_id != avatar) continue;
     user->shares.push_back({shares.text(1), shares.text(2), shares.text(3), shares.integer(4),
-                            shares.integer(5), shares.integer(6) != 0});
+                            shares.integer(5), shares.integer(6) != 0, shares.integer(7) != 0,
+                            shares.optional_integer(8)});
   }
   return out;
 }

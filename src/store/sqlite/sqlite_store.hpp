@@ -88,7 +88,9 @@ class SqliteStore final : public Store {
                            const UserPatch& patch) override;
   void delete_user(PartnerId partner, std::int64_t avatar_id) override;
   void queue_activation_email(PartnerId partner, std::int64_t avatar_id,
-                              const std::optional<std::string>& template_name) override;
+                              const std::optional<std::string>& template_name,
+                              const std::optional<std::string>& reg_code) override;
+  std::vector<EmailClash> email_clashes() override;
   std::vector<ActivationEmail> activation_emails(std::optional<PartnerId> partner) override;
   void insert_users(PartnerId partner, std::span<const NewUser> users) override;
 

@@ -7,8 +7,10 @@
 namespace accountsd::store::sqlite {
 namespace {
 
+// Reads a row of kShareColumns.
 domain::Share read_share(const Statement& q) {
-  return {q.text(0), q.text(1), q.text(2), q.integer(3), q.integer(4), q.integer(5) != 0};
+  return {q.text(0),    q.text(1),         q.text(2),         q.integer(3),
+          q.integer(4), q.integer(5) != 0, q.integer(6) != 0, q.optional_integer(7)};
 }
 
 // Confirms the user belongs to the partner (every path below is scoped by both ids).
@@ -61,7 +63,8 @@ std::vector<domain::Device> SqliteStore::devices(PartnerId partner, std::int64_t
 
 std::vector<domain::Share> SqliteStore::user_shares(PartnerId partner, std::int64_t avatar_id) {
   auto& q = db().prepared(
-      "SELECT room_key, name, description, creation_time, update_time, enabled FROM shares "
+      "SELECT room_key, name, description, creation_time, update_time, enabled, "
+      "password_required, last_login FROM shares "
       "WHERE partner_id = ?1 AND avatar_id = ?2 ORDER BY room_key");
   q.bind(1, partner).bind(2, avatar_id);
   std::vector<domain::Share> out;
@@ -72,7 +75,8 @@ std::vector<domain::Share> SqliteStore::user_shares(PartnerId partner, std::int6
 std::optional<domain::Share> SqliteStore::user_share(PartnerId partner, std::int64_t avatar_id,
                                                      std::string_view room_key) {
   auto& q = db().prepared(
-      "SELECT room_key, name, description, creation_time, update_time, enabled FROM shares "
+      "SELECT room_key, name, description, creation_time, update_time, enabled, "
+      "password_required, last_login FROM shares "
       "WHERE partner_id = ?1 AND avatar_id = ?2 AND room_key = ?3");
   q.bind(1, partner).bind(2, avatar_id).bind(3, room_key);
   if (!q.step()) return std::nullopt;
@@ -154,8 +158,16 @@ void SqliteStore::put_share(PartnerId partner, std::int64_t avatar_id, std::stri
   Transaction txn(db);
   require_user(db, partner, avatar_id);
   auto now = domain::now_seconds();
+  // ?8 and ?9 say whether password_required and last_login were reported; unreported ones keep
+  // their stored values (false and null for a new share).
+  const bool has_password = report.password_required.has_value();
+  const bool has_login = report.last_login.has_value();
+  const auto password = report.password_required.value_or(false);
+  const auto login = report.last_login.value_or(std::nullopt);
   db.prepared(
-        "UPDATE shares SET name = ?4, description = ?5, enabled = ?6, update_time = ?7 "
+        "UPDATE shares SET name = ?4, description = ?5, enabled = ?6, update_time = ?7, "
+        "password_required = CASE WHEN ?8 THEN ?10 ELSE password_required END, "
+        "last_login = CASE WHEN ?9 THEN ?11 ELSE last_login END "
         "WHERE partner_id = ?1 AND avatar_id = ?2 AND room_key = ?3")
       .bind(1, partner)
       .bind(2, avatar_id)
@@ -164,11 +176,16 @@ void SqliteStore::put_share(PartnerId partner, std::int64_t avatar_id, std::stri
       .bind(5, report.description)
       .bind(6, report.enabled)
       .bind(7, now)
+      .bind(8, has_password)
+      .bind(9, has_login)
+      .bind(10, password)
+      .bind(11, login)
       .run();
   if (sqlite3_changes(db.handle()) == 0) {
     db.prepared(
           "INSERT INTO shares (avatar_id, room_key, partner_id, name, description, "
-          "creation_time, update_time, enabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)")
+          "creation_time, update_time, enabled, password_required, last_login) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9)")
         .bind(1, avatar_id)
         .bind(2, room_key)
         .bind(3, partner)
@@ -176,6 +193,8 @@ void SqliteStore::put_share(PartnerId partner, std::int64_t avatar_id, std::stri
         .bind(5, report.description)
         .bind(6, now)
         .bind(7, report.enabled)
+        .bind(8, password)
+        .bind(9, login)
         .run();
     count_change(db, partner, avatar_id, false, +1);
     // A user's first share gives it a share_id: its username.

@@ -1,4 +1,5 @@
 // SqliteStore: plans, groups and users (Part B), with quota counters kept in each transaction.
+#include <span>
 #include <unordered_map>
 
 #include "domain/case_fold.hpp"
@@ -13,7 +14,7 @@ namespace {
 constexpr const char* kUserColumns =
     "u.avatar_id, u.username, u.name, u.email, u.group_id, u.plan_id, p.storage_bytes, "
     "u.bonus_bytes, u.bytes_stored, u.enabled, u.purgehold_active, u.creation_time, "
-    "u.last_login, u.share_id, u.num_devices, u.num_shares";
+    "u.last_login, u.share_id, u.num_devices, u.num_shares, u.promo";
 
 domain::User read_user(const Statement& q) {
   domain::User u;
@@ -33,21 +34,46 @@ domain::User read_user(const Statement& q) {
   u.share_id = q.optional_text(13);
   u.num_devices = q.integer(14);
   u.num_shares = q.integer(15);
+  u.promo = q.optional_text(16);
   return u;
+}
+
+// Fills in share_rooms with one read of the shares primary key for the whole page; users without
+// shares (num_shares = 0, most of them) need no lookup at all.
+void add_share_rooms(Connection& db, PartnerId partner, std::span<domain::User> users) {
+  std::unordered_map<std::int64_t, domain::User*> sharing;
+  std::string ids = "[";
+  for (auto& user : users) {
+    if (user.num_shares <= 0) continue;
+    if (sharing.emplace(user.avatar_id, &user).second) {
+      ids += (ids.size() > 1 ? "," : "") + std::to_string(user.avatar_id);
+      user.share_rooms.reserve(std::size_t(user.num_shares));
+    }
+  }
+  if (sharing.empty()) return;
+  ids += "]";
+  auto& q = db.prepared(
+      "SELECT avatar_id, room_key FROM shares WHERE avatar_id IN (SELECT value FROM "
+      "json_each(?2)) AND partner_id = ?1 ORDER BY avatar_id, room_key");
+  q.bind(1, partner).bind(2, ids);
+  while (q.step()) sharing.at(q.integer(0))->share_rooms.push_back(q.text(1));
 }
 
 const std::string kSelectUserById = std::string("SELECT ") + kUserColumns +
                                     " FROM users u JOIN plans p ON p.plan_id = u.plan_id "
                                     "WHERE u.partner_id = ?1 AND u.avatar_id = ?2";
 // A username match wins over an email match: each arm is one unique-index lookup, and the
-// second runs only when the first found nothing (LIMIT 1).
+// second runs only when the first found nothing (LIMIT 1). Emails match regardless of letter
+// case (C.7) through users_unique_email. Every address in use has exactly one holder with
+// email_clash = 0 (release_email keeps it so), and only it is found by email: users flagged
+// as clashing with it (EmailClash) are found by username.
 const std::string kSelectUserByKey =
     std::string("SELECT ") + kUserColumns +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
     "u.username = ?2 UNION ALL SELECT " +
     kUserColumns +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
-    "u.email = ?2 LIMIT 1";
+    "lower(u.email) = lower(?2) AND u.email_clash = 0 LIMIT 1";
 
 std::optional<domain::User> user_by_id(Connection& db, PartnerId partner, std::int64_t avatar) {
   auto& q = db.prepared(kSelectUserById.c_str());
@@ -55,6 +81,7 @@ std::optional<domain::User> user_by_id(Connection& db, PartnerId partner, std::i
   if (!q.step()) return std::nullopt;
   auto user = read_user(q);
   q.reset();
+  add_share_rooms(db, partner, std::span(&user, 1));
   return user;
 }
 
@@ -104,15 +131,31 @@ void check_device_policy(Connection& db, PartnerId partner, std::optional<std::i
   if (!found) throw conflict("no such device policy", {"device_policy"});
 }
 
+// The partner's default group: its oldest (C.7).
 std::int64_t default_group(Connection& db, PartnerId partner) {
-  auto& q = db.prepared(
-      "SELECT group_id FROM groups WHERE partner_id = ?1 ORDER BY is_default DESC, group_id "
-      "LIMIT 1");
+  auto& q =
+      db.prepared("SELECT group_id FROM groups WHERE partner_id = ?1 ORDER BY group_id LIMIT 1");
   q.bind(1, partner);
-  if (!q.step()) throw std::runtime_error("partner has no groups");
+  if (!q.step())
+    throw conflict("the partner has no group yet, so there is no default group to join",
+                   {"group_id"});
   auto id = q.integer(0);
   q.reset();
   return id;
+}
+
+// After a user gives up `email` (a new address, or deletion), the oldest user still flagged as
+// clashing on it (EmailClash) becomes its holder if no one else holds it, so that the
+// uniqueness rule covers that address again.
+void release_email(Connection& db, PartnerId partner, const std::string& email) {
+  db.prepared(
+        "UPDATE users SET email_clash = 0 WHERE avatar_id = (SELECT avatar_id FROM users "
+        "WHERE partner_id = ?1 AND lower(email) = lower(?2) AND email_clash <> 0 "
+        "ORDER BY email_clash LIMIT 1) AND NOT EXISTS (SELECT 1 FROM users WHERE "
+        "partner_id = ?1 AND lower(email) = lower(?2) AND email_clash = 0)")
+      .bind(1, partner)
+      .bind(2, email)
+      .run();
 }
 
 // Runs `write`, turning a uniqueness violation into a 409 naming the field.
@@ -136,8 +179,8 @@ CounterDelta insert_user(Connection& db, PartnerId partner, const NewUser& u,
   db.prepared(
         "INSERT INTO users (partner_id, username, name, email, group_id, plan_id, bonus_bytes, "
         "bytes_stored, enabled, creation_time, last_login, share_id, num_devices, num_shares, "
-        "last_backup_complete) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)")
+        "last_backup_complete, promo) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")
       .bind(1, partner)
       .bind(2, u.username)
       .bind(3, u.name)
@@ -153,6 +196,7 @@ CounterDelta insert_user(Connection& db, PartnerId partner, const NewUser& u,
       .bind(13, std::int64_t(u.devices.size()))
       .bind(14, std::int64_t(u.shares.size()))
       .bind(15, last_backup)
+      .bind(16, u.promo)
       .run();
   std::int64_t avatar = db.last_insert_id();
   if (avatar_out) *avatar_out = avatar;
@@ -227,7 +271,8 @@ const std::unordered_map<std::string, std::string>& user_columns() {
       {"last_login", "u.last_login"},
       {"share_id", "u.share_id"},
       {"num_devices", "u.num_devices"},
-      {"num_shares", "u.num_shares"}};
+      {"num_shares", "u.num_shares"},
+      {"promo", "u.promo"}};
   return columns;
 }
 
@@ -408,8 +453,6 @@ void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
   auto& db = this->db();
   Transaction txn(db);
   if (!group_by_id(db, partner, group_id)) throw not_found("no such group");
-  if (default_group(db, partner) == group_id)
-    throw conflict("the default group cannot be deleted", {"group_id"});
   auto& members = db.prepared("SELECT count(*) FROM users WHERE partner_id = ?1 AND group_id = ?2");
   members.bind(1, partner).bind(2, group_id);
   members.step();
@@ -436,7 +479,7 @@ void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
 domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
   auto& db = this->db();
   Transaction txn(db);
-  auto group = group_by_id(db, partner, c.group_id.value_or(default_group(db, partner)));
+  auto group = group_by_id(db, partner, c.group_id ? *c.group_id : default_group(db, partner));
   if (!group) throw conflict("no such group", {"group_id"});
   std::int64_t plan = c.plan_id.value_or(group->plan_id);
   auto bytes = plan_bytes(db, partner, plan);
@@ -450,13 +493,13 @@ domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
   row.plan_id = plan;
   row.bonus_bytes = c.bonus_bytes;
   row.creation_time = domain::now_seconds();
+  row.promo = c.promo;
   std::int64_t avatar = 0;
   CounterDelta delta;
   unique_or_conflict([&] { delta = insert_user(db, partner, row, *bytes, &avatar); });
-  db.prepared("UPDATE users SET password_bcrypt = ?2, promo = ?3 WHERE avatar_id = ?1")
+  db.prepared("UPDATE users SET password_bcrypt = ?2 WHERE avatar_id = ?1")
       .bind(1, avatar)
       .bind(2, c.password_bcrypt)
-      .bind(3, c.promo)
       .run();
   apply(db, partner, delta);
   auto user = require_user(db, partner, avatar);
@@ -465,11 +508,13 @@ domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
 }
 
 std::optional<domain::User> SqliteStore::find_user(PartnerId partner, std::string_view key) {
-  auto& q = db().prepared(kSelectUserByKey.c_str());
+  auto& db = this->db();
+  auto& q = db.prepared(kSelectUserByKey.c_str());
   q.bind(1, partner).bind(2, key);
   if (!q.step()) return std::nullopt;
   auto user = read_user(q);
   q.reset();
+  add_share_rooms(db, partner, std::span(&user, 1));
   return user;
 }
 
@@ -488,6 +533,7 @@ std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery&
   q.bind(index++, query.offset);
   std::vector<domain::User> out;
   while (q.step()) out.push_back(read_user(q));
+  add_share_rooms(db(), partner, out);
   return out;
 }
 
@@ -506,6 +552,7 @@ domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
+  const std::string old_email = user.email;
   const domain::Int128 old_allocation = domain::Int128(user.storage_bytes) + user.bonus_bytes;
   if (patch.group_id && *patch.group_id != user.group_id) {
     auto group = group_by_id(db, partner, *patch.group_id);
@@ -528,7 +575,9 @@ domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
   unique_or_conflict([&] {
     db.prepared(
           "UPDATE users SET name = ?3, email = ?4, group_id = ?5, plan_id = ?6, bonus_bytes = ?7, "
-          "enabled = ?8, purgehold_active = ?9 WHERE partner_id = ?1 AND avatar_id = ?2")
+          "enabled = ?8, purgehold_active = ?9, "
+          "email_clash = CASE WHEN email = ?4 THEN email_clash ELSE 0 END "
+          "WHERE partner_id = ?1 AND avatar_id = ?2")
         .bind(1, partner)
         .bind(2, avatar_id)
         .bind(3, user.name)
@@ -540,6 +589,7 @@ domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
         .bind(9, user.purgehold_active)
         .run();
   });
+  if (user.email != old_email) release_email(db, partner, old_email);
   apply(db, partner, delta);
   txn.commit();
   return user;
@@ -555,6 +605,7 @@ void SqliteStore::delete_user(PartnerId partner, std::int64_t avatar_id) {
                           "DELETE FROM users WHERE partner_id = ?1 AND avatar_id = ?2"}) {
     db.prepared(sql).bind(1, partner).bind(2, avatar_id).run();
   }
+  release_email(db, partner, user.email);
   CounterDelta delta;
   delta.bytes_allocated = -(domain::Int128(user.storage_bytes) + user.bonus_bytes);
   delta.bytes_used = -domain::Int128(user.bytes_stored);
@@ -565,18 +616,20 @@ void SqliteStore::delete_user(PartnerId partner, std::int64_t avatar_id) {
 }
 
 void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_id,
-                                         const std::optional<std::string>& template_name) {
+                                         const std::optional<std::string>& template_name,
+                                         const std::optional<std::string>& reg_code) {
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
   db.prepared(
-        "INSERT INTO activation_emails (partner_id, avatar_id, email, template_name, queued_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5)")
+        "INSERT INTO activation_emails (partner_id, avatar_id, email, template_name, queued_at, "
+        "reg_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
       .bind(1, partner)
       .bind(2, avatar_id)
       .bind(3, user.email)
       .bind(4, template_name)
       .bind(5, domain::now_seconds())
+      .bind(6, reg_code)
       .run();
   txn.commit();
 }
@@ -584,14 +637,40 @@ void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_
 std::vector<ActivationEmail> SqliteStore::activation_emails(std::optional<PartnerId> partner) {
   auto& q = db().prepared(
       "SELECT e.email_id, p.username, coalesce(u.username, ''), e.email, e.template_name, "
-      "e.queued_at FROM activation_emails e JOIN partners p ON p.partner_id = e.partner_id "
+      "e.queued_at, e.reg_code FROM activation_emails e JOIN partners p ON p.partner_id = "
+      "e.partner_id "
       "LEFT JOIN users u ON u.avatar_id = e.avatar_id WHERE ?1 IS NULL OR e.partner_id = ?1 "
       "ORDER BY e.email_id");
   q.bind(1, partner);
   std::vector<ActivationEmail> out;
   while (q.step())
-    out.push_back(
-        {q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_text(4), q.integer(5)});
+    out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_text(4), q.integer(5),
+                   q.optional_text(6)});
+  return out;
+}
+
+std::vector<EmailClash> SqliteStore::email_clashes() {
+  // The first flagged user of each address (a partial index holds only flagged users), with
+  // every user of its partner whose email folds to the same; each step is an index search.
+  auto& q = db().prepared(
+      "SELECT p.username, lower(f.email), u.username, u.email FROM users f "
+      "JOIN partners p ON p.partner_id = f.partner_id "
+      "JOIN users u ON u.partner_id = f.partner_id AND lower(u.email) = lower(f.email) "
+      "WHERE f.email_clash <> 0 AND NOT EXISTS (SELECT 1 FROM users g "
+      "WHERE g.partner_id = f.partner_id AND lower(g.email) = lower(f.email) AND "
+      "g.email_clash <> 0 AND g.email_clash < f.email_clash) "
+      "ORDER BY p.username, lower(f.email), u.avatar_id");
+  std::vector<EmailClash> out;
+  std::string key;
+  while (q.step()) {
+    auto folded = q.text(1);
+    if (out.empty() || out.back().partner_username != q.text(0) || key != folded) {
+      out.push_back({q.text(0), {}});
+      key = folded;
+    }
+    out.back().users.push_back({q.text(2), q.text(3)});
+  }
+  std::erase_if(out, [](const EmailClash& clash) { return clash.users.size() < 2; });
   return out;
 }
 

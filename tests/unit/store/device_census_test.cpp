@@ -15,7 +15,6 @@
 #include "domain/quota.hpp"
 #include "store/sqlite/census.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/sqlite/migrations.hpp"
 #include "store/store.hpp"
 #include "support/sqlite_checks.hpp"
 
@@ -168,6 +167,7 @@ class DeviceCensusTest : public ::testing::Test {
     store::NewPartner partner;
     partner.username = username;
     partner.name = username;
+    partner.group = username;  // users are added to it
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
     return store_->create_partner(partner);
   }
@@ -262,19 +262,9 @@ TEST_F(DeviceCensusTest, AnUnchangedReportLeavesTheCountersAsTheyWere) {
 // Migration 004 counts the devices that were there before it, and the triggers carry on from it.
 TEST_F(DeviceCensusTest, TheMigrationCountsExistingDevices) {
   std::mt19937_64 rng(4);
+  migrate_before(db_.path, 4);
   {
     store::sqlite::Connection db(db_.path);
-    db.exec(
-        "CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-        "applied_at INTEGER NOT NULL)");
-    for (const auto& migration : store::sqlite::migrations()) {
-      if (migration.number >= 4) break;
-      db.exec(migration.sql);
-      db.prepared("INSERT INTO schema_migrations VALUES (?1, ?2, 0)")
-          .bind(1, migration.number)
-          .bind(2, migration.name)
-          .run();
-    }
     db.exec(
         "INSERT INTO partners (partner_id, username, name, password_hash, created_at) "
         "VALUES (1, 'alpha', 'alpha', '-', 0), (2, 'beta', 'beta', '-', 0);"

@@ -30,6 +30,7 @@ class DevicePolicyStoreTest : public ::testing::Test {
     partner.username = username;
     partner.name = username + " Corp";
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
+    partner.group = "Default";  // a new partner has none (C.7); the tests move it between policies
     return store_->create_partner(partner);
   }
 

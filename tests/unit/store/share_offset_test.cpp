@@ -36,6 +36,7 @@ class ShareOffsetTest : public ::testing::Test {
     NewPartner partner;
     partner.username = username;
     partner.name = username;
+    partner.group = username;  // users are added to it
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
     return store_->create_partner(partner);
   }

@@ -46,6 +46,7 @@ class SqliteStoreTest : public ::testing::Test {
     NewPartner partner;
     partner.username = username;
     partner.name = username + " Corp";
+    partner.group = partner.name;  // most tests put users in it (defaults())
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
     partner.bytes_available = bytes_available;
     partner.features = features;
@@ -146,7 +147,21 @@ TEST_F(SqliteStoreTest, ReopeningAppliesNoMigrationTwiceAndKeepsData) {
   EXPECT_EQ(again->find_partner(id)->username, "alpha");
 }
 
-TEST_F(SqliteStoreTest, CreatePartnerMakesTheUnlimitedPlanAndDefaultGroup) {
+// C.7: a new partner has the "Unlimited" plan and no group, unless NewPartner::group names one.
+TEST_F(SqliteStoreTest, CreatePartnerMakesTheUnlimitedPlanAndNoGroup) {
+  NewPartner partner;
+  partner.username = "solo";
+  partner.name = "Solo Corp";
+  partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
+  auto id = store_->create_partner(partner);
+  auto plans = store_->plans(id);
+  ASSERT_EQ(plans.size(), 1U);
+  EXPECT_EQ(plans[0].name, "Unlimited");
+  EXPECT_TRUE(store_->groups(id).empty());
+  EXPECT_EQ(count_rows("SELECT count(*) FROM groups"), 0);
+}
+
+TEST_F(SqliteStoreTest, CreatePartnerWithAGroupMakesItOnTheUnlimitedPlan) {
   auto id = make_partner("alpha");
   auto plans = store_->plans(id);
   ASSERT_EQ(plans.size(), 1U);
@@ -159,7 +174,6 @@ TEST_F(SqliteStoreTest, CreatePartnerMakesTheUnlimitedPlanAndDefaultGroup) {
   EXPECT_EQ(groups[0].plan_id, plans[0].plan_id);
   EXPECT_TRUE(groups[0].webapi_enable);
   EXPECT_FALSE(groups[0].check_domain);
-  EXPECT_EQ(count_rows("SELECT count(*) FROM groups WHERE is_default = 1"), 1);
 }
 
 TEST_F(SqliteStoreTest, NewPartnerStartsWithDefaults) {
