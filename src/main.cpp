@@ -49,7 +49,9 @@ int main(int argc, char** argv) {
   serve_cmd
       ->add_option("--max-backup-bytes", serve_options.max_backup_bytes,
                    "largest body POST /partner/backup takes (every other route: 1 MiB)")
-      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 30))
+      // At most 512 MiB: SQLite refuses a value over 10^9 bytes (SQLITE_MAX_LENGTH), and the
+      // stored data must stay well inside that.
+      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 29))
       ->capture_default_str();
   serve_cmd
       ->add_option("--max-large-bodies", serve_options.max_large_bodies,

@@ -271,7 +271,7 @@ TEST_F(DevicePoliciesTest, PolicyValuesAreCheckedAgainstTheCatalogue) {
            {R"({"DeletedItemsAutomaticPurge": -1})", "policy.DeletedItemsAutomaticPurge"},
            {R"({"DeletedItemsAutomaticPurge": 1.5})", "policy.DeletedItemsAutomaticPurge"},
            {R"({"DeletedItemsAutomaticPurge": "30"})", "policy.DeletedItemsAutomaticPurge"},
-           {R"({"HttpProxyEnabled": true, "HttpProxyPort": 70000})", "policy.HttpProxyPort"},
+           {R"({"HttpProxyEnabled": true, "HttpProxyPort": -1})", "policy.HttpProxyPort"},
            {R"({"HttpProxyEnabled": true, "HttpProxyHost": ["a"]})", "policy.HttpProxyHost"},
            {R"({"macBackupSelectionEnabled": true, "macBackupSelectionScope": "most"})",
             "policy.macBackupSelectionScope"},

@@ -62,8 +62,9 @@ TEST(DevicePolicyProblems, ValuesMustFitTheirType) {
     EXPECT_EQ(problems(std::string(R"({"DeletedItemsAutomaticPurge": )") + bad + "}"),
               Fields{"policy.DeletedItemsAutomaticPurge"})
         << bad;
-  EXPECT_EQ(problems(R"({"HttpProxyEnabled": true, "HttpProxyPort": 65535})"), Fields{});
-  EXPECT_EQ(problems(R"({"HttpProxyEnabled": true, "HttpProxyPort": 65536})"),
+  // C.5 says integer >= 0 and nothing more: the catalogue sets no maximum for the port.
+  EXPECT_EQ(problems(R"({"HttpProxyEnabled": true, "HttpProxyPort": 65536})"), Fields{});
+  EXPECT_EQ(problems(R"({"HttpProxyEnabled": true, "HttpProxyPort": -1})"),
             Fields{"policy.HttpProxyPort"});
   // string, one of the choices when there are some
   EXPECT_EQ(problems(R"({"HttpProxyEnabled": true, "HttpProxyHost": ""})"), Fields{});
