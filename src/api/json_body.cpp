@@ -73,20 +73,16 @@ class BodyChecker : public IgnoreJsonEvents {
   std::string field_;  // the last complete key: the one a string value belongs to
 };
 
-boost::json::parse_options strict_options() {
+}  // namespace
+
+boost::json::parse_options strict_json_options() {
   boost::json::parse_options options;
   options.max_depth = kMaxDepth;
   return options;
 }
 
-}  // namespace
-
-boost::json::parse_options strict_json_options() {
-  return strict_options();
-}
-
 void check_json(std::string_view body) {
-  boost::json::basic_parser<BodyChecker> checker(strict_options());
+  boost::json::basic_parser<BodyChecker> checker(strict_json_options());
   boost::json::error_code ec;
   checker.write_some(false, body.data(), body.size(), ec);
   const auto& found = checker.handler();
@@ -108,7 +104,7 @@ void check_json(std::string_view body) {
 boost::json::value parse_json(std::string_view body) {
   check_json(body);
   boost::json::error_code ec;
-  boost::json::value value = boost::json::parse(body, ec, {}, strict_options());
+  boost::json::value value = boost::json::parse(body, ec, {}, strict_json_options());
   if (ec) throw bad_request("body is not valid JSON: " + ec.message());
   return value;
 }
