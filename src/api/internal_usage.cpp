@@ -106,7 +106,7 @@ http::Response put_share(Call& call) {
   auto owner = call.services.store.find_user(partner, user.username);
   // A concurrent DELETE (of the share or its user) may have removed it after it was written.
   if (!share || !owner) throw not_found("no such share");
-  return http::json_response(200, share_json(*share, owner->share_id));
+  return written_response(write_share, *share, owner->share_id);
 }
 
 http::Response delete_share(Call& call) {

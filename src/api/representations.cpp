@@ -1,33 +1,49 @@
-// JSON shapes of the objects Part B returns, built in the caller's memory resource.
+// JSON shapes of the objects Part B returns: written as text, or built in the caller's memory
+// resource.
 #include "api/representations.hpp"
 
 namespace accountsd::api {
 
-boost::json::object user_json(const domain::User& u, boost::json::storage_ptr sp) {
-  boost::json::array rooms(sp);
-  rooms.reserve(u.share_rooms.size());
-  for (const auto& room : u.share_rooms) rooms.emplace_back(room);
-  return boost::json::object({{"avatar_id", u.avatar_id},
-                              {"username", u.username},
-                              {"name", u.name},
-                              {"email", u.email},
-                              {"group_id", u.group_id},
-                              {"plan_id", u.plan_id},
-                              {"storage_bytes", u.storage_bytes},
-                              {"bonus_bytes", u.bonus_bytes},
-                              {"bytes_stored", u.bytes_stored},
-                              {"enabled", u.enabled},
-                              {"purgehold_active", u.purgehold_active},
-                              {"creation_time", u.creation_time},
-                              {"last_login", or_null(u.last_login)},
-                              {"share_id", or_null(u.share_id)},
-                              {"num_devices", u.num_devices},
-                              {"num_shares", u.num_shares},
-                              {"promo", or_null(u.promo)},
-                              // The string in the user's share links (C.6): its share_id.
-                              {"share_identifier", or_null(u.share_id)},
-                              {"share_rooms", std::move(rooms)}},
-                             std::move(sp));
+void write_user(http::JsonWriter& out, const domain::User& u) {
+  out.begin_object()
+      .member("avatar_id", u.avatar_id)
+      .member("username", u.username)
+      .member("name", u.name)
+      .member("email", u.email)
+      .member("group_id", u.group_id)
+      .member("plan_id", u.plan_id)
+      .member("storage_bytes", u.storage_bytes)
+      .member("bonus_bytes", u.bonus_bytes)
+      .member("bytes_stored", u.bytes_stored)
+      .member("enabled", u.enabled)
+      .member("purgehold_active", u.purgehold_active)
+      .member("creation_time", u.creation_time)
+      .member("last_login", u.last_login)
+      .member("share_id", u.share_id)
+      .member("num_devices", u.num_devices)
+      .member("num_shares", u.num_shares)
+      .member("promo", u.promo)
+      // The string in the user's share links (C.6): its share_id.
+      .member("share_identifier", u.share_id)
+      .key("share_rooms")
+      .begin_array();
+  for (const auto& room : u.share_rooms) out.value(room);
+  out.end_array().end_object();
+}
+
+void write_share(http::JsonWriter& out, const domain::Share& s,
+                 const std::optional<std::string>& share_id) {
+  out.begin_object()
+      .member("share_id", share_id)
+      .member("room_key", s.room_key)
+      .member("name", s.name)
+      .member("description", s.description)
+      .member("creation_time", s.creation_time)
+      .member("update_time", s.update_time)
+      .member("enabled", s.enabled)
+      .member("password_required", s.password_required)
+      .member("last_login", s.last_login)
+      .end_object();
 }
 
 boost::json::object group_json(const store::Group& g, boost::json::storage_ptr sp) {
@@ -53,20 +69,6 @@ boost::json::object device_json(const domain::Device& d, boost::json::storage_pt
                               {"creation_time", d.creation_time},
                               {"last_login", or_null(d.last_login)},
                               {"last_backup_complete", or_null(d.last_backup_complete)}},
-                             std::move(sp));
-}
-
-boost::json::object share_json(const domain::Share& s, const std::optional<std::string>& share_id,
-                               boost::json::storage_ptr sp) {
-  return boost::json::object({{"share_id", or_null(share_id)},
-                              {"room_key", s.room_key},
-                              {"name", s.name},
-                              {"description", s.description},
-                              {"creation_time", s.creation_time},
-                              {"update_time", s.update_time},
-                              {"enabled", s.enabled},
-                              {"password_required", s.password_required},
-                              {"last_login", or_null(s.last_login)}},
                              std::move(sp));
 }
 

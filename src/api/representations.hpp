@@ -10,20 +10,22 @@
 
 #include "domain/share.hpp"
 #include "domain/user.hpp"
+#include "http/json_writer.hpp"
 #include "http/message.hpp"
 #include "store/store.hpp"
 
 namespace accountsd::api {
 
+// The shapes on the hot list pages are written straight as text (json_writer.hpp).
+void write_user(http::JsonWriter& out, const domain::User& user);
+// The A.9 share object; `share_id` is the owning user's.
+void write_share(http::JsonWriter& out, const domain::Share& share,
+                 const std::optional<std::string>& share_id);
+
 // Each builds its object in `sp`'s memory (the default heap unless given).
-boost::json::object user_json(const domain::User& user, boost::json::storage_ptr sp = {});
 boost::json::object group_json(const store::Group& group, boost::json::storage_ptr sp = {});
 boost::json::object plan_json(const store::Plan& plan, boost::json::storage_ptr sp = {});
 boost::json::object device_json(const domain::Device& device, boost::json::storage_ptr sp = {});
-// The A.9 share object; `share_id` is the owning user's.
-boost::json::object share_json(const domain::Share& share,
-                               const std::optional<std::string>& share_id,
-                               boost::json::storage_ptr sp = {});
 
 // 200 with a JSON array of `to_json(item, storage)` for each item. The whole array lives in one
 // arena that is freed at once, instead of a heap allocation per key and string.
@@ -43,6 +45,28 @@ http::Response json_object_response(const T& item, ToJson to_json) {
   unsigned char first_block[4096];
   boost::json::monotonic_resource arena(first_block, sizeof first_block);
   return http::json_response(200, to_json(item, boost::json::storage_ptr(&arena)));
+}
+
+// 200 with a JSON array of `write(writer, item)` for each item, written as text with no document
+// in between. `item_bytes` guesses an item's size so that the text is allocated once.
+template <typename Range, typename Write>
+http::Response written_list_response(const Range& items, Write write, std::size_t item_bytes) {
+  std::string text;
+  text.reserve(2 + std::size(items) * item_bytes);
+  http::JsonWriter out(text);
+  out.begin_array();
+  for (const auto& item : items) write(out, item);
+  out.end_array();
+  return http::raw_json_response(200, std::move(text));
+}
+
+// 200 with `write(writer, args...)` as its body.
+template <typename Write, typename... Args>
+http::Response written_response(Write write, const Args&... args) {
+  std::string text;
+  http::JsonWriter out(text);
+  write(out, args...);
+  return http::raw_json_response(200, std::move(text));
 }
 
 // A value or JSON null.

@@ -11,17 +11,18 @@ http::Response get_shares(Call& call) {
   auto offset = query.integer("offset", {0});
   query.finish();
   auto users = call.services.store.shares(call.partner, offset.value_or(0), limit);
-  return json_list_response(users, [](const auto& user, const boost::json::storage_ptr& sp) {
-    boost::json::array shares(sp);
-    shares.reserve(user.shares.size());
-    for (const auto& share : user.shares) shares.push_back(share_json(share, user.share_id, sp));
-    return boost::json::object({{"avatar_id", user.avatar_id},
-                                {"username", user.username},
-                                {"name", user.name},
-                                {"email", user.email},
-                                {"shares", std::move(shares)}},
-                               sp);
-  });
+  auto write = [](http::JsonWriter& out, const domain::UserShares& user) {
+    out.begin_object()
+        .member("avatar_id", user.avatar_id)
+        .member("username", user.username)
+        .member("name", user.name)
+        .member("email", user.email)
+        .key("shares")
+        .begin_array();
+    for (const auto& share : user.shares) write_share(out, share, user.share_id);
+    out.end_array().end_object();
+  };
+  return written_list_response(users, write, 384);
 }
 
 }  // namespace accountsd::api

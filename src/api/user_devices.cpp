@@ -13,10 +13,12 @@ http::Response get_user_devices(Call& call) {
 
 http::Response get_user_shares(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
-  return json_list_response(call.services.store.user_shares(call.partner, user.avatar_id),
-                            [&](const auto& share, const boost::json::storage_ptr& sp) {
-                              return share_json(share, user.share_id, sp);
-                            });
+  return written_list_response(
+      call.services.store.user_shares(call.partner, user.avatar_id),
+      [&](http::JsonWriter& out, const domain::Share& share) {
+        write_share(out, share, user.share_id);
+      },
+      256);
 }
 
 http::Response get_user_share(Call& call) {
@@ -24,7 +26,7 @@ http::Response get_user_share(Call& call) {
   auto share =
       call.services.store.user_share(call.partner, user.avatar_id, call.path.get("room_key"));
   if (!share) throw not_found("no such share");
-  return http::json_response(200, share_json(*share, user.share_id));
+  return written_response(write_share, *share, user.share_id);
 }
 
 http::Response post_user_share(Call& call) {
@@ -43,7 +45,7 @@ http::Response post_user_share(Call& call) {
   // Read back after the write; a concurrent DELETE may have removed it in between.
   auto share = call.services.store.user_share(call.partner, user.avatar_id, room_key);
   if (!share) throw not_found("no such share");
-  return http::json_response(200, share_json(*share, user.share_id));
+  return written_response(write_share, *share, user.share_id);
 }
 
 }  // namespace accountsd::api

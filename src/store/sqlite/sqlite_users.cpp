@@ -1,4 +1,5 @@
 // SqliteStore: plans, groups and users (Part B), with quota counters kept in each transaction.
+#include <algorithm>
 #include <span>
 #include <unordered_map>
 
@@ -46,7 +47,8 @@ void add_share_rooms(Connection& db, PartnerId partner, std::span<domain::User> 
   for (auto& user : users) {
     if (user.num_shares <= 0) continue;
     if (sharing.emplace(user.avatar_id, &user).second) {
-      ids += (ids.size() > 1 ? "," : "") + std::to_string(user.avatar_id);
+      if (ids.size() > 1) ids += ',';
+      ids += std::to_string(user.avatar_id);
       user.share_rooms.reserve(std::size_t(user.num_shares));
     }
   }
@@ -532,6 +534,8 @@ std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery&
   q.bind(index++, query.limit.value_or(-1));
   q.bind(index++, query.offset);
   std::vector<domain::User> out;
+  // A page's users are large: grow the vector once, not step by step (an unpaged list grows).
+  out.reserve(std::size_t(std::clamp<std::int64_t>(query.limit.value_or(0), 0, 1000)));
   while (q.step()) out.push_back(read_user(q));
   add_share_rooms(db(), partner, out);
   return out;
