@@ -1,5 +1,6 @@
 // accountsd: parses the command line and hands over to src/cli.
 #include <sodium.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -141,6 +142,9 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
+  // An operator command's stdout is its answer (--json for scripts, a backup's bytes): what it
+  // logs, such as a database file's mode tightened, goes to stderr with its errors.
+  if (!*serve_cmd) spdlog::set_default_logger(spdlog::stderr_color_st("accountsd"));
   try {
     if (*serve_cmd) return serve_options.db = db, serve(serve_options);
     if (*demo_cmd) return demo_options.db = db, demo(demo_options);

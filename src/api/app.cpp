@@ -8,6 +8,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
+#include "api/forwarded_for.hpp"
 #include "http/error_response.hpp"
 
 namespace accountsd::api {
@@ -30,14 +31,7 @@ boost::asio::ip::address client_address(const Call& call) {
   bool trusted = std::any_of(proxies.begin(), proxies.end(),
                              [&](const auto& block) { return domain::contains(block, peer); });
   if (!trusted) return peer;
-  auto forwarded = call.request.header("X-Forwarded-For");
-  if (forwarded.empty()) return peer;
-  auto last = forwarded.substr(forwarded.rfind(',') + 1);
-  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
-  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(last, ec);
-  return ec ? peer : address;
+  return forwarded_client(call.request.headers).value_or(peer);
 }
 
 App::App(Services services)

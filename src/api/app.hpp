@@ -52,8 +52,8 @@ struct Call {
   store::PartnerId partner = 0;  // set for Access::partner routes, and signup ones with credentials
 };
 
-// The caller's address: the TCP peer, or the last X-Forwarded-For hop when the peer is a
-// trusted proxy (B.3).
+// The caller's address (A.2): the TCP peer, or the last X-Forwarded-For hop when the peer is a
+// trusted proxy; 400 when that hop is not a bare address (api/forwarded_for.hpp).
 boost::asio::ip::address client_address(const Call& call);
 
 using Handler = http::Response (*)(Call&);

@@ -1,5 +1,3 @@
-#include <cstdint>
-
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
@@ -13,43 +11,12 @@ namespace {
 constexpr Length kDeviceName{1, 200};
 constexpr Length kRoomKey{1, 200};
 
-// True when `text` is well-formed UTF-8: no stray or missing continuation bytes, overlong forms,
-// surrogates or values past U+10FFFF.
-bool valid_utf8(std::string_view text) {
-  static constexpr std::uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
-  std::size_t i = 0;
-  while (i < text.size()) {
-    auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    std::uint32_t code = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    } else if ((lead & 0xE0U) == 0xC0U) {
-      extra = 1, code = lead & 0x1FU;
-    } else if ((lead & 0xF0U) == 0xE0U) {
-      extra = 2, code = lead & 0x0FU;
-    } else if ((lead & 0xF8U) == 0xF0U) {
-      extra = 3, code = lead & 0x07U;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0U) != 0x80U) return false;
-      code = (code << 6) | (next & 0x3FU);
-    }
-    if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-      return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
 // A device name or room key taken from the path: stored and shown in JSON, so it must be text.
 void check_segment(std::string_view value, Length length, const char* what) {
-  if (!valid_utf8(value)) throw bad_request(std::string(what) + " must be valid UTF-8", {what});
+  if (!domain::is_valid_utf8(value))
+    throw bad_request(std::string(what) + " must be valid UTF-8", {what});
+  if (!domain::fits_text_kind(value, domain::TextKind::one_line))
+    throw bad_request(std::string(what) + " must not hold control characters", {what});
   auto n = domain::code_points(value);
   if (n < length.min || n > length.max)
     throw bad_request(std::string(what) + " must be " + std::to_string(length.min) + " to " +
@@ -94,7 +61,7 @@ http::Response put_share(Call& call) {
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
   auto name = params.string("name", {1, 200}, true);
-  auto description = params.string("description", {0, 2000}, false);
+  auto description = params.string("description", {0, 2000}, false, domain::TextKind::multi_line);
   auto enabled = params.boolean("enabled", false);
   auto password_required = params.boolean("password_required", false);
   auto last_login = params.nullable_integer("last_login", {0});

@@ -53,6 +53,13 @@ bool fits(std::string_view text, Length length) {
   return n >= length.min && n <= length.max;
 }
 
+// Why a string of the right length is still refused (A.1), for the 400's reason.
+std::string describe_controls(std::string_view key, domain::TextKind kind) {
+  return std::string(key) + (kind == domain::TextKind::one_line
+                                 ? " must be one line of text, without control characters"
+                                 : " must not hold control characters other than tab and newline");
+}
+
 // Console forms (C.1): browsers send numbers as strings and blank fields as "". These fields, and
 // only these, accept those forms wherever they appear; every other field stays strict (A.1).
 constexpr std::string_view kIdFields[] = {"group_id", "plan_id", "device_policy", "inherits_from"};
@@ -110,11 +117,16 @@ const boost::json::value* JsonParams::take(std::string_view key, bool required) 
   return v;
 }
 
-std::optional<std::string> JsonParams::string(std::string_view key, Length length, bool required) {
+std::optional<std::string> JsonParams::string(std::string_view key, Length length, bool required,
+                                              domain::TextKind kind) {
   const auto* v = take(key, required);
   if (v == nullptr) return std::nullopt;
   if (!v->is_string() || !fits(v->get_string(), length)) {
     problems_.add(std::string(key), std::string(key) + " must be " + describe("a string", length));
+    return std::nullopt;
+  }
+  if (!domain::fits_text_kind(v->get_string(), kind)) {
+    problems_.add(std::string(key), describe_controls(key, kind));
     return std::nullopt;
   }
   return std::string(v->get_string());
@@ -127,6 +139,10 @@ Nullable<std::string> JsonParams::nullable_string(std::string_view key, Length l
   if (!v->is_string() || !fits(v->get_string(), length)) {
     problems_.add(std::string(key),
                   std::string(key) + " must be null or " + describe("a string", length));
+    return std::nullopt;
+  }
+  if (!domain::fits_text_kind(v->get_string(), domain::TextKind::one_line)) {
+    problems_.add(std::string(key), describe_controls(key, domain::TextKind::one_line));
     return std::nullopt;
   }
   return std::optional<std::string>(std::string(v->get_string()));
@@ -181,6 +197,10 @@ std::optional<std::vector<std::string>> JsonParams::string_list(std::string_view
   out.reserve(array.size());
   for (const auto& element : array) {
     if (!element.is_string() || !fits(element.get_string(), item)) return complain();
+    if (!domain::fits_text_kind(element.get_string(), domain::TextKind::one_line)) {
+      problems_.add(std::string(key), describe_controls(key, domain::TextKind::one_line));
+      return std::nullopt;
+    }
     out.emplace_back(element.get_string());
   }
   return out;

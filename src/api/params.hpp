@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/text.hpp"
+
 namespace accountsd::api {
 
 // Inclusive bounds for an integer field.
@@ -50,12 +52,15 @@ class JsonParams {
 
   bool has(std::string_view key) const { return body_.contains(key); }
 
-  std::optional<std::string> string(std::string_view key, Length length, bool required);
+  // Every string is text of `kind` (A.1): one line by default, as nearly every field is, so
+  // that no control character reaches the database or an operator's terminal unasked.
+  std::optional<std::string> string(std::string_view key, Length length, bool required,
+                                    domain::TextKind kind = domain::TextKind::one_line);
   Nullable<std::string> nullable_string(std::string_view key, Length length);
   std::optional<std::int64_t> integer(std::string_view key, IntRange range, bool required);
   Nullable<std::int64_t> nullable_integer(std::string_view key, IntRange range);
   std::optional<bool> boolean(std::string_view key, bool required);
-  // A list of strings, each within `item`, with `items` entries.
+  // A list of one-line strings, each within `item`, with `items` entries.
   std::optional<std::vector<std::string>> string_list(std::string_view key, Length items,
                                                       Length item, bool required);
   // Marks `key` as known, so finish() does not report it; the caller checks its value itself.
@@ -63,7 +68,9 @@ class JsonParams {
   // Marks `key` as known but not allowed here, with a reason.
   void refuse(std::string_view key, std::string explanation);
   // Records a problem found by a rule outside this reader.
-  void problem(std::string field, std::string explanation) { problems_.add(std::move(field), std::move(explanation)); }
+  void problem(std::string field, std::string explanation) {
+    problems_.add(std::move(field), std::move(explanation));
+  }
   bool failed(std::string_view key) const { return problems_.has(key); }
 
   // Reports unknown fields and throws one 400 for everything found; call after reading all fields.
@@ -76,7 +83,8 @@ class JsonParams {
   Problems problems_;
 };
 
-// Reads query parameters; undefined ones are ignored, a defined one repeated, empty or malformed is 400.
+// Reads query parameters; undefined ones are ignored, a defined one repeated, empty or malformed is
+// 400.
 class QueryParams {
  public:
   explicit QueryParams(boost::urls::params_view params) : params_(params) {}
@@ -84,7 +92,9 @@ class QueryParams {
   std::optional<std::int64_t> integer(std::string_view key, IntRange range);
   std::optional<std::string> string(std::string_view key);
   // Records a problem found by a rule outside this reader.
-  void problem(std::string field, std::string explanation) { problems_.add(std::move(field), std::move(explanation)); }
+  void problem(std::string field, std::string explanation) {
+    problems_.add(std::move(field), std::move(explanation));
+  }
   void finish() const { problems_.throw_if_any(); }
 
  private:

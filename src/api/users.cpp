@@ -92,7 +92,17 @@ store::UserQuery read_user_query(QueryParams& query) {
     else
       q.order_by = std::string(field);
   }
-  if (auto search_by = query.string("search_by")) {
+  auto search_by = query.string("search_by");
+  // Each condition is a term of the SQL WHERE clause: far more than consoles send would only
+  // build a statement that SQLite refuses as too large (B.3).
+  constexpr std::size_t kMaxConditions = 50;
+  if (search_by &&
+      std::size_t(std::count(search_by->begin(), search_by->end(), ',')) >= kMaxConditions) {
+    query.problem("search_by", "search_by takes at most " + std::to_string(kMaxConditions) +
+                                   " comma-separated conditions");
+    search_by.reset();
+  }
+  if (search_by) {
     // Every comma separates two conditions: an empty one ("a,", ",a", "a,,b") is malformed.
     std::string_view rest = *search_by;
     for (bool more = true; more;) {

@@ -9,6 +9,7 @@
 
 #include "auth/password.hpp"
 #include "cli/commands.hpp"
+#include "cli/operator_input.hpp"
 #include "domain/clock.hpp"
 #include "store/store.hpp"
 
@@ -65,12 +66,13 @@ int demo(const DemoOptions& o) {
       store::open_store(o.db, {.synchronous = store::Synchronous::normal, .cache_mb = 512});
   auto partner = store->find_partner(o.partner_username);
   if (!partner) {
+    check_partner_username(o.partner_username);
     store::NewPartner fresh;
     fresh.username = o.partner_username;
     fresh.name = "Demo Partner";
     std::string password = auth::generate_password();
     fresh.password_hash = auth::hash_password(password);
-    store->create_partner(fresh);
+    create_new_partner(*store, fresh);
     partner = store->find_partner(o.partner_username);
     std::cout << "created partner " << o.partner_username << "\npassword: " << password << "\n";
   } else {

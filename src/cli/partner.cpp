@@ -4,6 +4,8 @@
 
 #include "auth/password.hpp"
 #include "cli/commands.hpp"
+#include "cli/operator_input.hpp"
+#include "domain/text.hpp"
 #include "store/store.hpp"
 
 namespace accountsd::cli {
@@ -16,16 +18,6 @@ std::int64_t parse_bytes(const std::string& text) {
     throw std::invalid_argument("--bytes-available must be a non-negative integer" +
                                 std::string(" (or none), not ") + text);
   return n;
-}
-
-void check_username(const std::string& username) {
-  bool ok = !username.empty() && username.size() <= 64;
-  for (char c : username)
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
-                c == '@');
-  if (!ok)
-    throw std::invalid_argument(
-        "--username must be 1 to 64 characters of letters, digits, '.', '_', '-' or '@'");
 }
 
 // The first line of stdin, checked by the A.5 password rules.
@@ -45,9 +37,11 @@ void set_features(domain::Features& features, const std::vector<std::string>& na
   }
 }
 
+// Partners are found by their exact username, as logins are (domain::partner_username_problem).
 domain::Partner require_partner(store::Store& store, const std::string& username) {
   auto partner = store.find_partner(username);
-  if (!partner) throw std::invalid_argument("no partner named " + username);
+  if (!partner)
+    throw std::invalid_argument("no partner named " + domain::escape_controls(username));
   return *partner;
 }
 
@@ -64,6 +58,13 @@ boost::json::object partner_json(const domain::Partner& p) {
           {"created_at", p.created_at}};
 }
 
+// Prints `value` as one line of JSON. boost::json escapes U+0000-U+001F but writes DEL and
+// U+0080-U+009F as they are, which a terminal may still obey: those get \u escapes too.
+void print_json(const boost::json::value& value) {
+  std::cout << domain::escape_controls(boost::json::serialize(value), domain::EscapeStyle::json)
+            << "\n";
+}
+
 std::string enabled_features(const domain::Partner& p) {
   std::string out;
   auto flags = p.features;
@@ -75,14 +76,12 @@ std::string enabled_features(const domain::Partner& p) {
 }  // namespace
 
 int partner_create(const PartnerOptions& o) {
-  check_username(o.username);
+  check_partner_username(o.username);
   store::NewPartner partner;
   partner.username = o.username;
   partner.name = *o.name;
-  if (partner.name.empty() || partner.name.size() > 200)
-    throw std::invalid_argument("--name must be 1 to 200 characters");
-  if (o.group && (o.group->empty() || o.group->size() > 200))
-    throw std::invalid_argument("--group must be 1 to 200 characters");
+  check_one_line("--name", partner.name, 200);
+  if (o.group) check_one_line("--group", *o.group, 200);
   partner.group = o.group;
   if (o.billing) partner.billing_mode = *domain::parse_billing_mode(*o.billing);
   if (o.bytes_available) partner.bytes_available = parse_bytes(*o.bytes_available);
@@ -90,9 +89,7 @@ int partner_create(const PartnerOptions& o) {
   std::string password = o.password_stdin ? read_password() : auth::generate_password();
   partner.password_hash = auth::hash_password(password);
   auto store = store::open_store(o.db);
-  if (store->find_partner(o.username))
-    throw std::invalid_argument("a partner named " + o.username + " already exists");
-  store->create_partner(partner);
+  create_new_partner(*store, partner);
   std::cout << "created partner " << o.username << "\n";
   if (o.group) std::cout << "created group " << *o.group << "\n";
   if (!o.password_stdin) std::cout << "password: " << password << "\n";
@@ -103,8 +100,7 @@ int partner_set(const PartnerOptions& o) {
   auto store = store::open_store(o.db);
   auto partner = require_partner(*store, o.username);
   if (o.name) {
-    if (o.name->empty() || o.name->size() > 200)
-      throw std::invalid_argument("--name must be 1 to 200 characters");
+    check_one_line("--name", *o.name, 200);
     partner.name = *o.name;
   }
   if (o.billing) partner.billing_mode = *domain::parse_billing_mode(*o.billing);
@@ -138,11 +134,15 @@ int partner_list(const PartnerOptions& o) {
   if (o.json) {
     boost::json::array out;
     for (const auto& p : partners) out.push_back(partner_json(p));
-    std::cout << boost::json::serialize(out) << "\n";
+    print_json(out);
     return 0;
   }
+  // Stored text is escaped (A.1): a name must not be able to drive the operator's terminal or
+  // fake a row. Usernames too: `demo --partner-username` once took any text.
+  using domain::escape_controls;
   for (const auto& p : partners) {
-    std::cout << p.username << "\t" << p.name << "\t" << domain::to_string(p.billing_mode) << "\t"
+    std::cout << escape_controls(p.username) << "\t" << escape_controls(p.name) << "\t"
+              << domain::to_string(p.billing_mode) << "\t"
               << (p.bytes_available ? std::to_string(*p.bytes_available) : "unlimited") << "\t"
               << enabled_features(p) << "\n";
   }
@@ -153,11 +153,11 @@ int partner_show(const PartnerOptions& o) {
   auto store = store::open_store(o.db);
   auto p = require_partner(*store, o.username);
   if (o.json) {
-    std::cout << boost::json::serialize(partner_json(p)) << "\n";
+    print_json(partner_json(p));
     return 0;
   }
-  std::cout << "username:        " << p.username << "\n"
-            << "name:            " << p.name << "\n"
+  std::cout << "username:        " << domain::escape_controls(p.username) << "\n"
+            << "name:            " << domain::escape_controls(p.name) << "\n"
             << "billing mode:    " << domain::to_string(p.billing_mode) << "\n"
             << "bytes available: "
             << (p.bytes_available ? std::to_string(*p.bytes_available) : "no limit") << "\n"
@@ -171,7 +171,7 @@ int partner_backup(const PartnerOptions& o) {
   auto which = o.previous ? domain::BackupGeneration::previous : domain::BackupGeneration::current;
   auto backup = store->backup(partner.id, which);
   if (!backup) {
-    throw std::invalid_argument("partner " + o.username + " has no " +
+    throw std::invalid_argument("partner " + domain::escape_controls(o.username) + " has no " +
                                 (o.previous ? "previous " : "") + "backup");
   }
   // Byte for byte, no newline added: `> file` gives the appliance's upload back.
@@ -199,20 +199,21 @@ int outbox_list(const OutboxOptions& o) {
                      {"reg_code",
                       e.reg_code ? boost::json::value(*e.reg_code) : boost::json::value(nullptr)}});
     }
-    std::cout << boost::json::serialize(out) << "\n";
+    print_json(out);
     return 0;
   }
+  using domain::escape_controls;
   for (const auto& e : emails) {
-    std::cout << e.email_id << "\t" << e.partner_username << "\t" << e.username << "\t" << e.email
-              << "\t" << e.template_name.value_or("-") << "\t" << e.queued_at << "\t"
-              << e.reg_code.value_or("-") << "\n";
+    std::cout << e.email_id << "\t" << escape_controls(e.partner_username) << "\t"
+              << escape_controls(e.username) << "\t" << escape_controls(e.email) << "\t"
+              << escape_controls(e.template_name.value_or("-")) << "\t" << e.queued_at << "\t"
+              << escape_controls(e.reg_code.value_or("-")) << "\n";
   }
   return 0;
 }
 
 int plan_create(const PlanOptions& o) {
-  if (o.name.empty() || o.name.size() > 200)
-    throw std::invalid_argument("--name must be 1 to 200 characters");
+  check_one_line("--name", o.name, 200);
   if (o.storage_bytes < 0) throw std::invalid_argument("--storage-bytes must be >= 0");
   auto store = store::open_store(o.db);
   auto partner = require_partner(*store, o.partner);

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "api/app.hpp"
@@ -9,6 +10,8 @@
 #include "billing/sandbox_card_processor.hpp"
 #include "cli/commands.hpp"
 #include "domain/netblock.hpp"
+#include "domain/partner.hpp"
+#include "domain/text.hpp"
 #include "http/open_files.hpp"
 #include "http/server.hpp"
 #include "http/tls.hpp"
@@ -70,15 +73,37 @@ bool is_loopback(const boost::asio::ip::address& address) {
 
 // Emails that differ only by letter case, which migration 007 left for the operator to settle
 // (docs/operations.md, "Emails that differ only by case"): one warning per address.
+// Stored text is escaped in the log as on the terminal (A.1): a log line is one line.
 void report_email_clashes(store::Store& store) {
+  using domain::escape_controls;
   for (const auto& clash : store.email_clashes()) {
     std::string holders;
     for (const auto& user : clash.users)
-      holders += (holders.empty() ? "" : ", ") + user.username + " <" + user.email + ">";
+      holders += (holders.empty() ? "" : ", ") + escape_controls(user.username) + " <" +
+                 escape_controls(user.email) + ">";
     spdlog::warn(
         "partner {}: users {} have emails that differ only by letter case; give all but one of "
         "them another email (POST /users/<username>)",
-        clash.partner_username, holders);
+        escape_controls(clash.partner_username), holders);
+  }
+}
+
+// Partner usernames that differ only by letter case, which migration 010 left for the operator
+// to settle (docs/operations.md, "Partner usernames that differ only by case"): one warning per
+// name. Partners are few, so they are grouped here rather than by a query of their own.
+void report_partner_clashes(store::Store& store) {
+  std::map<std::string, std::vector<std::string>> by_key;
+  for (const auto& partner : store.list_partners())
+    by_key[domain::partner_username_key(partner.username)].push_back(partner.username);
+  for (const auto& [key, usernames] : by_key) {
+    if (usernames.size() < 2) continue;
+    std::string names;
+    for (const auto& username : usernames)
+      names += (names.empty() ? "" : ", ") + domain::escape_controls(username);
+    spdlog::warn(
+        "partners {} have usernames that differ only by letter case; each still logs in with "
+        "its own exact username, and no new partner can take this name in any case",
+        names);
   }
 }
 
@@ -98,6 +123,7 @@ int serve(const ServeOptions& options) {
   auto store = store::open_store(options.db, {.synchronous = parse_synchronous(options.synchronous),
                                               .snapshot_reuse = kSnapshotReuse});
   report_email_clashes(*store);
+  report_partner_clashes(*store);
   billing::SandboxCardProcessor cards;
   auth::Authenticator authenticator(*store);
   api::AppConfig config;

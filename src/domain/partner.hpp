@@ -12,6 +12,19 @@ using PartnerId = std::int64_t;
 
 enum class BillingMode { invoice, prepaid };
 
+// Why `username` cannot name a new partner (A.11), or nullopt when it can: 1 to 64 ASCII letters,
+// digits, '.', '_', '-' or '@', starting with a letter or digit, so that it never reads as a
+// command-line option ("-rf"). Unique regardless of letter case: the store's rule (migration 010).
+// *Decision:* a login (HTTP Basic), a self-signup's `brand` and the operator's `partner show U`
+// match a partner username exactly, letter case included. A.11 asks only that no two partners
+// hold one name in two spellings; partners whose names clashed before migration 010 each keep
+// logging in with their own, and a wrong-case login is a wrong username, throttled as any.
+std::optional<std::string> partner_username_problem(std::string_view username);
+
+// The form in which partner usernames are unique: ASCII letters lower-cased, as SQLite's lower()
+// does in the index partners_unique_username.
+std::string partner_username_key(std::string_view username);
+
 std::string_view to_string(BillingMode mode);
 std::optional<BillingMode> parse_billing_mode(std::string_view text);
 

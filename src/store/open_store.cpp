@@ -1,5 +1,6 @@
 #include <filesystem>
 
+#include "store/private_files.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 
@@ -13,7 +14,8 @@ std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& op
     throw std::invalid_argument("unsupported database URL (only sqlite:PATH for now): " + url);
   if (path.empty()) throw std::invalid_argument("empty database path");
   auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent);
+  if (!parent.empty()) create_private_folders(parent);
+  prepare_private_database(path);
   return std::make_unique<sqlite::SqliteStore>(path, options);
 }
 

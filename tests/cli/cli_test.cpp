@@ -1,14 +1,17 @@
 // Runs the real accountsd binary: operator commands, demo, and serve's graceful stop.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <random>
 #include <string>
@@ -37,11 +40,14 @@ class CliTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Runs `accountsd ARGS --db DB` with `input` on stdin; captures stdout and stderr together.
-  CommandResult run(const std::string& args, const std::string& input = "") {
+  // `mask`, when given, is the shell's umask for the command ("022").
+  CommandResult run(const std::string& args, const std::string& input = "",
+                    const std::string& mask = "") {
     auto in = dir_ / "stdin.txt";
     std::ofstream(in) << input;
-    std::string command =
-        std::string(ACCOUNTSD_BINARY) + " " + args + " --db " + db_ + " < " + in.string() + " 2>&1";
+    std::string command = (mask.empty() ? "" : "umask " + mask + "; ") +
+                          std::string(ACCOUNTSD_BINARY) + " " + args + " --db " + db_ + " < " +
+                          in.string() + " 2>&1";
     CommandResult result;
     FILE* pipe = popen(command.c_str(), "r");
     char buffer[4096];
@@ -66,13 +72,15 @@ class CliTest : public ::testing::Test {
   }
 
   // Starts `accountsd serve` on the database, stops it with SIGTERM once it listens and returns
-  // what it logged, having checked that it exited with 0.
-  std::string serve_and_stop() {
+  // what it logged, having checked that it exited with 0. `mask` (when >= 0) is its umask;
+  // `while_serving` runs once it listens.
+  std::string serve_and_stop(int mask = -1, const std::function<void()>& while_serving = {}) {
     int out[2];
     EXPECT_EQ(pipe(out), 0);
     pid_t child = fork();
     EXPECT_GE(child, 0);
     if (child == 0) {
+      if (mask >= 0) umask(mode_t(mask));
       dup2(out[1], STDOUT_FILENO);
       dup2(out[1], STDERR_FILENO);
       close(out[0]);
@@ -91,6 +99,7 @@ class CliTest : public ::testing::Test {
       log.append(buffer, std::size_t(n));
     }
     EXPECT_NE(log.find("listening"), std::string::npos) << log;
+    if (while_serving) while_serving();
     EXPECT_EQ(kill(child, SIGTERM), 0);
     while (true) {
       auto n = read(out[0], buffer, sizeof buffer);
@@ -102,6 +111,13 @@ class CliTest : public ::testing::Test {
     EXPECT_EQ(waitpid(child, &status, 0), child);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log;
     return log;
+  }
+
+  // The test's database as a server of before migration `next` left it, holding `rows` (SQL).
+  void old_database(int next, const std::string& rows) {
+    const auto path = (dir_ / "db.sqlite").string();
+    migrate_before(path, next);
+    store::sqlite::Connection(path).exec(rows);
   }
 
   std::filesystem::path dir_;
@@ -293,25 +309,198 @@ TEST_F(CliTest, OutboxListShowsTheRegCode) {
 // Emails that differ only by case, left by a database of before migration 007, are named in
 // serve's start-up log with their partner, so the operator can settle them.
 TEST_F(CliTest, ServeReportsEmailsThatDifferOnlyByCase) {
-  const auto path = (dir_ / "db.sqlite").string();
-  migrate_before(path, 7);
-  {
-    store::sqlite::Connection db(path);
-    db.exec(
-        "INSERT INTO partners (partner_id, username, name, password_hash, created_at) VALUES "
-        "(1, 'acme', 'Acme', '-', 0);"
-        "INSERT INTO partner_counters (partner_id) VALUES (1);"
-        "INSERT INTO plans VALUES (1, 1, 'Unlimited', 1000000001000000000);"
-        "INSERT INTO groups VALUES (1, 1, 'Acme', 1, 1, 0, 1);"
-        "INSERT INTO users (avatar_id, partner_id, username, name, email, group_id, plan_id, "
-        "creation_time) VALUES (1, 1, 'ann', 'Ann', 'ann@example.com', 1, 1, 0), "
-        "(2, 1, 'ann2', 'Ann', 'Ann@Example.com', 1, 1, 0), "
-        "(3, 1, 'bob', 'Bob', 'bob@example.com', 1, 1, 0)");
-  }
+  old_database(
+      7,
+      "INSERT INTO partners (partner_id, username, name, password_hash, created_at) VALUES "
+      "(1, 'acme', 'Acme', '-', 0);"
+      "INSERT INTO partner_counters (partner_id) VALUES (1);"
+      "INSERT INTO plans VALUES (1, 1, 'Unlimited', 1000000001000000000);"
+      "INSERT INTO groups VALUES (1, 1, 'Acme', 1, 1, 0, 1);"
+      "INSERT INTO users (avatar_id, partner_id, username, name, email, group_id, plan_id, "
+      "creation_time) VALUES (1, 1, 'ann', 'Ann', 'ann@example.com', 1, 1, 0), "
+      "(2, 1, 'ann2', 'Ann', 'Ann@Example.com', 1, 1, 0), "
+      "(3, 1, 'bob', 'Bob', 'bob@example.com', 1, 1, 0)");
   auto log = serve_and_stop();
   auto warning = log.find("partner acme: users ann <ann@example.com>, ann2 <Ann@Example.com>");
   EXPECT_NE(warning, std::string::npos) << log;
   EXPECT_EQ(log.find("bob@example.com"), std::string::npos) << log;
+}
+
+// --- issue 17: what a hostile client or partner found ---------------------------------------
+
+// Finding 8: ALPHA and alpha are one brand (A.11).
+TEST_F(CliTest, CreateRefusesAUsernameTakenInAnotherLetterCase) {
+  ASSERT_EQ(run("partner create --username alpha --name A").status, 0);
+  auto again = run("partner create --username ALPHA --name B");
+  EXPECT_NE(again.status, 0);
+  EXPECT_NE(again.out.find("a partner named alpha already exists; partner usernames are unique "
+                           "regardless of letter case"),
+            std::string::npos)
+      << again.out;
+  EXPECT_NE(run("partner create --username Alpha --name C").status, 0);
+  EXPECT_NE(run("demo --users 1 --partner-username ALPHA").status, 0);
+  auto list = boost::json::parse(run("partner list --json").out).as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].at("username"), "alpha");
+  // Found by their exact username only, as logins are.
+  EXPECT_NE(run("partner show ALPHA").status, 0);
+}
+
+TEST_F(CliTest, UsernamesStartWithALetterOrDigit) {
+  for (const char* bad : {"-rf", "--", ".x", "_x", "@x"}) {
+    auto created = run(std::string("partner create --username=") + bad + " --name A");
+    EXPECT_NE(created.status, 0) << bad;
+    EXPECT_NE(created.out.find("starting with a letter or digit"), std::string::npos)
+        << created.out;
+  }
+  EXPECT_NE(run("demo --users 1 --partner-username=-rf").status, 0);
+  EXPECT_EQ(run("partner create --username 9lives --name A").status, 0);
+  EXPECT_EQ(boost::json::parse(run("partner list --json").out).as_array().size(), 1u);
+}
+
+// Finding 6: names typed by the operator are one line of text (A.1).
+TEST_F(CliTest, NamesWithControlCharactersAreRefused) {
+  const std::string evil = "\"$(printf 'Evil\\033[31m\\nfake line')\"";
+  auto created = run("partner create --username acme --name " + evil);
+  EXPECT_NE(created.status, 0);
+  EXPECT_NE(created.out.find("--name must be one line of text"), std::string::npos) << created.out;
+  EXPECT_NE(run("partner create --username acme --name \"$(printf 'A\\302\\233')\"").status, 0);
+  EXPECT_NE(run("partner create --username acme --name A --group " + evil).status, 0);
+  EXPECT_NE(run("partner create --username acme --name \"$(printf 'A\\377')\"").status, 0);
+  ASSERT_EQ(run("partner create --username acme --name Acme").status, 0);
+  EXPECT_NE(run("partner set acme --name " + evil).status, 0);
+  EXPECT_NE(run("plan create --partner acme --storage-bytes 1 --name " + evil).status, 0);
+  EXPECT_EQ(boost::json::parse(run("partner show acme --json").out).at("name"), "Acme");
+}
+
+// Finding 6: whatever a database holds, the operator's terminal sees escapes, never the codes.
+TEST_F(CliTest, StoredControlCharactersArePrintedEscaped) {
+  const std::string name =
+      "Evil\x1b[31mRed\nacme2\tfake\xC2\x9B"
+      "2J\x7f";
+  {
+    auto store = store::open_store(db_);
+    store::NewPartner partner;
+    partner.username = "acme";
+    partner.name = name;
+    partner.password_hash = "-";
+    partner.group = "Staff";
+    auto acme = store->create_partner(partner);
+    store::UserCreate user;
+    user.username = "jo\x1b]0;x\x07";
+    user.name = "Jo";
+    user.email = "jo@example.com";
+    auto jo = store->create_user(acme, user);
+    store->queue_activation_email(acme, jo.avatar_id, "t\x1b[1mX\nY", "R\r-1");
+  }
+  auto expect_no_raw_controls = [](const std::string& out) {
+    for (char c : out) {
+      auto byte = static_cast<unsigned char>(c);
+      EXPECT_TRUE(byte >= 0x20 || c == '\n' || c == '\t') << "raw control " << int(byte) << ":\n"
+                                                          << out;
+      EXPECT_NE(byte, 0x7F) << out;
+    }
+    EXPECT_EQ(out.find("\xC2\x9B"), std::string::npos) << out;
+  };
+  const std::string shown = "Evil\\x1b[31mRed\\nacme2\\tfake\\u009b2J\\x7f";
+  auto list = run("partner list");
+  ASSERT_EQ(list.status, 0) << list.out;
+  expect_no_raw_controls(list.out);
+  EXPECT_NE(list.out.find("acme\t" + shown + "\t"), std::string::npos) << list.out;
+  EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 1) << "one row only";
+  auto show = run("partner show acme");
+  ASSERT_EQ(show.status, 0) << show.out;
+  expect_no_raw_controls(show.out);
+  EXPECT_NE(show.out.find("name:            " + shown + "\n"), std::string::npos) << show.out;
+  auto outbox = run("outbox list");
+  ASSERT_EQ(outbox.status, 0) << outbox.out;
+  expect_no_raw_controls(outbox.out);
+  EXPECT_NE(outbox.out.find("\tjo\\x1b]0;x\\x07\tjo@example.com\tt\\x1b[1mX\\nY\t"),
+            std::string::npos)
+      << outbox.out;
+  EXPECT_NE(outbox.out.find("\tR\\r-1\n"), std::string::npos) << outbox.out;
+  // --json escapes them as JSON does, DEL and C1 included, and keeps the values.
+  for (const char* command :
+       {"partner list --json", "partner show acme --json", "outbox list --json"}) {
+    auto json = run(command);
+    ASSERT_EQ(json.status, 0) << json.out;
+    expect_no_raw_controls(json.out);
+  }
+  auto listed = boost::json::parse(run("partner list --json").out);
+  EXPECT_EQ(listed.at(0).at("name"), boost::json::value(name));
+  auto emails = boost::json::parse(run("outbox list --json").out);
+  EXPECT_EQ(emails.at(0).at("template_name"), "t\x1b[1mX\nY");
+}
+
+// Finding 8: a database of before migration 010 may hold ALPHA and alpha; the migration keeps
+// both, serve names them at start-up and still starts, and no third spelling can join them.
+TEST_F(CliTest, ServeReportsPartnerUsernamesThatDifferOnlyByCase) {
+  old_database(
+      10,
+      "INSERT INTO partners (partner_id, username, name, password_hash, created_at) VALUES "
+      "(1, 'alpha', 'A', '-', 0), (2, 'ALPHA', 'B', '-', 0), (3, 'beta', 'C', '-', 0);"
+      "INSERT INTO partner_counters (partner_id) VALUES (1), (2), (3);");
+  auto log = serve_and_stop();
+  EXPECT_NE(log.find("partners ALPHA, alpha have usernames that differ only by letter case"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("beta"), std::string::npos) << log;
+  auto list = boost::json::parse(run("partner list --json").out).as_array();
+  EXPECT_EQ(list.size(), 3u);
+  auto third = run("partner create --username Alpha --name D");
+  EXPECT_NE(third.status, 0);
+  EXPECT_NE(third.out.find("already exists"), std::string::npos) << third.out;
+  EXPECT_EQ(run("partner set ALPHA --name B2").status, 0);
+}
+
+// Finding 7: the database, its -wal and -shm, and the folders made for them are the server's
+// user's alone whatever the umask (A.11).
+TEST_F(CliTest, FilesAndFoldersArePrivateWhateverTheUmask) {
+  auto mode = [](const std::filesystem::path& path) {
+    struct stat st {};
+    EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 07777;
+  };
+  for (int mask : {0, 022}) {
+    SCOPED_TRACE(mask);
+    const auto top = dir_ / ("m" + std::to_string(mask));
+    const auto db = top / "deeper" / "accounts.db";
+    db_ = "sqlite:" + db.string();
+    char mask_text[8];
+    std::snprintf(mask_text, sizeof mask_text, "%03o", unsigned(mask));
+    auto created = run("partner create --username acme --name A", "", mask_text);
+    ASSERT_EQ(created.status, 0) << created.out;
+    EXPECT_EQ(mode(top), 0700u);
+    EXPECT_EQ(mode(top / "deeper"), 0700u);
+    EXPECT_EQ(mode(db), 0600u);
+    std::filesystem::remove_all(top);
+    serve_and_stop(mask, [&] {
+      EXPECT_EQ(mode(top), 0700u);
+      EXPECT_EQ(mode(db), 0600u);
+      EXPECT_EQ(mode(db.string() + "-wal"), 0600u);
+      EXPECT_EQ(mode(db.string() + "-shm"), 0600u);
+    });
+  }
+}
+
+TEST_F(CliTest, AnExistingDatabaseReadableByOthersIsTightenedAtOpen) {
+  ASSERT_EQ(run("partner create --username acme --name A").status, 0);
+  const auto db = dir_ / "db.sqlite";
+  std::filesystem::permissions(db, std::filesystem::perms(0644));
+  // The folder existed before: it is the operator's, and stays as it is.
+  std::filesystem::permissions(dir_, std::filesystem::perms(0755));
+  auto out = dir_ / "out.txt";
+  auto err = dir_ / "err.txt";
+  ASSERT_EQ(run_split("partner list --json", out, err), 0) << read_file(err);
+  EXPECT_EQ(boost::json::parse(read_file(out)).as_array().size(), 1u) << "stdout stays JSON";
+  EXPECT_NE(read_file(err).find("was readable by other users (mode 0644); it is now 0600"),
+            std::string::npos)
+      << read_file(err);
+  struct stat st {};
+  ASSERT_EQ(stat(db.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  ASSERT_EQ(stat(dir_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
 }
 
 }  // namespace

@@ -160,7 +160,7 @@ void device(JsonParams& p) {  // PUT /internal/v1/.../devices/<name> (internal_u
 
 void share(JsonParams& p) {  // PUT /internal/v1/.../shares/<room_key>
   p.string("name", {1, 200}, true);
-  p.string("description", {0, 2000}, false);
+  p.string("description", {0, 2000}, false, domain::TextKind::multi_line);
   p.boolean("enabled", false);
   p.finish();
 }

@@ -250,6 +250,51 @@ TEST(JsonParamsString, DescribesUnboundedLength) {
   expect_bad_request(error, "s", "s must be a string of at least 1 characters");
 }
 
+// A.1: strings are one line unless the field says otherwise (finding 6 of issue 17).
+TEST(JsonParamsString, RefusesControlCharactersInOneLineText) {
+  for (std::string json : {"\"a\\u0000\"", "\"a\\n\"", "\"\\tb\"", "\"\\u001b[1m\"", "\"\\u007f\"",
+                           "\"\\u0080\"", "\"\\u009f\"", "\"a\xC2\x85\""}) {
+    std::optional<Error> error;
+    EXPECT_FALSE(read_string(json, {0, 9}, error)) << json;
+    expect_bad_request(error, "s", "s must be one line of text, without control characters");
+  }
+  std::optional<Error> error;
+  EXPECT_EQ(read_string("\"\\u00a0\xC2\xA0 \\u00e9\"", {0, 9}, error), "\xC2\xA0\xC2\xA0 \xC3\xA9");
+  EXPECT_FALSE(error.has_value());
+}
+
+TEST(JsonParamsString, MultiLineTextTakesTabAndNewlineOnly) {
+  auto read = [](std::string_view json, std::optional<std::string>& value) {
+    return json_outcome(json, [&](JsonParams& p) {
+      value = p.string("d", {0, 99}, true, domain::TextKind::multi_line);
+    });
+  };
+  std::optional<std::string> value;
+  EXPECT_FALSE(read(R"({"d": "one\n\ttwo"})", value));
+  EXPECT_EQ(value, "one\n\ttwo");
+  for (const char* json : {R"({"d": "a\r\n"})", R"({"d": "\u001b"})", R"({"d": "\u0085"})"}) {
+    expect_bad_request(read(json, value), "d",
+                       "d must not hold control characters other than tab and newline");
+    EXPECT_FALSE(value) << json;
+  }
+}
+
+TEST(JsonParamsString, NullableStringsAndListItemsAreOneLine) {
+  Nullable<std::string> nullable;
+  expect_bad_request(json_outcome(R"({"s": "a\u001bb"})",
+                                  [&](JsonParams& p) {
+                                    nullable = p.nullable_string("s", {0, 9});
+                                  }),
+                     "s", "s must be one line of text, without control characters");
+  std::optional<std::vector<std::string>> list;
+  expect_bad_request(json_outcome(R"({"l": ["ok", "bad\n"]})",
+                                  [&](JsonParams& p) {
+                                    list = p.string_list("l", {0, 9}, {0, 9}, true);
+                                  }),
+                     "l", "l must be one line of text, without control characters");
+  EXPECT_FALSE(list);
+}
+
 TEST(JsonParamsNullableString, DistinguishesAbsentNullAndValue) {
   Nullable<std::string> absent = std::optional<std::string>("x");
   EXPECT_FALSE(json_outcome("{}", [&](JsonParams& p) { absent = p.nullable_string("s", {1, 5}); }));
