@@ -1,5 +1,8 @@
 // A.1: GET /users/ and GET /shares/ without `limit` stream their answer chunked, a page of rows at
 // a time (three rows a page here), and it is the same list that paged requests return together.
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <string>
 #include <vector>
 
@@ -188,6 +191,72 @@ TEST_F(StreamedListTest, AStreamedAnswerLeavesTheConnectionReadyForTheNext) {
   ASSERT_NE(second, std::string::npos) << text.substr(0, 400);
   EXPECT_NE(text.substr(first, second - first).find("\r\n0\r\n\r\n"), std::string::npos);
   EXPECT_TRUE(text.ends_with("\r\n0\r\n\r\n"));
+}
+
+TEST_F(StreamedListTest, WritesDuringTheStreamDoNotChangeWhatItLists) {
+  // 20 MB of users with a share each (10 KB names), more than the socket buffers hold: while the
+  // client below does not read, the server waits with the rest of the list still in its cursor.
+  auto group = store().groups(alpha_id).front();
+  std::vector<store::NewUser> users;
+  for (int i = 0; i < 2000; ++i) {
+    store::NewUser u;
+    u.username = "big" + std::to_string(i);
+    u.name = std::string(10'000, 'x') + std::to_string(i);
+    u.email = u.username + "@example.com";
+    u.group_id = group.group_id;
+    u.plan_id = group.plan_id;
+    u.creation_time = 1000;
+    domain::Share share;
+    share.room_key = "room";
+    share.name = "Share";
+    u.shares.push_back(share);
+    users.push_back(std::move(u));
+  }
+  add_users(alpha_id, users);
+
+  namespace asio = boost::asio;
+  namespace bhttp = boost::beast::http;
+  int round = 0;
+  for (const std::string path : {"/users/", "/shares/"}) {
+    SCOPED_TRACE(path);
+    auto before = paged(path, "", 500);
+    ASSERT_GT(before.size(), 1000u);
+
+    asio::io_context ioc;
+    boost::beast::tcp_stream stream(ioc);
+    // A fixed receive buffer: the kernel would otherwise grow it (up to tcp_rmem's maximum).
+    stream.socket().open(asio::ip::tcp::v4());
+    stream.socket().set_option(asio::socket_base::receive_buffer_size(256 * 1024));
+    stream.connect({asio::ip::make_address("127.0.0.1"), port});
+    bhttp::request<bhttp::empty_body> get{bhttp::verb::get, kRoot + path, 11};
+    get.set(bhttp::field::host, "127.0.0.1");
+    get.set(bhttp::field::authorization, basic_authorization(alpha));
+    bhttp::write(stream, get);
+    boost::beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(boost::none);
+    bhttp::read_header(stream, buffer, parser);
+    ASSERT_EQ(parser.get().result_int(), 200);
+    ASSERT_TRUE(parser.get().chunked());
+
+    // Meanwhile: the last user deleted, the one before renamed, a new one added.
+    auto last = std::string(before.back().at("username").as_string());
+    auto second_last = std::string(before.at(before.size() - 2).at("username").as_string());
+    EXPECT_EQ(request("DELETE", "/users/" + last, "", alpha).status, 204);
+    EXPECT_EQ(post("/users/" + second_last, R"({"name": "Renamed"})").status, 200);
+    auto late = "late" + std::to_string(round++);
+    EXPECT_EQ(post("/users/", R"({"username": ")" + late + R"(", "name": "Late", "email": ")" +
+                                  late + R"(@example.com"})")
+                  .status,
+              200);
+    ASSERT_NE(paged(path, "", 500), before) << "the writes took effect";
+
+    bhttp::read(stream, buffer, parser);
+    ASSERT_GT(parser.get().body().size(), 8u * 1024 * 1024)
+        << "more than the socket buffers could have held before the writes";
+    EXPECT_TRUE(json(parser.get().body()) == boost::json::value(before))
+        << "the list as it was when it began";
+  }
 }
 
 }  // namespace
