@@ -24,6 +24,9 @@ struct AppConfig {
   std::vector<domain::Netblock> trusted_proxies;
   // The body limit of POST /partner/backup (C.3); every other route keeps the server's default.
   std::size_t max_backup_bytes = 64 * 1024 * 1024;
+  // Rows per piece of a streamed unpaged list (A.1): what one such answer holds in memory at a
+  // time (500 users are ~210 KB of JSON).
+  std::size_t list_page_rows = 500;
 };
 
 // What the endpoints share: storage, the card processor, configuration.

@@ -1,16 +1,17 @@
 #include "api/handlers.hpp"
+#include "api/list_stream.hpp"
 #include "api/params.hpp"
 #include "api/representations.hpp"
 
 namespace accountsd::api {
 
-// A.9: users with shares, paged by avatar_id, each with its shares by room_key.
+// A.9: users with shares, paged by avatar_id, each with its shares by room_key; without a limit,
+// every one of them, streamed (A.1).
 http::Response get_shares(Call& call) {
   QueryParams query(call.query);
   auto limit = query.integer("limit", {0});
   auto offset = query.integer("offset", {0});
   query.finish();
-  auto users = call.services.store.shares(call.partner, offset.value_or(0), limit);
   auto write = [](http::JsonWriter& out, const domain::UserShares& user) {
     out.begin_object()
         .member("avatar_id", user.avatar_id)
@@ -22,6 +23,12 @@ http::Response get_shares(Call& call) {
     for (const auto& share : user.shares) write_share(out, share, user.share_id);
     out.end_array().end_object();
   };
+  if (!limit) {
+    return streamed_list_response(
+        call.services.store.share_cursor(call.partner, offset.value_or(0)), write,
+        call.services.config.list_page_rows);
+  }
+  auto users = call.services.store.shares(call.partner, offset.value_or(0), limit);
   return written_list_response(users, write, 384);
 }
 

@@ -2,6 +2,7 @@
 
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
+#include "api/list_stream.hpp"
 #include "api/params.hpp"
 #include "api/path_ids.hpp"
 #include "api/representations.hpp"
@@ -153,6 +154,10 @@ http::Response get_users(Call& call) {
   if (action) {
     return http::json_response(
         200, boost::json::object{{"user_count", call.services.store.count_users(call.partner, q)}});
+  }
+  if (!q.limit) {
+    return streamed_list_response(call.services.store.user_cursor(call.partner, q), write_user,
+                                  call.services.config.list_page_rows);
   }
   // ~420 bytes per user as the demo data has them.
   return written_list_response(call.services.store.users(call.partner, q), write_user, 512);

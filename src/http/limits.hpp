@@ -29,6 +29,11 @@ struct ServerLimits {
   // A large body (see large_bodies) must arrive within this instead, from the end of its
   // headers: 64 MiB in 30 s would need 18 Mbit/s from the client.
   std::chrono::seconds large_body_timeout{300};
+  // A streamed answer (an unpaged list, A.1) must be taken by the client within this, whole, as
+  // well as each of its pieces within read_timeout: its database snapshot, which keeps SQLite's
+  // WAL from being checkpointed past it, lives that long at most. 15 minutes is 1 M users'
+  // 420 MB at 4 Mbit/s.
+  std::chrono::seconds stream_timeout{900};
   // On stop, in-flight requests get this long to finish before the server gives up on them.
   std::chrono::seconds drain_timeout{10};
 };

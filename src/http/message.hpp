@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "unique_function.hpp"
+
 namespace accountsd::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -26,11 +28,19 @@ struct Request {
   std::string_view header(std::string_view name) const;
 };
 
+// Writes the next piece of a streamed body into `piece` (empty, its capacity kept from the
+// previous piece) and says whether more follows. The server calls it between writes, one call at
+// a time, maybe each on another thread. A throw ends the connection with the answer cut short.
+using BodyProducer = UniqueFunction<bool(std::string& piece)>;
+
 // One response to write back; body is already serialized.
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // Set: the body is not `body` but what this produces, sent chunked a piece at a time as the
+  // client takes it, so that an answer of any size never sits whole in memory (A.1).
+  BodyProducer stream;
   // Non-zero: the response reports a change that is committed but not yet known to be on disk.
   // The server sends it only once its durability waiter confirms the ticket, else a 500.
   std::uint64_t durable_ticket = 0;

@@ -133,6 +133,52 @@ struct ResumeSession {
   }
 };
 
+// Writes `response`, whose body comes from response.stream, chunked, a piece at a time, each
+// produced once the previous one is written: only one piece is in memory at a time. True when
+// the connection may serve another request. False when it must close: the client did not read
+// in time, or the producer failed, and then the client sees the answer cut short (no last
+// chunk), never a complete-looking one. HTTP/1.0 has no chunks: its body ends with the
+// connection, so a cut there looks like an end.
+template <typename Stream>
+asio::awaitable<bool> write_streamed(Stream& stream, Response response, unsigned version,
+                                     bool keep_alive, const ServerLimits& limits,
+                                     const std::string& request_id) {
+  bhttp::response<bhttp::buffer_body> message{static_cast<bhttp::status>(response.status), version};
+  message.set(bhttp::field::server, "accountsd");
+  for (auto& [name, value] : response.headers) message.insert(name, value);
+  const bool chunked = version >= 11;
+  message.keep_alive(keep_alive && chunked);
+  message.chunked(chunked);
+  bhttp::response_serializer<bhttp::buffer_body> serializer(message);
+  auto& tcp_stream = beast::get_lowest_layer(stream);
+  const auto deadline = std::chrono::steady_clock::now() + limits.stream_timeout;
+  std::string piece;
+  for (bool more = true; more;) {
+    piece.clear();
+    bool failed = false;
+    try {
+      more = response.stream(piece);
+    } catch (const std::exception& e) {
+      spdlog::error("request {}: answer cut short: {}", request_id, e.what());
+      failed = true;
+    }
+    if (failed) co_return false;
+    message.body().data = piece.data();
+    message.body().size = piece.size();
+    message.body().more = more;
+    tcp_stream.expires_at(
+        std::min(std::chrono::steady_clock::now() + limits.read_timeout, deadline));
+    // The header goes with the first piece; need_buffer: this piece is out, the next one wanted.
+    auto [ec, sent] = co_await bhttp::async_write(stream, serializer, use_tuple);
+    if (ec && ec != bhttp::error::need_buffer) {
+      if (ec == beast::error::timeout)
+        spdlog::warn("request {}: answer cut short: the client took too long", request_id);
+      co_return false;
+    }
+  }
+  co_return message.keep_alive();
+}
+
 }  // namespace
 
 // Counts one durability wait as running for as long as it lives.
@@ -416,12 +462,16 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
         response = json_response(500, body);
       }
     }
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - started)
-                      .count();
-    auto path = std::string_view(request.target).substr(0, request.target.find('?'));
-    spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, path, response.status,
-                 micros / 1000, micros % 1000, request.request_id, peer.to_string());
+    auto log_access = [&](int status) {
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+      auto path = std::string_view(request.target).substr(0, request.target.find('?'));
+      spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, path, status, micros / 1000,
+                   micros % 1000, request.request_id, peer.to_string());
+    };
+    // A streamed answer is logged once it has all gone out, with the time that took.
+    if (!response.stream) log_access(response.status);
     // Done with the body: free it, and the large-body slot, before a slow client reads the
     // response.
     std::string().swap(request.body);
@@ -431,7 +481,16 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     // moves the unread ones to the front first, so the zeroed room covers the rest.
     auto spare = buffer.prepare(buffer.capacity() - buffer.size());
     sodium_memzero(spare.data(), spare.size());
-    bool keep = co_await reply(std::move(response), message.version(), message.keep_alive());
+    bool keep = false;
+    if (response.stream) {
+      const int status = response.status;
+      keep =
+          co_await write_streamed(stream, std::move(response), message.version(),
+                                  message.keep_alive() && !stopping_, limits_, request.request_id);
+      log_access(status);
+    } else {
+      keep = co_await reply(std::move(response), message.version(), message.keep_alive());
+    }
     connection->busy = false;
     if (!keep) break;
   }

@@ -19,6 +19,7 @@
 #include "domain/settings.hpp"
 #include "domain/share.hpp"
 #include "domain/user.hpp"
+#include "store/cursor.hpp"
 #include "unique_function.hpp"
 
 namespace accountsd::store {
@@ -227,6 +228,9 @@ class Store {
   // Users with at least one share, by avatar_id, from `offset`, at most `limit` of them.
   virtual std::vector<domain::UserShares> shares(PartnerId partner, std::int64_t offset,
                                                  std::optional<std::int64_t> limit) = 0;
+  // The same users, from the `offset`-th on to the last, a page at a time (Cursor).
+  virtual std::unique_ptr<Cursor<domain::UserShares>> share_cursor(PartnerId partner,
+                                                                   std::int64_t offset) = 0;
   virtual std::vector<domain::RevisionCount> client_revisions(
       PartnerId partner, const domain::CensusFilter& filter) = 0;
 
@@ -272,6 +276,10 @@ class Store {
   // The user whose username, or else email, is `key`.
   virtual std::optional<domain::User> find_user(PartnerId partner, std::string_view key) = 0;
   virtual std::vector<domain::User> users(PartnerId partner, const UserQuery& query) = 0;
+  // The users `query` selects, in its order, from its offset on to the last (its limit is
+  // ignored), a page at a time (Cursor).
+  virtual std::unique_ptr<Cursor<domain::User>> user_cursor(PartnerId partner,
+                                                            const UserQuery& query) = 0;
   virtual std::int64_t count_users(PartnerId partner, const UserQuery& query) = 0;
   virtual domain::User update_user(PartnerId partner, std::int64_t avatar_id,
                                    const UserPatch& patch) = 0;

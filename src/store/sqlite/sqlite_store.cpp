@@ -1,5 +1,9 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <atomic>
 #include <boost/json.hpp>
 #include <limits>
@@ -103,6 +107,19 @@ Connection& SqliteStore::db() {
   return *raw;
 }
 
+std::unique_ptr<Connection> SqliteStore::open_snapshot() const {
+  // SQLite's default page cache (2 MiB) whatever the store's own: a cursor walks the whole list
+  // once and re-reads nothing, and several may be open at a time.
+  auto connection = std::make_unique<Connection>(path_, StoreOptions{});
+  // A sort that the query needs (order_by without an index) spills to a temporary file beyond
+  // the cache's size instead of sorting every row of the list in memory.
+  connection->exec("PRAGMA temp_store=FILE");
+  connection->begin_read();
+  // The snapshot is taken at the first read, not at BEGIN: take it now.
+  connection->prepared("SELECT 1 FROM sqlite_schema LIMIT 1").run();
+  return connection;
+}
+
 void SqliteStore::release_stale_snapshot() noexcept {
   if (auto* connection = opened_db()) connection->release_stale_snapshot();
 }
@@ -131,6 +148,7 @@ void SqliteStore::migrate(Connection& db) {
   // proves that it left every reference intact before it commits.
   // (If a migration fails, the store is never constructed and this connection goes with it.)
   db.exec("PRAGMA foreign_keys=OFF");
+  bool migrated = false;
   for (const auto& migration : migrations()) {
     Transaction txn(db);
     auto& seen = db.prepared("SELECT 1 FROM schema_migrations WHERE number = ?1");
@@ -153,8 +171,15 @@ void SqliteStore::migrate(Connection& db) {
         .bind(3, domain::now_seconds())
         .run();
     txn.commit();
+    migrated = true;
   }
   db.exec("PRAGMA foreign_keys=ON");
+  // A migration that rebuilds a table sorts and copies it through in-memory temporary storage
+  // (temp_store=MEMORY): about 300 MB for a million users. SQLite frees it at the end, but the C
+  // library keeps freed heap pages mapped, and the server would carry them for its whole life.
+#ifdef __GLIBC__
+  if (migrated) malloc_trim(0);
+#endif
 }
 
 PartnerId SqliteStore::create_partner(const NewPartner& p) {
@@ -447,23 +472,18 @@ std::optional<SharePosition> locate_share_offset(Connection& db, PartnerId partn
 
 }  // namespace
 
-std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int64_t offset,
-                                                    std::optional<std::int64_t> limit) {
-  auto& db = this->db();
-  // The block counts and the page must come from one state of the database.
-  ReadSnapshot snapshot(*this);
-  SharePosition position;
-  if (offset > 0) {
-    auto found = locate_share_offset(db, partner, offset);
-    if (!found) return {};
-    position = *found;
-  }
+namespace {
+
+// At most `limit` users with shares from `from` on (Cursor pages pass rows, shares() an
+// optional limit), each with its shares by room_key.
+std::vector<domain::UserShares> share_page(Connection& db, PartnerId partner, SharePosition from,
+                                           std::optional<std::int64_t> limit) {
   // The page of users, then their shares in one walk of the shares primary key over the page's
   // avatar_id range (no join to materialize and no sort): the users with shares inside that range
   // are exactly the page.
   auto& users = db.prepared(kSharePageUsersSql);
-  users.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, position.skip);
-  users.bind(4, position.first_avatar_id);
+  users.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, from.skip);
+  users.bind(4, from.first_avatar_id);
   std::vector<domain::UserShares> out;
   while (users.step()) {
     out.push_back({users.integer(0),
@@ -489,6 +509,56 @@ std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int6
                             shares.optional_integer(8)});
   }
   return out;
+}
+
+// Pages of users with shares on a snapshot connection of its own: each page starts after the
+// previous page's last avatar_id, which finds the same users as one long query would because
+// every page reads the same snapshot.
+class SqliteShareCursor final : public Cursor<domain::UserShares> {
+ public:
+  SqliteShareCursor(std::unique_ptr<Connection> db, PartnerId partner, std::int64_t offset)
+      : db_(std::move(db)), partner_(partner) {
+    if (offset > 0) {
+      auto found = locate_share_offset(*db_, partner, offset);
+      done_ = !found;
+      if (found) from_ = *found;
+    }
+  }
+
+  std::vector<domain::UserShares> next_page(std::size_t rows) override {
+    if (done_ || rows == 0) return {};
+    auto page = share_page(*db_, partner_, from_, std::int64_t(rows));
+    done_ = page.size() < rows;
+    if (!page.empty()) from_ = {page.back().avatar_id + 1, 0};
+    return page;
+  }
+
+ private:
+  std::unique_ptr<Connection> db_;
+  PartnerId partner_;
+  SharePosition from_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::vector<domain::UserShares> SqliteStore::shares(PartnerId partner, std::int64_t offset,
+                                                    std::optional<std::int64_t> limit) {
+  auto& db = this->db();
+  // The block counts and the page must come from one state of the database.
+  ReadSnapshot snapshot(*this);
+  SharePosition position;
+  if (offset > 0) {
+    auto found = locate_share_offset(db, partner, offset);
+    if (!found) return {};
+    position = *found;
+  }
+  return share_page(db, partner, position, limit);
+}
+
+std::unique_ptr<Cursor<domain::UserShares>> SqliteStore::share_cursor(PartnerId partner,
+                                                                      std::int64_t offset) {
+  return std::make_unique<SqliteShareCursor>(open_snapshot(), partner, offset);
 }
 
 }  // namespace accountsd::store::sqlite

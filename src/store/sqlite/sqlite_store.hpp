@@ -52,6 +52,8 @@ class SqliteStore final : public Store {
   domain::Quota quota(PartnerId partner) override;
   std::vector<domain::UserShares> shares(PartnerId partner, std::int64_t offset,
                                          std::optional<std::int64_t> limit) override;
+  std::unique_ptr<Cursor<domain::UserShares>> share_cursor(PartnerId partner,
+                                                           std::int64_t offset) override;
   std::vector<domain::RevisionCount> client_revisions(PartnerId partner,
                                                       const domain::CensusFilter& filter) override;
 
@@ -83,6 +85,8 @@ class SqliteStore final : public Store {
   domain::User create_user(PartnerId partner, const UserCreate& user) override;
   std::optional<domain::User> find_user(PartnerId partner, std::string_view key) override;
   std::vector<domain::User> users(PartnerId partner, const UserQuery& query) override;
+  std::unique_ptr<Cursor<domain::User>> user_cursor(PartnerId partner,
+                                                    const UserQuery& query) override;
   std::int64_t count_users(PartnerId partner, const UserQuery& query) override;
   domain::User update_user(PartnerId partner, std::int64_t avatar_id,
                            const UserPatch& patch) override;
@@ -116,6 +120,8 @@ class SqliteStore final : public Store {
   // The same, or nullptr when this thread has not opened one.
   Connection* opened_db() const;
   void migrate(Connection& connection);
+  // A connection of its own for a Cursor, already reading in a snapshot taken now.
+  std::unique_ptr<Connection> open_snapshot() const;
 
   std::string path_;
   StoreOptions options_;

@@ -520,15 +520,58 @@ std::optional<domain::User> SqliteStore::find_user(PartnerId partner, std::strin
   return user;
 }
 
-std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery& query) {
+namespace {
+
+// The users `query` selects, in its order: "LIMIT ? OFFSET ?" takes the two parameters after
+// bind_filters' (-1: no limit).
+std::string select_users(const UserQuery& query) {
   auto column = user_columns().find(query.order_by);
   if (column == user_columns().end()) throw std::invalid_argument("unknown order_by");
   const char* direction = query.descending ? " DESC" : "";
-  std::string sql = std::string("SELECT ") + kUserColumns +
-                    " FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query) +
-                    " ORDER BY " + column->second + direction + ", u.avatar_id" + direction +
-                    " LIMIT ? OFFSET ?";
-  auto& q = db().prepared_text(sql);
+  return std::string("SELECT ") + kUserColumns +
+         " FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query) +
+         " ORDER BY " + column->second + direction + ", u.avatar_id" + direction +
+         " LIMIT ? OFFSET ?";
+}
+
+// One statement over the whole list on a snapshot connection of its own, stepped a page at a
+// time: unlike paging with OFFSET, no page re-reads the rows before it.
+class SqliteUserCursor final : public Cursor<domain::User> {
+ public:
+  SqliteUserCursor(std::unique_ptr<Connection> db, PartnerId partner, const UserQuery& query)
+      : db_(std::move(db)), partner_(partner), rows_(db_->prepared_text(select_users(query))) {
+    // rows_ stays valid: nothing else on this connection calls prepared_text.
+    int index = 1;
+    bind_filters(rows_, partner, query, index);
+    rows_.bind(index++, std::int64_t(-1));
+    rows_.bind(index++, query.offset);
+  }
+
+  std::vector<domain::User> next_page(std::size_t rows) override {
+    std::vector<domain::User> page;
+    if (done_) return page;
+    page.reserve(rows);
+    while (page.size() < rows && !done_) {
+      if (rows_.step())
+        page.push_back(read_user(rows_));
+      else
+        done_ = true;
+    }
+    add_share_rooms(*db_, partner_, page);
+    return page;
+  }
+
+ private:
+  std::unique_ptr<Connection> db_;
+  PartnerId partner_;
+  Statement& rows_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery& query) {
+  auto& q = db().prepared_text(select_users(query));
   int index = 1;
   bind_filters(q, partner, query, index);
   q.bind(index++, query.limit.value_or(-1));
@@ -539,6 +582,11 @@ std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery&
   while (q.step()) out.push_back(read_user(q));
   add_share_rooms(db(), partner, out);
   return out;
+}
+
+std::unique_ptr<Cursor<domain::User>> SqliteStore::user_cursor(PartnerId partner,
+                                                               const UserQuery& query) {
+  return std::make_unique<SqliteUserCursor>(open_snapshot(), partner, query);
 }
 
 std::int64_t SqliteStore::count_users(PartnerId partner, const UserQuery& query) {
