@@ -12,21 +12,21 @@
 namespace accountsd::http {
 namespace {
 
-std::string quoted(std::string_view text) {
+std::string as_json_string(std::string_view text) {
   std::string out;
   append_json_string(out, text);
   return out;
 }
 
 TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters) {
-  EXPECT_EQ(quoted(""), R"("")");
-  EXPECT_EQ(quoted("plain text"), R"("plain text")");
-  EXPECT_EQ(quoted("a\"b\\c"), R"("a\"b\\c")");
-  EXPECT_EQ(quoted("\b\f\n\r\t"), R"("\b\f\n\r\t")");
-  EXPECT_EQ(quoted(std::string_view("\x00\x01\x1f", 3)), R"("\u0000\u0001\u001f")");
-  EXPECT_EQ(quoted("t\x1b[1mX"), R"("t\u001b[1mX")");
+  EXPECT_EQ(as_json_string(""), R"("")");
+  EXPECT_EQ(as_json_string("plain text"), R"("plain text")");
+  EXPECT_EQ(as_json_string("a\"b\\c"), R"("a\"b\\c")");
+  EXPECT_EQ(as_json_string("\b\f\n\r\t"), R"("\b\f\n\r\t")");
+  EXPECT_EQ(as_json_string(std::string_view("\x00\x01\x1f", 3)), R"("\u0000\u0001\u001f")");
+  EXPECT_EQ(as_json_string("t\x1b[1mX"), R"("t\u001b[1mX")");
   // Everything from 0x20 up is copied: DEL, '/', and UTF-8 as it is.
-  EXPECT_EQ(quoted("\x7f/\xc3\xa9\xe2\x82\xac"), "\"\x7f/\xc3\xa9\xe2\x82\xac\"");
+  EXPECT_EQ(as_json_string("\x7f/\xc3\xa9\xe2\x82\xac"), "\"\x7f/\xc3\xa9\xe2\x82\xac\"");
 }
 
 TEST(JsonWriter, EveryByteRoundTripsThroughAParser) {
@@ -35,9 +35,9 @@ TEST(JsonWriter, EveryByteRoundTripsThroughAParser) {
   for (int c = 0; c < 0x80; ++c) all.push_back(char(c));
   for (int c = 0; c < 0x80; ++c) {
     std::string one = "x" + std::string(1, char(c)) + "y";
-    EXPECT_EQ(boost::json::parse(quoted(one)).as_string(), one) << "byte " << c;
+    EXPECT_EQ(boost::json::parse(as_json_string(one)).as_string(), one) << "byte " << c;
   }
-  EXPECT_EQ(boost::json::parse(quoted(all)).as_string(), all);
+  EXPECT_EQ(boost::json::parse(as_json_string(all)).as_string(), all);
 }
 
 TEST(JsonWriter, PlacesCommasInObjectsAndArrays) {
