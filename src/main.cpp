@@ -60,6 +60,18 @@ int main(int argc, char** argv) {
                    "(bounds memory: docs/operations.md)")
       ->check(CLI::Range(std::size_t(1), std::size_t(1024)))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--hash-threads", serve_options.hash_threads,
+                   "threads that hash and verify passwords (Argon2id), apart from the I/O "
+                   "threads (0 = half the cores, at least 1)")
+      ->check(CLI::Range(std::size_t(0), std::size_t(256)))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--hash-queue", serve_options.hash_queue,
+                   "password hashes and verifications that may wait for those threads; more get "
+                   "503 with Retry-After")
+      ->check(CLI::Range(std::size_t(1), std::size_t(100000)))
+      ->capture_default_str();
   auto* tls_cert = serve_cmd->add_option("--tls-cert", serve_options.tls_cert,
                                          "PEM certificate chain: serve HTTPS (needs --tls-key)");
   auto* tls_key = serve_cmd->add_option("--tls-key", serve_options.tls_key,

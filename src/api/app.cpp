@@ -35,7 +35,10 @@ boost::asio::ip::address client_address(const Call& call) {
 }
 
 App::App(Services services)
-    : services_(std::move(services)), routes_(make_routes(services_.config)) {}
+    : services_(std::move(services)), routes_(make_routes(services_.config)) {
+  if (!services_.signups)
+    services_.signups = std::make_shared<auth::SignupLimiter>(services_.config.signup_limits);
+}
 
 namespace {
 
@@ -85,7 +88,7 @@ std::optional<std::size_t> App::body_limit(std::string_view method, std::string_
   return match.value ? match.value->body_limit : std::nullopt;
 }
 
-http::Response App::dispatch(http::Request& request) {
+http::Response App::dispatch(http::Request& request, std::optional<store::PartnerId> verified) {
   std::string lenient;
   auto target = parse_target(request.target, lenient);
   if (!target) throw bad_request("malformed request target");
@@ -102,9 +105,32 @@ http::Response App::dispatch(http::Request& request) {
   if (request.method == "GET") snapshot.emplace(services_.store);
   auto access = match.value->access;
   auto authorization = request.header("Authorization");
-  if (access == Access::partner || (access == Access::signup && !authorization.empty())) {
-    call.partner =
+  const bool optional = access == Access::partner_if_sent || access == Access::signup;
+  if (verified) {
+    call.partner = *verified;
+  } else if (access == Access::partner || (optional && !authorization.empty())) {
+    // Failures count against the client, not against a trusted proxy that every client shares.
+    auto login =
         services_.authenticator.authenticate(authorization, client_address(call).to_string());
+    if (auto* partner = std::get_if<store::PartnerId>(&login)) {
+      call.partner = *partner;
+    } else if (auto* later = std::get_if<auth::LoginLater>(&login)) {
+      // Other verifications decide this one: ask again after a wait, on a timer.
+      http::Deferred deferred;
+      deferred.delay = later->after;
+      deferred.then = [this, &request] { return dispatch(request, std::nullopt); };
+      return http::defer(std::move(deferred));
+    } else {
+      // Not in the credential cache: verify on the worker pool, then route again with the
+      // partner it found (or answer its 401).
+      auto pending =
+          std::make_shared<auth::PendingLogin>(std::get<auth::PendingLogin>(std::move(login)));
+      http::Deferred deferred;
+      deferred.delay = pending->delay();
+      deferred.work = [pending] { pending->verify(); };
+      deferred.then = [this, &request, pending] { return dispatch(request, pending->partner()); };
+      return http::defer(std::move(deferred));
+    }
   } else if (access == Access::service) {
     check_service_token(authorization, services_.config.service_token);
   }
@@ -112,16 +138,40 @@ http::Response App::dispatch(http::Request& request) {
 }
 
 http::Response App::handle(http::Request& request) {
-  http::Response response = respond(request);
-  // Whatever the outcome, a change this request committed must reach the disk before the
+  return handle_step(request, [this, &request] { return dispatch(request, std::nullopt); });
+}
+
+http::Response App::handle_step(http::Request& request, UniqueFunction<http::Response()> step) {
+  http::Response response = respond(request, step);
+  if (auto deferred = response.deferred) {
+    // The work's exception, if any, is answered by the continuation like any other error.
+    auto failure = std::make_shared<std::exception_ptr>();
+    // Left empty when empty: a wait alone never takes a place in the worker pool.
+    if (deferred->work) {
+      deferred->work = [work = std::move(deferred->work), failure]() mutable {
+        try {
+          work();
+        } catch (...) {
+          *failure = std::current_exception();
+        }
+      };
+    }
+    deferred->then = [this, &request, then = std::move(deferred->then), failure]() mutable {
+      return handle_step(request, [&then, failure]() -> http::Response {
+        if (*failure) std::rethrow_exception(*failure);
+        return then();
+      });
+    };
+  }
+  // Whatever the outcome, a change this step committed must reach the disk before the
   // response goes out (group commit; 0 when nothing was committed or the commit was durable).
   response.durable_ticket = services_.store.take_commit_ticket();
   return response;
 }
 
-http::Response App::respond(http::Request& request) {
+http::Response App::respond(http::Request& request, UniqueFunction<http::Response()>& step) {
   try {
-    return dispatch(request);
+    return step();
   } catch (const Error& error) {
     if (error.kind() == ErrorKind::internal)
       spdlog::error("request {}: {}", request.request_id, error.what());

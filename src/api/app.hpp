@@ -3,10 +3,12 @@
 
 #include <boost/url/params_view.hpp>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "auth/authenticator.hpp"
+#include "auth/signup_limiter.hpp"
 #include "billing/card_processor.hpp"
 #include "domain/netblock.hpp"
 #include "http/message.hpp"
@@ -27,6 +29,8 @@ struct AppConfig {
   // Rows per piece of a streamed unpaged list (A.1): what one such answer holds in memory at a
   // time (500 users are ~210 KB of JSON).
   std::size_t list_page_rows = 500;
+  // Self-signups allowed per client address and per brand (B.3).
+  auth::SignupLimits signup_limits{};
 };
 
 // What the endpoints share: storage, the card processor, configuration.
@@ -35,14 +39,16 @@ struct Services {
   billing::CardProcessor& cards;
   auth::Authenticator& authenticator;
   AppConfig config;
+  // Counts self-signups; App makes one from config.signup_limits unless given one.
+  std::shared_ptr<auth::SignupLimiter> signups{};
 };
 
 // Who may call a route.
 enum class Access {
-  anyone,   // no credentials needed (ping checks them if sent)
-  partner,  // HTTP Basic of a partner
-  signup,   // a partner's Basic credentials, or none at all (self-signup)
-  service,  // the storage service's Bearer token
+  partner,          // HTTP Basic of a partner
+  partner_if_sent,  // no credentials needed, but Basic credentials that are sent must be right
+  signup,           // a partner's Basic credentials, or none at all (self-signup)
+  service,          // the storage service's Bearer token
 };
 
 // One call of an endpoint: the request, its decoded path parameters and query, and the caller.
@@ -74,15 +80,21 @@ http::Router<Route> make_routes(const AppConfig& config);
 class App {
  public:
   explicit App(Services services);
-  // The response, with the ticket of any commit it made (http::Response::durable_ticket).
+  // The response, with the ticket of any commit it made (http::Response::durable_ticket). A
+  // request that needs Argon2id (a login not in the credential cache, a password to hash) gets
+  // an http::Deferred response whose steps are handled the same way.
   http::Response handle(http::Request& request);
   // The body limit of the route that `method` and the raw `target` reach, for the server to
   // apply before reading the body (http::ServerLimits::body_limit); nullopt: the default.
   std::optional<std::size_t> body_limit(std::string_view method, std::string_view target) const;
 
  private:
-  http::Response respond(http::Request& request);
-  http::Response dispatch(http::Request& request);
+  // One step of a request: `step`'s response with errors mapped and the step's commit ticket;
+  // a deferred response's work and continuation wrapped to be handled the same way.
+  http::Response handle_step(http::Request& request, UniqueFunction<http::Response()> step);
+  http::Response respond(http::Request& request, UniqueFunction<http::Response()>& step);
+  // Routes and runs the request; `verified` is the partner a deferred login found.
+  http::Response dispatch(http::Request& request, std::optional<store::PartnerId> verified);
   Services services_;
   http::Router<Route> routes_;
 };

@@ -1,5 +1,6 @@
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
+#include "api/password_hashing.hpp"
 #include "auth/password.hpp"
 
 namespace accountsd::api {
@@ -21,8 +22,11 @@ http::Response post_password(Call& call) {
   if (!value.is_string()) throw not_a_string();
   std::string_view password = value.get_string();
   if (auto problem = auth::password_problem(password)) throw bad_request(*problem, {"password"});
-  call.services.store.set_password_hash(call.partner, auth::hash_password(password));
-  return http::json_response(200, boost::json::object());
+  return with_password_hash(std::string(password), [&partners = call.services.store,
+                                                    partner = call.partner](std::string hash) {
+    partners.set_password_hash(partner, hash);
+    return http::json_response(200, boost::json::object());
+  });
 }
 
 }  // namespace accountsd::api

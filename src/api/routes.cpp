@@ -11,7 +11,7 @@ http::Router<Route> make_routes(const AppConfig& config) {
     routes.add(method, config.api_root + path, Route{access, handler, body_limit});
   };
   // Part A: the partner's own account.
-  add("GET",  "/ping",              Access::anyone,  get_ping);  // checks credentials if sent
+  add("GET",  "/ping",              Access::partner_if_sent, get_ping);
   add("GET",  "/partner/billing",   Access::partner, get_billing);
   add("POST", "/partner/billing",   Access::partner, post_billing);
   add("POST", "/partner/password",  Access::partner, post_password);

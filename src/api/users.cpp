@@ -4,6 +4,7 @@
 #include "api/json_body.hpp"
 #include "api/list_stream.hpp"
 #include "api/params.hpp"
+#include "api/password_hashing.hpp"
 #include "api/path_ids.hpp"
 #include "api/representations.hpp"
 #include "auth/password.hpp"
@@ -52,6 +53,15 @@ void check_signup_network(Call& call, const domain::Partner& partner) {
                       settings.support_email.value_or("your service provider"));
     }
   }
+}
+
+// Refuses a self-signup beyond the limits of B.3 (429 with Retry-After).
+void check_signup_limit(std::optional<long long> wait, const std::string& what) {
+  if (!wait) return;
+  Error error(ErrorKind::too_many_requests,
+              "too many signups " + what + "; try again in " + std::to_string(*wait) + " seconds");
+  error.retry_after = wait;
+  throw error;
 }
 
 // Parses one `search_by` condition such as "bytes_stored>100" or "enabled=1".
@@ -164,20 +174,28 @@ http::Response get_users(Call& call) {
 }
 
 http::Response post_users(Call& call) {
+  auto& services = call.services;
+  const bool signup = call.partner == 0;
+  // Every self-signup counts, whatever its outcome; first, so that nothing costs more.
+  if (signup)
+    check_signup_limit(services.signups->admit_address(client_address(call).to_string()),
+                       "from your address");
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  const bool signup = call.partner == 0;
   std::optional<domain::Partner> partner;
   if (signup) {
     auto brand = params.string("brand", {1, 64}, true);
     if (brand) {
-      partner = call.services.store.find_partner(*brand);
+      partner = services.store.find_partner(*brand);
       if (!partner) params.problem("brand", "brand names no partner");
     }
+    if (partner)
+      check_signup_limit(services.signups->admit_brand(std::to_string(partner->id)),
+                         "for this brand");
     for (const char* field : {"group_id", "plan_id", "bonus_bytes"})
       params.refuse(field, std::string(field) + " cannot be set by a self-signup");
   } else {
-    partner = call.services.store.find_partner(call.partner);
+    partner = services.store.find_partner(call.partner);
     params.refuse("brand", "brand is only for self-signup, without credentials");
   }
   const bool email_as_username = partner && partner->features.email_as_username;
@@ -200,20 +218,30 @@ http::Response post_users(Call& call) {
   user.username = username.value_or("");
   user.name = *name;
   user.email = *email;
-  std::optional<std::string> temp_password;
+  // Cheap before costly: a taken username or email is refused before any password is hashed
+  // (the unique constraints still decide a race between two creations).
+  if (auto taken = services.store.taken_user_field(partner->id, user.username, user.email))
+    throw conflict(*taken + " is already taken", {*taken});
+  auto create = [&directory = services.store, partner = partner->id](
+                    store::UserCreate& user, const std::optional<std::string>& temp_password) {
+    auto created = directory.create_user(partner, user);
+    return written_response([&](http::JsonWriter& out) {
+      out.begin_object().member("username", created.username);
+      if (temp_password) out.member("temp_password", *temp_password);
+      write_user(out.key("user"), created);
+      out.end_object();
+    });
+  };
   if (bcrypt) {
     user.password_bcrypt = bcrypt;
-  } else {
-    temp_password = auth::generate_password();
-    user.password_bcrypt = auth::hash_password(*temp_password);
+    return create(user, std::nullopt);
   }
-  auto created = call.services.store.create_user(partner->id, user);
-  return written_response([&](http::JsonWriter& out) {
-    out.begin_object().member("username", created.username);
-    if (temp_password) out.member("temp_password", *temp_password);
-    write_user(out.key("user"), created);
-    out.end_object();
-  });
+  auto temp_password = auth::generate_password();
+  return with_password_hash(
+      temp_password, [create, user = std::move(user), temp_password](std::string hash) mutable {
+        user.password_bcrypt = std::move(hash);
+        return create(user, temp_password);
+      });
 }
 
 http::Response get_user(Call& call) {

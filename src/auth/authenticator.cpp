@@ -29,36 +29,73 @@ std::optional<BasicCredentials> parse_basic(std::string_view header) {
   return BasicCredentials{decoded.substr(0, colon), decoded.substr(colon + 1)};
 }
 
+namespace {
+
+Error throttled(long long wait) {
+  Error error(ErrorKind::too_many_requests,
+              "too many failed logins; try again in " + std::to_string(wait) + " seconds");
+  error.retry_after = wait;
+  return error;
+}
+
+}  // namespace
+
+PendingLogin::PendingLogin(CredentialCache& cache, Throttle::Attempt attempt,
+                           BasicCredentials credentials, std::string hash, store::PartnerId partner,
+                           std::chrono::milliseconds delay)
+    : cache_(&cache),
+      attempt_(std::move(attempt)),
+      credentials_(std::move(credentials)),
+      hash_(std::move(hash)),
+      partner_(partner),
+      delay_(delay) {}
+
+PendingLogin::~PendingLogin() {
+  sodium_memzero(credentials_.password.data(), credentials_.password.size());
+}
+
+void PendingLogin::verify() {
+  const auto& [username, password] = credentials_;
+  right_ = verify_password(hash_, password) && partner_ != 0;
+  if (right_) cache_->remember(username, password, hash_);
+  attempt_.settle(right_);
+}
+
+store::PartnerId PendingLogin::partner() const {
+  if (!right_) throw Error(ErrorKind::unauthorized, "wrong username or password");
+  return partner_;
+}
+
 Authenticator::Authenticator(store::Store& store, ThrottleLimits limits)
     : store_(store), throttle_(limits), dummy_hash_(hash_password(generate_password())) {}
 
-store::PartnerId Authenticator::authenticate(std::string_view authorization,
-                                             std::string_view address) {
+std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenticate(
+    std::string_view authorization, std::string_view address) {
   auto credentials = parse_basic(authorization);
   if (!credentials) {
     throw Error(ErrorKind::unauthorized, authorization.empty()
                                              ? "authentication required"
                                              : "malformed Basic authorization header");
   }
-  if (auto wait = throttle_.retry_after(credentials->username, address)) {
-    Error error(ErrorKind::too_many_requests,
-                "too many failed logins; try again in " + std::to_string(*wait) + " seconds");
-    error.retry_after = wait;
-    throw error;
-  }
-  auto stored = store_.credentials(credentials->username);
-  if (stored) {
-    const auto& [username, password] = *credentials;
-    if (cache_.contains(username, password, stored->password_hash)) return stored->partner_id;
-    if (verify_password(stored->password_hash, password)) {
-      cache_.remember(username, password, stored->password_hash);
-      return stored->partner_id;
-    }
-  } else {
-    verify_password(dummy_hash_, credentials->password);
-  }
-  throttle_.record_failure(credentials->username, address);
-  throw Error(ErrorKind::unauthorized, "wrong username or password");
+  const auto& username = credentials->username;
+  // Before the cache: a refused (username, address) stays refused even for a right password,
+  // so that guessing from there gains nothing (A.2).
+  if (auto wait = throttle_.retry_after(username, address)) throw throttled(*wait);
+  auto stored = store_.credentials(username);
+  if (stored && cache_.contains(username, credentials->password, stored->password_hash))
+    return stored->partner_id;
+  auto reserved = throttle_.reserve(username, address);
+  if (auto* refused = std::get_if<Throttle::Refused>(&reserved))
+    throw throttled(refused->retry_after);
+  // A fraction of one verification's time, so that the wait adds little to the answer.
+  if (std::holds_alternative<Throttle::InFlight>(reserved))
+    return LoginLater{std::chrono::milliseconds(20)};
+  auto delay = throttle_.slowdown(username);
+  // An unknown username is verified against a dummy hash: it costs the same as a known one.
+  std::string hash = stored ? stored->password_hash : dummy_hash_;
+  store::PartnerId partner = stored ? stored->partner_id : 0;
+  return PendingLogin(cache_, std::get<Throttle::Attempt>(std::move(reserved)),
+                      std::move(*credentials), std::move(hash), partner, delay);
 }
 
 }  // namespace accountsd::auth

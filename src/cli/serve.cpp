@@ -142,6 +142,8 @@ int serve(const ServeOptions& options) {
     return app.body_limit(method, target);
   };
   limits.large_bodies = options.max_large_bodies;
+  limits.worker_threads = options.hash_threads;
+  limits.worker_queue = options.hash_queue;
   http::Server server([&app](http::Request& request) { return app.handle(request); }, limits);
   server.set_durability_waiter(
       [&store = *store](std::uint64_t ticket, UniqueFunction<void(bool)> done) {

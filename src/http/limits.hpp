@@ -36,6 +36,11 @@ struct ServerLimits {
   std::chrono::seconds stream_timeout{900};
   // On stop, in-flight requests get this long to finish before the server gives up on them.
   std::chrono::seconds drain_timeout{10};
+  // The worker pool for costly work that responses defer (http::Deferred: Argon2id): its
+  // threads (0: half the cores, at least one) and how many tasks may wait for them; requests
+  // beyond get 503 with Retry-After.
+  std::size_t worker_threads = 0;
+  std::size_t worker_queue = 32;
 };
 
 }  // namespace accountsd::http

@@ -1,5 +1,6 @@
 #include "http/message.hpp"
 
+#include <algorithm>
 #include <boost/beast/core/string.hpp>
 #include <boost/json/serializer.hpp>
 
@@ -49,6 +50,24 @@ Response json_response(int status, const boost::json::array& body) {
 
 Response json_response(int status, const boost::json::object& body) {
   return json_text_response(status, body);
+}
+
+Response defer(Deferred deferred) {
+  Response response;
+  response.deferred = std::make_shared<Deferred>(std::move(deferred));
+  return response;
+}
+
+Response complete_inline(Response response) {
+  std::uint64_t ticket = response.durable_ticket;
+  while (response.deferred) {
+    auto deferred = std::move(response.deferred);
+    if (deferred->work) deferred->work();
+    response = deferred->then();
+    ticket = std::max(ticket, response.durable_ticket);
+  }
+  response.durable_ticket = ticket;
+  return response;
 }
 
 }  // namespace accountsd::http

@@ -3,7 +3,9 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,6 +34,7 @@ struct Request {
 // previous piece) and says whether more follows. The server calls it between writes, one call at
 // a time, maybe each on another thread. A throw ends the connection with the answer cut short.
 using BodyProducer = UniqueFunction<bool(std::string& piece)>;
+struct Deferred;
 
 // One response to write back; body is already serialized.
 struct Response {
@@ -44,7 +47,28 @@ struct Response {
   // Non-zero: the response reports a change that is committed but not yet known to be on disk.
   // The server sends it only once its durability waiter confirms the ticket, else a 500.
   std::uint64_t durable_ticket = 0;
+  // Set: no answer yet, but costly work to do first, off the I/O threads (see Deferred).
+  std::shared_ptr<Deferred> deferred;
 };
+
+// What a handler hands back instead of an answer when the request needs costly work (Argon2id):
+// the work, for the server's worker pool, and the rest of the request, for the connection's
+// thread afterwards. The server never runs `work` on an I/O thread nor blocks one waiting for
+// it; when the pool's queue is full it answers 503 instead.
+struct Deferred {
+  // A wait before the work (a login throttle's slowdown), on a timer.
+  std::chrono::milliseconds delay{0};
+  // On a worker thread; may be empty (a delay alone).
+  UniqueFunction<void()> work;
+  // On the connection's thread once `work` has run; its answer may be deferred again.
+  UniqueFunction<Response()> then;
+};
+
+// A response that defers to `deferred`.
+Response defer(Deferred deferred);
+// Runs a deferred response's steps on the calling thread, delays skipped, until it has an answer:
+// for callers without a server (fuzzers, unit tests).
+Response complete_inline(Response response);
 
 // A response whose body is JSON text the caller wrote itself, with the API's content type: for
 // bodies too large to build as a boost::json value first.

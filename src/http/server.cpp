@@ -119,17 +119,20 @@ class LargeBodySlot {
   std::atomic<std::size_t>* taken_;
 };
 
-// Resumes a session waiting for durability: posts its completion to the session's executor,
-// whose io_context is kept from running out of work until then. Members die bottom-up: the
-// handler, then the work-tracking executor, then `counted`, after which ~Server may go on.
+// Resumes a session waiting for durability or for the worker pool: posts its completion to the
+// session's executor, whose io_context is kept from running out of work until then. Members die
+// bottom-up: the handler, then the work-tracking executor, then `counted`, after which ~Server
+// may go on.
 template <typename Handler, typename Counted>
 struct ResumeSession {
   Counted counted;
   asio::any_io_executor work;
   Handler handler;
 
-  void operator()(bool ok) {
-    asio::post(work, [handler = std::move(handler), ok]() mutable { std::move(handler)(ok); });
+  template <typename Result>
+  void operator()(Result result) {
+    asio::post(work,
+               [handler = std::move(handler), result]() mutable { std::move(handler)(result); });
   }
 };
 
@@ -179,6 +182,26 @@ asio::awaitable<bool> write_streamed(Stream& stream, Response response, unsigned
   co_return message.keep_alive();
 }
 
+// How long a client refused because the worker pool's queue is full is asked to wait.
+constexpr std::chrono::seconds kWorkersBusyRetryAfter{2};
+
+// Half the cores, at least one: the other half stays for the I/O threads.
+std::size_t worker_threads(std::size_t configured) {
+  if (configured != 0) return configured;
+  return std::max(1u, std::thread::hardware_concurrency() / 2);
+}
+
+// Answers what a handler threw: an Error as mapped, anything else as a logged 500.
+template <typename F>
+Response answer(F&& handler, const std::string& request_id) {
+  try {
+    return handler();
+  } catch (const std::exception& e) {
+    spdlog::error("request {} failed: {}", request_id, e.what());
+    return error_response(Error(ErrorKind::internal, e.what()), request_id);
+  }
+}
+
 }  // namespace
 
 // Counts one durability wait as running for as long as it lives.
@@ -202,7 +225,10 @@ class Server::DurabilityWait {
 };
 
 Server::Server(RequestHandler handler, ServerLimits limits)
-    : handler_(std::move(handler)), limits_(limits), acceptor_(asio::make_strand(ioc_)) {}
+    : handler_(std::move(handler)),
+      limits_(limits),
+      workers_(worker_threads(limits.worker_threads), limits.worker_queue),
+      acceptor_(asio::make_strand(ioc_)) {}
 
 Server::~Server() {
   stop();
@@ -224,6 +250,53 @@ asio::awaitable<bool> Server::wait_durable(std::uint64_t ticket) {
         durability_waiter_(ticket, std::move(resume));
       },
       asio::use_awaitable);
+}
+
+// Not a coroutine either, for the same reason as wait_durable.
+asio::awaitable<Server::Offloaded> Server::offload(UniqueFunction<void()>& work) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(Offloaded)>(
+      [this, &work](auto handler) {
+        asio::any_io_executor session = asio::get_associated_executor(handler);
+        using Resume = ResumeSession<decltype(handler), DurabilityWait>;
+        // Shared by the task and this function, which resumes the session itself when the
+        // queue refuses the task.
+        auto resume = std::make_shared<Resume>(Resume{
+            DurabilityWait(durability_waits_),
+            asio::prefer(session, asio::execution::outstanding_work.tracked), std::move(handler)});
+        WorkerPool::Task task = [work = std::move(work), resume]() mutable {
+          auto outcome = Offloaded::done;
+          try {
+            work();
+          } catch (const std::exception& e) {
+            spdlog::error("work on the worker pool failed: {}", e.what());
+            outcome = Offloaded::failed;
+          }
+          (*resume)(outcome);
+        };
+        if (!workers_.try_post(task)) (*resume)(Offloaded::busy);
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<Response> Server::finish_deferred(std::shared_ptr<Deferred> deferred,
+                                                  const std::string& request_id) {
+  if (deferred->delay.count() > 0) {
+    // On a timer: the thread serves other connections meanwhile.
+    asio::steady_timer timer(co_await asio::this_coro::executor, deferred->delay);
+    co_await timer.async_wait(use_tuple);
+  }
+  if (deferred->work) {
+    auto outcome = co_await offload(deferred->work);
+    if (outcome == Offloaded::busy) {
+      Error busy(ErrorKind::unavailable,
+                 "the server is busy checking passwords; try again in a few seconds");
+      busy.retry_after = kWorkersBusyRetryAfter.count();
+      co_return error_response(busy, request_id);
+    }
+    if (outcome == Offloaded::failed)
+      co_return error_response(Error(ErrorKind::internal, "internal error"), request_id);
+  }
+  co_return answer(deferred->then, request_id);
 }
 
 tcp::endpoint Server::listen(const tcp::endpoint& endpoint) {
@@ -442,13 +515,15 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     Request request = to_request(message, peer, new_request_id(next_request_++));
 
     auto started = std::chrono::steady_clock::now();
-    Response response;
-    try {
-      response = handler_(request);
-    } catch (const std::exception& e) {
-      spdlog::error("request {} failed: {}", request.request_id, e.what());
-      response = error_response(Error(ErrorKind::internal, e.what()), request.request_id);
+    Response response = answer([&] { return handler_(request); }, request.request_id);
+    // Costly work (Argon2id) goes to the worker pool, never runs on this thread; a change made
+    // by any step must be durable before the final answer goes out.
+    std::uint64_t ticket = response.durable_ticket;
+    while (response.deferred) {
+      response = co_await finish_deferred(std::move(response.deferred), request.request_id);
+      ticket = std::max(ticket, response.durable_ticket);
     }
+    response.durable_ticket = ticket;
     // A change is acknowledged only once it is on disk. Other requests, on this thread too, go
     // on meanwhile, and their commits share the same sync.
     if (response.durable_ticket != 0) {

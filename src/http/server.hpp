@@ -20,6 +20,7 @@
 
 #include "http/limits.hpp"
 #include "http/message.hpp"
+#include "http/worker_pool.hpp"
 #include "unique_function.hpp"
 
 namespace boost::asio::ssl {
@@ -75,10 +76,19 @@ class Server {
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
   // true once `ticket` is durable; the session's thread serves other connections meanwhile.
   boost::asio::awaitable<bool> wait_durable(std::uint64_t ticket);
+  // How work handed to the worker pool ended.
+  enum class Offloaded { done, busy, failed };
+  // Runs `work` on the worker pool (taking it) and resumes on the session's executor; `busy`
+  // at once when the pool's queue is full. The session's thread serves others meanwhile.
+  boost::asio::awaitable<Offloaded> offload(UniqueFunction<void()>& work);
+  // The answer of a request whose handler deferred (http::Deferred): its wait, its work on the
+  // pool, then the rest on this session's executor.
+  boost::asio::awaitable<Response> finish_deferred(std::shared_ptr<Deferred> deferred,
+                                                   const std::string& request_id);
   void join();
 
-  // Durability waits not completed yet. Each completes by posting to ioc_, so the destructor
-  // waits for them before ioc_ goes.
+  // Durability waits and worker-pool tasks not completed yet. Each completes by posting to ioc_,
+  // so the destructor waits for them before ioc_ goes.
   struct DurabilityWaits {
     std::mutex mutex;
     std::condition_variable none;
@@ -94,6 +104,8 @@ class Server {
   std::chrono::milliseconds housekeeping_interval_{0};
   DurabilityWaits durability_waits_;
   boost::asio::io_context ioc_;
+  // After ioc_: its tasks hold work on ioc_, so it goes first.
+  WorkerPool workers_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};

@@ -273,6 +273,11 @@ class Store {
 
   // Users (B.3). Business-rule failures throw accountsd::Error (402, 404, 409 with fields).
   virtual domain::User create_user(PartnerId partner, const UserCreate& user) = 0;
+  // Which unique field of a new user, "username" or "email", another user of the partner holds
+  // already (an empty username is not checked), or nullopt: the cheap check that goes before
+  // hashing a password; create_user still enforces both.
+  virtual std::optional<std::string> taken_user_field(PartnerId partner, std::string_view username,
+                                                      std::string_view email) = 0;
   // The user whose username, or else email, is `key`.
   virtual std::optional<domain::User> find_user(PartnerId partner, std::string_view key) = 0;
   virtual std::vector<domain::User> users(PartnerId partner, const UserQuery& query) = 0;

@@ -111,7 +111,8 @@ void add_partner(const char* username, domain::BillingMode mode, const domain::F
 // Handles one complete message the way http::Server does, and checks the response.
 void serve(http::BeastParser& parser) {
   auto request = http::to_request(parser.get(), boost::asio::ip::make_address("127.0.0.1"), "fuzz");
-  auto response = world->app->handle(request);
+  // Deferred steps (Argon2id) run here in place of the server's worker pool.
+  auto response = http::complete_inline(world->app->handle(request));
   // A streamed body (an unpaged list) is produced whole here, as the server would send it.
   if (response.stream) {
     for (bool more = true; more;) {
@@ -157,9 +158,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // and never reach a handler. The throttle has its own unit tests.
   constexpr auto unlimited = std::numeric_limits<std::size_t>::max();
   world->authenticator = std::make_unique<auth::Authenticator>(
-      *world->store, auth::ThrottleLimits{unlimited, unlimited, std::chrono::seconds(1)});
+      *world->store, auth::ThrottleLimits{.per_username_address = unlimited,
+                                          .per_address = unlimited,
+                                          .slow_username_after = unlimited,
+                                          .window = std::chrono::seconds(1)});
   api::AppConfig config;
   config.service_token = kServiceToken;
+  // Nor signup limits, for the same reason.
+  config.signup_limits = {.per_address = unlimited, .per_brand = unlimited};
   // The peer is 127.0.0.1, so X-Forwarded-For is parsed too (B.3).
   config.trusted_proxies.push_back(*domain::parse_netblock("127.0.0.0/8"));
   world->app = std::make_unique<api::App>(

@@ -83,6 +83,8 @@ class SqliteStore final : public Store {
   bool delete_device_policy(PartnerId partner, std::int64_t policy_id) override;
 
   domain::User create_user(PartnerId partner, const UserCreate& user) override;
+  std::optional<std::string> taken_user_field(PartnerId partner, std::string_view username,
+                                              std::string_view email) override;
   std::optional<domain::User> find_user(PartnerId partner, std::string_view key) override;
   std::vector<domain::User> users(PartnerId partner, const UserQuery& query) override;
   std::unique_ptr<Cursor<domain::User>> user_cursor(PartnerId partner,

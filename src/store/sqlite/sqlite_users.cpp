@@ -509,6 +509,29 @@ domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
   return user;
 }
 
+std::optional<std::string> SqliteStore::taken_user_field(PartnerId partner,
+                                                         std::string_view username,
+                                                         std::string_view email) {
+  auto& db = this->db();
+  // The same tests as the unique indexes on (partner_id, username) and
+  // (partner_id, lower(email), email_clash), which a new user's row (email_clash 0) must pass.
+  auto exists = [&](const char* sql, std::string_view value) {
+    auto& q = db.prepared(sql);
+    q.bind(1, partner).bind(2, value);
+    bool found = q.step();
+    q.reset();
+    return found;
+  };
+  if (!username.empty() &&
+      exists("SELECT 1 FROM users WHERE partner_id = ?1 AND username = ?2", username))
+    return "username";
+  if (exists("SELECT 1 FROM users WHERE partner_id = ?1 AND lower(email) = lower(?2) AND "
+             "email_clash = 0",
+             email))
+    return "email";
+  return std::nullopt;
+}
+
 std::optional<domain::User> SqliteStore::find_user(PartnerId partner, std::string_view key) {
   auto& db = this->db();
   auto& q = db.prepared(kSelectUserByKey.c_str());
