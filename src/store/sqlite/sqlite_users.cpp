@@ -557,6 +557,15 @@ std::string select_users(const UserQuery& query) {
          " LIMIT ? OFFSET ?";
 }
 
+// Binds select_users' parameters: the filters, then `limit` (-1: none) and the query's offset.
+void bind_select_users(Statement& q, PartnerId partner, const UserQuery& query,
+                       std::int64_t limit) {
+  int index = 1;
+  bind_filters(q, partner, query, index);
+  q.bind(index++, limit);
+  q.bind(index++, query.offset);
+}
+
 // One statement over the whole list on a snapshot connection of its own, stepped a page at a
 // time: unlike paging with OFFSET, no page re-reads the rows before it.
 class SqliteUserCursor final : public Cursor<domain::User> {
@@ -564,10 +573,7 @@ class SqliteUserCursor final : public Cursor<domain::User> {
   SqliteUserCursor(std::unique_ptr<Connection> db, PartnerId partner, const UserQuery& query)
       : db_(std::move(db)), partner_(partner), rows_(db_->prepared_text(select_users(query))) {
     // rows_ stays valid: nothing else on this connection calls prepared_text.
-    int index = 1;
-    bind_filters(rows_, partner, query, index);
-    rows_.bind(index++, std::int64_t(-1));
-    rows_.bind(index++, query.offset);
+    bind_select_users(rows_, partner, query, -1);
   }
 
   std::vector<domain::User> next_page(std::size_t rows) override {
@@ -595,10 +601,7 @@ class SqliteUserCursor final : public Cursor<domain::User> {
 
 std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery& query) {
   auto& q = db().prepared_text(select_users(query));
-  int index = 1;
-  bind_filters(q, partner, query, index);
-  q.bind(index++, query.limit.value_or(-1));
-  q.bind(index++, query.offset);
+  bind_select_users(q, partner, query, query.limit.value_or(-1));
   std::vector<domain::User> out;
   // A page's users are large: grow the vector once, not step by step (an unpaged list grows).
   out.reserve(std::size_t(std::clamp<std::int64_t>(query.limit.value_or(0), 0, 1000)));
