@@ -1,0 +1,207 @@
+#include "async/fiber.hpp"
+
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <vector>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ACCOUNTSD_FIBER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ACCOUNTSD_FIBER_ASAN 1
+#endif
+#endif
+#if defined(ACCOUNTSD_FIBER_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace accountsd::async {
+namespace {
+
+// The sanitizers' frames are several times larger; the pages are only touched as they are used.
+#if defined(ACCOUNTSD_FIBER_ASAN)
+constexpr std::size_t kStackSize = 1024 * 1024;
+#else
+constexpr std::size_t kStackSize = 256 * 1024;
+#endif
+// Stacks kept for reuse once their fibers end: mapping one costs two system calls and faults.
+constexpr std::size_t kPooledStacks = 256;
+
+// Tells AddressSanitizer which stack the thread is about to run on, and that it got there.
+void start_switch([[maybe_unused]] void** fake_stack_save, [[maybe_unused]] const void* bottom,
+                  [[maybe_unused]] std::size_t size) {
+#if defined(ACCOUNTSD_FIBER_ASAN)
+  __sanitizer_start_switch_fiber(fake_stack_save, bottom, size);
+#endif
+}
+void finish_switch([[maybe_unused]] void* fake_stack_save, [[maybe_unused]] const void** bottom_old,
+                   [[maybe_unused]] std::size_t* size_old) {
+#if defined(ACCOUNTSD_FIBER_ASAN)
+  __sanitizer_finish_switch_fiber(fake_stack_save, bottom_old, size_old);
+#endif
+}
+
+std::size_t page_size() {
+  static const auto size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return size;
+}
+
+// Stack mappings with an inaccessible guard page below each, so that an overflow faults instead
+// of writing over a neighbour.
+class StackPool {
+ public:
+  void* take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!free_.empty()) {
+        void* stack = free_.back();
+        free_.pop_back();
+        return stack;
+      }
+    }
+    void* mapping = ::mmap(nullptr, page_size() + kStackSize, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mapping == MAP_FAILED) throw std::bad_alloc();
+    if (::mprotect(mapping, page_size(), PROT_NONE) != 0) {
+      ::munmap(mapping, page_size() + kStackSize);
+      throw std::bad_alloc();
+    }
+    return static_cast<char*>(mapping) + page_size();
+  }
+  void give(void* stack) {
+    {
+      std::lock_guard lock(mutex_);
+      if (free_.size() < kPooledStacks) {
+        free_.push_back(stack);
+        return;
+      }
+    }
+    ::munmap(static_cast<char*>(stack) - page_size(), page_size() + kStackSize);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<void*> free_;
+};
+
+StackPool& stacks() {
+  static auto* pool = new StackPool();  // never destroyed: fibers may end during exit
+  return *pool;
+}
+
+thread_local Fiber* t_current = nullptr;
+
+// Thrown into a fiber destroyed while suspended, to unwind its stack; not a std::exception, so
+// that handlers which answer any std::exception with an error body let it through.
+struct Unwind {};
+
+}  // namespace
+
+struct Fiber::Context {
+  ucontext_t fiber{};
+  ucontext_t caller{};
+  void* stack = nullptr;
+  // AddressSanitizer's bookkeeping: the fake stacks of each side, and the caller's stack, which
+  // may be another thread's at each resume.
+  void* caller_fake_stack = nullptr;
+  void* fiber_fake_stack = nullptr;
+  const void* caller_bottom = nullptr;
+  std::size_t caller_size = 0;
+  bool started = false;
+  bool unwinding = false;
+};
+
+Fiber::Fiber(UniqueFunction<void()> body, boost::asio::any_io_executor executor)
+    : context_(std::make_unique<Context>()),
+      body_(std::move(body)),
+      executor_(std::move(executor)) {
+  auto& c = *context_;
+  c.stack = stacks().take();
+  if (::getcontext(&c.fiber) != 0) {
+    stacks().give(c.stack);
+    throw std::runtime_error("getcontext failed");
+  }
+  c.fiber.uc_stack.ss_sp = c.stack;
+  c.fiber.uc_stack.ss_size = kStackSize;
+  c.fiber.uc_link = nullptr;
+  ::makecontext(&c.fiber, &Fiber::entry, 0);
+}
+
+Fiber::~Fiber() {
+  // Suspended for good (its wait was dropped, say at shutdown): unwind it so that what lives on
+  // its stack (a pooled connection, a lock) is released, then free the stack.
+  if (context_->started && !finished_) {
+    context_->unwinding = true;
+    try {
+      resume();
+    } catch (...) {
+    }
+  }
+  stacks().give(context_->stack);
+}
+
+Fiber* Fiber::current() noexcept {
+  return t_current;
+}
+
+std::size_t Fiber::stack_size() noexcept {
+  return kStackSize;
+}
+
+bool Fiber::resume() {
+  auto& c = *context_;
+  if (finished_) throw std::logic_error("resuming a finished fiber");
+  if (t_current != nullptr) throw std::logic_error("fibers do not nest");
+  c.started = true;
+  t_current = this;
+  start_switch(&c.caller_fake_stack, c.stack, kStackSize);
+  ::swapcontext(&c.caller, &c.fiber);
+  finish_switch(c.caller_fake_stack, nullptr, nullptr);
+  t_current = nullptr;
+  if (!finished_) return false;
+  if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+  return true;
+}
+
+Arrange Fiber::take_arrange() {
+  return std::move(arrange_);
+}
+
+void Fiber::entry() noexcept {
+  Fiber* self = t_current;
+  auto& c = *self->context_;
+  finish_switch(nullptr, &c.caller_bottom, &c.caller_size);
+  try {
+    self->body_();
+  } catch (const Unwind&) {
+  } catch (...) {
+    self->failure_ = std::current_exception();
+  }
+  self->body_ = {};
+  self->finished_ = true;
+  self->switch_out(true);
+}
+
+void Fiber::switch_out(bool finishing) {
+  auto& c = *context_;
+  // A finished fiber's fake stack is freed by passing no place to keep it.
+  start_switch(finishing ? nullptr : &c.fiber_fake_stack, c.caller_bottom, c.caller_size);
+  ::swapcontext(&c.fiber, &c.caller);
+  finish_switch(c.fiber_fake_stack, &c.caller_bottom, &c.caller_size);
+}
+
+void Fiber::suspend(Arrange arrange) {
+  Fiber* self = t_current;
+  if (self == nullptr) throw std::logic_error("Fiber::suspend outside a fiber");
+  if (self->context_->unwinding) throw Unwind{};
+  self->arrange_ = std::move(arrange);
+  self->switch_out(false);
+  if (self->context_->unwinding) throw Unwind{};
+}
+
+}  // namespace accountsd::async

@@ -1,0 +1,66 @@
+// Stackful fibers: code that must wait for the network without blocking its thread (a request
+// on the PostgreSQL backend, waiting for libpq's socket) runs in one and suspends instead.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <cstddef>
+#include <exception>
+#include <memory>
+
+#include "unique_function.hpp"
+
+namespace accountsd::async {
+
+// Resumes a suspended fiber: call it exactly once, from any thread.
+using Resume = UniqueFunction<void()>;
+// What a suspending fiber asks of whoever drives it: called once the fiber has switched out,
+// with the Resume that brings it back (an I/O completion, a timer, another thread's hand-off).
+using Arrange = UniqueFunction<void(Resume)>;
+
+// One fiber, over POSIX ucontext with a pooled, guard-paged stack. Why not Boost.Context:
+// Debian builds its library for fcontext, whose stack switches AddressSanitizer cannot follow
+// (exceptions thrown in a fiber then raise false reports), and its ucontext variant needs a
+// library Debian does not ship. The switches here tell AddressSanitizer about each stack.
+//
+// A fiber may be resumed on a different thread each time. Code in it must not keep the address
+// of a thread_local across a suspension (errno is read right after the call that sets it).
+class Fiber {
+ public:
+  // `body` runs on the fiber's stack; an exception it throws comes out of resume().
+  explicit Fiber(UniqueFunction<void()> body,
+                 boost::asio::any_io_executor executor = boost::asio::any_io_executor());
+  ~Fiber();
+  Fiber(const Fiber&) = delete;
+  Fiber& operator=(const Fiber&) = delete;
+
+  // Runs the fiber on the calling thread until it suspends or finishes: true once finished
+  // (rethrowing what the body threw), false when it suspended (take_arrange says how to resume).
+  bool resume();
+  // What the fiber asked for when it last suspended.
+  Arrange take_arrange();
+
+  // Where the fiber's waits (timers, sockets) are run; set by whoever drives it.
+  const boost::asio::any_io_executor& executor() const { return executor_; }
+
+  // The fiber running on this thread, or null outside any fiber.
+  static Fiber* current() noexcept;
+  // From inside a fiber: switches out, has the driver call `arrange`, and returns once resumed.
+  static void suspend(Arrange arrange);
+
+  // Bytes of each fiber's stack.
+  static std::size_t stack_size() noexcept;
+
+ private:
+  struct Context;
+  static void entry() noexcept;
+  void switch_out(bool finishing);
+
+  std::unique_ptr<Context> context_;
+  UniqueFunction<void()> body_;
+  boost::asio::any_io_executor executor_;
+  Arrange arrange_;
+  std::exception_ptr failure_;
+  bool finished_ = false;
+};
+
+}  // namespace accountsd::async
