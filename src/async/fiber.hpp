@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <exception>
 #include <memory>
+#include <unordered_map>
 
 #include "unique_function.hpp"
 
@@ -50,6 +51,9 @@ class Fiber {
   // Bytes of each fiber's stack.
   static std::size_t stack_size() noexcept;
 
+  // The fiber's own value for `key` (see async::Local), made by `make` on first use.
+  std::shared_ptr<void>& local(const void* key) { return locals_[key]; }
+
  private:
   struct Context;
   static void entry() noexcept;
@@ -61,6 +65,7 @@ class Fiber {
   Arrange arrange_;
   std::exception_ptr failure_;
   bool finished_ = false;
+  std::unordered_map<const void*, std::shared_ptr<void>> locals_;
 };
 
 }  // namespace accountsd::async

@@ -61,6 +61,10 @@ bool wait_ready(int fd, Direction direction, Deadline deadline) {
   return wait->ready;
 }
 
+void sleep_until(Deadline deadline) {
+  std::make_shared<Wakeup>()->wait(deadline);
+}
+
 bool Wakeup::wait(Deadline deadline) {
   Fiber* fiber = Fiber::current();
   if (fiber == nullptr || !fiber->executor()) {

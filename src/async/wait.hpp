@@ -20,6 +20,9 @@ enum class Direction { read, write };
 // only watched, never closed or read.
 bool wait_ready(int fd, Direction direction, Deadline deadline);
 
+// Waits until `deadline` without blocking a fiber's thread (a pause before a retry).
+void sleep_until(Deadline deadline);
+
 // A wake-up one thread hands another that waits for it, say a pooled connection handed to the
 // first waiter in line. Make it with std::make_shared: a fiber's timer may outlive the wait.
 class Wakeup : public std::enable_shared_from_this<Wakeup> {

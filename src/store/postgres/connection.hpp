@@ -1,0 +1,131 @@
+// One PostgreSQL connection through libpq, driven without blocking: every wait for its socket
+// goes through async::wait_ready, which suspends a fiber (the server's request) or blocks a
+// plain thread (the operator's commands, tests).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace accountsd::store::postgres {
+
+// A statement or the connection failed. `sqlstate` is PostgreSQL's five-character code when the
+// server sent one ("23505" unique violation, "40001" serialization failure, ...); `broken` says
+// the connection is unusable afterwards (lost, timed out, out of sync).
+class PgError : public std::runtime_error {
+ public:
+  PgError(std::string message, std::string sqlstate, bool broken)
+      : std::runtime_error(std::move(message)), sqlstate(std::move(sqlstate)), broken(broken) {}
+  std::string sqlstate;
+  bool broken;
+  // The constraint a violation names, when the server said.
+  std::string constraint{};
+};
+
+// Statement parameters, in text form; each add() appends the next $n.
+class Params {
+ public:
+  Params& add(std::int64_t value);
+  Params& add(int value) { return add(static_cast<std::int64_t>(value)); }
+  Params& add(bool value);
+  Params& add(std::string_view value);
+  Params& add(const std::string& value) { return add(std::string_view(value)); }
+  Params& add(const char* value) { return add(std::string_view(value)); }
+  // Binary data (bytea), sent as such.
+  Params& add_bytes(std::string_view bytes);
+  Params& add_null();
+  template <typename T>
+  Params& add(const std::optional<T>& value) {
+    return value ? add(*value) : add_null();
+  }
+
+  int size() const { return static_cast<int>(slots_.size()); }
+
+ private:
+  friend class Connection;
+  struct Slot {
+    std::size_t offset = 0;
+    std::size_t length = 0;
+    bool null = false;
+    bool binary = false;
+  };
+  std::string text_;  // every value, each followed by a NUL
+  std::vector<Slot> slots_;
+};
+
+// A statement's rows, in text form. Column numbers count from 0.
+class Result {
+ public:
+  explicit Result(pg_result* result) : result_(result) {}
+  Result(Result&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
+  Result& operator=(Result&& other) noexcept;
+  ~Result();
+
+  int rows() const;
+  // Rows a command changed (UPDATE, DELETE, INSERT).
+  std::int64_t affected() const;
+  bool null(int row, int column) const;
+  std::string_view text(int row, int column) const;
+  std::string string(int row, int column) const { return std::string(text(row, column)); }
+  std::int64_t integer(int row, int column) const;
+  bool boolean(int row, int column) const;
+  std::optional<std::int64_t> optional_integer(int row, int column) const;
+  std::optional<std::string> optional_string(int row, int column) const;
+  // A bytea column, decoded.
+  std::string bytes(int row, int column) const;
+
+ private:
+  pg_result* result_;
+};
+
+struct ConnectOptions {
+  // Longest a statement may run on the server (statement_timeout); the client gives up on a
+  // silent server a little after that and drops the connection.
+  std::chrono::milliseconds statement_timeout{30'000};
+  std::chrono::milliseconds connect_timeout{10'000};
+};
+
+class Connection {
+ public:
+  // Connects to `url` (postgres://... or postgresql://...); throws PgError.
+  static std::unique_ptr<Connection> open(const std::string& url, const ConnectOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one statement, prepared once per connection and reused by its text.
+  Result exec(std::string_view sql, const Params& params = {});
+  // Runs statements without parameters, several at once (migrations, BEGIN, COMMIT).
+  void script(std::string_view sql);
+
+  // False once the connection failed in a way that leaves it unusable.
+  bool usable() const;
+  // In a transaction (or a failed one) rather than idle.
+  bool in_transaction() const;
+
+ private:
+  Connection(pg_conn* conn, const ConnectOptions& options);
+  void send_and_flush(bool sent);
+  // Reads until the statement's last result; throws on an error result.
+  Result finish(std::string_view what);
+  [[noreturn]] void fail(std::string what, bool broken);
+
+  pg_conn* conn_;
+  ConnectOptions options_;
+  bool broken_ = false;
+  std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
+};
+
+// SQLSTATEs that mean "run the transaction again": serialization failure, deadlock.
+bool retryable(const PgError& error);
+
+}  // namespace accountsd::store::postgres

@@ -1,0 +1,85 @@
+#include "store/postgres/pool.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "store/unavailable.hpp"
+
+namespace accountsd::store::postgres {
+
+Pool::Pool(std::string url, PoolOptions options)
+    : url_(std::move(url)), options_(std::move(options)) {
+  if (options_.size == 0) throw std::invalid_argument("a connection pool needs at least one");
+}
+
+Pool::~Pool() = default;
+
+Pool::Lease Pool::acquire() {
+  const auto deadline = std::chrono::steady_clock::now() + options_.wait;
+  bool counted_wait = false;
+  for (;;) {
+    std::unique_lock lock(mutex_);
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(connection));
+    }
+    if (open_ < options_.size) {
+      ++open_;
+      lock.unlock();
+      try {
+        return Lease(*this, Connection::open(url_, options_.connect));
+      } catch (const PgError& e) {
+        spdlog::error("database: {}", e.what());
+        std::unique_lock relock(mutex_);
+        --open_;
+        std::unique_ptr<Connection> none;
+        hand_to_waiter(none);  // the room this one had is someone else's to try
+        throw Unavailable("the database cannot be reached");
+      }
+    }
+    auto waiter = std::make_shared<Waiter>();
+    waiters_.push_back(waiter);
+    if (!counted_wait) ++waits_;
+    counted_wait = true;
+    lock.unlock();
+    if (!waiter->wakeup->wait(deadline)) {
+      std::lock_guard relock(mutex_);
+      ++timeouts_;
+      throw Unavailable("no database connection came free in time");
+    }
+    if (waiter->connection) return Lease(*this, std::move(waiter->connection));
+    // Handed room to open a connection rather than one: go round again.
+  }
+}
+
+bool Pool::hand_to_waiter(std::unique_ptr<Connection>& connection) {
+  while (!waiters_.empty()) {
+    auto waiter = std::move(waiters_.front());
+    waiters_.pop_front();
+    waiter->connection = std::move(connection);
+    if (waiter->wakeup->notify()) return true;
+    connection = std::move(waiter->connection);  // it gave up meanwhile
+  }
+  return false;
+}
+
+void Pool::give_back(std::unique_ptr<Connection> connection) {
+  if (!connection->usable() || connection->in_transaction()) {
+    // Broken, or left mid-transaction by a failure: close it rather than hand out its state.
+    connection.reset();
+    std::lock_guard lock(mutex_);
+    --open_;
+    std::unique_ptr<Connection> none;
+    hand_to_waiter(none);
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  if (!hand_to_waiter(connection)) idle_.push_back(std::move(connection));
+}
+
+Pool::Stats Pool::stats() {
+  std::lock_guard lock(mutex_);
+  return {open_, idle_.size(), waiters_.size(), waits_, timeouts_};
+}
+
+}  // namespace accountsd::store::postgres

@@ -1,0 +1,51 @@
+// Runs work in one PostgreSQL transaction, again from the start when the database reports a
+// serialization failure or a deadlock (it rolled the attempt back; a later one may succeed).
+#pragma once
+
+#include <chrono>
+#include <random>
+#include <type_traits>
+
+#include "async/wait.hpp"
+#include "store/postgres/connection.hpp"
+
+namespace accountsd::store::postgres {
+
+enum class Isolation { read_committed, repeatable_read, serializable };
+
+// Attempts before a serialization failure is given up on and reported.
+constexpr int kTransactionAttempts = 10;
+
+const char* begin_statement(Isolation isolation);
+// Ends a failed transaction; a connection that cannot even do that is marked broken.
+void rollback_quietly(Connection& connection) noexcept;
+// A short random pause that grows with each attempt, so that clashing writers spread out.
+std::chrono::microseconds retry_pause(int attempt);
+
+template <typename Work>
+auto transact(Connection& connection, Isolation isolation, Work&& work)
+    -> std::invoke_result_t<Work&, Connection&> {
+  for (int attempt = 1;; ++attempt) {
+    connection.script(begin_statement(isolation));
+    try {
+      if constexpr (std::is_void_v<std::invoke_result_t<Work&, Connection&>>) {
+        work(connection);
+        connection.script("COMMIT");
+        return;
+      } else {
+        auto result = work(connection);
+        connection.script("COMMIT");
+        return result;
+      }
+    } catch (const PgError& e) {
+      rollback_quietly(connection);
+      if (!retryable(e) || attempt == kTransactionAttempts) throw;
+    } catch (...) {
+      rollback_quietly(connection);
+      throw;
+    }
+    async::sleep_until(std::chrono::steady_clock::now() + retry_pause(attempt));
+  }
+}
+
+}  // namespace accountsd::store::postgres

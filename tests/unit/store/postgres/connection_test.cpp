@@ -1,0 +1,194 @@
+// The PostgreSQL client under the store: statements, errors, timeouts, the pool's bound and
+// deadline, retried serialization failures, and waits that never block a fiber's thread.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <thread>
+#include <vector>
+
+#include "async/in_fiber.hpp"
+#include "store/postgres/connection.hpp"
+#include "store/postgres/pool.hpp"
+#include "store/postgres/transaction.hpp"
+#include "store/unavailable.hpp"
+#include "support/postgres_server.hpp"
+
+namespace accountsd::store::postgres {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+TEST(PostgresConnectionTest, RunsStatementsWithTypedParametersAndResults) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto connection = Connection::open(db.url(), {});
+  connection->script("CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT, flag BOOLEAN, data BYTEA)");
+  std::string binary("a\0b\xff", 4);
+  auto inserted = connection->exec("INSERT INTO t VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)",
+                                   Params()
+                                       .add(std::int64_t{9'000'000'000})
+                                       .add("ünïcode 'quoted'")
+                                       .add(true)
+                                       .add_bytes(binary)
+                                       .add(2)
+                                       .add_null()
+                                       .add(false)
+                                       .add_bytes(""));
+  EXPECT_EQ(inserted.affected(), 2);
+  auto rows = connection->exec("SELECT id, name, flag, data FROM t ORDER BY id");
+  ASSERT_EQ(rows.rows(), 2);
+  EXPECT_EQ(rows.integer(0, 0), 2);
+  EXPECT_EQ(rows.optional_string(0, 1), std::nullopt);
+  EXPECT_FALSE(rows.boolean(0, 2));
+  EXPECT_EQ(rows.integer(1, 0), 9'000'000'000);
+  EXPECT_EQ(rows.string(1, 1), "ünïcode 'quoted'");
+  EXPECT_TRUE(rows.boolean(1, 2));
+  EXPECT_EQ(rows.bytes(1, 3), binary);
+}
+
+TEST(PostgresConnectionTest, AConstraintViolationNamesItsCodeAndLeavesTheConnectionUsable) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto connection = Connection::open(db.url(), {});
+  connection->script("CREATE TABLE t (id BIGINT CONSTRAINT t_id_unique UNIQUE)");
+  connection->exec("INSERT INTO t VALUES ($1)", Params().add(1));
+  try {
+    connection->exec("INSERT INTO t VALUES ($1)", Params().add(1));
+    FAIL() << "a duplicate was accepted";
+  } catch (const PgError& e) {
+    EXPECT_EQ(e.sqlstate, "23505");
+    EXPECT_EQ(e.constraint, "t_id_unique");
+    EXPECT_FALSE(e.broken);
+  }
+  EXPECT_TRUE(connection->usable());
+  EXPECT_EQ(connection->exec("SELECT count(*) FROM t").integer(0, 0), 1);
+}
+
+TEST(PostgresConnectionTest, AStatementPastItsTimeoutIsCancelledByTheServer) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  ConnectOptions options;
+  options.statement_timeout = 100ms;
+  auto connection = Connection::open(url, options);
+  try {
+    connection->exec("SELECT pg_sleep(5)");
+    FAIL() << "the statement outlived statement_timeout";
+  } catch (const PgError& e) {
+    EXPECT_EQ(e.sqlstate, "57014");  // query_canceled
+  }
+  EXPECT_TRUE(connection->usable());
+  EXPECT_EQ(connection->exec("SELECT 1").integer(0, 0), 1);
+}
+
+TEST(PostgresConnectionTest, AnUnreachableServerIsAnError) {
+  EXPECT_THROW(Connection::open("postgresql://nobody@127.0.0.1:1/none", {}), PgError);
+}
+
+TEST(PostgresPoolTest, WaitsForAFreeConnectionAndRefusesPastItsDeadline) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  Pool pool(url, {.size = 2, .wait = 150ms, .connect = {}});
+  auto first = pool.acquire();
+  auto second = pool.acquire();
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_THROW(pool.acquire(), Unavailable);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
+  EXPECT_EQ(pool.stats().timeouts, 1u);
+
+  // A waiter gets the connection handed back, not a new one.
+  std::thread waiter([&] {
+    auto third = pool.acquire();
+    EXPECT_EQ(third->exec("SELECT 1").integer(0, 0), 1);
+  });
+  while (pool.stats().waiting == 0) std::this_thread::yield();
+  { auto handed_back = std::move(first); }
+  waiter.join();
+  EXPECT_EQ(pool.stats().open, 2u);
+}
+
+TEST(PostgresPoolTest, ABrokenConnectionIsClosedAndReplaced) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  Pool pool(url, {.size = 1, .wait = 1s, .connect = {}});
+  {
+    auto lease = pool.acquire();
+    auto pid = lease->exec("SELECT pg_backend_pid()").integer(0, 0);
+    auto other = Connection::open(url, {});
+    other->exec("SELECT pg_terminate_backend($1)", Params().add(pid));
+    EXPECT_THROW(lease->exec("SELECT 1"), PgError);
+    EXPECT_FALSE(lease->usable());
+  }
+  auto replacement = pool.acquire();
+  EXPECT_EQ(replacement->exec("SELECT 1").integer(0, 0), 1);
+}
+
+// Exact under contention: every serialization failure is retried, none is lost or doubled.
+TEST(PostgresTransactionTest, SerializationFailuresAreRetriedUntilEveryIncrementLands) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  Connection::open(db.url(), {})
+      ->script("CREATE TABLE counter (n BIGINT NOT NULL); INSERT INTO counter VALUES (0)");
+  constexpr int kThreads = 4;
+  constexpr int kIncrements = 25;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&] {
+      auto connection = Connection::open(db.url(), {});
+      for (int i = 0; i < kIncrements; ++i) {
+        transact(*connection, Isolation::serializable, [](Connection& c) {
+          auto n = c.exec("SELECT n FROM counter").integer(0, 0);
+          c.exec("UPDATE counter SET n = $1", Params().add(n + 1));
+        });
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(Connection::open(db.url(), {})->exec("SELECT n FROM counter").integer(0, 0),
+            kThreads * kIncrements);
+}
+
+// One thread, two fibers: the first waits inside PostgreSQL for a lock that only the second
+// releases, after a timer. Were the first fiber's wait to block the thread, neither the timer
+// nor the second fiber could run, and the first would fail at its statement timeout.
+TEST(PostgresFiberTest, AStatementWaitingInTheDatabaseLeavesItsThreadFree) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  Pool pool(url, {.size = 2, .wait = 5s, .connect = {.statement_timeout = 5s}});
+  auto holder = Connection::open(url, {});
+  holder->exec("SELECT pg_advisory_lock(4242)");
+  asio::io_context io;
+  std::atomic<bool> locked = false;
+  asio::co_spawn(
+      asio::make_strand(io),
+      [&]() -> asio::awaitable<void> {
+        locked = co_await async::in_fiber<bool>([&] {
+          auto lease = pool.acquire();
+          lease->exec("SELECT pg_advisory_lock(4242)");
+          lease->exec("SELECT pg_advisory_unlock(4242)");
+          return true;
+        });
+      },
+      asio::detached);
+  asio::steady_timer later(io, 200ms);
+  later.async_wait([&](auto) {
+    asio::co_spawn(
+        asio::make_strand(io),
+        [&]() -> asio::awaitable<void> {
+          co_await async::in_fiber<bool>([&] {
+            // In a fiber too: its statement waits on the same thread as the blocked one.
+            auto lease = pool.acquire();
+            lease->exec("SELECT 1");
+            holder->exec("SELECT pg_advisory_unlock(4242)");
+            return true;
+          });
+        },
+        asio::detached);
+  });
+  io.run();
+  EXPECT_TRUE(locked);
+}
+
+}  // namespace
+}  // namespace accountsd::store::postgres
