@@ -41,6 +41,10 @@ struct ServerLimits {
   // beyond get 503 with Retry-After.
   std::size_t worker_threads = 0;
   std::size_t worker_queue = 32;
+  // Runs handlers, their deferred steps and streamed bodies each in a fiber (async::Fiber), so
+  // that a store that waits on the network (PostgreSQL) suspends them instead of blocking an I/O
+  // thread. Off for SQLite, whose statements are short and run inline.
+  bool fibers = false;
 };
 
 }  // namespace accountsd::http

@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "async/in_fiber.hpp"
 #include "http/error_response.hpp"
 #include "http/request_parser.hpp"
 
@@ -160,7 +161,12 @@ asio::awaitable<bool> write_streamed(Stream& stream, Response response, unsigned
     piece.clear();
     bool failed = false;
     try {
-      more = response.stream(piece);
+      if (limits.fibers) {
+        UniqueFunction<bool()> produce = [&] { return response.stream(piece); };
+        more = co_await async::in_fiber<bool>(std::move(produce));
+      } else {
+        more = response.stream(piece);
+      }
     } catch (const std::exception& e) {
       spdlog::error("request {}: answer cut short: {}", request_id, e.what());
       failed = true;
@@ -296,7 +302,9 @@ asio::awaitable<Response> Server::finish_deferred(std::shared_ptr<Deferred> defe
     if (outcome == Offloaded::failed)
       co_return error_response(Error(ErrorKind::internal, "internal error"), request_id);
   }
-  co_return answer(deferred->then, request_id);
+  if (!limits_.fibers) co_return answer(deferred->then, request_id);
+  UniqueFunction<Response()> then = [&] { return answer(deferred->then, request_id); };
+  co_return co_await async::in_fiber<Response>(std::move(then));
 }
 
 tcp::endpoint Server::listen(const tcp::endpoint& endpoint) {
@@ -515,7 +523,15 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     Request request = to_request(message, peer, new_request_id(next_request_++));
 
     auto started = std::chrono::steady_clock::now();
-    Response response = answer([&] { return handler_(request); }, request.request_id);
+    Response response;
+    if (limits_.fibers) {
+      UniqueFunction<Response()> call = [&] {
+        return answer([&] { return handler_(request); }, request.request_id);
+      };
+      response = co_await async::in_fiber<Response>(std::move(call));
+    } else {
+      response = answer([&] { return handler_(request); }, request.request_id);
+    }
     // Costly work (Argon2id) goes to the worker pool, never runs on this thread; a change made
     // by any step must be durable before the final answer goes out.
     std::uint64_t ticket = response.durable_ticket;

@@ -14,7 +14,7 @@
 
 #include "domain/quota.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/sqlite/migrations.hpp"
+#include "store/migrations.hpp"
 
 namespace accountsd::testing {
 
@@ -137,9 +137,9 @@ inline void migrate_before(const std::string& path, int next) {
   db.exec(
       "CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY, name TEXT NOT NULL, "
       "applied_at INTEGER NOT NULL)");
-  for (const auto& migration : store::sqlite::migrations()) {
+  for (const auto& migration : store::migrations()) {
     if (migration.number >= next) break;
-    db.exec(migration.sql);
+    db.exec(migration.sqlite);
     db.prepared("INSERT INTO schema_migrations VALUES (?1, ?2, 0)")
         .bind(1, migration.number)
         .bind(2, migration.name)

@@ -11,7 +11,7 @@
 
 #include "domain/clock.hpp"
 #include "store/sqlite/counters.hpp"
-#include "store/sqlite/migrations.hpp"
+#include "store/migrations.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -156,7 +156,7 @@ void SqliteStore::migrate(Connection& db) {
     bool applied = seen.step();
     seen.reset();
     if (applied) continue;
-    db.exec(migration.sql);
+    db.exec(migration.sqlite);
     auto& broken = db.prepared("PRAGMA foreign_key_check");
     if (broken.step()) {
       std::string table = broken.text(0);

@@ -9,7 +9,7 @@
 #include "domain/quota.hpp"
 #include "error.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/sqlite/migrations.hpp"
+#include "store/migrations.hpp"
 #include "store/store.hpp"
 #include "support/sqlite_checks.hpp"
 
@@ -129,7 +129,7 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteStoreTest, MigrationsAreRecordedOnce) {
-  auto expected = std::int64_t(sqlite::migrations().size());
+  auto expected = std::int64_t(store::migrations().size());
   ASSERT_GT(expected, 0);
   EXPECT_EQ(count_rows("SELECT count(*) FROM schema_migrations"), expected);
 }
@@ -140,7 +140,7 @@ TEST_F(SqliteStoreTest, ReopeningAppliesNoMigrationTwiceAndKeepsData) {
   store_ = open_store("sqlite:" + path_);
   auto again = open_store(path_);  // a plain path is SQLite too
   EXPECT_EQ(count_rows("SELECT count(*) FROM schema_migrations"),
-            std::int64_t(sqlite::migrations().size()));
+            std::int64_t(store::migrations().size()));
   auto partner = store_->find_partner("alpha");
   ASSERT_TRUE(partner.has_value());
   EXPECT_EQ(partner->id, id);

@@ -1,0 +1,1 @@
+-- Nothing to do on PostgreSQL: its schema began after this change (001_initial.postgres.sql).

@@ -1,0 +1,93 @@
+// PostgreSQL migrations: the whole list applies, servers starting together apply each once, and
+// a database from a newer build is refused.
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "store/migrations.hpp"
+#include "store/postgres/migrate.hpp"
+#include "support/postgres_server.hpp"
+
+namespace accountsd::store::postgres {
+namespace {
+
+TEST(PostgresMigrateTest, ServersStartingTogetherApplyEachMigrationExactlyOnce) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  constexpr int kServers = 4;
+  std::vector<int> applied(kServers);
+  std::vector<std::thread> servers;
+  for (int i = 0; i < kServers; ++i)
+    servers.emplace_back([&, i] {
+      auto connection = Connection::open(db.url(), {});
+      applied[i] = migrate(*connection);
+    });
+  for (auto& s : servers) s.join();
+  int total = 0;
+  for (int n : applied) total += n;
+  EXPECT_EQ(total, static_cast<int>(migrations().size()));
+
+  auto check = Connection::open(db.url(), {});
+  auto rows = check->exec("SELECT number, name FROM schema_migrations ORDER BY number");
+  ASSERT_EQ(rows.rows(), static_cast<int>(migrations().size()));
+  for (int i = 0; i < rows.rows(); ++i) {
+    EXPECT_EQ(rows.integer(i, 0), migrations()[i].number);
+    EXPECT_EQ(rows.string(i, 1), migrations()[i].name);
+  }
+  // The schema is there: the tables the store uses, and the census trigger.
+  for (const char* table : {"partners", "users", "groups", "plans", "devices", "shares",
+                            "device_census", "share_user_blocks", "partner_backups"})
+    EXPECT_EQ(check->exec("SELECT to_regclass($1) IS NOT NULL", Params().add(table)).boolean(0, 0),
+              true)
+        << table;
+  EXPECT_EQ(migrate(*check), 0);
+}
+
+TEST(PostgresMigrateTest, ADatabaseFromANewerBuildIsRefused) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto connection = Connection::open(db.url(), {});
+  migrate(*connection);
+  connection->exec("INSERT INTO schema_migrations VALUES ($1, 'from_the_future', 0)",
+                   Params().add(static_cast<std::int64_t>(migrations().size()) + 1));
+  EXPECT_THROW(migrate(*connection), std::runtime_error);
+}
+
+// The census and share-block triggers keep their counts as devices and shares come and go.
+TEST(PostgresMigrateTest, TheCensusTriggersCountDevicesByRevisionDayAndHour) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto c = Connection::open(db.url(), {});
+  migrate(*c);
+  c->script(
+      "INSERT INTO partners (partner_id, username, name, password_hash, created_at) "
+      "VALUES (1, 'p', 'P', 'x', 0);"
+      "INSERT INTO plans (plan_id, partner_id, name, storage_bytes) VALUES (1, 1, 'U', 0);"
+      "INSERT INTO groups (group_id, partner_id, name, plan_id) VALUES (1, 1, 'G', 1);"
+      "INSERT INTO users (avatar_id, partner_id, username, name, email, group_id, plan_id, "
+      "creation_time, num_shares) VALUES (300, 1, 'u', 'U', 'u@x', 1, 1, 0, 1);"
+      "INSERT INTO devices (partner_id, avatar_id, name, client_revision, creation_time, "
+      "last_login) VALUES (1, 300, 'a', 7, 0, -1), (1, 300, 'b', 7, 0, 90000);");
+  auto census = [&](std::int64_t span) {
+    auto r = c->exec(
+        "SELECT string_agg(bucket || ':' || client_revision || '=' || devices, ' ' "
+        "ORDER BY bucket) FROM device_census WHERE span = $1",
+        Params().add(span));
+    return r.optional_string(0, 0).value_or("");
+  };
+  EXPECT_EQ(census(0), "0:7=2");
+  EXPECT_EQ(census(86400), "-1:7=1 1:7=1");  // floor division: -1 s is in day -1
+  EXPECT_EQ(census(3600), "-1:7=1 25:7=1");
+  c->script("UPDATE devices SET client_revision = 8 WHERE name = 'a'");
+  EXPECT_EQ(census(0), "0:7=1 0:8=1");
+  c->script("DELETE FROM devices");
+  EXPECT_EQ(census(0), "");
+  EXPECT_EQ(c->exec("SELECT block, users FROM share_user_blocks WHERE level = 8").integer(0, 0),
+            300 >> 8);
+  c->script("UPDATE users SET num_shares = 0");
+  EXPECT_EQ(c->exec("SELECT count(*) FROM share_user_blocks").integer(0, 0), 0);
+}
+
+}  // namespace
+}  // namespace accountsd::store::postgres
