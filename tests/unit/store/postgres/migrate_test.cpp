@@ -72,7 +72,7 @@ TEST(PostgresMigrateTest, TheCensusTriggersCountDevicesByRevisionDayAndHour) {
   auto census = [&](std::int64_t span) {
     auto r = c->exec(
         "SELECT string_agg(bucket || ':' || client_revision || '=' || devices, ' ' "
-        "ORDER BY bucket) FROM device_census WHERE span = $1",
+        "ORDER BY bucket, client_revision) FROM device_census WHERE span = $1",
         Params().add(span));
     return r.optional_string(0, 0).value_or("");
   };

@@ -1,0 +1,81 @@
+// What the PostgreSQL store's role classes share: the connection pool, and how a statement finds
+// its connection: this fiber's read snapshot when one is open, a write transaction that locks the
+// partner's writes into turns, or a pooled connection on its own.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "async/local.hpp"
+#include "store/postgres/pool.hpp"
+#include "store/postgres/transaction.hpp"
+
+namespace accountsd::store::postgres {
+
+class Backend {
+ public:
+  Backend(std::string url, PoolOptions options);
+
+  // Runs `read(connection)`: inside this fiber's snapshot when begin_read() opened one (begun on
+  // the first read, REPEATABLE READ READ ONLY, so that every read of a request sees one state),
+  // else on a pooled connection by itself.
+  template <typename Read>
+  auto read(Read&& read) -> std::invoke_result_t<Read&, Connection&> {
+    auto& snapshot = snapshot_.get();
+    if (snapshot.depth > 0) return read(snapshot_connection(snapshot));
+    auto lease = pool_.acquire();
+    return read(*lease);
+  }
+
+  // Runs `write(connection)` in one READ COMMITTED transaction, again from the start on a
+  // serialization failure or deadlock. With `partner`, its partner_counters row is locked first:
+  // a partner's writes take turns, as every write does on SQLite, so that a check and the change
+  // it allows (quota, uniqueness across rows) see no interleaved write, and its counters stay
+  // exact; different partners' writes run side by side. Ends this fiber's snapshot first (a
+  // later read begins a new one, which sees the write).
+  template <typename Write>
+  auto write(std::optional<std::int64_t> partner, Write&& write)
+      -> std::invoke_result_t<Write&, Connection&> {
+    auto& snapshot = snapshot_.get();
+    // Inside a begin_read scope that has read, its connection serves (and stays for the scope's
+    // next read); otherwise one for this write alone.
+    std::optional<Pool::Lease> own;
+    Connection* connection = nullptr;
+    if (snapshot.lease) {
+      end_snapshot(snapshot);
+      connection = &**snapshot.lease;
+    } else {
+      own.emplace(pool_.acquire());
+      connection = &**own;
+    }
+    return transact(*connection, Isolation::read_committed, [&](Connection& c) {
+      if (partner) lock_partner(c, *partner);
+      return write(c);
+    });
+  }
+
+  // Read snapshots, as store::Transactions has them: pairs nest, the outermost ends it.
+  void begin_read();
+  void end_read() noexcept;
+
+  Pool& pool() { return pool_; }
+
+ private:
+  struct Snapshot {
+    int depth = 0;
+    std::optional<Pool::Lease> lease;  // held from the first read in a scope to its end
+    bool open = false;                 // a REPEATABLE READ transaction is open on `lease`
+  };
+
+  Connection& snapshot_connection(Snapshot& snapshot);
+  void end_snapshot(Snapshot& snapshot) noexcept;
+  static void lock_partner(Connection& connection, std::int64_t partner);
+
+  Pool pool_;
+  async::Local<Snapshot> snapshot_;
+};
+
+}  // namespace accountsd::store::postgres

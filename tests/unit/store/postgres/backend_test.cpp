@@ -1,0 +1,89 @@
+// The PostgreSQL backend's plumbing: a request's reads see one state, a write ends that snapshot
+// and is seen by the reads after it, and a partner's writes take turns.
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "store/postgres/backend.hpp"
+#include "store/postgres/migrate.hpp"
+#include "support/postgres_server.hpp"
+
+namespace accountsd::store::postgres {
+namespace {
+
+class PostgresBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto url = testing::test_postgres_url();
+    if (!url)
+      GTEST_SKIP() << "ACCOUNTSD_TEST_POSTGRES is not set (run under scripts/with-postgres)";
+    db_.emplace(*url);
+    auto c = Connection::open(db_->url(), {});
+    migrate(*c);
+    c->script(
+        "INSERT INTO partners (partner_id, username, name, password_hash, created_at) VALUES "
+        "(1, 'p', 'P', 'x', 0), (2, 'q', 'Q', 'x', 0);"
+        "INSERT INTO partner_counters (partner_id) VALUES (1), (2)");
+    backend_.emplace(db_->url(), PoolOptions{.size = 4});
+  }
+  std::int64_t shares(Connection& c, int partner) {
+    return c
+        .exec("SELECT share_count FROM partner_counters WHERE partner_id = $1",
+              Params().add(partner))
+        .integer(0, 0);
+  }
+  std::optional<testing::ScratchDatabase> db_;
+  std::optional<Backend> backend_;
+};
+
+TEST_F(PostgresBackendTest, ReadsInOneScopeSeeOneStateUntilTheScopeWrites) {
+  auto other = Connection::open(db_->url(), {});
+  backend_->begin_read();
+  EXPECT_EQ(backend_->read([&](Connection& c) { return shares(c, 1); }), 0);
+  other->script("UPDATE partner_counters SET share_count = 5 WHERE partner_id = 1");
+  // Same snapshot: the other connection's commit is not seen.
+  EXPECT_EQ(backend_->read([&](Connection& c) { return shares(c, 1); }), 0);
+  backend_->write(1, [](Connection& c) {
+    c.exec("UPDATE partner_counters SET share_count = share_count + 1 WHERE partner_id = 1");
+  });
+  // The write ended the snapshot: the next read sees both commits.
+  EXPECT_EQ(backend_->read([&](Connection& c) { return shares(c, 1); }), 6);
+  backend_->end_read();
+  EXPECT_EQ(backend_->pool().stats().idle, backend_->pool().stats().open);
+}
+
+TEST_F(PostgresBackendTest, APartnersReadCheckWriteSequencesTakeTurnsAndStayExact) {
+  constexpr int kThreads = 4;
+  constexpr int kWrites = 25;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t)
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i)
+        backend_->write(1 + t % 2, [&](Connection& c) {
+          // Read, then write what was read plus one: lost updates unless writes take turns.
+          auto n = shares(c, 1 + t % 2);
+          c.exec("UPDATE partner_counters SET share_count = $2 WHERE partner_id = $1",
+                 Params().add(1 + t % 2).add(n + 1));
+        });
+    });
+  for (auto& w : writers) w.join();
+  auto c = Connection::open(db_->url(), {});
+  EXPECT_EQ(shares(*c, 1), kThreads / 2 * kWrites);
+  EXPECT_EQ(shares(*c, 2), kThreads / 2 * kWrites);
+}
+
+TEST_F(PostgresBackendTest, AFailedWriteChangesNothing) {
+  EXPECT_THROW(backend_->write(1,
+                               [](Connection& c) {
+                                 c.exec("UPDATE partner_counters SET share_count = 9");
+                                 throw std::runtime_error("refused halfway");
+                               }),
+               std::runtime_error);
+  auto c = Connection::open(db_->url(), {});
+  EXPECT_EQ(shares(*c, 1), 0);
+  EXPECT_EQ(backend_->pool().stats().idle, backend_->pool().stats().open);
+}
+
+}  // namespace
+}  // namespace accountsd::store::postgres
