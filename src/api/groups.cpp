@@ -21,7 +21,7 @@ http::Response get_groups(Call& call) {
 http::Response post_groups(Call& call) {
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  store::Group group;
+  domain::Group group;
   auto name = params.string("name", kGroupName, true);
   auto plan = params.integer("plan_id", {1}, true);
   auto webapi = params.boolean("webapi_enable", true);
@@ -46,7 +46,7 @@ http::Response post_group(Call& call) {
   auto id = path_id(call.path.get("id"), "group");
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  store::GroupPatch patch;
+  domain::GroupPatch patch;
   patch.name = params.string("name", kGroupName, false);
   patch.plan_id = params.integer("plan_id", {1}, false);
   patch.webapi_enable = params.boolean("webapi_enable", false);

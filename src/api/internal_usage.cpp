@@ -32,7 +32,7 @@ http::Response put_device(Call& call) {
   check_segment(name, kDeviceName, "name");
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  store::DeviceReport report;
+  domain::DeviceReport report;
   auto revision = params.integer("client_revision", {0}, true);
   auto last_login = params.nullable_integer("last_login", {0});
   auto last_backup = params.nullable_integer("last_backup_complete", {0});
@@ -66,8 +66,8 @@ http::Response put_share(Call& call) {
   auto password_required = params.boolean("password_required", false);
   auto last_login = params.nullable_integer("last_login", {0});
   params.finish();
-  store::ShareReport report{*name, description.value_or(""), enabled.value_or(true),
-                            password_required, last_login};
+  domain::ShareReport report{*name, description.value_or(""), enabled.value_or(true),
+                             password_required, last_login};
   call.services.store.put_share(partner, user.avatar_id, room_key, report);
   auto share = call.services.store.user_share(partner, user.avatar_id, room_key);
   auto owner = call.services.store.find_user(partner, user.username);

@@ -46,7 +46,7 @@ void write_share(http::JsonWriter& out, const domain::Share& s,
       .end_object();
 }
 
-boost::json::object group_json(const store::Group& g, boost::json::storage_ptr sp) {
+boost::json::object group_json(const domain::Group& g, boost::json::storage_ptr sp) {
   return boost::json::object({{"group_id", g.group_id},
                               {"name", g.name},
                               {"plan_id", g.plan_id},
@@ -56,7 +56,7 @@ boost::json::object group_json(const store::Group& g, boost::json::storage_ptr s
                              std::move(sp));
 }
 
-boost::json::object plan_json(const store::Plan& p, boost::json::storage_ptr sp) {
+boost::json::object plan_json(const domain::Plan& p, boost::json::storage_ptr sp) {
   return boost::json::object(
       {{"plan_id", p.plan_id}, {"name", p.name}, {"storage_bytes", p.storage_bytes}},
       std::move(sp));

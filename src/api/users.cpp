@@ -65,13 +65,13 @@ void check_signup_limit(std::optional<long long> wait, const std::string& what) 
 }
 
 // Parses one `search_by` condition such as "bytes_stored>100" or "enabled=1".
-std::optional<store::UserCondition> parse_condition(std::string_view text) {
+std::optional<domain::UserCondition> parse_condition(std::string_view text) {
   static constexpr std::string_view fields[] = {"enabled",       "purgehold_active", "group_id",
                                                 "plan_id",       "bytes_stored",     "bonus_bytes",
                                                 "creation_time", "last_login"};
   auto at = text.find_first_of("=<>");
   if (at == std::string_view::npos) return std::nullopt;
-  store::UserCondition condition;
+  domain::UserCondition condition;
   condition.column = std::string(text.substr(0, at));
   condition.op = text[at];
   if (std::find(std::begin(fields), std::end(fields), condition.column) == std::end(fields))
@@ -83,8 +83,8 @@ std::optional<store::UserCondition> parse_condition(std::string_view text) {
 }
 
 // Reads limit, offset, search, group_id, order_by and search_by of GET /users/.
-store::UserQuery read_user_query(QueryParams& query) {
-  store::UserQuery q;
+domain::UserQuery read_user_query(QueryParams& query) {
+  domain::UserQuery q;
   q.limit = query.integer("limit", {0});
   q.offset = query.integer("offset", {0}).value_or(0);
   q.search = query.string("search");
@@ -199,7 +199,7 @@ http::Response post_users(Call& call) {
     params.refuse("brand", "brand is only for self-signup, without credentials");
   }
   const bool email_as_username = partner && partner->features.email_as_username;
-  store::UserCreate user;
+  domain::UserCreate user;
   auto username = params.string("username", kUsername, !email_as_username && partner);
   auto name = params.string("name", kName, true);
   auto email = read_email(params, true);
@@ -223,7 +223,7 @@ http::Response post_users(Call& call) {
   if (auto taken = services.store.taken_user_field(partner->id, user.username, user.email))
     throw conflict(*taken + " is already taken", {*taken});
   auto create = [&directory = services.store, partner = partner->id](
-                    store::UserCreate& user, const std::optional<std::string>& temp_password) {
+                    domain::UserCreate& user, const std::optional<std::string>& temp_password) {
     auto created = directory.create_user(partner, user);
     return written_response([&](http::JsonWriter& out) {
       out.begin_object().member("username", created.username);
@@ -265,7 +265,7 @@ http::Response post_user(Call& call) {
                                                reg_code);
     return http::json_response(200, boost::json::object());
   }
-  store::UserPatch patch;
+  domain::UserPatch patch;
   patch.name = params.string("name", kName, false);
   patch.email = read_email(params, false);
   patch.group_id = params.integer("group_id", {1}, false);

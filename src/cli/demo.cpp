@@ -42,7 +42,7 @@ std::int64_t ensure_group(store::Store& store, store::PartnerId partner, const s
                           std::int64_t plan) {
   for (const auto& group : store.groups(partner))
     if (group.name == name) return group.group_id;
-  return store.create_group(partner, store::Group{0, name, plan, true, false, std::nullopt});
+  return store.create_group(partner, domain::Group{0, name, plan, true, false, std::nullopt});
 }
 
 void show_progress(std::int64_t done, std::int64_t total,
@@ -67,7 +67,7 @@ int demo(const DemoOptions& o) {
   auto partner = store->find_partner(o.partner_username);
   if (!partner) {
     check_partner_username(o.partner_username);
-    store::NewPartner fresh;
+    domain::NewPartner fresh;
     fresh.username = o.partner_username;
     fresh.name = "Demo Partner";
     std::string password = auth::generate_password();
@@ -106,13 +106,13 @@ int demo(const DemoOptions& o) {
   const bool tty = isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
 
-  std::vector<store::NewUser> batch;
+  std::vector<domain::NewUser> batch;
   batch.reserve(kBatch);
   for (std::int64_t done = 0; done < o.users;) {
     batch.clear();
     for (std::size_t i = 0; i < kBatch && done < o.users; ++i, ++done) {
       const std::int64_t n = first + done;
-      store::NewUser u;
+      domain::NewUser u;
       const auto& tier = tiers[std::size_t(pick(0, std::int64_t(tiers.size()) - 1))];
       char username[32];
       std::snprintf(username, sizeof username, "user%07lld", static_cast<long long>(n));
@@ -127,7 +127,7 @@ int demo(const DemoOptions& o) {
       u.creation_time = now - pick(30, 3 * 365) * kDay;
       const int devices = int(pick(0, 6));
       for (int d = 0; d < devices; ++d) {
-        store::NewDevice device;
+        domain::NewDevice device;
         device.name = std::string(kDeviceNames[d % 6]) + (d >= 6 ? std::to_string(d) : "");
         device.client_revision = 500 + 4 * pick(0, 19);
         device.creation_time = u.creation_time + pick(0, 29) * kDay;

@@ -27,7 +27,7 @@ std::vector<std::string> partners_holding(store::Store& store, std::string_view 
 
 }  // namespace
 
-store::PartnerId create_new_partner(store::Store& store, const store::NewPartner& partner) {
+store::PartnerId create_new_partner(store::Store& store, const domain::NewPartner& partner) {
   auto taken = [&] {
     auto holders = partners_holding(store, partner.username);
     std::string held = holders.empty() ? partner.username : holders.front();

@@ -77,7 +77,7 @@ std::string enabled_features(const domain::Partner& p) {
 
 int partner_create(const PartnerOptions& o) {
   check_partner_username(o.username);
-  store::NewPartner partner;
+  domain::NewPartner partner;
   partner.username = o.username;
   partner.name = *o.name;
   check_one_line("--name", partner.name, 200);

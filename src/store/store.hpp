@@ -11,167 +11,29 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/activation_email.hpp"
 #include "domain/backup.hpp"
 #include "domain/billing.hpp"
+#include "domain/credentials.hpp"
 #include "domain/device_policy.hpp"
+#include "domain/email_clash.hpp"
+#include "domain/group.hpp"
+#include "domain/new_partner.hpp"
+#include "domain/new_user.hpp"
 #include "domain/partner.hpp"
+#include "domain/plan.hpp"
 #include "domain/quota.hpp"
 #include "domain/settings.hpp"
 #include "domain/share.hpp"
+#include "domain/usage_report.hpp"
 #include "domain/user.hpp"
+#include "domain/user_query.hpp"
 #include "store/cursor.hpp"
 #include "unique_function.hpp"
 
 namespace accountsd::store {
 
 using domain::PartnerId;
-
-struct NewPartner {
-  std::string username;
-  std::string name;
-  std::string password_hash;
-  domain::BillingMode billing_mode = domain::BillingMode::invoice;
-  std::optional<std::int64_t> bytes_available;
-  domain::Features features;
-  // A first group, on the "Unlimited" plan, for partners without a console (C.7): a console
-  // creates its own at first login and breaks on one it does not know.
-  std::optional<std::string> group{};
-};
-
-// What authentication needs: the partner and its current Argon2id hash string.
-struct Credentials {
-  PartnerId partner_id = 0;
-  std::string password_hash;
-};
-
-struct Plan {
-  std::int64_t plan_id = 0;
-  std::string name;
-  std::int64_t storage_bytes = 0;
-};
-
-struct Group {
-  std::int64_t group_id = 0;
-  std::string name;
-  std::int64_t plan_id = 0;
-  bool webapi_enable = true;
-  bool check_domain = false;
-  std::optional<std::int64_t> device_policy;  // C.5
-};
-
-struct NewDevice {
-  std::string name;
-  std::int64_t client_revision = 0;
-  std::int64_t creation_time = 0;
-  std::optional<std::int64_t> last_login;
-  std::optional<std::int64_t> last_backup_complete;
-};
-
-// A user with its devices and shares, as bulk loading (demo) inserts it.
-struct NewUser {
-  std::string username;
-  std::string name;
-  std::string email;
-  std::int64_t group_id = 0;
-  std::int64_t plan_id = 0;
-  std::int64_t bonus_bytes = 0;
-  std::int64_t bytes_stored = 0;
-  bool enabled = true;
-  std::int64_t creation_time = 0;
-  std::optional<std::int64_t> last_login;
-  std::optional<std::string> share_id;
-  std::optional<std::string> promo{};
-  std::vector<NewDevice> devices;
-  std::vector<domain::Share> shares;
-};
-
-// A user to create through the API (B.3); unset group/plan default as the spec says.
-struct UserCreate {
-  std::string username{};  // empty: generate a numbered one (email_as_username partners)
-  std::string name{};
-  std::string email{};
-  std::optional<std::string> password_bcrypt{};
-  std::optional<std::string> promo{};
-  std::optional<std::int64_t> group_id{};
-  std::optional<std::int64_t> plan_id{};
-  std::int64_t bonus_bytes = 0;
-};
-
-struct UserPatch {
-  std::optional<std::string> name{};
-  std::optional<std::string> email{};
-  std::optional<std::int64_t> group_id{};
-  std::optional<std::int64_t> plan_id{};
-  std::optional<bool> enabled{};
-  std::optional<std::int64_t> bonus_bytes{};
-  std::optional<bool> purgehold_active{};
-};
-
-// One `search_by` condition: column op value, op one of '=', '<', '>'.
-struct UserCondition {
-  std::string column;
-  char op = '=';
-  std::int64_t value = 0;
-};
-
-struct UserQuery {
-  std::int64_t offset = 0;
-  std::optional<std::int64_t> limit;
-  std::optional<std::string> search;
-  std::optional<std::int64_t> group_id;
-  std::string order_by = "avatar_id";  // a user object field
-  bool descending = false;
-  std::vector<UserCondition> conditions;
-  // Latest completed backup between these many seconds ago (inclusive), oldest bound first.
-  std::optional<std::pair<std::int64_t, std::int64_t>> stopped_uploading;
-};
-
-struct GroupPatch {
-  std::optional<std::string> name;
-  std::optional<std::int64_t> plan_id;
-  std::optional<bool> webapi_enable;
-  std::optional<bool> check_domain;
-  std::optional<std::optional<std::int64_t>> device_policy;  // present: set to a policy or null
-};
-
-// What the storage service reports about a device (B.5).
-struct DeviceReport {
-  std::int64_t client_revision = 0;
-  std::optional<std::int64_t> last_login;
-  std::optional<std::int64_t> last_backup_complete;
-};
-
-// What the storage service reports about a share (B.5, C.6); an unset field keeps its stored
-// value (false and null for a new share).
-struct ShareReport {
-  std::string name;
-  std::string description;
-  bool enabled = true;
-  std::optional<bool> password_required{};
-  std::optional<std::optional<std::int64_t>> last_login{};
-};
-
-// A queued activation email (B.3), as the operator lists them.
-struct ActivationEmail {
-  std::int64_t email_id = 0;
-  std::string partner_username;
-  std::string username;
-  std::string email;
-  std::optional<std::string> template_name;
-  std::int64_t queued_at = 0;
-  std::optional<std::string> reg_code{};
-};
-
-// Users of one partner whose emails differ only by letter case, left so by migration 007
-// (which reports such clashes instead of merging users); see docs/operations.md.
-struct EmailClash {
-  std::string partner_username;
-  struct Holder {
-    std::string username;
-    std::string email;
-  };
-  std::vector<Holder> users;  // oldest first
-};
 
 // Thrown when a write would break a uniqueness rule; `field` names the column.
 struct UniqueViolation : std::runtime_error {
@@ -186,7 +48,7 @@ class Store {
 
   // Operator: partners. create_partner also makes the "Unlimited" plan, and a group only when
   // NewPartner::group names one.
-  virtual PartnerId create_partner(const NewPartner& partner) = 0;
+  virtual PartnerId create_partner(const domain::NewPartner& partner) = 0;
   virtual std::optional<domain::Partner> find_partner(std::string_view username) = 0;
   virtual std::optional<domain::Partner> find_partner(PartnerId partner) = 0;
   virtual std::vector<domain::Partner> list_partners() = 0;
@@ -211,7 +73,7 @@ class Store {
   virtual void when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) = 0;
 
   // Authentication.
-  virtual std::optional<Credentials> credentials(std::string_view username) = 0;
+  virtual std::optional<domain::Credentials> credentials(std::string_view username) = 0;
   virtual void set_password_hash(PartnerId partner, const std::string& hash) = 0;
 
   // Partner API, Part A.
@@ -243,16 +105,16 @@ class Store {
   // Plans (B.1).
   virtual std::int64_t create_plan(PartnerId partner, const std::string& name,
                                    std::int64_t storage_bytes) = 0;
-  virtual std::vector<Plan> plans(PartnerId partner) = 0;
+  virtual std::vector<domain::Plan> plans(PartnerId partner) = 0;
 
   // Groups (B.2). Business-rule failures throw accountsd::Error (404, 402, 409 with fields).
-  virtual std::int64_t create_group(PartnerId partner, const Group& group) = 0;
+  virtual std::int64_t create_group(PartnerId partner, const domain::Group& group) = 0;
   // Groups whose name contains `search` (case-insensitive), or all.
-  virtual std::vector<Group> groups(PartnerId partner,
-                                    const std::optional<std::string>& search = std::nullopt) = 0;
-  virtual std::optional<Group> group(PartnerId partner, std::int64_t group_id) = 0;
-  virtual Group update_group(PartnerId partner, std::int64_t group_id, const GroupPatch& patch,
-                             bool force) = 0;
+  virtual std::vector<domain::Group> groups(
+      PartnerId partner, const std::optional<std::string>& search = std::nullopt) = 0;
+  virtual std::optional<domain::Group> group(PartnerId partner, std::int64_t group_id) = 0;
+  virtual domain::Group update_group(PartnerId partner, std::int64_t group_id,
+                                     const domain::GroupPatch& patch, bool force) = 0;
   virtual void delete_group(PartnerId partner, std::int64_t group_id,
                             std::optional<std::int64_t> move_to) = 0;
 
@@ -272,7 +134,7 @@ class Store {
   virtual bool delete_device_policy(PartnerId partner, std::int64_t policy_id) = 0;
 
   // Users (B.3). Business-rule failures throw accountsd::Error (402, 404, 409 with fields).
-  virtual domain::User create_user(PartnerId partner, const UserCreate& user) = 0;
+  virtual domain::User create_user(PartnerId partner, const domain::UserCreate& user) = 0;
   // Which unique field of a new user, "username" or "email", another user of the partner holds
   // already (an empty username is not checked), or nullopt: the cheap check that goes before
   // hashing a password; create_user still enforces both.
@@ -280,25 +142,26 @@ class Store {
                                                       std::string_view email) = 0;
   // The user whose username, or else email, is `key`.
   virtual std::optional<domain::User> find_user(PartnerId partner, std::string_view key) = 0;
-  virtual std::vector<domain::User> users(PartnerId partner, const UserQuery& query) = 0;
+  virtual std::vector<domain::User> users(PartnerId partner, const domain::UserQuery& query) = 0;
   // The users `query` selects, in its order, from its offset on to the last (its limit is
   // ignored), a page at a time (Cursor).
   virtual std::unique_ptr<Cursor<domain::User>> user_cursor(PartnerId partner,
-                                                            const UserQuery& query) = 0;
-  virtual std::int64_t count_users(PartnerId partner, const UserQuery& query) = 0;
+                                                            const domain::UserQuery& query) = 0;
+  virtual std::int64_t count_users(PartnerId partner, const domain::UserQuery& query) = 0;
   virtual domain::User update_user(PartnerId partner, std::int64_t avatar_id,
-                                   const UserPatch& patch) = 0;
+                                   const domain::UserPatch& patch) = 0;
   // Deletes the user with its devices and shares.
   virtual void delete_user(PartnerId partner, std::int64_t avatar_id) = 0;
   virtual void queue_activation_email(PartnerId partner, std::int64_t avatar_id,
                                       const std::optional<std::string>& template_name,
                                       const std::optional<std::string>& reg_code) = 0;
   // The outbox, oldest first; every partner's when `partner` is empty.
-  virtual std::vector<ActivationEmail> activation_emails(std::optional<PartnerId> partner) = 0;
+  virtual std::vector<domain::ActivationEmail> activation_emails(
+      std::optional<PartnerId> partner) = 0;
   // Emails that still clash by letter case (EmailClash), every partner's.
-  virtual std::vector<EmailClash> email_clashes() = 0;
+  virtual std::vector<domain::EmailClash> email_clashes() = 0;
   // Inserts users with their devices and shares in one transaction, keeping quota exact (demo).
-  virtual void insert_users(PartnerId partner, std::span<const NewUser> users) = 0;
+  virtual void insert_users(PartnerId partner, std::span<const domain::NewUser> users) = 0;
 
   // A user's devices and shares (B.4).
   virtual std::vector<domain::Device> devices(PartnerId partner, std::int64_t avatar_id) = 0;
@@ -311,10 +174,10 @@ class Store {
 
   // Usage reports from the storage service (B.5); each keeps the quota counters exact.
   virtual void put_device(PartnerId partner, std::int64_t avatar_id, std::string_view name,
-                          const DeviceReport& report) = 0;
+                          const domain::DeviceReport& report) = 0;
   virtual bool delete_device(PartnerId partner, std::int64_t avatar_id, std::string_view name) = 0;
   virtual void put_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
-                         const ShareReport& report) = 0;
+                         const domain::ShareReport& report) = 0;
   virtual bool delete_share(PartnerId partner, std::int64_t avatar_id,
                             std::string_view room_key) = 0;
   virtual void set_bytes_stored(PartnerId partner, std::int64_t avatar_id,

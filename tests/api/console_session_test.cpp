@@ -49,7 +49,7 @@ class ConsoleSessionTest : public ApiTest {
     ApiTest::SetUp();
     if (HasFatalFailure()) return;
     // `accountsd partner create` as the operator runs it for a console partner: no group.
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = kNetkes.username;
     partner.name = kCompany;
     partner.password_hash = auth::hash_password(kNetkes.password);

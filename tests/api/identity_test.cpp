@@ -42,7 +42,7 @@ class IdentityTest : public ApiTest {
 
   // A third partner made as `partner create` makes it: the Unlimited plan and no group.
   Login add_partner_without_group() {
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = solo.username;
     partner.name = "Solo Corp";
     partner.password_hash = auth::hash_password(solo.password);

@@ -22,9 +22,9 @@ class SharesTest : public ApiTest {
     return s;
   }
 
-  store::NewUser user(const std::string& username, std::vector<domain::Share> shares,
-                      std::optional<std::string> share_id = std::nullopt) {
-    store::NewUser u;
+  domain::NewUser user(const std::string& username, std::vector<domain::Share> shares,
+                       std::optional<std::string> share_id = std::nullopt) {
+    domain::NewUser u;
     u.username = username;
     u.name = "Name " + username;
     u.email = username + "@example.com";

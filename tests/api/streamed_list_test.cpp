@@ -26,13 +26,13 @@ class StreamedListTest : public ApiTest {
   void add_sample_users() {
     auto group = store().groups(alpha_id).front();
     auto plan = store().create_plan(alpha_id, "Small", 5'000'000'000);
-    store::Group other;
+    domain::Group other;
     other.name = "Other";
     other.plan_id = plan;
     other_group_ = store().create_group(alpha_id, other);
-    std::vector<store::NewUser> users;
+    std::vector<domain::NewUser> users;
     for (int i = 0; i < 11; ++i) {
-      store::NewUser u;
+      domain::NewUser u;
       u.username = "user" + std::to_string((i * 7) % 11);
       u.name = "Name " + std::string(1, char('a' + (i * 5) % 11));
       u.email = u.username + "@example.com";
@@ -197,9 +197,9 @@ TEST_F(StreamedListTest, WritesDuringTheStreamDoNotChangeWhatItLists) {
   // 20 MB of users with a share each (10 KB names), more than the socket buffers hold: while the
   // client below does not read, the server waits with the rest of the list still in its cursor.
   auto group = store().groups(alpha_id).front();
-  std::vector<store::NewUser> users;
+  std::vector<domain::NewUser> users;
   for (int i = 0; i < 2000; ++i) {
-    store::NewUser u;
+    domain::NewUser u;
     u.username = "big" + std::to_string(i);
     u.name = std::string(10'000, 'x') + std::to_string(i);
     u.email = u.username + "@example.com";

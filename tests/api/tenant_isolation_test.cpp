@@ -11,10 +11,10 @@ namespace {
 class TenantIsolationTest : public ApiTest {
  protected:
   // A user with `devices` devices at `revision` and shares named after the partner.
-  store::NewUser user(store::PartnerId partner, const std::string& username, const std::string& tag,
-                      std::int64_t revision, int devices, int shares, std::int64_t bytes_stored,
-                      std::int64_t bonus_bytes) {
-    store::NewUser u;
+  domain::NewUser user(store::PartnerId partner, const std::string& username,
+                       const std::string& tag, std::int64_t revision, int devices, int shares,
+                       std::int64_t bytes_stored, std::int64_t bonus_bytes) {
+    domain::NewUser u;
     u.username = username;
     u.name = tag + " " + username;
     u.email = username + "@" + tag + ".example.com";
@@ -25,7 +25,7 @@ class TenantIsolationTest : public ApiTest {
     u.creation_time = 1700000000;
     u.share_id = tag + "-" + username;
     for (int i = 0; i < devices; ++i) {
-      store::NewDevice d;
+      domain::NewDevice d;
       d.name = tag + "-device-" + std::to_string(i);
       d.client_revision = revision;
       d.creation_time = 1700000000;

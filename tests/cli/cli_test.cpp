@@ -286,7 +286,7 @@ TEST_F(CliTest, OutboxListShowsTheRegCode) {
   {
     auto store = store::open_store(db_);
     auto acme = store->find_partner("acme")->id;
-    store::UserCreate user;
+    domain::UserCreate user;
     user.username = "joe";
     user.name = "Joe";
     user.email = "joe@example.com";
@@ -380,13 +380,13 @@ TEST_F(CliTest, StoredControlCharactersArePrintedEscaped) {
       "2J\x7f";
   {
     auto store = store::open_store(db_);
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = "acme";
     partner.name = name;
     partner.password_hash = "-";
     partner.group = "Staff";
     auto acme = store->create_partner(partner);
-    store::UserCreate user;
+    domain::UserCreate user;
     user.username = "jo\x1b]0;x\x07";
     user.name = "Jo";
     user.email = "jo@example.com";

@@ -79,7 +79,7 @@ void check(const http::Request& request, const http::Response& response) {
 }
 
 void add_partner(const char* username, domain::BillingMode mode, const domain::Features& features) {
-  store::NewPartner partner;
+  domain::NewPartner partner;
   partner.username = username;
   partner.name = std::string(username) + " Corp";
   partner.group = partner.name;  // users are added to it
@@ -91,9 +91,9 @@ void add_partner(const char* username, domain::BillingMode mode, const domain::F
 
   // A few users with devices and shares, so that the seeds' paths name real objects.
   auto group = world->store->groups(id, std::nullopt).at(0);
-  std::vector<store::NewUser> users;
+  std::vector<domain::NewUser> users;
   for (int i = 1; i <= 3; ++i) {
-    store::NewUser user;
+    domain::NewUser user;
     user.username = "user" + std::to_string(i);
     user.name = "User " + std::to_string(i);
     user.email = "user" + std::to_string(i) + "@example.com";

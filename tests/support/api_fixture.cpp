@@ -28,7 +28,7 @@ void ApiTest::SetUp() {
   std::filesystem::create_directories(dir_);
   store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string(), store_options());
   for (const auto* login : {&alpha, &beta}) {
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = login->username;
     partner.name = login->username + " Corp";
     // One group each, as a console would make at first login: the default group of most tests.
@@ -105,7 +105,7 @@ std::string ApiTest::raw_exchange(const std::string& bytes, std::chrono::millise
   return received;
 }
 
-void ApiTest::add_users(store::PartnerId partner, const std::vector<store::NewUser>& users) {
+void ApiTest::add_users(store::PartnerId partner, const std::vector<domain::NewUser>& users) {
   store_->insert_users(partner, users);
 }
 

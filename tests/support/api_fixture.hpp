@@ -81,7 +81,7 @@ class ApiTest : public ::testing::Test {
   unsigned short port = 0;
 
   // Adds `count` users with devices and shares to a partner through the store (bulk path).
-  void add_users(store::PartnerId partner, const std::vector<store::NewUser>& users);
+  void add_users(store::PartnerId partner, const std::vector<domain::NewUser>& users);
   // Restarts nothing; switches a partner's billing mode / features as the operator would.
   void set_partner(const std::string& username,
                    const std::function<void(domain::Partner&)>& change);

@@ -182,7 +182,7 @@ void SqliteStore::migrate(Connection& db) {
 #endif
 }
 
-PartnerId SqliteStore::create_partner(const NewPartner& p) {
+PartnerId SqliteStore::create_partner(const domain::NewPartner& p) {
   auto& db = this->db();
   Transaction txn(db);
   db.prepared(
@@ -270,11 +270,11 @@ void SqliteStore::update_partner(const domain::Partner& p) {
   txn.commit();
 }
 
-std::optional<Credentials> SqliteStore::credentials(std::string_view username) {
+std::optional<domain::Credentials> SqliteStore::credentials(std::string_view username) {
   auto& q = db().prepared("SELECT partner_id, password_hash FROM partners WHERE username = ?1");
   q.bind(1, username);
   if (!q.step()) return std::nullopt;
-  Credentials c{q.integer(0), q.text(1)};
+  domain::Credentials c{q.integer(0), q.text(1)};
   q.reset();
   return c;
 }

@@ -28,7 +28,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(std::string path, const StoreOptions& options = {});
   ~SqliteStore() override;
 
-  PartnerId create_partner(const NewPartner& partner) override;
+  PartnerId create_partner(const domain::NewPartner& partner) override;
   std::optional<domain::Partner> find_partner(std::string_view username) override;
   std::optional<domain::Partner> find_partner(PartnerId partner) override;
   std::vector<domain::Partner> list_partners() override;
@@ -39,7 +39,7 @@ class SqliteStore final : public Store {
   void release_stale_snapshot() noexcept override;
   std::uint64_t take_commit_ticket() override;
   void when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) override;
-  std::optional<Credentials> credentials(std::string_view username) override;
+  std::optional<domain::Credentials> credentials(std::string_view username) override;
   void set_password_hash(PartnerId partner, const std::string& hash) override;
 
   domain::Billing billing(PartnerId partner) override;
@@ -62,13 +62,14 @@ class SqliteStore final : public Store {
 
   std::int64_t create_plan(PartnerId partner, const std::string& name,
                            std::int64_t storage_bytes) override;
-  std::vector<Plan> plans(PartnerId partner) override;
+  std::vector<domain::Plan> plans(PartnerId partner) override;
 
-  std::int64_t create_group(PartnerId partner, const Group& group) override;
-  std::vector<Group> groups(PartnerId partner, const std::optional<std::string>& search) override;
-  std::optional<Group> group(PartnerId partner, std::int64_t group_id) override;
-  Group update_group(PartnerId partner, std::int64_t group_id, const GroupPatch& patch,
-                     bool force) override;
+  std::int64_t create_group(PartnerId partner, const domain::Group& group) override;
+  std::vector<domain::Group> groups(PartnerId partner,
+                                    const std::optional<std::string>& search) override;
+  std::optional<domain::Group> group(PartnerId partner, std::int64_t group_id) override;
+  domain::Group update_group(PartnerId partner, std::int64_t group_id,
+                             const domain::GroupPatch& patch, bool force) override;
   void delete_group(PartnerId partner, std::int64_t group_id,
                     std::optional<std::int64_t> move_to) override;
 
@@ -82,23 +83,23 @@ class SqliteStore final : public Store {
       const std::function<void(domain::DevicePolicy&)>& change) override;
   bool delete_device_policy(PartnerId partner, std::int64_t policy_id) override;
 
-  domain::User create_user(PartnerId partner, const UserCreate& user) override;
+  domain::User create_user(PartnerId partner, const domain::UserCreate& user) override;
   std::optional<std::string> taken_user_field(PartnerId partner, std::string_view username,
                                               std::string_view email) override;
   std::optional<domain::User> find_user(PartnerId partner, std::string_view key) override;
-  std::vector<domain::User> users(PartnerId partner, const UserQuery& query) override;
+  std::vector<domain::User> users(PartnerId partner, const domain::UserQuery& query) override;
   std::unique_ptr<Cursor<domain::User>> user_cursor(PartnerId partner,
-                                                    const UserQuery& query) override;
-  std::int64_t count_users(PartnerId partner, const UserQuery& query) override;
+                                                    const domain::UserQuery& query) override;
+  std::int64_t count_users(PartnerId partner, const domain::UserQuery& query) override;
   domain::User update_user(PartnerId partner, std::int64_t avatar_id,
-                           const UserPatch& patch) override;
+                           const domain::UserPatch& patch) override;
   void delete_user(PartnerId partner, std::int64_t avatar_id) override;
   void queue_activation_email(PartnerId partner, std::int64_t avatar_id,
                               const std::optional<std::string>& template_name,
                               const std::optional<std::string>& reg_code) override;
-  std::vector<EmailClash> email_clashes() override;
-  std::vector<ActivationEmail> activation_emails(std::optional<PartnerId> partner) override;
-  void insert_users(PartnerId partner, std::span<const NewUser> users) override;
+  std::vector<domain::EmailClash> email_clashes() override;
+  std::vector<domain::ActivationEmail> activation_emails(std::optional<PartnerId> partner) override;
+  void insert_users(PartnerId partner, std::span<const domain::NewUser> users) override;
 
   std::vector<domain::Device> devices(PartnerId partner, std::int64_t avatar_id) override;
   std::vector<domain::Share> user_shares(PartnerId partner, std::int64_t avatar_id) override;
@@ -108,10 +109,10 @@ class SqliteStore final : public Store {
                          bool enabled) override;
 
   void put_device(PartnerId partner, std::int64_t avatar_id, std::string_view name,
-                  const DeviceReport& report) override;
+                  const domain::DeviceReport& report) override;
   bool delete_device(PartnerId partner, std::int64_t avatar_id, std::string_view name) override;
   void put_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
-                 const ShareReport& report) override;
+                 const domain::ShareReport& report) override;
   bool delete_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key) override;
   void set_bytes_stored(PartnerId partner, std::int64_t avatar_id,
                         std::int64_t bytes_stored) override;

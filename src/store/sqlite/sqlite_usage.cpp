@@ -104,7 +104,7 @@ bool SqliteStore::set_share_enabled(PartnerId partner, std::int64_t avatar_id,
 }
 
 void SqliteStore::put_device(PartnerId partner, std::int64_t avatar_id, std::string_view name,
-                             const DeviceReport& report) {
+                             const domain::DeviceReport& report) {
   auto& db = this->db();
   Transaction txn(db);
   require_user(db, partner, avatar_id);
@@ -153,7 +153,7 @@ bool SqliteStore::delete_device(PartnerId partner, std::int64_t avatar_id, std::
 }
 
 void SqliteStore::put_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
-                            const ShareReport& report) {
+                            const domain::ShareReport& report) {
   auto& db = this->db();
   Transaction txn(db);
   require_user(db, partner, avatar_id);

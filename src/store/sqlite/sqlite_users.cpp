@@ -106,7 +106,7 @@ std::optional<std::int64_t> plan_bytes(Connection& db, PartnerId partner, std::i
 constexpr const char* kGroupColumns =
     "group_id, name, plan_id, webapi_enable, check_domain, device_policy";
 
-Group read_group(const Statement& q) {
+domain::Group read_group(const Statement& q) {
   return {q.integer(0),      q.text(1),         q.integer(2),
           q.integer(3) != 0, q.integer(4) != 0, q.optional_integer(5)};
 }
@@ -114,7 +114,7 @@ Group read_group(const Statement& q) {
 const std::string kSelectGroupById =
     std::string("SELECT ") + kGroupColumns + " FROM groups WHERE partner_id = ?1 AND group_id = ?2";
 
-std::optional<Group> group_by_id(Connection& db, PartnerId partner, std::int64_t group) {
+std::optional<domain::Group> group_by_id(Connection& db, PartnerId partner, std::int64_t group) {
   auto& q = db.prepared(kSelectGroupById.c_str());
   q.bind(1, partner).bind(2, group);
   if (!q.step()) return std::nullopt;
@@ -172,7 +172,7 @@ void unique_or_conflict(F&& write) {
 
 // Inserts one user row with its devices and shares; returns the counter change it makes.
 // The single insert path for the API and for bulk loading (demo), so both obey one set of rules.
-CounterDelta insert_user(Connection& db, PartnerId partner, const NewUser& u,
+CounterDelta insert_user(Connection& db, PartnerId partner, const domain::NewUser& u,
                          std::int64_t storage_bytes, std::int64_t* avatar_out = nullptr) {
   std::optional<std::int64_t> last_backup;
   for (const auto& d : u.devices)
@@ -279,7 +279,7 @@ const std::unordered_map<std::string, std::string>& user_columns() {
 }
 
 // The WHERE clause for `query`; parameters are bound by bind_filters in the same order.
-std::string user_filters(const UserQuery& query) {
+std::string user_filters(const domain::UserQuery& query) {
   std::string where = " WHERE u.partner_id = ?";
   if (query.search) {
     where +=
@@ -296,7 +296,7 @@ std::string user_filters(const UserQuery& query) {
   return where;
 }
 
-void bind_filters(Statement& q, PartnerId partner, const UserQuery& query, int& index) {
+void bind_filters(Statement& q, PartnerId partner, const domain::UserQuery& query, int& index) {
   q.bind(index++, partner);
   if (query.search) {
     auto needle = domain::fold_case(*query.search);
@@ -351,16 +351,16 @@ std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name
   return id;
 }
 
-std::vector<Plan> SqliteStore::plans(PartnerId partner) {
+std::vector<domain::Plan> SqliteStore::plans(PartnerId partner) {
   auto& q = db().prepared(
       "SELECT plan_id, name, storage_bytes FROM plans WHERE partner_id = ?1 ORDER BY plan_id");
   q.bind(1, partner);
-  std::vector<Plan> out;
+  std::vector<domain::Plan> out;
   while (q.step()) out.push_back({q.integer(0), q.text(1), q.integer(2)});
   return out;
 }
 
-std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
+std::int64_t SqliteStore::create_group(PartnerId partner, const domain::Group& g) {
   auto& db = this->db();
   Transaction txn(db);
   if (!plan_bytes(db, partner, g.plan_id)) throw conflict("no such plan", {"plan_id"});
@@ -382,25 +382,25 @@ std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
   return id;
 }
 
-std::vector<Group> SqliteStore::groups(PartnerId partner,
-                                       const std::optional<std::string>& search) {
+std::vector<domain::Group> SqliteStore::groups(PartnerId partner,
+                                               const std::optional<std::string>& search) {
   static const std::string sql =
       std::string("SELECT ") + kGroupColumns +
       " FROM groups WHERE partner_id = ?1 AND (?2 IS NULL OR instr(fold(name), fold(?2)) > 0) "
       "ORDER BY group_id";
   auto& q = db().prepared(sql.c_str());
   q.bind(1, partner).bind(2, search);
-  std::vector<Group> out;
+  std::vector<domain::Group> out;
   while (q.step()) out.push_back(read_group(q));
   return out;
 }
 
-std::optional<Group> SqliteStore::group(PartnerId partner, std::int64_t group_id) {
+std::optional<domain::Group> SqliteStore::group(PartnerId partner, std::int64_t group_id) {
   return group_by_id(db(), partner, group_id);
 }
 
-Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id, const GroupPatch& patch,
-                                bool force) {
+domain::Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id,
+                                        const domain::GroupPatch& patch, bool force) {
   auto& db = this->db();
   Transaction txn(db);
   auto group = group_by_id(db, partner, group_id);
@@ -478,7 +478,7 @@ void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
   txn.commit();
 }
 
-domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
+domain::User SqliteStore::create_user(PartnerId partner, const domain::UserCreate& c) {
   auto& db = this->db();
   Transaction txn(db);
   auto group = group_by_id(db, partner, c.group_id ? *c.group_id : default_group(db, partner));
@@ -487,7 +487,7 @@ domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
   auto bytes = plan_bytes(db, partner, plan);
   if (!bytes) throw conflict("no such plan", {"plan_id"});
   check_allocation(db, partner, domain::Int128(*bytes) + c.bonus_bytes);
-  NewUser row;
+  domain::NewUser row;
   row.username = c.username.empty() ? next_username(db, partner) : c.username;
   row.name = c.name;
   row.email = c.email;
@@ -547,7 +547,7 @@ namespace {
 
 // The users `query` selects, in its order: "LIMIT ? OFFSET ?" takes the two parameters after
 // bind_filters' (-1: no limit).
-std::string select_users(const UserQuery& query) {
+std::string select_users(const domain::UserQuery& query) {
   auto column = user_columns().find(query.order_by);
   if (column == user_columns().end()) throw std::invalid_argument("unknown order_by");
   const char* direction = query.descending ? " DESC" : "";
@@ -558,7 +558,7 @@ std::string select_users(const UserQuery& query) {
 }
 
 // Binds select_users' parameters: the filters, then `limit` (-1: none) and the query's offset.
-void bind_select_users(Statement& q, PartnerId partner, const UserQuery& query,
+void bind_select_users(Statement& q, PartnerId partner, const domain::UserQuery& query,
                        std::int64_t limit) {
   int index = 1;
   bind_filters(q, partner, query, index);
@@ -570,7 +570,8 @@ void bind_select_users(Statement& q, PartnerId partner, const UserQuery& query,
 // time: unlike paging with OFFSET, no page re-reads the rows before it.
 class SqliteUserCursor final : public Cursor<domain::User> {
  public:
-  SqliteUserCursor(std::unique_ptr<Connection> db, PartnerId partner, const UserQuery& query)
+  SqliteUserCursor(std::unique_ptr<Connection> db, PartnerId partner,
+                   const domain::UserQuery& query)
       : db_(std::move(db)), partner_(partner), rows_(db_->prepared_text(select_users(query))) {
     // rows_ stays valid: nothing else on this connection calls prepared_text.
     bind_select_users(rows_, partner, query, -1);
@@ -599,7 +600,7 @@ class SqliteUserCursor final : public Cursor<domain::User> {
 
 }  // namespace
 
-std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery& query) {
+std::vector<domain::User> SqliteStore::users(PartnerId partner, const domain::UserQuery& query) {
   auto& q = db().prepared_text(select_users(query));
   bind_select_users(q, partner, query, query.limit.value_or(-1));
   std::vector<domain::User> out;
@@ -611,11 +612,11 @@ std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery&
 }
 
 std::unique_ptr<Cursor<domain::User>> SqliteStore::user_cursor(PartnerId partner,
-                                                               const UserQuery& query) {
+                                                               const domain::UserQuery& query) {
   return std::make_unique<SqliteUserCursor>(open_snapshot(), partner, query);
 }
 
-std::int64_t SqliteStore::count_users(PartnerId partner, const UserQuery& query) {
+std::int64_t SqliteStore::count_users(PartnerId partner, const domain::UserQuery& query) {
   std::string sql =
       "SELECT count(*) FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query);
   auto& q = db().prepared_text(sql);
@@ -626,7 +627,7 @@ std::int64_t SqliteStore::count_users(PartnerId partner, const UserQuery& query)
 }
 
 domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
-                                      const UserPatch& patch) {
+                                      const domain::UserPatch& patch) {
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
@@ -712,7 +713,8 @@ void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_
   txn.commit();
 }
 
-std::vector<ActivationEmail> SqliteStore::activation_emails(std::optional<PartnerId> partner) {
+std::vector<domain::ActivationEmail> SqliteStore::activation_emails(
+    std::optional<PartnerId> partner) {
   auto& q = db().prepared(
       "SELECT e.email_id, p.username, coalesce(u.username, ''), e.email, e.template_name, "
       "e.queued_at, e.reg_code FROM activation_emails e JOIN partners p ON p.partner_id = "
@@ -720,14 +722,14 @@ std::vector<ActivationEmail> SqliteStore::activation_emails(std::optional<Partne
       "LEFT JOIN users u ON u.avatar_id = e.avatar_id WHERE ?1 IS NULL OR e.partner_id = ?1 "
       "ORDER BY e.email_id");
   q.bind(1, partner);
-  std::vector<ActivationEmail> out;
+  std::vector<domain::ActivationEmail> out;
   while (q.step())
     out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_text(4), q.integer(5),
                    q.optional_text(6)});
   return out;
 }
 
-std::vector<EmailClash> SqliteStore::email_clashes() {
+std::vector<domain::EmailClash> SqliteStore::email_clashes() {
   // The first flagged user of each address (a partial index holds only flagged users), with
   // every user of its partner whose email folds to the same; each step is an index search.
   auto& q = db().prepared(
@@ -738,7 +740,7 @@ std::vector<EmailClash> SqliteStore::email_clashes() {
       "WHERE g.partner_id = f.partner_id AND lower(g.email) = lower(f.email) AND "
       "g.email_clash <> 0 AND g.email_clash < f.email_clash) "
       "ORDER BY p.username, lower(f.email), u.avatar_id");
-  std::vector<EmailClash> out;
+  std::vector<domain::EmailClash> out;
   std::string key;
   while (q.step()) {
     auto folded = q.text(1);
@@ -748,11 +750,11 @@ std::vector<EmailClash> SqliteStore::email_clashes() {
     }
     out.back().users.push_back({q.text(2), q.text(3)});
   }
-  std::erase_if(out, [](const EmailClash& clash) { return clash.users.size() < 2; });
+  std::erase_if(out, [](const domain::EmailClash& clash) { return clash.users.size() < 2; });
   return out;
 }
 
-void SqliteStore::insert_users(PartnerId partner, std::span<const NewUser> users) {
+void SqliteStore::insert_users(PartnerId partner, std::span<const domain::NewUser> users) {
   auto& db = this->db();
   Transaction txn(db);
   std::unordered_map<std::int64_t, std::int64_t> storage;

@@ -30,7 +30,7 @@ class CardWipeTest : public ::testing::Test {
            ("accountsd-card-wipe-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(dir_);
     store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string());
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = "alpha";
     partner.name = "Alpha";
     partner.password_hash = auth::hash_password(kPassword);

@@ -164,7 +164,7 @@ class DeviceCensusTest : public ::testing::Test {
   }
 
   PartnerId make_partner(const std::string& username) {
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = username;
     partner.name = username;
     partner.group = username;  // users are added to it
@@ -173,8 +173,8 @@ class DeviceCensusTest : public ::testing::Test {
   }
 
   // A new user with up to three devices of random revisions and last logins.
-  store::NewUser random_user(PartnerId partner, std::mt19937_64& rng) {
-    store::NewUser u;
+  domain::NewUser random_user(PartnerId partner, std::mt19937_64& rng) {
+    domain::NewUser u;
     u.username = "user" + std::to_string(++users_made_);
     u.name = u.username;
     u.email = u.username + "@example.com";
@@ -183,7 +183,7 @@ class DeviceCensusTest : public ::testing::Test {
     u.plan_id = group.plan_id;
     u.creation_time = kMidnight;
     for (int d = int(rng() % 4); d > 0; --d) {
-      store::NewDevice device;
+      domain::NewDevice device;
       device.name = "d" + std::to_string(d);
       device.client_revision = kRevisions[rng() % std::size(kRevisions)];
       device.creation_time = kMidnight;
@@ -196,10 +196,10 @@ class DeviceCensusTest : public ::testing::Test {
   // One random write to the partner's devices: through usage reports, user deletion or bulk
   // loading, including a bulk load that fails and must leave the census as it was.
   void random_write(PartnerId partner, std::mt19937_64& rng) {
-    auto users = store_->users(partner, store::UserQuery{});
+    auto users = store_->users(partner, domain::UserQuery{});
     auto op = rng() % 10;
     if (users.empty() || op == 0) {
-      std::vector<store::NewUser> batch{random_user(partner, rng), random_user(partner, rng)};
+      std::vector<domain::NewUser> batch{random_user(partner, rng), random_user(partner, rng)};
       store_->insert_users(partner, batch);
       return;
     }
@@ -208,13 +208,13 @@ class DeviceCensusTest : public ::testing::Test {
     if (op == 1) {
       store_->delete_user(partner, avatar);
     } else if (op == 2) {
-      std::vector<store::NewUser> batch{random_user(partner, rng), random_user(partner, rng)};
+      std::vector<domain::NewUser> batch{random_user(partner, rng), random_user(partner, rng)};
       batch.back().username = users.front().username;  // taken: the whole batch is refused
       EXPECT_ANY_THROW(store_->insert_users(partner, batch));
     } else if (op <= 4) {
       store_->delete_device(partner, avatar, device);
     } else {
-      store::DeviceReport report;
+      domain::DeviceReport report;
       report.client_revision = kRevisions[rng() % std::size(kRevisions)];
       report.last_login = random_login(rng);
       store_->put_device(partner, avatar, device, report);
@@ -240,7 +240,7 @@ TEST_F(DeviceCensusTest, CountersStayEqualToARecountThroughRandomWrites) {
   }
   // Deleting every user empties the census: no rows are left behind at 0.
   for (auto partner : partners)
-    for (const auto& user : store_->users(partner, store::UserQuery{}))
+    for (const auto& user : store_->users(partner, domain::UserQuery{}))
       store_->delete_user(partner, user.avatar_id);
   EXPECT_TRUE(stored().empty());
 }
@@ -249,9 +249,9 @@ TEST_F(DeviceCensusTest, AnUnchangedReportLeavesTheCountersAsTheyWere) {
   open();
   std::mt19937_64 rng(7);
   auto partner = make_partner("alpha");
-  store_->insert_users(partner, std::vector<store::NewUser>{random_user(partner, rng)});
-  auto avatar = store_->users(partner, store::UserQuery{}).front().avatar_id;
-  store::DeviceReport report{512, kMidnight + 5, std::nullopt};
+  store_->insert_users(partner, std::vector<domain::NewUser>{random_user(partner, rng)});
+  auto avatar = store_->users(partner, domain::UserQuery{}).front().avatar_id;
+  domain::DeviceReport report{512, kMidnight + 5, std::nullopt};
   store_->put_device(partner, avatar, "laptop", report);
   auto before = stored();
   store_->put_device(partner, avatar, "laptop", report);

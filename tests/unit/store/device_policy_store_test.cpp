@@ -26,7 +26,7 @@ class DevicePolicyStoreTest : public ::testing::Test {
   }
 
   PartnerId make_partner(const std::string& username) {
-    NewPartner partner;
+    domain::NewPartner partner;
     partner.username = username;
     partner.name = username + " Corp";
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
@@ -131,7 +131,7 @@ TEST_F(DevicePolicyStoreTest, DeleteRefusesPoliciesInUseAndIdsAreNeverReused) {
   auto root = create(alpha_, "Root");
   auto child = create(alpha_, "Child", root.policy_id);
   auto group = store_->groups(alpha_).at(0).group_id;
-  GroupPatch use;
+  domain::GroupPatch use;
   use.device_policy = std::optional<std::int64_t>(child.policy_id);
   store_->update_group(alpha_, group, use, false);
   EXPECT_EQ(conflict_of([&] { store_->delete_device_policy(alpha_, root.policy_id); }),
@@ -141,7 +141,7 @@ TEST_F(DevicePolicyStoreTest, DeleteRefusesPoliciesInUseAndIdsAreNeverReused) {
   EXPECT_FALSE(store_->delete_device_policy(beta_, child.policy_id));  // not beta's
   EXPECT_EQ(store_->device_policies(alpha_).size(), 2u);
 
-  GroupPatch clear;
+  domain::GroupPatch clear;
   clear.device_policy = std::optional<std::int64_t>();
   store_->update_group(alpha_, group, clear, false);
   EXPECT_TRUE(store_->delete_device_policy(alpha_, child.policy_id));

@@ -25,7 +25,7 @@ class GroupCommitStoreTest : public ::testing::Test {
   }
 
   static PartnerId make_partner(Store& store, const std::string& username) {
-    NewPartner partner;
+    domain::NewPartner partner;
     partner.username = username;
     partner.name = username + " Corp";
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";

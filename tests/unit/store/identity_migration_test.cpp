@@ -19,22 +19,22 @@ namespace {
 
 using Rows = std::vector<std::string>;
 
-store::UserCreate new_user(const std::string& username, const std::string& email) {
-  store::UserCreate user;
+domain::UserCreate new_user(const std::string& username, const std::string& email) {
+  domain::UserCreate user;
   user.username = username;
   user.name = "User " + username;
   user.email = email;
   return user;
 }
 
-store::UserPatch email_patch(const std::string& email) {
-  store::UserPatch patch;
+domain::UserPatch email_patch(const std::string& email) {
+  domain::UserPatch patch;
   patch.email = email;
   return patch;
 }
 
-store::UserPatch name_patch(const std::string& name) {
-  store::UserPatch patch;
+domain::UserPatch name_patch(const std::string& name) {
+  domain::UserPatch patch;
   patch.name = name;
   return patch;
 }

@@ -52,17 +52,17 @@ class ListCursorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = open_store("sqlite:" + db_.path);
-    NewPartner partner;
+    domain::NewPartner partner;
     partner.username = "alpha";
     partner.name = "Alpha";
     partner.group = "Alpha";
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
     partner_ = store_->create_partner(partner);
     auto group = store_->groups(partner_).front();
-    std::vector<NewUser> batch;
+    std::vector<domain::NewUser> batch;
     // Names run against avatar order, and every third user has shares.
     for (int i = 0; i < 12; ++i) {
-      NewUser u;
+      domain::NewUser u;
       u.username = "user" + std::to_string(i);
       u.name = "Name " + std::string(1, char('z' - i));
       u.email = u.username + "@example.com";
@@ -95,7 +95,7 @@ class ListCursorTest : public ::testing::Test {
 };
 
 TEST_F(ListCursorTest, UserPagesJoinIntoTheUnpagedQueryForEveryPageSize) {
-  std::vector<UserQuery> queries(5);
+  std::vector<domain::UserQuery> queries(5);
   queries[1].order_by = "name";
   queries[2].order_by = "bytes_stored";
   queries[2].descending = true;
@@ -114,7 +114,7 @@ TEST_F(ListCursorTest, UserPagesJoinIntoTheUnpagedQueryForEveryPageSize) {
 }
 
 TEST_F(ListCursorTest, AUserCursorIgnoresTheLimit) {
-  UserQuery query;
+  domain::UserQuery query;
   query.limit = 2;
   auto cursor = store_->user_cursor(partner_, query);
   EXPECT_EQ(drain(*cursor, 5).size(), 12u);
@@ -133,7 +133,7 @@ TEST_F(ListCursorTest, SharePagesJoinIntoTheUnpagedListingFromAnyOffset) {
 
 TEST_F(ListCursorTest, WritesAfterTheCursorOpensAreNotSeen) {
   auto ids = avatar_ids();
-  UserQuery by_name;
+  domain::UserQuery by_name;
   by_name.order_by = "name";
   auto users_before = keys(store_->users(partner_, by_name));
   auto shares_before = keys(store_->shares(partner_, 0, std::nullopt));
@@ -145,13 +145,13 @@ TEST_F(ListCursorTest, WritesAfterTheCursorOpensAreNotSeen) {
   // A user added, one deleted, one renamed to move within the order, shares added and removed:
   // each would add, drop or repeat a row in a list read from the live database.
   auto group = store_->groups(partner_).front();
-  UserCreate added;
+  domain::UserCreate added;
   added.username = "aaa";
   added.name = "Name 0";
   added.email = "aaa@example.com";
   auto created = store_->create_user(partner_, added);
   store_->delete_user(partner_, ids[2]);
-  UserPatch rename;
+  domain::UserPatch rename;
   rename.name = "Name zz";
   store_->update_user(partner_, ids[11], rename);
   store_->put_share(partner_, created.avatar_id, "new", {.name = "n", .description = ""});
@@ -186,7 +186,7 @@ TEST_F(ListCursorTest, ACursorMayMoveBetweenThreads) {
 TEST_F(ListCursorTest, AnOpenCursorDoesNotBlockWriters) {
   auto cursor = store_->user_cursor(partner_, {});
   ASSERT_EQ(cursor->next_page(1).size(), 1u);
-  UserPatch patch;
+  domain::UserPatch patch;
   patch.name = "Renamed";
   // Would wait for the busy timeout and throw if the cursor held a write lock.
   EXPECT_NO_THROW(store_->update_user(partner_, avatar_ids().front(), patch));

@@ -33,7 +33,7 @@ class ShareOffsetTest : public ::testing::Test {
   }
 
   PartnerId make_partner(const std::string& username) {
-    NewPartner partner;
+    domain::NewPartner partner;
     partner.username = username;
     partner.name = username;
     partner.group = username;  // users are added to it
@@ -44,9 +44,9 @@ class ShareOffsetTest : public ::testing::Test {
   // Adds `count` users without shares; returns their avatar ids in order.
   std::vector<std::int64_t> add_users(PartnerId partner, const std::string& prefix, int count) {
     auto group = store_->groups(partner).front();
-    std::vector<NewUser> batch;
+    std::vector<domain::NewUser> batch;
     for (int i = 0; i < count; ++i) {
-      NewUser u;
+      domain::NewUser u;
       u.username = prefix + std::to_string(i);
       u.name = u.username;
       u.email = u.username + "@example.com";
@@ -57,7 +57,7 @@ class ShareOffsetTest : public ::testing::Test {
     }
     store_->insert_users(partner, batch);
     std::vector<std::int64_t> ids;
-    UserQuery all;
+    domain::UserQuery all;
     all.order_by = "avatar_id";
     for (const auto& user : store_->users(partner, all)) {
       if (user.username.rfind(prefix, 0) == 0) ids.push_back(user.avatar_id);
@@ -100,7 +100,7 @@ TEST_F(ShareOffsetTest, RandomChangesKeepEveryPageEqualToAnOrderedScan) {
   std::mt19937_64 rng(20261127);
   std::map<std::int64_t, std::set<std::string>> model;  // alpha's users with shares
   const std::vector<std::string> rooms = {"holiday", "work", "family"};
-  ShareReport report{"Share", "", true};
+  domain::ShareReport report{"Share", "", true};
   auto check = [&] {
     std::vector<std::int64_t> expected;
     for (const auto& [id, keys] : model) expected.push_back(id);
@@ -158,7 +158,7 @@ TEST_F(ShareOffsetTest, RandomChangesKeepEveryPageEqualToAnOrderedScan) {
 TEST_F(ShareOffsetTest, AnOffsetPastTheEndIsAnEmptyPage) {
   auto alpha = make_partner("alpha");
   auto users = add_users(alpha, "a", 3);
-  store_->put_share(alpha, users[1], "room", ShareReport{"Share", "", true});
+  store_->put_share(alpha, users[1], "room", domain::ShareReport{"Share", "", true});
   EXPECT_EQ(ids_of(store_->shares(alpha, 0, 100)), std::vector<std::int64_t>{users[1]});
   EXPECT_TRUE(store_->shares(alpha, 1, 100).empty());
   EXPECT_TRUE(store_->shares(alpha, 1000000, std::nullopt).empty());

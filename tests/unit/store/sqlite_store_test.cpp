@@ -43,7 +43,7 @@ class SqliteStoreTest : public ::testing::Test {
   PartnerId make_partner(const std::string& username,
                          std::optional<std::int64_t> bytes_available = std::nullopt,
                          domain::Features features = {}) {
-    NewPartner partner;
+    domain::NewPartner partner;
     partner.username = username;
     partner.name = username + " Corp";
     partner.group = partner.name;  // most tests put users in it (defaults())
@@ -82,11 +82,11 @@ class SqliteStoreTest : public ::testing::Test {
     EXPECT_EQ(quota.bytes_used, saturate(counted.used));
     EXPECT_EQ(quota.share_count, counted.shares);
     EXPECT_EQ(quota.device_count, counted.devices);
-    EXPECT_EQ(store_->count_users(partner, UserQuery{}), counted.users);
+    EXPECT_EQ(store_->count_users(partner, domain::UserQuery{}), counted.users);
   }
 
   // Expects insert_users(batch) to throw Error(kind) naming `field`.
-  void expect_error(PartnerId partner, const std::vector<NewUser>& batch, ErrorKind kind,
+  void expect_error(PartnerId partner, const std::vector<domain::NewUser>& batch, ErrorKind kind,
                     const std::string& field) {
     try {
       store_->insert_users(partner, batch);
@@ -99,8 +99,8 @@ class SqliteStoreTest : public ::testing::Test {
     }
   }
 
-  static NewUser user(const std::string& username, std::int64_t group, std::int64_t plan) {
-    NewUser u;
+  static domain::NewUser user(const std::string& username, std::int64_t group, std::int64_t plan) {
+    domain::NewUser u;
     u.username = username;
     u.name = "User " + username;
     u.email = username + "@example.com";
@@ -110,8 +110,8 @@ class SqliteStoreTest : public ::testing::Test {
     return u;
   }
 
-  static NewDevice device(const std::string& name, std::int64_t revision) {
-    NewDevice d;
+  static domain::NewDevice device(const std::string& name, std::int64_t revision) {
+    domain::NewDevice d;
     d.name = name;
     d.client_revision = revision;
     d.creation_time = 1764201600;
@@ -149,7 +149,7 @@ TEST_F(SqliteStoreTest, ReopeningAppliesNoMigrationTwiceAndKeepsData) {
 
 // C.7: a new partner has the "Unlimited" plan and no group, unless NewPartner::group names one.
 TEST_F(SqliteStoreTest, CreatePartnerMakesTheUnlimitedPlanAndNoGroup) {
-  NewPartner partner;
+  domain::NewPartner partner;
   partner.username = "solo";
   partner.name = "Solo Corp";
   partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
@@ -270,7 +270,7 @@ TEST_F(SqliteStoreTest, InsertUsersKeepsCountersEqualToARecount) {
   auto [group, unlimited] = defaults(id);
   auto small = store_->create_plan(id, "Small", 1000000000);
 
-  std::vector<NewUser> batch;
+  std::vector<domain::NewUser> batch;
   batch.push_back(user("ann", group, small));
   batch.back().bonus_bytes = 500;
   batch.back().bytes_stored = 123456;
@@ -289,25 +289,25 @@ TEST_F(SqliteStoreTest, InsertUsersKeepsCountersEqualToARecount) {
   EXPECT_EQ(quota.share_count, 2);
   expect_counters_match_recount(id);
 
-  std::vector<NewUser> second;
+  std::vector<domain::NewUser> second;
   second.push_back(user("dee", group, small));
   second.back().shares = {share("a")};
   second.back().bytes_stored = 1;
   store_->insert_users(id, second);
   expect_counters_match_recount(id);
-  EXPECT_EQ(store_->count_users(id, UserQuery{}), 4);
+  EXPECT_EQ(store_->count_users(id, domain::UserQuery{}), 4);
 }
 
 TEST_F(SqliteStoreTest, QuotaSaturatesAndStaysExactUnderneath) {
   auto id = make_partner("alpha");
   auto [group, unlimited] = defaults(id);
-  std::vector<NewUser> batch;
+  std::vector<domain::NewUser> batch;
   for (int i = 0; i < 12; ++i) batch.push_back(user("u" + std::to_string(i), group, unlimited));
   store_->insert_users(id, batch);
   EXPECT_EQ(store_->quota(id).bytes_allocated, kMax);
   expect_counters_match_recount(id);
   // The exact 128-bit sum survives storage: more users keep it saturated, not wrapped.
-  store_->insert_users(id, std::vector<NewUser>{user("more", group, unlimited)});
+  store_->insert_users(id, std::vector<domain::NewUser>{user("more", group, unlimited)});
   EXPECT_EQ(store_->quota(id).bytes_allocated, kMax);
   EXPECT_TRUE(recount(id).allocated == domain::Int128(kUnlimited) * 13);
 }
@@ -315,10 +315,10 @@ TEST_F(SqliteStoreTest, QuotaSaturatesAndStaysExactUnderneath) {
 TEST_F(SqliteStoreTest, InsertUsersWithAnUnknownPlanChangesNothing) {
   auto id = make_partner("alpha");
   auto [group, unlimited] = defaults(id);
-  store_->insert_users(id, std::vector<NewUser>{user("first", group, unlimited)});
+  store_->insert_users(id, std::vector<domain::NewUser>{user("first", group, unlimited)});
   auto before = store_->quota(id);
 
-  std::vector<NewUser> batch;
+  std::vector<domain::NewUser> batch;
   batch.push_back(user("ok", group, unlimited));
   batch.back().devices = {device("laptop", 512)};
   batch.back().shares = {share("room")};
@@ -330,7 +330,7 @@ TEST_F(SqliteStoreTest, InsertUsersWithAnUnknownPlanChangesNothing) {
   EXPECT_EQ(after.bytes_used, before.bytes_used);
   EXPECT_EQ(after.device_count, before.device_count);
   EXPECT_EQ(after.share_count, before.share_count);
-  EXPECT_EQ(store_->count_users(id, UserQuery{}), 1);
+  EXPECT_EQ(store_->count_users(id, domain::UserQuery{}), 1);
   EXPECT_EQ(count_rows("SELECT count(*) FROM devices"), 0);
   EXPECT_EQ(count_rows("SELECT count(*) FROM shares"), 0);
   expect_counters_match_recount(id);
@@ -344,8 +344,8 @@ TEST_F(SqliteStoreTest, InsertUsersRefusesAnotherPartnersPlanAndGroup) {
 
   expect_error(alpha, {user("x", alpha_group, beta_plan)}, ErrorKind::conflict, "plan_id");
   expect_error(alpha, {user("x", beta_group, alpha_plan)}, ErrorKind::conflict, "group_id");
-  EXPECT_EQ(store_->count_users(alpha, UserQuery{}), 0);
-  EXPECT_EQ(store_->count_users(beta, UserQuery{}), 0);
+  EXPECT_EQ(store_->count_users(alpha, domain::UserQuery{}), 0);
+  EXPECT_EQ(store_->count_users(beta, domain::UserQuery{}), 0);
   EXPECT_EQ(store_->quota(alpha).bytes_allocated, 0);
   EXPECT_EQ(store_->quota(beta).bytes_allocated, 0);
 }
@@ -353,13 +353,13 @@ TEST_F(SqliteStoreTest, InsertUsersRefusesAnotherPartnersPlanAndGroup) {
 TEST_F(SqliteStoreTest, DuplicateUsernameInABatchRollsBackTheWholeBatch) {
   auto id = make_partner("alpha");
   auto [group, unlimited] = defaults(id);
-  std::vector<NewUser> batch;
+  std::vector<domain::NewUser> batch;
   batch.push_back(user("ann", group, unlimited));
   batch.back().devices = {device("laptop", 512)};
   batch.push_back(user("ann", group, unlimited));
   batch.back().email = "other@example.com";
   expect_error(id, batch, ErrorKind::conflict, "username");
-  EXPECT_EQ(store_->count_users(id, UserQuery{}), 0);
+  EXPECT_EQ(store_->count_users(id, domain::UserQuery{}), 0);
   auto quota = store_->quota(id);
   EXPECT_EQ(quota.bytes_allocated, 0);
   EXPECT_EQ(quota.device_count, 0);
@@ -370,22 +370,22 @@ TEST_F(SqliteStoreTest, InsertUsersBeyondBytesAvailableChangesNothing) {
   auto id = make_partner("alpha", 2500);
   auto [group, unlimited] = defaults(id);
   auto small = store_->create_plan(id, "Small", 1000);
-  store_->insert_users(id, std::vector<NewUser>{user("first", group, small)});
+  store_->insert_users(id, std::vector<domain::NewUser>{user("first", group, small)});
 
   // 1000 + 1000 + 1000 > 2500: the whole batch is refused, the first user of it included.
-  std::vector<NewUser> batch{user("second", group, small), user("third", group, small)};
+  std::vector<domain::NewUser> batch{user("second", group, small), user("third", group, small)};
   batch.front().devices = {device("laptop", 512)};
   expect_error(id, batch, ErrorKind::payment_required, "");
   auto quota = store_->quota(id);
   EXPECT_EQ(quota.bytes_allocated, 1000);
   EXPECT_EQ(quota.device_count, 0);
-  EXPECT_EQ(store_->count_users(id, UserQuery{}), 1);
+  EXPECT_EQ(store_->count_users(id, domain::UserQuery{}), 1);
   expect_counters_match_recount(id);
 
   // Up to the limit exactly is fine.
-  NewUser fits = user("fits", group, small);
+  domain::NewUser fits = user("fits", group, small);
   fits.bonus_bytes = 500;
-  store_->insert_users(id, std::vector<NewUser>{fits});
+  store_->insert_users(id, std::vector<domain::NewUser>{fits});
   EXPECT_EQ(store_->quota(id).bytes_allocated, 2500);
   expect_counters_match_recount(id);
 }
@@ -394,7 +394,7 @@ TEST_F(SqliteStoreTest, CountersArePerPartner) {
   auto alpha = make_partner("alpha");
   auto beta = make_partner("beta");
   auto [group, plan] = defaults(alpha);
-  std::vector<NewUser> batch;
+  std::vector<domain::NewUser> batch;
   batch.push_back(user("ann", group, plan));
   batch.back().bytes_stored = 99;
   batch.back().devices = {device("laptop", 512)};
