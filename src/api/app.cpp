@@ -9,6 +9,7 @@
 #include <boost/url/parse.hpp>
 
 #include "api/forwarded_for.hpp"
+#include "api/store_outcomes.hpp"
 #include "http/error_response.hpp"
 
 namespace accountsd::api {
@@ -169,13 +170,23 @@ http::Response App::handle_step(http::Request& request, UniqueFunction<http::Res
   return response;
 }
 
+namespace {
+
+http::Response answer_error(const http::Request& request, const Error& error) {
+  if (error.kind() == ErrorKind::internal)
+    spdlog::error("request {}: {}", request.request_id, error.what());
+  return http::error_response(error, request.request_id);
+}
+
+}  // namespace
+
 http::Response App::respond(http::Request& request, UniqueFunction<http::Response()>& step) {
   try {
     return step();
   } catch (const Error& error) {
-    if (error.kind() == ErrorKind::internal)
-      spdlog::error("request {}: {}", request.request_id, error.what());
-    return http::error_response(error, request.request_id);
+    return answer_error(request, error);
+  } catch (const store::Refusal& refusal) {
+    return answer_error(request, to_error(refusal));
   } catch (const std::exception& e) {
     spdlog::error("request {} failed: {}", request.request_id, e.what());
     return http::error_response(Error(ErrorKind::internal, "internal error"), request.request_id);

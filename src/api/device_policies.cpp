@@ -37,38 +37,6 @@ domain::DevicePolicyPatch read_fields(JsonParams& params, const boost::json::obj
   return patch;
 }
 
-// Runs a store write, wording a refusal by the rules between policies and groups as a 409.
-template <typename Write>
-auto worded(Write&& write) {
-  using domain::PolicyConflict;
-  try {
-    return write();
-  } catch (const domain::PolicyConflictError& e) {
-    switch (e.why) {
-      case PolicyConflict::name_taken:
-        throw conflict("another device policy already has this name (in any letter case)",
-                       {"name"});
-      case PolicyConflict::unknown_parent:
-        throw conflict("inherits_from must be null or the id of another of your device policies",
-                       {"inherits_from"});
-      case PolicyConflict::parent_inherits:
-        throw conflict(
-            "inherits_from names a policy that itself inherits; inheritance is one "
-            "level only",
-            {"inherits_from"});
-      case PolicyConflict::has_heirs:
-        throw conflict("other policies inherit from this one, so it cannot inherit itself",
-                       {"inherits_from"});
-      case PolicyConflict::used_by_group:
-        throw conflict("a group uses this policy; assign the group another policy first",
-                       {"policy_id"});
-      case PolicyConflict::inherited_from:
-        throw conflict("other policies inherit from this one; change them first", {"policy_id"});
-    }
-    throw;
-  }
-}
-
 }  // namespace
 
 http::Response get_device_policies(Call& call) {
@@ -84,7 +52,7 @@ http::Response post_device_policies(Call& call) {
   for (auto& [field, explanation] : domain::policy_problems(policy))
     params.problem(field, explanation);
   params.finish();
-  policy = worded([&] { return call.services.store.create_device_policy(call.partner, policy); });
+  policy = call.services.store.create_device_policy(call.partner, policy);
   auto response = http::json_response(201, policy_json(policy));
   response.headers.emplace_back("Location", call.services.config.api_root + "/devicepolicies/" +
                                                 std::to_string(policy.policy_id));
@@ -104,24 +72,23 @@ http::Response post_device_policy(Call& call) {
   JsonParams params(body);
   auto patch = read_fields(params, body, false);
   params.finish();
-  auto policy = worded([&] {
-    return call.services.store.update_device_policy(call.partner, id, [&](domain::DevicePolicy& p) {
-      // The catalogue's rules apply to the policy as it will be: a replaced inherits_from
-      // decides whether the stored "--inherit--" values may stay.
-      domain::apply(p, patch);
-      Problems problems;
-      for (auto& [field, explanation] : domain::policy_problems(p))
-        problems.add(field, explanation);
-      problems.throw_if_any();
-    });
-  });
+  auto policy =
+      call.services.store.update_device_policy(call.partner, id, [&](domain::DevicePolicy& p) {
+        // The catalogue's rules apply to the policy as it will be: a replaced inherits_from
+        // decides whether the stored "--inherit--" values may stay.
+        domain::apply(p, patch);
+        Problems problems;
+        for (auto& [field, explanation] : domain::policy_problems(p))
+          problems.add(field, explanation);
+        problems.throw_if_any();
+      });
   if (!policy) throw not_found("no such device policy");
   return http::json_response(200, policy_json(*policy));
 }
 
 http::Response delete_device_policy(Call& call) {
   auto id = path_id(call.path.get("id"), "device policy");
-  bool deleted = worded([&] { return call.services.store.delete_device_policy(call.partner, id); });
+  bool deleted = call.services.store.delete_device_policy(call.partner, id);
   if (!deleted) throw not_found("no such device policy");
   return no_content();
 }

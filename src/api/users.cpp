@@ -7,6 +7,7 @@
 #include "api/password_hashing.hpp"
 #include "api/path_ids.hpp"
 #include "api/representations.hpp"
+#include "api/store_outcomes.hpp"
 #include "auth/password.hpp"
 #include "domain/email.hpp"
 #include "domain/netblock.hpp"
@@ -221,7 +222,7 @@ http::Response post_users(Call& call) {
   // Cheap before costly: a taken username or email is refused before any password is hashed
   // (the unique constraints still decide a race between two creations).
   if (auto taken = services.store.taken_user_field(partner->id, user.username, user.email))
-    throw conflict(*taken + " is already taken", {*taken});
+    throw to_error(store::Conflict::taken(store::Object::user, *taken));
   auto create = [&directory = services.store, partner = partner->id](
                     domain::UserCreate& user, const std::optional<std::string>& temp_password) {
     auto created = directory.create_user(partner, user);

@@ -38,8 +38,9 @@ store::PartnerId create_new_partner(store::Store& store, const domain::NewPartne
   if (!partners_holding(store, partner.username).empty()) throw taken();
   try {
     return store.create_partner(partner);
-  } catch (const store::UniqueViolation&) {
+  } catch (const store::Conflict& refusal) {
     // Another command created it between the check and the insert.
+    if (refusal.clash != store::Clash::taken) throw;
     throw taken();
   }
 }

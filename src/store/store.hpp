@@ -29,18 +29,12 @@
 #include "domain/user.hpp"
 #include "domain/user_query.hpp"
 #include "store/cursor.hpp"
+#include "store/outcomes.hpp"
 #include "unique_function.hpp"
 
 namespace accountsd::store {
 
 using domain::PartnerId;
-
-// Thrown when a write would break a uniqueness rule; `field` names the column.
-struct UniqueViolation : std::runtime_error {
-  explicit UniqueViolation(std::string field)
-      : std::runtime_error("duplicate " + field), field(std::move(field)) {}
-  std::string field;
-};
 
 class Store {
  public:
@@ -107,7 +101,7 @@ class Store {
                                    std::int64_t storage_bytes) = 0;
   virtual std::vector<domain::Plan> plans(PartnerId partner) = 0;
 
-  // Groups (B.2). Business-rule failures throw accountsd::Error (404, 402, 409 with fields).
+  // Groups (B.2). A write that a rule refuses throws a Refusal (store/outcomes.hpp).
   virtual std::int64_t create_group(PartnerId partner, const domain::Group& group) = 0;
   // Groups whose name contains `search` (case-insensitive), or all.
   virtual std::vector<domain::Group> groups(
@@ -119,7 +113,7 @@ class Store {
                             std::optional<std::int64_t> move_to) = 0;
 
   // Device policies (C.5), ordered by id. A write that a rule involving other policies or groups
-  // refuses throws domain::PolicyConflictError; the catalogue's value rules are the caller's.
+  // refuses throws Conflict; the catalogue's value rules are the caller's.
   virtual domain::DevicePolicy create_device_policy(PartnerId partner,
                                                     const domain::DevicePolicy& policy) = 0;
   virtual std::vector<domain::DevicePolicy> device_policies(PartnerId partner) = 0;
@@ -133,7 +127,7 @@ class Store {
   // false when there is no such policy.
   virtual bool delete_device_policy(PartnerId partner, std::int64_t policy_id) = 0;
 
-  // Users (B.3). Business-rule failures throw accountsd::Error (402, 404, 409 with fields).
+  // Users (B.3). A write that a rule refuses throws a Refusal (store/outcomes.hpp).
   virtual domain::User create_user(PartnerId partner, const domain::UserCreate& user) = 0;
   // Which unique field of a new user, "username" or "email", another user of the partner holds
   // already (an empty username is not checked), or nullopt: the cheap check that goes before

@@ -139,6 +139,8 @@ TEST_F(HeldDurabilityTest, AFailedSyncAnswers500WithAReasonAndTheRequestId) {
   ASSERT_TRUE(reply.json.is_object()) << reply.body;
   EXPECT_TRUE(reply.json.as_object().contains("reason"));
   EXPECT_TRUE(reply.json.as_object().contains("request_id"));
+  EXPECT_EQ(reply.json.at("reason"), "the change could not be confirmed on disk");
+  EXPECT_EQ(reply.json.as_object().size(), 2u);
 }
 
 TEST_F(HeldDurabilityTest, RefusedWritesAndReadsDoNotWait) {

@@ -21,6 +21,24 @@ namespace accountsd::store::sqlite {
 
 class WalSyncer;
 
+// Thrown when a write would break a uniqueness rule; `field` names the column. Callers turn it
+// into Conflict::taken (unique_or_conflict) for the object they write.
+struct UniqueViolation : std::runtime_error {
+  explicit UniqueViolation(std::string field)
+      : std::runtime_error("duplicate " + field), field(std::move(field)) {}
+  std::string field;
+};
+
+// Runs `write`; a value that a unique index refuses becomes Conflict::taken(object, its column).
+template <typename Write>
+void unique_or_conflict(Object object, Write&& write) {
+  try {
+    write();
+  } catch (const UniqueViolation& violation) {
+    throw Conflict::taken(object, violation.field);
+  }
+}
+
 // Thrown for any SQLite failure that is not a constraint the caller handles.
 struct SqliteError : std::runtime_error {
   SqliteError(int code, const std::string& what) : std::runtime_error(what), code(code) {}

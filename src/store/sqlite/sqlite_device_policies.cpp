@@ -8,9 +8,6 @@
 namespace accountsd::store::sqlite {
 namespace {
 
-using domain::PolicyConflict;
-using domain::PolicyConflictError;
-
 constexpr const char* kPolicyColumns = "policy_id, name, inherits_from, policy";
 
 domain::DevicePolicy read_policy(const Statement& q) {
@@ -53,13 +50,12 @@ constexpr const char* kGroupUsingSql =
 // inherits from nothing, and only while no policy inherits from it (one level only).
 void check_inheritance(Connection& db, PartnerId partner, const domain::DevicePolicy& policy) {
   if (!policy.inherits_from) return;
-  if (*policy.inherits_from == policy.policy_id)
-    throw PolicyConflictError(PolicyConflict::unknown_parent);
+  if (*policy.inherits_from == policy.policy_id) throw Conflict(Clash::unknown_parent);
   auto parent = policy_by_id(db, partner, *policy.inherits_from);
-  if (!parent) throw PolicyConflictError(PolicyConflict::unknown_parent);
-  if (parent->inherits_from) throw PolicyConflictError(PolicyConflict::parent_inherits);
+  if (!parent) throw Conflict(Clash::unknown_parent);
+  if (parent->inherits_from) throw Conflict(Clash::parent_inherits);
   if (policy.policy_id != 0 && any_row(db, kHeirSql, partner, policy.policy_id))
-    throw PolicyConflictError(PolicyConflict::has_heirs);
+    throw Conflict(Clash::has_heirs);
 }
 
 // Runs a write of the policy's row; the unique (partner, folded name) index refuses a taken name.
@@ -68,7 +64,7 @@ void unique_name(F&& write) {
   try {
     write();
   } catch (const UniqueViolation&) {
-    throw PolicyConflictError(PolicyConflict::name_taken);
+    throw Conflict::taken(Object::device_policy, "name");
   }
 }
 
@@ -142,10 +138,8 @@ bool SqliteStore::delete_device_policy(PartnerId partner, std::int64_t policy_id
   auto& db = this->db();
   Transaction txn(db);
   if (!policy_by_id(db, partner, policy_id)) return false;
-  if (any_row(db, kGroupUsingSql, partner, policy_id))
-    throw PolicyConflictError(PolicyConflict::used_by_group);
-  if (any_row(db, kHeirSql, partner, policy_id))
-    throw PolicyConflictError(PolicyConflict::inherited_from);
+  if (any_row(db, kGroupUsingSql, partner, policy_id)) throw Conflict(Clash::used_by_group);
+  if (any_row(db, kHeirSql, partner, policy_id)) throw Conflict(Clash::inherited_from);
   db.prepared("DELETE FROM device_policies WHERE partner_id = ?1 AND policy_id = ?2")
       .bind(1, partner)
       .bind(2, policy_id)

@@ -185,22 +185,24 @@ void SqliteStore::migrate(Connection& db) {
 PartnerId SqliteStore::create_partner(const domain::NewPartner& p) {
   auto& db = this->db();
   Transaction txn(db);
-  db.prepared(
-        "INSERT INTO partners (username, name, password_hash, billing_mode, bytes_available, "
-        "netkes, ldap, group_permissions, signup_restrictions, email_as_username, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
-      .bind(1, p.username)
-      .bind(2, p.name)
-      .bind(3, p.password_hash)
-      .bind(4, domain::to_string(p.billing_mode))
-      .bind(5, p.bytes_available)
-      .bind(6, p.features.netkes)
-      .bind(7, p.features.ldap)
-      .bind(8, p.features.group_permissions)
-      .bind(9, p.features.signup_restrictions)
-      .bind(10, p.features.email_as_username)
-      .bind(11, domain::now_seconds())
-      .run();
+  unique_or_conflict(Object::partner, [&] {
+    db.prepared(
+          "INSERT INTO partners (username, name, password_hash, billing_mode, bytes_available, "
+          "netkes, ldap, group_permissions, signup_restrictions, email_as_username, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+        .bind(1, p.username)
+        .bind(2, p.name)
+        .bind(3, p.password_hash)
+        .bind(4, domain::to_string(p.billing_mode))
+        .bind(5, p.bytes_available)
+        .bind(6, p.features.netkes)
+        .bind(7, p.features.ldap)
+        .bind(8, p.features.group_permissions)
+        .bind(9, p.features.signup_restrictions)
+        .bind(10, p.features.email_as_username)
+        .bind(11, domain::now_seconds())
+        .run();
+  });
   PartnerId id = db.last_insert_id();
   for (const char* sql : {"INSERT INTO partner_billing (partner_id) VALUES (?1)",
                           "INSERT INTO partner_settings (partner_id) VALUES (?1)",

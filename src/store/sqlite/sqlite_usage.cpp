@@ -1,6 +1,5 @@
 // SqliteStore: a user's devices and shares (B.4) and the storage service's reports (B.5).
 #include "domain/clock.hpp"
-#include "error.hpp"
 #include "store/sqlite/counters.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -19,7 +18,7 @@ void require_user(Connection& db, PartnerId partner, std::int64_t avatar) {
   q.bind(1, partner).bind(2, avatar);
   bool found = q.step();
   q.reset();
-  if (!found) throw not_found("no such user");
+  if (!found) throw NotFound(Object::user);
 }
 
 // Adds `change` to a user's device or share count and to the partner's counters.
@@ -227,7 +226,7 @@ void SqliteStore::set_bytes_stored(PartnerId partner, std::int64_t avatar_id,
   Transaction txn(db);
   auto& q = db.prepared("SELECT bytes_stored FROM users WHERE partner_id = ?1 AND avatar_id = ?2");
   q.bind(1, partner).bind(2, avatar_id);
-  if (!q.step()) throw not_found("no such user");
+  if (!q.step()) throw NotFound(Object::user);
   auto before = q.integer(0);
   q.reset();
   db.prepared("UPDATE users SET bytes_stored = ?2 WHERE avatar_id = ?1")

@@ -5,7 +5,6 @@
 
 #include "domain/case_fold.hpp"
 #include "domain/clock.hpp"
-#include "error.hpp"
 #include "store/sqlite/counters.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -89,7 +88,7 @@ std::optional<domain::User> user_by_id(Connection& db, PartnerId partner, std::i
 
 domain::User require_user(Connection& db, PartnerId partner, std::int64_t avatar) {
   auto user = user_by_id(db, partner, avatar);
-  if (!user) throw not_found("no such user");
+  if (!user) throw NotFound(Object::user);
   return *user;
 }
 
@@ -123,14 +122,14 @@ std::optional<domain::Group> group_by_id(Connection& db, PartnerId partner, std:
   return g;
 }
 
-// Throws 409 device_policy unless `policy` is null or one of the partner's device policies.
+// Throws Conflict unless `policy` is null or one of the partner's device policies.
 void check_device_policy(Connection& db, PartnerId partner, std::optional<std::int64_t> policy) {
   if (!policy) return;
   auto& q = db.prepared("SELECT 1 FROM device_policies WHERE partner_id = ?1 AND policy_id = ?2");
   q.bind(1, partner).bind(2, *policy);
   bool found = q.step();
   q.reset();
-  if (!found) throw conflict("no such device policy", {"device_policy"});
+  if (!found) throw Conflict(Clash::unknown_device_policy);
 }
 
 // The partner's default group: its oldest (C.7).
@@ -138,9 +137,7 @@ std::int64_t default_group(Connection& db, PartnerId partner) {
   auto& q =
       db.prepared("SELECT group_id FROM groups WHERE partner_id = ?1 ORDER BY group_id LIMIT 1");
   q.bind(1, partner);
-  if (!q.step())
-    throw conflict("the partner has no group yet, so there is no default group to join",
-                   {"group_id"});
+  if (!q.step()) throw Conflict(Clash::no_default_group);
   auto id = q.integer(0);
   q.reset();
   return id;
@@ -158,16 +155,6 @@ void release_email(Connection& db, PartnerId partner, const std::string& email) 
       .bind(1, partner)
       .bind(2, email)
       .run();
-}
-
-// Runs `write`, turning a uniqueness violation into a 409 naming the field.
-template <typename F>
-void unique_or_conflict(F&& write) {
-  try {
-    write();
-  } catch (const UniqueViolation& violation) {
-    throw conflict(violation.field + " is already taken", {violation.field});
-  }
 }
 
 // Inserts one user row with its devices and shares; returns the counter change it makes.
@@ -339,7 +326,7 @@ std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name
                                       std::int64_t storage_bytes) {
   auto& db = this->db();
   Transaction txn(db);
-  unique_or_conflict([&] {
+  unique_or_conflict(Object::plan, [&] {
     db.prepared("INSERT INTO plans (partner_id, name, storage_bytes) VALUES (?1, ?2, ?3)")
         .bind(1, partner)
         .bind(2, name)
@@ -363,9 +350,9 @@ std::vector<domain::Plan> SqliteStore::plans(PartnerId partner) {
 std::int64_t SqliteStore::create_group(PartnerId partner, const domain::Group& g) {
   auto& db = this->db();
   Transaction txn(db);
-  if (!plan_bytes(db, partner, g.plan_id)) throw conflict("no such plan", {"plan_id"});
+  if (!plan_bytes(db, partner, g.plan_id)) throw Conflict(Clash::unknown_plan);
   check_device_policy(db, partner, g.device_policy);
-  unique_or_conflict([&] {
+  unique_or_conflict(Object::group, [&] {
     db.prepared(
           "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain, "
           "device_policy) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -404,10 +391,10 @@ domain::Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id
   auto& db = this->db();
   Transaction txn(db);
   auto group = group_by_id(db, partner, group_id);
-  if (!group) throw not_found("no such group");
+  if (!group) throw NotFound(Object::group);
   if (patch.plan_id && *patch.plan_id != group->plan_id) {
     auto bytes = plan_bytes(db, partner, *patch.plan_id);
-    if (!bytes) throw conflict("no such plan", {"plan_id"});
+    if (!bytes) throw Conflict(Clash::unknown_plan);
     if (!force) {
       auto& over = db.prepared(
           "SELECT count(*) FROM users WHERE partner_id = ?1 AND group_id = ?2 AND "
@@ -416,12 +403,7 @@ domain::Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id
       over.step();
       auto count = over.integer(0);
       over.reset();
-      if (count > 0) {
-        throw conflict(std::to_string(count) +
-                           " member(s) store more than the new plan allows; send force: true to "
-                           "change it anyway",
-                       {"avatars_over_quota"});
-      }
+      if (count > 0) throw Conflict(Clash::members_over_plan, count);
     }
     apply(db, partner, move_members(db, partner, group_id, group_id, *patch.plan_id, *bytes));
     group->plan_id = *patch.plan_id;
@@ -433,7 +415,7 @@ domain::Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id
     check_device_policy(db, partner, *patch.device_policy);
     group->device_policy = *patch.device_policy;
   }
-  unique_or_conflict([&] {
+  unique_or_conflict(Object::group, [&] {
     db.prepared(
           "UPDATE groups SET name = ?3, plan_id = ?4, webapi_enable = ?5, check_domain = ?6, "
           "device_policy = ?7 WHERE partner_id = ?1 AND group_id = ?2")
@@ -454,7 +436,7 @@ void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
                                std::optional<std::int64_t> move_to) {
   auto& db = this->db();
   Transaction txn(db);
-  if (!group_by_id(db, partner, group_id)) throw not_found("no such group");
+  if (!group_by_id(db, partner, group_id)) throw NotFound(Object::group);
   auto& members = db.prepared("SELECT count(*) FROM users WHERE partner_id = ?1 AND group_id = ?2");
   members.bind(1, partner).bind(2, group_id);
   members.step();
@@ -462,14 +444,11 @@ void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
   members.reset();
   if (move_to) {
     auto target = group_by_id(db, partner, *move_to);
-    if (!target || *move_to == group_id)
-      throw conflict("move_to must name another group of the partner", {"move_to"});
+    if (!target || *move_to == group_id) throw Conflict(Clash::unknown_move_target);
     auto bytes = plan_bytes(db, partner, target->plan_id);
     apply(db, partner, move_members(db, partner, group_id, *move_to, target->plan_id, *bytes));
   } else if (count > 0) {
-    throw conflict("the group still has " + std::to_string(count) +
-                       " member(s); give move_to to move them first",
-                   {"group_id"});
+    throw Conflict(Clash::group_has_members, count);
   }
   db.prepared("DELETE FROM groups WHERE partner_id = ?1 AND group_id = ?2")
       .bind(1, partner)
@@ -482,10 +461,10 @@ domain::User SqliteStore::create_user(PartnerId partner, const domain::UserCreat
   auto& db = this->db();
   Transaction txn(db);
   auto group = group_by_id(db, partner, c.group_id ? *c.group_id : default_group(db, partner));
-  if (!group) throw conflict("no such group", {"group_id"});
+  if (!group) throw Conflict(Clash::unknown_group);
   std::int64_t plan = c.plan_id.value_or(group->plan_id);
   auto bytes = plan_bytes(db, partner, plan);
-  if (!bytes) throw conflict("no such plan", {"plan_id"});
+  if (!bytes) throw Conflict(Clash::unknown_plan);
   check_allocation(db, partner, domain::Int128(*bytes) + c.bonus_bytes);
   domain::NewUser row;
   row.username = c.username.empty() ? next_username(db, partner) : c.username;
@@ -498,7 +477,7 @@ domain::User SqliteStore::create_user(PartnerId partner, const domain::UserCreat
   row.promo = c.promo;
   std::int64_t avatar = 0;
   CounterDelta delta;
-  unique_or_conflict([&] { delta = insert_user(db, partner, row, *bytes, &avatar); });
+  unique_or_conflict(Object::user, [&] { delta = insert_user(db, partner, row, *bytes, &avatar); });
   db.prepared("UPDATE users SET password_bcrypt = ?2 WHERE avatar_id = ?1")
       .bind(1, avatar)
       .bind(2, c.password_bcrypt)
@@ -635,13 +614,13 @@ domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
   const domain::Int128 old_allocation = domain::Int128(user.storage_bytes) + user.bonus_bytes;
   if (patch.group_id && *patch.group_id != user.group_id) {
     auto group = group_by_id(db, partner, *patch.group_id);
-    if (!group) throw conflict("no such group", {"group_id"});
+    if (!group) throw Conflict(Clash::unknown_group);
     user.group_id = group->group_id;
     if (!patch.plan_id) user.plan_id = group->plan_id;  // joining a group gives its plan
   }
   if (patch.plan_id) user.plan_id = *patch.plan_id;
   auto bytes = plan_bytes(db, partner, user.plan_id);
-  if (!bytes) throw conflict("no such plan", {"plan_id"});
+  if (!bytes) throw Conflict(Clash::unknown_plan);
   user.storage_bytes = *bytes;
   if (patch.bonus_bytes) user.bonus_bytes = *patch.bonus_bytes;
   if (patch.name) user.name = *patch.name;
@@ -651,7 +630,7 @@ domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
   CounterDelta delta;
   delta.bytes_allocated = domain::Int128(user.storage_bytes) + user.bonus_bytes - old_allocation;
   check_allocation(db, partner, delta.bytes_allocated);
-  unique_or_conflict([&] {
+  unique_or_conflict(Object::user, [&] {
     db.prepared(
           "UPDATE users SET name = ?3, email = ?4, group_id = ?5, plan_id = ?6, bonus_bytes = ?7, "
           "enabled = ?8, purgehold_active = ?9, "
@@ -764,9 +743,9 @@ void SqliteStore::insert_users(PartnerId partner, std::span<const domain::NewUse
   CounterDelta delta;
   for (const auto& u : users) {
     auto plan = storage.find(u.plan_id);
-    if (plan == storage.end()) throw conflict("no such plan", {"plan_id"});
-    if (!known_group.contains(u.group_id)) throw conflict("no such group", {"group_id"});
-    unique_or_conflict([&] { delta += insert_user(db, partner, u, plan->second); });
+    if (plan == storage.end()) throw Conflict(Clash::unknown_plan);
+    if (!known_group.contains(u.group_id)) throw Conflict(Clash::unknown_group);
+    unique_or_conflict(Object::user, [&] { delta += insert_user(db, partner, u, plan->second); });
   }
   check_allocation(db, partner, delta.bytes_allocated);
   apply(db, partner, delta);

@@ -14,8 +14,6 @@ namespace accountsd::store {
 namespace {
 
 using domain::DevicePolicy;
-using domain::PolicyConflict;
-using domain::PolicyConflictError;
 
 class DevicePolicyStoreTest : public ::testing::Test {
  protected:
@@ -46,11 +44,11 @@ class DevicePolicyStoreTest : public ::testing::Test {
 
   // The conflict that `write` raises, or nullopt when it raises none.
   template <typename Write>
-  static std::optional<PolicyConflict> conflict_of(Write&& write) {
+  static std::optional<Clash> conflict_of(Write&& write) {
     try {
       write();
-    } catch (const PolicyConflictError& e) {
-      return e.why;
+    } catch (const Conflict& e) {
+      return e.clash;
     }
     return std::nullopt;
   }
@@ -81,7 +79,7 @@ TEST_F(DevicePolicyStoreTest, CreatesReadsAndListsByIdWithinThePartner) {
 TEST_F(DevicePolicyStoreTest, NamesAreUniquePerPartnerInAnyLetterCase) {
   create(alpha_, "\xC3\x89t\xC3\xA9");                                  // "Été"
   EXPECT_EQ(conflict_of([&] { create(alpha_, "\xC3\xA9T\xC3\x89"); }),  // "éTÉ"
-            PolicyConflict::name_taken);
+            Clash::taken);
   EXPECT_EQ(conflict_of([&] { create(beta_, "\xC3\xA9T\xC3\x89"); }), std::nullopt);
   EXPECT_EQ(store_->device_policies(alpha_).size(), 1u);
 }
@@ -91,17 +89,16 @@ TEST_F(DevicePolicyStoreTest, InheritanceIsOneLevelAndWithinThePartner) {
   auto child = create(alpha_, "Child", root.policy_id);
   auto theirs = create(beta_, "Theirs");
   EXPECT_EQ(conflict_of([&] { create(alpha_, "Grandchild", child.policy_id); }),
-            PolicyConflict::parent_inherits);
-  EXPECT_EQ(conflict_of([&] { create(alpha_, "Stray", theirs.policy_id); }),
-            PolicyConflict::unknown_parent);
+            Clash::parent_inherits);
+  EXPECT_EQ(conflict_of([&] { create(alpha_, "Stray", theirs.policy_id); }), Clash::unknown_parent);
   auto other = create(alpha_, "Other");
   auto inherit_from = [&](std::int64_t id, std::int64_t parent) {
     return conflict_of([&] {
       store_->update_device_policy(alpha_, id, [&](DevicePolicy& p) { p.inherits_from = parent; });
     });
   };
-  EXPECT_EQ(inherit_from(root.policy_id, other.policy_id), PolicyConflict::has_heirs);
-  EXPECT_EQ(inherit_from(other.policy_id, other.policy_id), PolicyConflict::unknown_parent);
+  EXPECT_EQ(inherit_from(root.policy_id, other.policy_id), Clash::has_heirs);
+  EXPECT_EQ(inherit_from(other.policy_id, other.policy_id), Clash::unknown_parent);
   EXPECT_FALSE(store_->device_policy(alpha_, root.policy_id)->inherits_from.has_value());
   EXPECT_FALSE(store_->device_policy(alpha_, other.policy_id)->inherits_from.has_value());
 }
@@ -135,9 +132,9 @@ TEST_F(DevicePolicyStoreTest, DeleteRefusesPoliciesInUseAndIdsAreNeverReused) {
   use.device_policy = std::optional<std::int64_t>(child.policy_id);
   store_->update_group(alpha_, group, use, false);
   EXPECT_EQ(conflict_of([&] { store_->delete_device_policy(alpha_, root.policy_id); }),
-            PolicyConflict::inherited_from);
+            Clash::inherited_from);
   EXPECT_EQ(conflict_of([&] { store_->delete_device_policy(alpha_, child.policy_id); }),
-            PolicyConflict::used_by_group);
+            Clash::used_by_group);
   EXPECT_FALSE(store_->delete_device_policy(beta_, child.policy_id));  // not beta's
   EXPECT_EQ(store_->device_policies(alpha_).size(), 2u);
 

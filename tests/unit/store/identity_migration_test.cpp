@@ -231,9 +231,9 @@ TEST_F(IdentityMigrationTest, ReportsEmailsThatDifferOnlyByCaseWithoutMergingThe
   try {
     store_->create_user(1, new_user("ann3", "aNN@example.COM"));
     ADD_FAILURE() << "a third clashing email was accepted";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::conflict);
-    EXPECT_EQ(e.fields(), std::vector<std::string>{"email"});
+  } catch (const store::Conflict& e) {
+    EXPECT_EQ(e.clash, store::Clash::taken);
+    EXPECT_EQ(e.field, "email");
   }
 
   // Editing something else keeps the clash; giving one of them another email ends it.
@@ -269,7 +269,7 @@ TEST_F(IdentityMigrationTest, TheFlaggedUserTakesTheAddressOverWhenTheHolderLeav
   open();
   store_->update_user(1, 1, email_patch("ann.one@example.com"));
   EXPECT_TRUE(store_->email_clashes().empty());
-  EXPECT_THROW(store_->create_user(1, new_user("ann3", "ann@example.com")), Error);
+  EXPECT_THROW(store_->create_user(1, new_user("ann3", "ann@example.com")), store::Conflict);
   EXPECT_EQ(store_->find_user(1, "ann@example.com")->username, "ann2");  // took it over
   store_->delete_user(1, 3);
   auto again = store_->create_user(1, new_user("ann3", "ann@example.com"));
@@ -281,7 +281,7 @@ TEST_F(IdentityMigrationTest, TheFlaggedUserTakesTheAddressOverWhenTheHolderIsDe
   store_->delete_user(1, 1);
   EXPECT_TRUE(store_->email_clashes().empty());
   EXPECT_EQ(store_->find_user(1, "ann@example.com")->username, "ann2");
-  EXPECT_THROW(store_->create_user(1, new_user("ann3", "ANN@example.com")), Error);
+  EXPECT_THROW(store_->create_user(1, new_user("ann3", "ANN@example.com")), store::Conflict);
 }
 
 }  // namespace

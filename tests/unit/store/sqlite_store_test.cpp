@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "domain/quota.hpp"
-#include "error.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/store.hpp"
@@ -85,17 +84,13 @@ class SqliteStoreTest : public ::testing::Test {
     EXPECT_EQ(store_->count_users(partner, domain::UserQuery{}), counted.users);
   }
 
-  // Expects insert_users(batch) to throw Error(kind) naming `field`.
-  void expect_error(PartnerId partner, const std::vector<domain::NewUser>& batch, ErrorKind kind,
-                    const std::string& field) {
+  // Expects insert_users(batch) to be refused as a Conflict of `clash`.
+  void expect_conflict(PartnerId partner, const std::vector<domain::NewUser>& batch, Clash clash) {
     try {
       store_->insert_users(partner, batch);
-      ADD_FAILURE() << "no error, expected one about " << field;
-    } catch (const Error& error) {
-      EXPECT_EQ(error.kind(), kind);
-      if (kind != ErrorKind::payment_required) {
-        EXPECT_EQ(error.fields(), std::vector<std::string>{field});
-      }
+      ADD_FAILURE() << "no conflict";
+    } catch (const Conflict& refusal) {
+      EXPECT_EQ(refusal.clash, clash);
     }
   }
 
@@ -203,12 +198,14 @@ TEST_F(SqliteStoreTest, NewPartnerStartsWithDefaults) {
   EXPECT_FALSE(billing.updated_at.has_value());
 }
 
-TEST_F(SqliteStoreTest, DuplicatePartnerUsernameIsAUniqueViolation) {
+TEST_F(SqliteStoreTest, DuplicatePartnerUsernameIsAConflict) {
   auto id = make_partner("alpha");
   try {
     make_partner("alpha");
     FAIL() << "no exception";
-  } catch (const UniqueViolation& e) {
+  } catch (const Conflict& e) {
+    EXPECT_EQ(e.clash, Clash::taken);
+    EXPECT_EQ(e.object, Object::partner);
     EXPECT_EQ(e.field, "username");
   }
   // The failed create left nothing behind: no partner, plan or group of its own.
@@ -323,7 +320,7 @@ TEST_F(SqliteStoreTest, InsertUsersWithAnUnknownPlanChangesNothing) {
   batch.back().devices = {device("laptop", 512)};
   batch.back().shares = {share("room")};
   batch.push_back(user("bad", group, unlimited + 1000));
-  expect_error(id, batch, ErrorKind::conflict, "plan_id");
+  expect_conflict(id, batch, Clash::unknown_plan);
 
   auto after = store_->quota(id);
   EXPECT_EQ(after.bytes_allocated, before.bytes_allocated);
@@ -342,8 +339,8 @@ TEST_F(SqliteStoreTest, InsertUsersRefusesAnotherPartnersPlanAndGroup) {
   auto [alpha_group, alpha_plan] = defaults(alpha);
   auto [beta_group, beta_plan] = defaults(beta);
 
-  expect_error(alpha, {user("x", alpha_group, beta_plan)}, ErrorKind::conflict, "plan_id");
-  expect_error(alpha, {user("x", beta_group, alpha_plan)}, ErrorKind::conflict, "group_id");
+  expect_conflict(alpha, {user("x", alpha_group, beta_plan)}, Clash::unknown_plan);
+  expect_conflict(alpha, {user("x", beta_group, alpha_plan)}, Clash::unknown_group);
   EXPECT_EQ(store_->count_users(alpha, domain::UserQuery{}), 0);
   EXPECT_EQ(store_->count_users(beta, domain::UserQuery{}), 0);
   EXPECT_EQ(store_->quota(alpha).bytes_allocated, 0);
@@ -358,7 +355,14 @@ TEST_F(SqliteStoreTest, DuplicateUsernameInABatchRollsBackTheWholeBatch) {
   batch.back().devices = {device("laptop", 512)};
   batch.push_back(user("ann", group, unlimited));
   batch.back().email = "other@example.com";
-  expect_error(id, batch, ErrorKind::conflict, "username");
+  try {
+    store_->insert_users(id, batch);
+    ADD_FAILURE() << "no conflict";
+  } catch (const Conflict& refusal) {
+    EXPECT_EQ(refusal.clash, Clash::taken);
+    EXPECT_EQ(refusal.object, Object::user);
+    EXPECT_EQ(refusal.field, "username");
+  }
   EXPECT_EQ(store_->count_users(id, domain::UserQuery{}), 0);
   auto quota = store_->quota(id);
   EXPECT_EQ(quota.bytes_allocated, 0);
@@ -375,7 +379,12 @@ TEST_F(SqliteStoreTest, InsertUsersBeyondBytesAvailableChangesNothing) {
   // 1000 + 1000 + 1000 > 2500: the whole batch is refused, the first user of it included.
   std::vector<domain::NewUser> batch{user("second", group, small), user("third", group, small)};
   batch.front().devices = {device("laptop", 512)};
-  expect_error(id, batch, ErrorKind::payment_required, "");
+  try {
+    store_->insert_users(id, batch);
+    ADD_FAILURE() << "no refusal";
+  } catch (const QuotaExceeded& refusal) {
+    EXPECT_EQ(refusal.bytes_available, 2500);
+  }
   auto quota = store_->quota(id);
   EXPECT_EQ(quota.bytes_allocated, 1000);
   EXPECT_EQ(quota.device_count, 0);
