@@ -103,7 +103,7 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   Call call{request, match.params, target->params(), services_};
   // A GET's reads (credentials included) share one snapshot; writes open their own transaction.
   std::optional<store::ReadSnapshot> snapshot;
-  if (request.method == "GET") snapshot.emplace(services_.store);
+  if (request.method == "GET") snapshot.emplace(services_.database.transactions());
   auto access = match.value->access;
   auto authorization = request.header("Authorization");
   const bool optional = access == Access::partner_if_sent || access == Access::signup;
@@ -166,7 +166,7 @@ http::Response App::handle_step(http::Request& request, UniqueFunction<http::Res
   }
   // Whatever the outcome, a change this step committed must reach the disk before the
   // response goes out (group commit; 0 when nothing was committed or the commit was durable).
-  response.durable_ticket = services_.store.take_commit_ticket();
+  response.durable_ticket = services_.database.transactions().take_commit_ticket();
   return response;
 }
 

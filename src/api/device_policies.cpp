@@ -40,7 +40,7 @@ domain::DevicePolicyPatch read_fields(JsonParams& params, const boost::json::obj
 }  // namespace
 
 http::Response get_device_policies(Call& call) {
-  return json_list_response(call.services.store.device_policies(call.partner), policy_json);
+  return json_list_response(call.directory().device_policies(call.partner), policy_json);
 }
 
 http::Response post_device_policies(Call& call) {
@@ -52,7 +52,7 @@ http::Response post_device_policies(Call& call) {
   for (auto& [field, explanation] : domain::policy_problems(policy))
     params.problem(field, explanation);
   params.finish();
-  policy = call.services.store.create_device_policy(call.partner, policy);
+  policy = call.directory().create_device_policy(call.partner, policy);
   auto response = http::json_response(201, policy_json(policy));
   response.headers.emplace_back("Location", call.services.config.api_root + "/devicepolicies/" +
                                                 std::to_string(policy.policy_id));
@@ -60,8 +60,8 @@ http::Response post_device_policies(Call& call) {
 }
 
 http::Response get_device_policy(Call& call) {
-  auto policy = call.services.store.device_policy(call.partner,
-                                                  path_id(call.path.get("id"), "device policy"));
+  auto policy =
+      call.directory().device_policy(call.partner, path_id(call.path.get("id"), "device policy"));
   if (!policy) throw not_found("no such device policy");
   return json_object_response(*policy, policy_json);
 }
@@ -73,7 +73,7 @@ http::Response post_device_policy(Call& call) {
   auto patch = read_fields(params, body, false);
   params.finish();
   auto policy =
-      call.services.store.update_device_policy(call.partner, id, [&](domain::DevicePolicy& p) {
+      call.directory().update_device_policy(call.partner, id, [&](domain::DevicePolicy& p) {
         // The catalogue's rules apply to the policy as it will be: a replaced inherits_from
         // decides whether the stored "--inherit--" values may stay.
         domain::apply(p, patch);
@@ -88,20 +88,21 @@ http::Response post_device_policy(Call& call) {
 
 http::Response delete_device_policy(Call& call) {
   auto id = path_id(call.path.get("id"), "device policy");
-  bool deleted = call.services.store.delete_device_policy(call.partner, id);
+  bool deleted = call.directory().delete_device_policy(call.partner, id);
   if (!deleted) throw not_found("no such device policy");
   return no_content();
 }
 
 http::Response get_user_policy(Call& call) {
   auto [partner, user] = internal_user(call);
-  auto& store = call.services.store;
-  auto group = store.group(partner, user.group_id);
+  auto& directory = call.directory();
+  auto group = directory.group(partner, user.group_id);
   std::optional<domain::DevicePolicy> policy;
-  if (group && group->device_policy) policy = store.device_policy(partner, *group->device_policy);
+  if (group && group->device_policy)
+    policy = directory.device_policy(partner, *group->device_policy);
   std::optional<domain::DevicePolicy> parent;
   if (policy && policy->inherits_from)
-    parent = store.device_policy(partner, *policy->inherits_from);
+    parent = directory.device_policy(partner, *policy->inherits_from);
   boost::json::object body{
       {"policy_id", policy ? boost::json::value(policy->policy_id) : boost::json::value(nullptr)},
       {"preferences", policy ? domain::effective_preferences(*policy, parent ? &*parent : nullptr)

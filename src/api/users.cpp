@@ -44,7 +44,7 @@ bool looks_like_bcrypt(std::string_view hash) {
 // Self-signup from a restricted network is refused (B.3).
 void check_signup_network(Call& call, const domain::Partner& partner) {
   if (!partner.features.signup_restrictions) return;
-  auto settings = call.services.store.settings(partner.id);
+  auto settings = call.partners().settings(partner.id);
   auto address = client_address(call);
   for (const auto& text : settings.signup_network_restriction) {
     auto block = domain::parse_netblock(text);
@@ -164,14 +164,14 @@ http::Response get_users(Call& call) {
   query.finish();
   if (action) {
     return http::json_response(
-        200, boost::json::object{{"user_count", call.services.store.count_users(call.partner, q)}});
+        200, boost::json::object{{"user_count", call.directory().count_users(call.partner, q)}});
   }
   if (!q.limit) {
-    return streamed_list_response(call.services.store.user_cursor(call.partner, q), write_user,
+    return streamed_list_response(call.directory().user_cursor(call.partner, q), write_user,
                                   call.services.config.list_page_rows);
   }
   // ~420 bytes per user as the demo data has them.
-  return written_list_response(call.services.store.users(call.partner, q), write_user, 512);
+  return written_list_response(call.directory().users(call.partner, q), write_user, 512);
 }
 
 http::Response post_users(Call& call) {
@@ -187,7 +187,7 @@ http::Response post_users(Call& call) {
   if (signup) {
     auto brand = params.string("brand", {1, 64}, true);
     if (brand) {
-      partner = services.store.find_partner(*brand);
+      partner = call.partners().find_partner(*brand);
       if (!partner) params.problem("brand", "brand names no partner");
     }
     if (partner)
@@ -196,7 +196,7 @@ http::Response post_users(Call& call) {
     for (const char* field : {"group_id", "plan_id", "bonus_bytes"})
       params.refuse(field, std::string(field) + " cannot be set by a self-signup");
   } else {
-    partner = services.store.find_partner(call.partner);
+    partner = call.partners().find_partner(call.partner);
     params.refuse("brand", "brand is only for self-signup, without credentials");
   }
   const bool email_as_username = partner && partner->features.email_as_username;
@@ -221,9 +221,9 @@ http::Response post_users(Call& call) {
   user.email = *email;
   // Cheap before costly: a taken username or email is refused before any password is hashed
   // (the unique constraints still decide a race between two creations).
-  if (auto taken = services.store.taken_user_field(partner->id, user.username, user.email))
+  if (auto taken = call.directory().taken_user_field(partner->id, user.username, user.email))
     throw to_error(store::Conflict::taken(store::Object::user, *taken));
-  auto create = [&directory = services.store, partner = partner->id](
+  auto create = [&directory = call.directory(), partner = partner->id](
                     domain::UserCreate& user, const std::optional<std::string>& temp_password) {
     auto created = directory.create_user(partner, user);
     return written_response([&](http::JsonWriter& out) {
@@ -262,8 +262,7 @@ http::Response post_user(Call& call) {
     auto template_name = params.string("template_name", {1, 200}, false);
     auto reg_code = params.string("reg_code", kCode, false);
     params.finish();
-    call.services.store.queue_activation_email(call.partner, user.avatar_id, template_name,
-                                               reg_code);
+    call.directory().queue_activation_email(call.partner, user.avatar_id, template_name, reg_code);
     return http::json_response(200, boost::json::object());
   }
   domain::UserPatch patch;
@@ -276,12 +275,12 @@ http::Response post_user(Call& call) {
   patch.purgehold_active = params.boolean("purgehold_active", false);
   params.finish();
   return written_response(write_user,
-                          call.services.store.update_user(call.partner, user.avatar_id, patch));
+                          call.directory().update_user(call.partner, user.avatar_id, patch));
 }
 
 http::Response delete_user(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
-  call.services.store.delete_user(call.partner, user.avatar_id);
+  call.directory().delete_user(call.partner, user.avatar_id);
   return no_content();
 }
 

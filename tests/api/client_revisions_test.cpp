@@ -42,8 +42,8 @@ class ClientRevisionsTest : public ApiTest {
         u.username = "user" + std::to_string(i);
         u.name = u.username;
         u.email = u.username + "@example.com";
-        u.group_id = store().groups(alpha_id).front().group_id;
-        u.plan_id = store().plans(alpha_id).front().plan_id;
+        u.group_id = directory().groups(alpha_id).front().group_id;
+        u.plan_id = directory().plans(alpha_id).front().plan_id;
         u.creation_time = t - 100 * kDay;
         users.push_back(u);
       }

@@ -53,7 +53,7 @@ class ConsoleSessionTest : public ApiTest {
     partner.username = kNetkes.username;
     partner.name = kCompany;
     partner.password_hash = auth::hash_password(kNetkes.password);
-    netkes_id = store().create_partner(partner);
+    netkes_id = partners().create_partner(partner);
   }
 
   Reply console(const std::string& method, const std::string& path, const std::string& body = "") {

@@ -50,10 +50,10 @@ TEST_F(GroupCommitTest, ManyConcurrentWritesAllSucceedAndAllPersist) {
       EXPECT_EQ(reply.status, 200) << reply.body;
     }
   }
-  EXPECT_EQ(store().count_users(alpha_id, {}), kClients * kEach);
+  EXPECT_EQ(directory().count_users(alpha_id, {}), kClients * kEach);
   // And from another connection to the file, as after a restart.
   auto reopened = store::open_store("sqlite:" + db_path().string());
-  EXPECT_EQ(reopened->count_users(alpha_id, {}), kClients * kEach);
+  EXPECT_EQ(reopened->directory().count_users(alpha_id, {}), kClients * kEach);
 }
 
 // The durability waiter holds each completion until the test releases it.

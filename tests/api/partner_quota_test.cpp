@@ -33,13 +33,13 @@ class PartnerQuotaTest : public ApiTest {
   boost::json::object quota() { return quota_of(alpha); }
 
   domain::Plan plan_named(store::PartnerId partner, const std::string& name) {
-    for (const auto& plan : store().plans(partner))
+    for (const auto& plan : directory().plans(partner))
       if (plan.name == name) return plan;
     ADD_FAILURE() << "no plan " << name;
     return {};
   }
   std::int64_t default_group(store::PartnerId partner) {
-    auto groups = store().groups(partner);
+    auto groups = directory().groups(partner);
     EXPECT_FALSE(groups.empty());
     return groups.empty() ? 0 : groups.front().group_id;
   }
@@ -83,8 +83,8 @@ TEST_F(PartnerQuotaTest, NewPartnerHasNoLimitAndNothingUsed) {
 }
 
 TEST_F(PartnerQuotaTest, FiguresAreTheSumsOverUsers) {
-  const std::int64_t small = store().create_plan(alpha_id, "Small", 5'000'000'000);
-  const std::int64_t large = store().create_plan(alpha_id, "Large", 250'000'000'000);
+  const std::int64_t small = directory().create_plan(alpha_id, "Small", 5'000'000'000);
+  const std::int64_t large = directory().create_plan(alpha_id, "Large", 250'000'000'000);
   const std::int64_t group = default_group(alpha_id);
   std::vector<domain::NewUser> users = {
       user("ann", small, group, 0, 1'234'567, 2, 1),
@@ -96,7 +96,7 @@ TEST_F(PartnerQuotaTest, FiguresAreTheSumsOverUsers) {
   auto tally = [&](const std::vector<domain::NewUser>& batch) {
     for (const auto& u : batch) {
       std::int64_t storage = 0;
-      for (const auto& plan : store().plans(alpha_id))
+      for (const auto& plan : directory().plans(alpha_id))
         if (plan.plan_id == u.plan_id) storage = plan.storage_bytes;
       allocated += storage + u.bonus_bytes;
       used += u.bytes_stored;
@@ -151,7 +151,7 @@ TEST_F(PartnerQuotaTest, AllocationSaturatesAtInt64Max) {
 }
 
 TEST_F(PartnerQuotaTest, UsageSaturatesAtInt64Max) {
-  const std::int64_t plan = store().create_plan(alpha_id, "Tiny", 1);
+  const std::int64_t plan = directory().create_plan(alpha_id, "Tiny", 1);
   const std::int64_t group = default_group(alpha_id);
   add_users(alpha_id, {user("big1", plan, group, 0, 5'000'000'000'000'000'000, 0, 0)});
   EXPECT_EQ(quota().at("bytes_used"), boost::json::value(5'000'000'000'000'000'000));

@@ -28,8 +28,8 @@ class SharesTest : public ApiTest {
     u.username = username;
     u.name = "Name " + username;
     u.email = username + "@example.com";
-    u.group_id = store().groups(alpha_id).front().group_id;
-    u.plan_id = store().plans(alpha_id).front().plan_id;
+    u.group_id = directory().groups(alpha_id).front().group_id;
+    u.plan_id = directory().plans(alpha_id).front().plan_id;
     u.creation_time = 1700000000;
     u.share_id = std::move(share_id);
     u.shares = std::move(shares);

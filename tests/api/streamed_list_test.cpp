@@ -24,12 +24,12 @@ class StreamedListTest : public ApiTest {
   // Eleven users in two groups; fields vary and repeat (ties), some are null, every third user
   // has shares: enough for several pages and every ordering to differ.
   void add_sample_users() {
-    auto group = store().groups(alpha_id).front();
-    auto plan = store().create_plan(alpha_id, "Small", 5'000'000'000);
+    auto group = directory().groups(alpha_id).front();
+    auto plan = directory().create_plan(alpha_id, "Small", 5'000'000'000);
     domain::Group other;
     other.name = "Other";
     other.plan_id = plan;
-    other_group_ = store().create_group(alpha_id, other);
+    other_group_ = directory().create_group(alpha_id, other);
     std::vector<domain::NewUser> users;
     for (int i = 0; i < 11; ++i) {
       domain::NewUser u;
@@ -196,7 +196,7 @@ TEST_F(StreamedListTest, AStreamedAnswerLeavesTheConnectionReadyForTheNext) {
 TEST_F(StreamedListTest, WritesDuringTheStreamDoNotChangeWhatItLists) {
   // 20 MB of users with a share each (10 KB names), more than the socket buffers hold: while the
   // client below does not read, the server waits with the rest of the list still in its cursor.
-  auto group = store().groups(alpha_id).front();
+  auto group = directory().groups(alpha_id).front();
   std::vector<domain::NewUser> users;
   for (int i = 0; i < 2000; ++i) {
     domain::NewUser u;

@@ -18,7 +18,7 @@ class TenantIsolationTest : public ApiTest {
     u.username = username;
     u.name = tag + " " + username;
     u.email = username + "@" + tag + ".example.com";
-    u.group_id = store().groups(partner).front().group_id;
+    u.group_id = directory().groups(partner).front().group_id;
     u.plan_id = plan_of(partner);
     u.bonus_bytes = bonus_bytes;
     u.bytes_stored = bytes_stored;
@@ -44,7 +44,7 @@ class TenantIsolationTest : public ApiTest {
   }
 
   std::int64_t plan_of(store::PartnerId partner) {
-    auto plans = store().plans(partner);
+    auto plans = directory().plans(partner);
     for (const auto& plan : plans)
       if (plan.name == "Small") return plan.plan_id;
     return plans.front().plan_id;
@@ -52,8 +52,8 @@ class TenantIsolationTest : public ApiTest {
 
   void SetUp() override {
     ApiTest::SetUp();
-    store().create_plan(alpha_id, "Small", 1'000'000);
-    store().create_plan(beta_id, "Small", 7'000'000);
+    directory().create_plan(alpha_id, "Small", 1'000'000);
+    directory().create_plan(beta_id, "Small", 7'000'000);
     // The same username in both partners, and different data for each.
     add_users(alpha_id, {user(alpha_id, "sam", "alpha", 100, 2, 1, 10, 1),
                          user(alpha_id, "ann", "alpha", 200, 1, 2, 20, 2)});

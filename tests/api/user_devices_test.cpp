@@ -43,8 +43,8 @@ class UserDevicesTest : public ApiTest {
     u.username = username;
     u.name = "Name " + username;
     u.email = username + "@example.com";
-    u.group_id = store().groups(partner).front().group_id;
-    u.plan_id = store().plans(partner).front().plan_id;
+    u.group_id = directory().groups(partner).front().group_id;
+    u.plan_id = directory().plans(partner).front().plan_id;
     u.creation_time = 1700000000;
     u.share_id = std::move(share_id);
     u.devices = std::move(devices);

@@ -40,9 +40,9 @@ class UserListingTest : public ApiTest {
   // Five users with known values; every field of the user object is non-null and several are
   // tied, so that orderings and filters have something to tell apart.
   void add_sample_users() {
-    default_group = store().groups(alpha_id).at(0).group_id;
-    unlimited = store().plans(alpha_id).at(0).plan_id;
-    small = store().create_plan(alpha_id, "Small", 5 * kGB);
+    default_group = directory().groups(alpha_id).at(0).group_id;
+    unlimited = directory().plans(alpha_id).at(0).plan_id;
+    small = directory().create_plan(alpha_id, "Small", 5 * kGB);
     auto reply = post("/groups/", R"({"name": "Sales", "plan_id": )" + std::to_string(small) +
                                       R"(, "webapi_enable": true, "check_domain": false})");
     ASSERT_EQ(reply.status, 201) << reply.body;

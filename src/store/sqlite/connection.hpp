@@ -15,7 +15,8 @@
 #include <utility>
 #include <vector>
 
-#include "store/store.hpp"
+#include "store/options.hpp"
+#include "store/outcomes.hpp"
 
 namespace accountsd::store::sqlite {
 
@@ -152,6 +153,20 @@ class Connection {
   std::uint64_t commit_ticket_ = 0;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> built_statements_;
+};
+
+// Holds a read snapshot of `connection` for a scope (Connection::begin_read, end_read).
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& connection) : connection_(connection) {
+    connection_.begin_read();
+  }
+  ~ReadTransaction() { connection_.end_read(); }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Connection& connection_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called. Write transactions of

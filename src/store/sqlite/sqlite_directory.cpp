@@ -1,4 +1,4 @@
-// SqliteStore: plans, groups and users (Part B), with quota counters kept in each transaction.
+// SqliteDirectory: plans, groups and users (Part B), with quota counters kept in each transaction.
 #include <algorithm>
 #include <span>
 #include <unordered_map>
@@ -6,7 +6,7 @@
 #include "domain/case_fold.hpp"
 #include "domain/clock.hpp"
 #include "store/sqlite/counters.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_directory.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -322,8 +322,8 @@ CounterDelta move_members(Connection& db, PartnerId partner, std::int64_t from, 
 
 }  // namespace
 
-std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name,
-                                      std::int64_t storage_bytes) {
+std::int64_t SqliteDirectory::create_plan(PartnerId partner, const std::string& name,
+                                          std::int64_t storage_bytes) {
   auto& db = this->db();
   Transaction txn(db);
   unique_or_conflict(Object::plan, [&] {
@@ -338,7 +338,7 @@ std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name
   return id;
 }
 
-std::vector<domain::Plan> SqliteStore::plans(PartnerId partner) {
+std::vector<domain::Plan> SqliteDirectory::plans(PartnerId partner) {
   auto& q = db().prepared(
       "SELECT plan_id, name, storage_bytes FROM plans WHERE partner_id = ?1 ORDER BY plan_id");
   q.bind(1, partner);
@@ -347,7 +347,7 @@ std::vector<domain::Plan> SqliteStore::plans(PartnerId partner) {
   return out;
 }
 
-std::int64_t SqliteStore::create_group(PartnerId partner, const domain::Group& g) {
+std::int64_t SqliteDirectory::create_group(PartnerId partner, const domain::Group& g) {
   auto& db = this->db();
   Transaction txn(db);
   if (!plan_bytes(db, partner, g.plan_id)) throw Conflict(Clash::unknown_plan);
@@ -369,8 +369,8 @@ std::int64_t SqliteStore::create_group(PartnerId partner, const domain::Group& g
   return id;
 }
 
-std::vector<domain::Group> SqliteStore::groups(PartnerId partner,
-                                               const std::optional<std::string>& search) {
+std::vector<domain::Group> SqliteDirectory::groups(PartnerId partner,
+                                                   const std::optional<std::string>& search) {
   static const std::string sql =
       std::string("SELECT ") + kGroupColumns +
       " FROM groups WHERE partner_id = ?1 AND (?2 IS NULL OR instr(fold(name), fold(?2)) > 0) "
@@ -382,12 +382,12 @@ std::vector<domain::Group> SqliteStore::groups(PartnerId partner,
   return out;
 }
 
-std::optional<domain::Group> SqliteStore::group(PartnerId partner, std::int64_t group_id) {
+std::optional<domain::Group> SqliteDirectory::group(PartnerId partner, std::int64_t group_id) {
   return group_by_id(db(), partner, group_id);
 }
 
-domain::Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id,
-                                        const domain::GroupPatch& patch, bool force) {
+domain::Group SqliteDirectory::update_group(PartnerId partner, std::int64_t group_id,
+                                            const domain::GroupPatch& patch, bool allow_over_plan) {
   auto& db = this->db();
   Transaction txn(db);
   auto group = group_by_id(db, partner, group_id);
@@ -395,7 +395,7 @@ domain::Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id
   if (patch.plan_id && *patch.plan_id != group->plan_id) {
     auto bytes = plan_bytes(db, partner, *patch.plan_id);
     if (!bytes) throw Conflict(Clash::unknown_plan);
-    if (!force) {
+    if (!allow_over_plan) {
       auto& over = db.prepared(
           "SELECT count(*) FROM users WHERE partner_id = ?1 AND group_id = ?2 AND "
           "bytes_stored > ?3 + bonus_bytes");
@@ -432,8 +432,8 @@ domain::Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id
   return *group;
 }
 
-void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
-                               std::optional<std::int64_t> move_to) {
+void SqliteDirectory::delete_group(PartnerId partner, std::int64_t group_id,
+                                   std::optional<std::int64_t> move_members_to) {
   auto& db = this->db();
   Transaction txn(db);
   if (!group_by_id(db, partner, group_id)) throw NotFound(Object::group);
@@ -442,11 +442,12 @@ void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
   members.step();
   auto count = members.integer(0);
   members.reset();
-  if (move_to) {
-    auto target = group_by_id(db, partner, *move_to);
-    if (!target || *move_to == group_id) throw Conflict(Clash::unknown_move_target);
+  if (move_members_to) {
+    auto target = group_by_id(db, partner, *move_members_to);
+    if (!target || *move_members_to == group_id) throw Conflict(Clash::unknown_move_target);
     auto bytes = plan_bytes(db, partner, target->plan_id);
-    apply(db, partner, move_members(db, partner, group_id, *move_to, target->plan_id, *bytes));
+    apply(db, partner,
+          move_members(db, partner, group_id, *move_members_to, target->plan_id, *bytes));
   } else if (count > 0) {
     throw Conflict(Clash::group_has_members, count);
   }
@@ -457,7 +458,7 @@ void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
   txn.commit();
 }
 
-domain::User SqliteStore::create_user(PartnerId partner, const domain::UserCreate& c) {
+domain::User SqliteDirectory::create_user(PartnerId partner, const domain::UserCreate& c) {
   auto& db = this->db();
   Transaction txn(db);
   auto group = group_by_id(db, partner, c.group_id ? *c.group_id : default_group(db, partner));
@@ -488,9 +489,9 @@ domain::User SqliteStore::create_user(PartnerId partner, const domain::UserCreat
   return user;
 }
 
-std::optional<std::string> SqliteStore::taken_user_field(PartnerId partner,
-                                                         std::string_view username,
-                                                         std::string_view email) {
+std::optional<std::string> SqliteDirectory::taken_user_field(PartnerId partner,
+                                                             std::string_view username,
+                                                             std::string_view email) {
   auto& db = this->db();
   // The same tests as the unique indexes on (partner_id, username) and
   // (partner_id, lower(email), email_clash), which a new user's row (email_clash 0) must pass.
@@ -511,7 +512,7 @@ std::optional<std::string> SqliteStore::taken_user_field(PartnerId partner,
   return std::nullopt;
 }
 
-std::optional<domain::User> SqliteStore::find_user(PartnerId partner, std::string_view key) {
+std::optional<domain::User> SqliteDirectory::find_user(PartnerId partner, std::string_view key) {
   auto& db = this->db();
   auto& q = db.prepared(kSelectUserByKey.c_str());
   q.bind(1, partner).bind(2, key);
@@ -579,7 +580,8 @@ class SqliteUserCursor final : public Cursor<domain::User> {
 
 }  // namespace
 
-std::vector<domain::User> SqliteStore::users(PartnerId partner, const domain::UserQuery& query) {
+std::vector<domain::User> SqliteDirectory::users(PartnerId partner,
+                                                 const domain::UserQuery& query) {
   auto& q = db().prepared_text(select_users(query));
   bind_select_users(q, partner, query, query.limit.value_or(-1));
   std::vector<domain::User> out;
@@ -590,12 +592,12 @@ std::vector<domain::User> SqliteStore::users(PartnerId partner, const domain::Us
   return out;
 }
 
-std::unique_ptr<Cursor<domain::User>> SqliteStore::user_cursor(PartnerId partner,
-                                                               const domain::UserQuery& query) {
-  return std::make_unique<SqliteUserCursor>(open_snapshot(), partner, query);
+std::unique_ptr<Cursor<domain::User>> SqliteDirectory::user_cursor(PartnerId partner,
+                                                                   const domain::UserQuery& query) {
+  return std::make_unique<SqliteUserCursor>(backend_.open_snapshot(), partner, query);
 }
 
-std::int64_t SqliteStore::count_users(PartnerId partner, const domain::UserQuery& query) {
+std::int64_t SqliteDirectory::count_users(PartnerId partner, const domain::UserQuery& query) {
   std::string sql =
       "SELECT count(*) FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query);
   auto& q = db().prepared_text(sql);
@@ -605,8 +607,8 @@ std::int64_t SqliteStore::count_users(PartnerId partner, const domain::UserQuery
   return q.integer(0);
 }
 
-domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
-                                      const domain::UserPatch& patch) {
+domain::User SqliteDirectory::update_user(PartnerId partner, std::int64_t avatar_id,
+                                          const domain::UserPatch& patch) {
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
@@ -653,7 +655,7 @@ domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
   return user;
 }
 
-void SqliteStore::delete_user(PartnerId partner, std::int64_t avatar_id) {
+void SqliteDirectory::delete_user(PartnerId partner, std::int64_t avatar_id) {
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
@@ -673,9 +675,9 @@ void SqliteStore::delete_user(PartnerId partner, std::int64_t avatar_id) {
   txn.commit();
 }
 
-void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_id,
-                                         const std::optional<std::string>& template_name,
-                                         const std::optional<std::string>& reg_code) {
+void SqliteDirectory::queue_activation_email(PartnerId partner, std::int64_t avatar_id,
+                                             const std::optional<std::string>& template_name,
+                                             const std::optional<std::string>& reg_code) {
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
@@ -692,7 +694,7 @@ void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_
   txn.commit();
 }
 
-std::vector<domain::ActivationEmail> SqliteStore::activation_emails(
+std::vector<domain::ActivationEmail> SqliteDirectory::activation_emails(
     std::optional<PartnerId> partner) {
   auto& q = db().prepared(
       "SELECT e.email_id, p.username, coalesce(u.username, ''), e.email, e.template_name, "
@@ -708,7 +710,7 @@ std::vector<domain::ActivationEmail> SqliteStore::activation_emails(
   return out;
 }
 
-std::vector<domain::EmailClash> SqliteStore::email_clashes() {
+std::vector<domain::EmailClash> SqliteDirectory::email_clashes() {
   // The first flagged user of each address (a partial index holds only flagged users), with
   // every user of its partner whose email folds to the same; each step is an index search.
   auto& q = db().prepared(
@@ -733,7 +735,7 @@ std::vector<domain::EmailClash> SqliteStore::email_clashes() {
   return out;
 }
 
-void SqliteStore::insert_users(PartnerId partner, std::span<const domain::NewUser> users) {
+void SqliteDirectory::insert_users(PartnerId partner, std::span<const domain::NewUser> users) {
   auto& db = this->db();
   Transaction txn(db);
   std::unordered_map<std::int64_t, std::int64_t> storage;

@@ -1,9 +1,9 @@
-// SqliteStore: device policies (C.5) and the rules that tie them to one another and to groups.
+// SqliteDirectory: device policies (C.5) and the rules that tie them to one another and to groups.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "domain/case_fold.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_directory.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -70,8 +70,8 @@ void unique_name(F&& write) {
 
 }  // namespace
 
-domain::DevicePolicy SqliteStore::create_device_policy(PartnerId partner,
-                                                       const domain::DevicePolicy& policy) {
+domain::DevicePolicy SqliteDirectory::create_device_policy(PartnerId partner,
+                                                           const domain::DevicePolicy& policy) {
   auto& db = this->db();
   Transaction txn(db);
   domain::DevicePolicy created = policy;
@@ -93,7 +93,7 @@ domain::DevicePolicy SqliteStore::create_device_policy(PartnerId partner,
   return created;
 }
 
-std::vector<domain::DevicePolicy> SqliteStore::device_policies(PartnerId partner) {
+std::vector<domain::DevicePolicy> SqliteDirectory::device_policies(PartnerId partner) {
   static const std::string sql = std::string("SELECT ") + kPolicyColumns +
                                  " FROM device_policies WHERE partner_id = ?1 ORDER BY policy_id";
   auto& q = db().prepared(sql.c_str());
@@ -103,12 +103,12 @@ std::vector<domain::DevicePolicy> SqliteStore::device_policies(PartnerId partner
   return out;
 }
 
-std::optional<domain::DevicePolicy> SqliteStore::device_policy(PartnerId partner,
-                                                               std::int64_t policy_id) {
+std::optional<domain::DevicePolicy> SqliteDirectory::device_policy(PartnerId partner,
+                                                                   std::int64_t policy_id) {
   return policy_by_id(db(), partner, policy_id);
 }
 
-std::optional<domain::DevicePolicy> SqliteStore::update_device_policy(
+std::optional<domain::DevicePolicy> SqliteDirectory::update_device_policy(
     PartnerId partner, std::int64_t policy_id,
     const std::function<void(domain::DevicePolicy&)>& change) {
   auto& db = this->db();
@@ -134,7 +134,7 @@ std::optional<domain::DevicePolicy> SqliteStore::update_device_policy(
   return policy;
 }
 
-bool SqliteStore::delete_device_policy(PartnerId partner, std::int64_t policy_id) {
+bool SqliteDirectory::delete_device_policy(PartnerId partner, std::int64_t policy_id) {
   auto& db = this->db();
   Transaction txn(db);
   if (!policy_by_id(db, partner, policy_id)) return false;
