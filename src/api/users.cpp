@@ -11,6 +11,7 @@
 #include "auth/password.hpp"
 #include "domain/email.hpp"
 #include "domain/netblock.hpp"
+#include "domain/user_fields.hpp"
 
 namespace accountsd::api {
 namespace {
@@ -65,17 +66,27 @@ void check_signup_limit(std::optional<long long> wait, const std::string& what) 
   throw error;
 }
 
+// What search_by takes, for its 400.
+const std::string& search_by_help() {
+  static const std::string help = [] {
+    std::string fields;
+    for (auto field : domain::search_by_fields()) fields += std::string(field) + ", ";
+    return "search_by must be comma-separated conditions field=value, field>value or "
+           "field<value over " +
+           fields + "or recently_stopped_uploading=A|B";
+  }();
+  return help;
+}
+
 // Parses one `search_by` condition such as "bytes_stored>100" or "enabled=1".
 std::optional<domain::UserCondition> parse_condition(std::string_view text) {
-  static constexpr std::string_view fields[] = {"enabled",       "purgehold_active", "group_id",
-                                                "plan_id",       "bytes_stored",     "bonus_bytes",
-                                                "creation_time", "last_login"};
+  const auto& fields = domain::search_by_fields();
   auto at = text.find_first_of("=<>");
   if (at == std::string_view::npos) return std::nullopt;
   domain::UserCondition condition;
   condition.column = std::string(text.substr(0, at));
   condition.op = text[at];
-  if (std::find(std::begin(fields), std::end(fields), condition.column) == std::end(fields))
+  if (std::find(fields.begin(), fields.end(), condition.column) == fields.end())
     return std::nullopt;
   auto value = text.substr(at + 1);
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), condition.value);
@@ -94,12 +105,7 @@ domain::UserQuery read_user_query(QueryParams& query) {
     std::string_view field = *order;
     q.descending = field.starts_with('-');
     if (q.descending) field.remove_prefix(1);
-    static const std::string_view sortable[] = {
-        "avatar_id",        "username",      "name",        "email",        "group_id",
-        "plan_id",          "storage_bytes", "bonus_bytes", "bytes_stored", "enabled",
-        "purgehold_active", "creation_time", "last_login",  "share_id",     "num_devices",
-        "num_shares",       "promo"};
-    if (std::find(std::begin(sortable), std::end(sortable), field) == std::end(sortable))
+    if (!domain::is_user_field(field))
       query.problem("order_by", "order_by must be a user field, optionally prefixed with -");
     else
       q.order_by = std::string(field);
@@ -142,11 +148,7 @@ domain::UserQuery read_user_query(QueryParams& query) {
       } else if (auto condition = parse_condition(item)) {
         q.conditions.push_back(*condition);
       } else {
-        query.problem("search_by",
-                      "search_by must be comma-separated conditions field=value, "
-                      "field>value or field<value over enabled, purgehold_active, "
-                      "group_id, plan_id, bytes_stored, bonus_bytes, creation_time, "
-                      "last_login, or recently_stopped_uploading=A|B");
+        query.problem("search_by", search_by_help());
         break;
       }
     }

@@ -31,9 +31,9 @@ std::string read_password() {
 
 void set_features(domain::Features& features, const std::vector<std::string>& names, bool on) {
   for (const auto& name : names) {
-    auto* flag = features.flag(name);
-    if (!flag) throw std::invalid_argument("unknown feature " + name);
-    *flag = on;
+    const auto* feature = domain::find_feature(name);
+    if (!feature) throw std::invalid_argument("unknown feature " + name);
+    features.*feature->flag = on;
   }
 }
 
@@ -47,8 +47,7 @@ domain::Partner require_partner(store::PartnerStore& partners, const std::string
 
 boost::json::object partner_json(const domain::Partner& p) {
   boost::json::object features;
-  auto flags = p.features;
-  for (auto name : domain::kFeatureNames) features[name] = *flags.flag(name);
+  for (const auto& feature : domain::kFeatures) features[feature.name] = p.features.*feature.flag;
   return {{"username", p.username},
           {"name", p.name},
           {"billing_mode", domain::to_string(p.billing_mode)},
@@ -67,9 +66,8 @@ void print_json(const boost::json::value& value) {
 
 std::string enabled_features(const domain::Partner& p) {
   std::string out;
-  auto flags = p.features;
-  for (auto name : domain::kFeatureNames)
-    if (*flags.flag(name)) out += (out.empty() ? "" : ",") + std::string(name);
+  for (const auto& feature : domain::kFeatures)
+    if (p.features.*feature.flag) out += (out.empty() ? "" : ",") + std::string(feature.name);
   return out.empty() ? "-" : out;
 }
 

@@ -5,36 +5,50 @@
 
 #include "domain/case_fold.hpp"
 #include "domain/clock.hpp"
+#include "domain/user_fields.hpp"
 #include "store/sqlite/counters.hpp"
 #include "store/sqlite/sqlite_directory.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
 
-constexpr const char* kUserColumns =
-    "u.avatar_id, u.username, u.name, u.email, u.group_id, u.plan_id, p.storage_bytes, "
-    "u.bonus_bytes, u.bytes_stored, u.enabled, u.purgehold_active, u.creation_time, "
-    "u.last_login, u.share_id, u.num_devices, u.num_shares, u.promo";
+// Each user field (domain::kUserFields) is the column of the same name of users (u), or of
+// plans (p) for the plan's own values.
+template <typename T>
+std::string column_of(const domain::UserField<T>& field) {
+  return (field.of_plan ? "p." : "u.") + std::string(field.name);
+}
 
+// Every user field's column, in kUserFields' order: what read_user reads.
+const std::string kUserColumns = [] {
+  std::string columns;
+  domain::for_each_user_field(
+      [&](const auto& field) { columns += (columns.empty() ? "" : ", ") + column_of(field); });
+  return columns;
+}();
+
+void read_column(const Statement& q, int column, std::int64_t& value) {
+  value = q.integer(column);
+}
+void read_column(const Statement& q, int column, bool& value) {
+  value = q.integer(column) != 0;
+}
+void read_column(const Statement& q, int column, std::string& value) {
+  value = q.text(column);
+}
+void read_column(const Statement& q, int column, std::optional<std::int64_t>& value) {
+  value = q.optional_integer(column);
+}
+void read_column(const Statement& q, int column, std::optional<std::string>& value) {
+  value = q.optional_text(column);
+}
+
+// Reads a row that starts with kUserColumns.
 domain::User read_user(const Statement& q) {
   domain::User u;
-  u.avatar_id = q.integer(0);
-  u.username = q.text(1);
-  u.name = q.text(2);
-  u.email = q.text(3);
-  u.group_id = q.integer(4);
-  u.plan_id = q.integer(5);
-  u.storage_bytes = q.integer(6);
-  u.bonus_bytes = q.integer(7);
-  u.bytes_stored = q.integer(8);
-  u.enabled = q.integer(9) != 0;
-  u.purgehold_active = q.integer(10) != 0;
-  u.creation_time = q.integer(11);
-  u.last_login = q.optional_integer(12);
-  u.share_id = q.optional_text(13);
-  u.num_devices = q.integer(14);
-  u.num_shares = q.integer(15);
-  u.promo = q.optional_text(16);
+  int column = 0;
+  domain::for_each_user_field(
+      [&](const auto& field) { read_column(q, column++, u.*field.member); });
   return u;
 }
 
@@ -60,7 +74,7 @@ void add_share_rooms(Connection& db, PartnerId partner, std::span<domain::User> 
   while (q.step()) sharing.at(q.integer(0))->share_rooms.push_back(q.text(1));
 }
 
-const std::string kSelectUserById = std::string("SELECT ") + kUserColumns +
+const std::string kSelectUserById = "SELECT " + kUserColumns +
                                     " FROM users u JOIN plans p ON p.plan_id = u.plan_id "
                                     "WHERE u.partner_id = ?1 AND u.avatar_id = ?2";
 // A username match wins over an email match: each arm is one unique-index lookup, and the
@@ -69,7 +83,7 @@ const std::string kSelectUserById = std::string("SELECT ") + kUserColumns +
 // email_clash = 0 (release_email keeps it so), and only it is found by email: users flagged
 // as clashing with it (EmailClash) are found by username.
 const std::string kSelectUserByKey =
-    std::string("SELECT ") + kUserColumns +
+    "SELECT " + kUserColumns +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
     "u.username = ?2 UNION ALL SELECT " +
     kUserColumns +
@@ -243,25 +257,13 @@ std::string next_username(Connection& db, PartnerId partner) {
 }
 
 // Maps a user object field to the SQL that sorts or filters by it.
-const std::unordered_map<std::string, std::string>& user_columns() {
-  static const std::unordered_map<std::string, std::string> columns = {
-      {"avatar_id", "u.avatar_id"},
-      {"username", "u.username"},
-      {"name", "u.name"},
-      {"email", "u.email"},
-      {"group_id", "u.group_id"},
-      {"plan_id", "u.plan_id"},
-      {"storage_bytes", "p.storage_bytes"},
-      {"bonus_bytes", "u.bonus_bytes"},
-      {"bytes_stored", "u.bytes_stored"},
-      {"enabled", "u.enabled"},
-      {"purgehold_active", "u.purgehold_active"},
-      {"creation_time", "u.creation_time"},
-      {"last_login", "u.last_login"},
-      {"share_id", "u.share_id"},
-      {"num_devices", "u.num_devices"},
-      {"num_shares", "u.num_shares"},
-      {"promo", "u.promo"}};
+const std::unordered_map<std::string_view, std::string>& user_columns() {
+  static const auto columns = [] {
+    std::unordered_map<std::string_view, std::string> out;
+    domain::for_each_user_field(
+        [&](const auto& field) { out.emplace(field.name, column_of(field)); });
+    return out;
+  }();
   return columns;
 }
 

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <functional>
+#include <iterator>
 
 #include "domain/clock.hpp"
 #include "domain/user.hpp"
@@ -28,19 +30,40 @@ std::vector<std::string> decode_list(const std::string& text) {
   return out;
 }
 
-constexpr const char* kPartnerColumns =
-    "partner_id, username, name, billing_mode, bytes_available, netkes, ldap, "
-    "group_permissions, signup_restrictions, email_as_username, created_at";
+// Each feature is a column of partners named as the feature, 0 or 1 (domain::kFeatures).
+constexpr int kFeatureCount = int(std::size(domain::kFeatures));
+
+// The feature columns joined by ", ", each followed by `then(its place)`.
+std::string feature_columns(const std::function<std::string(int)>& then = {}) {
+  std::string out;
+  int place = 0;
+  for (const auto& feature : domain::kFeatures) {
+    out += (out.empty() ? "" : ", ") + std::string(feature.name);
+    if (then) out += then(place);
+    ++place;
+  }
+  return out;
+}
+
+// "?first, ?first+1, ..." for `count` parameters.
+std::string parameters(int first, int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) out += (i ? ", ?" : "?") + std::to_string(first + i);
+  return out;
+}
 
 domain::Features read_features(const Statement& row, int first) {
   domain::Features f;
-  f.netkes = row.integer(first) != 0;
-  f.ldap = row.integer(first + 1) != 0;
-  f.group_permissions = row.integer(first + 2) != 0;
-  f.signup_restrictions = row.integer(first + 3) != 0;
-  f.email_as_username = row.integer(first + 4) != 0;
+  for (const auto& feature : domain::kFeatures) f.*feature.flag = row.integer(first++) != 0;
   return f;
 }
+
+void bind_features(Statement& q, int first, const domain::Features& f) {
+  for (const auto& feature : domain::kFeatures) q.bind(first++, f.*feature.flag);
+}
+
+const std::string kPartnerColumns = "partner_id, username, name, billing_mode, bytes_available, " +
+                                    feature_columns() + ", created_at";
 
 domain::Partner read_partner(const Statement& row) {
   domain::Partner p;
@@ -50,16 +73,28 @@ domain::Partner read_partner(const Statement& row) {
   p.billing_mode = domain::parse_billing_mode(row.text(3)).value_or(domain::BillingMode::invoice);
   p.bytes_available = row.optional_integer(4);
   p.features = read_features(row, 5);
-  p.created_at = row.integer(10);
+  p.created_at = row.integer(5 + kFeatureCount);
   return p;
 }
 
 const std::string kSelectPartnerByName =
-    std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE username = ?1";
+    "SELECT " + kPartnerColumns + " FROM partners WHERE username = ?1";
 const std::string kSelectPartnerById =
-    std::string("SELECT ") + kPartnerColumns + " FROM partners WHERE partner_id = ?1";
+    "SELECT " + kPartnerColumns + " FROM partners WHERE partner_id = ?1";
 const std::string kSelectPartners =
-    std::string("SELECT ") + kPartnerColumns + " FROM partners ORDER BY username";
+    "SELECT " + kPartnerColumns + " FROM partners ORDER BY username";
+// ?1-?5 username, name, password_hash, billing_mode, bytes_available; then the features; then
+// created_at.
+const std::string kInsertPartner =
+    "INSERT INTO partners (username, name, password_hash, billing_mode, bytes_available, " +
+    feature_columns() + ", created_at) VALUES (" + parameters(1, 6 + kFeatureCount) + ")";
+// ?1 partner_id, ?2-?4 name, billing_mode, bytes_available; then the features.
+const std::string kUpdatePartner =
+    "UPDATE partners SET name = ?2, billing_mode = ?3, bytes_available = ?4, " +
+    feature_columns([](int place) { return " = ?" + std::to_string(5 + place); }) +
+    " WHERE partner_id = ?1";
+const std::string kSelectFeatures =
+    "SELECT " + feature_columns() + " FROM partners WHERE partner_id = ?1";
 
 }  // namespace
 
@@ -67,22 +102,14 @@ PartnerId SqlitePartners::create_partner(const domain::NewPartner& p) {
   auto& db = this->db();
   Transaction txn(db);
   unique_or_conflict(Object::partner, [&] {
-    db.prepared(
-          "INSERT INTO partners (username, name, password_hash, billing_mode, bytes_available, "
-          "netkes, ldap, group_permissions, signup_restrictions, email_as_username, created_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
-        .bind(1, p.username)
+    auto& q = db.prepared(kInsertPartner.c_str());
+    q.bind(1, p.username)
         .bind(2, p.name)
         .bind(3, p.password_hash)
         .bind(4, domain::to_string(p.billing_mode))
-        .bind(5, p.bytes_available)
-        .bind(6, p.features.netkes)
-        .bind(7, p.features.ldap)
-        .bind(8, p.features.group_permissions)
-        .bind(9, p.features.signup_restrictions)
-        .bind(10, p.features.email_as_username)
-        .bind(11, domain::now_seconds())
-        .run();
+        .bind(5, p.bytes_available);
+    bind_features(q, 6, p.features);
+    q.bind(6 + kFeatureCount, domain::now_seconds()).run();
   });
   PartnerId id = db.last_insert_id();
   for (const char* sql : {"INSERT INTO partner_billing (partner_id) VALUES (?1)",
@@ -136,20 +163,11 @@ std::vector<domain::Partner> SqlitePartners::list_partners() {
 void SqlitePartners::update_partner(const domain::Partner& p) {
   auto& db = this->db();
   Transaction txn(db);
-  db.prepared(
-        "UPDATE partners SET name = ?2, billing_mode = ?3, bytes_available = ?4, netkes = ?5, "
-        "ldap = ?6, group_permissions = ?7, signup_restrictions = ?8, email_as_username = ?9 "
-        "WHERE partner_id = ?1")
-      .bind(1, p.id)
-      .bind(2, p.name)
-      .bind(3, domain::to_string(p.billing_mode))
-      .bind(4, p.bytes_available)
-      .bind(5, p.features.netkes)
-      .bind(6, p.features.ldap)
-      .bind(7, p.features.group_permissions)
-      .bind(8, p.features.signup_restrictions)
-      .bind(9, p.features.email_as_username)
-      .run();
+  auto& q = db.prepared(kUpdatePartner.c_str());
+  q.bind(1, p.id).bind(2, p.name).bind(3, domain::to_string(p.billing_mode));
+  q.bind(4, p.bytes_available);
+  bind_features(q, 5, p.features);
+  q.run();
   txn.commit();
 }
 
@@ -226,9 +244,7 @@ void SqlitePartners::save_billing(PartnerId partner, const domain::Billing& b) {
 }
 
 domain::Features SqlitePartners::features(PartnerId partner) {
-  auto& q = db().prepared(
-      "SELECT netkes, ldap, group_permissions, signup_restrictions, email_as_username "
-      "FROM partners WHERE partner_id = ?1");
+  auto& q = db().prepared(kSelectFeatures.c_str());
   q.bind(1, partner);
   domain::Features f;
   if (q.step()) f = read_features(q, 0);
