@@ -22,6 +22,8 @@ enum class ErrorKind {
   header_too_large,
   too_many_requests,
   internal,
+  // A change was committed but could not be confirmed durable: a 500 whose reason is told.
+  unconfirmed,
   unavailable,
 };
 

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "domain/partner.hpp"
 
 int main(int argc, char** argv) {
   if (sodium_init() < 0) {
@@ -100,6 +101,8 @@ int main(int argc, char** argv) {
     command->add_option("username", partner.username, "the partner's API username")->required();
   backup->add_flag("--previous", partner.previous, "the backup that the current one replaced");
   set->add_option("--name", partner.name, "the company name");
+  std::vector<std::string> features;
+  for (const auto& feature : accountsd::domain::kFeatures) features.emplace_back(feature.name);
   for (auto* command : {create, set}) {
     command->add_option("--billing", partner.billing, "billing mode")
         ->check(CLI::IsMember({"invoice", "prepaid"}));
@@ -107,12 +110,10 @@ int main(int argc, char** argv) {
         "--bytes-available", partner.bytes_available,
         "space granted to the partner, in bytes" + std::string(command == set ? " (or none)" : ""));
     command->add_option("--enable", partner.enable, "enable a feature (repeatable)")
-        ->check(CLI::IsMember(
-            {"netkes", "ldap", "group_permissions", "signup_restrictions", "email_as_username"}));
+        ->check(CLI::IsMember(features));
   }
   set->add_option("--disable", partner.disable, "disable a feature (repeatable)")
-      ->check(CLI::IsMember(
-          {"netkes", "ldap", "group_permissions", "signup_restrictions", "email_as_username"}));
+      ->check(CLI::IsMember(features));
   create->add_flag("--password-stdin", partner.password_stdin,
                    "read the password from the first line of stdin");
   passwd

@@ -9,6 +9,7 @@
 #include <boost/url/parse.hpp>
 
 #include "api/forwarded_for.hpp"
+#include "api/store_outcomes.hpp"
 #include "http/error_response.hpp"
 
 namespace accountsd::api {
@@ -102,7 +103,7 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   Call call{request, match.params, target->params(), services_};
   // A GET's reads (credentials included) share one snapshot; writes open their own transaction.
   std::optional<store::ReadSnapshot> snapshot;
-  if (request.method == "GET") snapshot.emplace(services_.store);
+  if (request.method == "GET") snapshot.emplace(services_.database.transactions());
   auto access = match.value->access;
   auto authorization = request.header("Authorization");
   const bool optional = access == Access::partner_if_sent || access == Access::signup;
@@ -165,17 +166,30 @@ http::Response App::handle_step(http::Request& request, UniqueFunction<http::Res
   }
   // Whatever the outcome, a change this step committed must reach the disk before the
   // response goes out (group commit; 0 when nothing was committed or the commit was durable).
-  response.durable_ticket = services_.store.take_commit_ticket();
+  response.durable_ticket = services_.database.transactions().take_commit_ticket();
   return response;
 }
+
+namespace {
+
+http::Response answer_error(const http::Request& request, const Error& error) {
+  if (error.kind() == ErrorKind::internal)
+    spdlog::error("request {}: {}", request.request_id, error.what());
+  return http::error_response(error, request.request_id);
+}
+
+}  // namespace
 
 http::Response App::respond(http::Request& request, UniqueFunction<http::Response()>& step) {
   try {
     return step();
   } catch (const Error& error) {
-    if (error.kind() == ErrorKind::internal)
-      spdlog::error("request {}: {}", request.request_id, error.what());
-    return http::error_response(error, request.request_id);
+    return answer_error(request, error);
+  } catch (const store::Refusal& refusal) {
+    return answer_error(request, to_error(refusal));
+  } catch (const store::Unavailable& unavailable) {
+    spdlog::warn("request {}: {}", request.request_id, unavailable.what());
+    return answer_error(request, to_error(unavailable));
   } catch (const std::exception& e) {
     spdlog::error("request {} failed: {}", request.request_id, e.what());
     return http::error_response(Error(ErrorKind::internal, "internal error"), request.request_id);

@@ -13,7 +13,7 @@
 #include "domain/netblock.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
-#include "store/store.hpp"
+#include "store/database.hpp"
 
 namespace accountsd::api {
 
@@ -35,7 +35,7 @@ struct AppConfig {
 
 // What the endpoints share: storage, the card processor, configuration.
 struct Services {
-  store::Store& store;
+  store::Database& database;
   billing::CardProcessor& cards;
   auth::Authenticator& authenticator;
   AppConfig config;
@@ -59,6 +59,11 @@ struct Call {
   boost::urls::params_view query;
   Services& services;
   store::PartnerId partner = 0;  // set for Access::partner routes, and signup ones with credentials
+
+  // The store's roles that handlers use; transactions are the app's alone.
+  store::PartnerStore& partners() const { return services.database.partners(); }
+  store::Directory& directory() const { return services.database.directory(); }
+  store::Usage& usage() const { return services.database.usage(); }
 };
 
 // The caller's address (A.2): the TCP peer, or the last X-Forwarded-For hop when the peer is a

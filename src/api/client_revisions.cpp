@@ -22,12 +22,13 @@ http::Response get_client_revisions(Call& call) {
   }
   if (max_days && *max_days != -1) {
     // Computed in 128 bits: a huge day count reaches before 1970 instead of overflowing.
-    domain::Int128 since = domain::Int128(domain::now_seconds()) - domain::Int128(*max_days) * 86400;
+    domain::Int128 since =
+        domain::Int128(domain::now_seconds()) - domain::Int128(*max_days) * 86400;
     constexpr auto lowest = std::numeric_limits<std::int64_t>::min();
     filter.last_login_since = since < lowest ? lowest : std::int64_t(since);
   }
   boost::json::array body;
-  for (const auto& row : call.services.store.client_revisions(call.partner, filter))
+  for (const auto& row : call.usage().client_revisions(call.partner, filter))
     body.push_back(boost::json::object{{"revision", row.revision}, {"count", row.count}});
   return http::json_response(200, body);
 }

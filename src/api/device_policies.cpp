@@ -37,42 +37,10 @@ domain::DevicePolicyPatch read_fields(JsonParams& params, const boost::json::obj
   return patch;
 }
 
-// Runs a store write, wording a refusal by the rules between policies and groups as a 409.
-template <typename Write>
-auto worded(Write&& write) {
-  using domain::PolicyConflict;
-  try {
-    return write();
-  } catch (const domain::PolicyConflictError& e) {
-    switch (e.why) {
-      case PolicyConflict::name_taken:
-        throw conflict("another device policy already has this name (in any letter case)",
-                       {"name"});
-      case PolicyConflict::unknown_parent:
-        throw conflict("inherits_from must be null or the id of another of your device policies",
-                       {"inherits_from"});
-      case PolicyConflict::parent_inherits:
-        throw conflict(
-            "inherits_from names a policy that itself inherits; inheritance is one "
-            "level only",
-            {"inherits_from"});
-      case PolicyConflict::has_heirs:
-        throw conflict("other policies inherit from this one, so it cannot inherit itself",
-                       {"inherits_from"});
-      case PolicyConflict::used_by_group:
-        throw conflict("a group uses this policy; assign the group another policy first",
-                       {"policy_id"});
-      case PolicyConflict::inherited_from:
-        throw conflict("other policies inherit from this one; change them first", {"policy_id"});
-    }
-    throw;
-  }
-}
-
 }  // namespace
 
 http::Response get_device_policies(Call& call) {
-  return json_list_response(call.services.store.device_policies(call.partner), policy_json);
+  return json_list_response(call.directory().device_policies(call.partner), policy_json);
 }
 
 http::Response post_device_policies(Call& call) {
@@ -84,7 +52,7 @@ http::Response post_device_policies(Call& call) {
   for (auto& [field, explanation] : domain::policy_problems(policy))
     params.problem(field, explanation);
   params.finish();
-  policy = worded([&] { return call.services.store.create_device_policy(call.partner, policy); });
+  policy = call.directory().create_device_policy(call.partner, policy);
   auto response = http::json_response(201, policy_json(policy));
   response.headers.emplace_back("Location", call.services.config.api_root + "/devicepolicies/" +
                                                 std::to_string(policy.policy_id));
@@ -92,8 +60,8 @@ http::Response post_device_policies(Call& call) {
 }
 
 http::Response get_device_policy(Call& call) {
-  auto policy = call.services.store.device_policy(call.partner,
-                                                  path_id(call.path.get("id"), "device policy"));
+  auto policy =
+      call.directory().device_policy(call.partner, path_id(call.path.get("id"), "device policy"));
   if (!policy) throw not_found("no such device policy");
   return json_object_response(*policy, policy_json);
 }
@@ -104,37 +72,37 @@ http::Response post_device_policy(Call& call) {
   JsonParams params(body);
   auto patch = read_fields(params, body, false);
   params.finish();
-  auto policy = worded([&] {
-    return call.services.store.update_device_policy(call.partner, id, [&](domain::DevicePolicy& p) {
-      // The catalogue's rules apply to the policy as it will be: a replaced inherits_from
-      // decides whether the stored "--inherit--" values may stay.
-      domain::apply(p, patch);
-      Problems problems;
-      for (auto& [field, explanation] : domain::policy_problems(p))
-        problems.add(field, explanation);
-      problems.throw_if_any();
-    });
-  });
+  auto policy =
+      call.directory().update_device_policy(call.partner, id, [&](domain::DevicePolicy& p) {
+        // The catalogue's rules apply to the policy as it will be: a replaced inherits_from
+        // decides whether the stored "--inherit--" values may stay.
+        domain::apply(p, patch);
+        Problems problems;
+        for (auto& [field, explanation] : domain::policy_problems(p))
+          problems.add(field, explanation);
+        problems.throw_if_any();
+      });
   if (!policy) throw not_found("no such device policy");
   return http::json_response(200, policy_json(*policy));
 }
 
 http::Response delete_device_policy(Call& call) {
   auto id = path_id(call.path.get("id"), "device policy");
-  bool deleted = worded([&] { return call.services.store.delete_device_policy(call.partner, id); });
+  bool deleted = call.directory().delete_device_policy(call.partner, id);
   if (!deleted) throw not_found("no such device policy");
   return no_content();
 }
 
 http::Response get_user_policy(Call& call) {
   auto [partner, user] = internal_user(call);
-  auto& store = call.services.store;
-  auto group = store.group(partner, user.group_id);
+  auto& directory = call.directory();
+  auto group = directory.group(partner, user.group_id);
   std::optional<domain::DevicePolicy> policy;
-  if (group && group->device_policy) policy = store.device_policy(partner, *group->device_policy);
+  if (group && group->device_policy)
+    policy = directory.device_policy(partner, *group->device_policy);
   std::optional<domain::DevicePolicy> parent;
   if (policy && policy->inherits_from)
-    parent = store.device_policy(partner, *policy->inherits_from);
+    parent = directory.device_policy(partner, *policy->inherits_from);
   boost::json::object body{
       {"policy_id", policy ? boost::json::value(policy->policy_id) : boost::json::value(nullptr)},
       {"preferences", policy ? domain::effective_preferences(*policy, parent ? &*parent : nullptr)

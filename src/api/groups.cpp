@@ -15,13 +15,13 @@ http::Response get_groups(Call& call) {
   QueryParams query(call.query);
   auto search = query.string("search");
   query.finish();
-  return json_list_response(call.services.store.groups(call.partner, search), group_json);
+  return json_list_response(call.directory().groups(call.partner, search), group_json);
 }
 
 http::Response post_groups(Call& call) {
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  store::Group group;
+  domain::Group group;
   auto name = params.string("name", kGroupName, true);
   auto plan = params.integer("plan_id", {1}, true);
   auto webapi = params.boolean("webapi_enable", true);
@@ -29,7 +29,7 @@ http::Response post_groups(Call& call) {
   auto device_policy = params.nullable_integer("device_policy", {1});
   params.finish();
   group = {0, *name, *plan, *webapi, *check_domain, device_policy.value_or(std::nullopt)};
-  group.group_id = call.services.store.create_group(call.partner, group);
+  group.group_id = call.directory().create_group(call.partner, group);
   auto response = http::json_response(201, group_json(group));
   response.headers.emplace_back(
       "Location", call.services.config.api_root + "/groups/" + std::to_string(group.group_id));
@@ -37,7 +37,7 @@ http::Response post_groups(Call& call) {
 }
 
 http::Response get_group(Call& call) {
-  auto group = call.services.store.group(call.partner, path_id(call.path.get("id"), "group"));
+  auto group = call.directory().group(call.partner, path_id(call.path.get("id"), "group"));
   if (!group) throw not_found("no such group");
   return http::json_response(200, group_json(*group));
 }
@@ -46,7 +46,7 @@ http::Response post_group(Call& call) {
   auto id = path_id(call.path.get("id"), "group");
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  store::GroupPatch patch;
+  domain::GroupPatch patch;
   patch.name = params.string("name", kGroupName, false);
   patch.plan_id = params.integer("plan_id", {1}, false);
   patch.webapi_enable = params.boolean("webapi_enable", false);
@@ -54,7 +54,7 @@ http::Response post_group(Call& call) {
   patch.device_policy = params.nullable_integer("device_policy", {1});
   auto force = params.boolean("force", false);
   params.finish();
-  auto group = call.services.store.update_group(call.partner, id, patch, force.value_or(false));
+  auto group = call.directory().update_group(call.partner, id, patch, force.value_or(false));
   return http::json_response(200, group_json(group));
 }
 
@@ -63,7 +63,7 @@ http::Response delete_group(Call& call) {
   QueryParams query(call.query);
   auto move_to = query.integer("move_to", {1});
   query.finish();
-  call.services.store.delete_group(call.partner, id, move_to);
+  call.directory().delete_group(call.partner, id, move_to);
   return no_content();
 }
 

@@ -32,7 +32,7 @@ http::Response put_device(Call& call) {
   check_segment(name, kDeviceName, "name");
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  store::DeviceReport report;
+  domain::DeviceReport report;
   auto revision = params.integer("client_revision", {0}, true);
   auto last_login = params.nullable_integer("last_login", {0});
   auto last_backup = params.nullable_integer("last_backup_complete", {0});
@@ -40,8 +40,8 @@ http::Response put_device(Call& call) {
   report.client_revision = *revision;
   report.last_login = last_login.value_or(std::nullopt);
   report.last_backup_complete = last_backup.value_or(std::nullopt);
-  call.services.store.put_device(partner, user.avatar_id, name, report);
-  for (const auto& device : call.services.store.devices(partner, user.avatar_id))
+  call.usage().put_device(partner, user.avatar_id, name, report);
+  for (const auto& device : call.usage().devices(partner, user.avatar_id))
     if (device.name == name) return http::json_response(200, device_json(device));
   // A concurrent DELETE (of the device or its user) removed it after it was written.
   throw not_found("no such device");
@@ -49,7 +49,7 @@ http::Response put_device(Call& call) {
 
 http::Response delete_device(Call& call) {
   auto [partner, user] = internal_user(call);
-  if (!call.services.store.delete_device(partner, user.avatar_id, call.path.get("name")))
+  if (!call.usage().delete_device(partner, user.avatar_id, call.path.get("name")))
     throw not_found("no such device");
   return no_content();
 }
@@ -66,11 +66,11 @@ http::Response put_share(Call& call) {
   auto password_required = params.boolean("password_required", false);
   auto last_login = params.nullable_integer("last_login", {0});
   params.finish();
-  store::ShareReport report{*name, description.value_or(""), enabled.value_or(true),
-                            password_required, last_login};
-  call.services.store.put_share(partner, user.avatar_id, room_key, report);
-  auto share = call.services.store.user_share(partner, user.avatar_id, room_key);
-  auto owner = call.services.store.find_user(partner, user.username);
+  domain::ShareReport report{*name, description.value_or(""), enabled.value_or(true),
+                             password_required, last_login};
+  call.usage().put_share(partner, user.avatar_id, room_key, report);
+  auto share = call.usage().user_share(partner, user.avatar_id, room_key);
+  auto owner = call.directory().find_user(partner, user.username);
   // A concurrent DELETE (of the share or its user) may have removed it after it was written.
   if (!share || !owner) throw not_found("no such share");
   return written_response(write_share, *share, owner->share_id);
@@ -78,7 +78,7 @@ http::Response put_share(Call& call) {
 
 http::Response delete_share(Call& call) {
   auto [partner, user] = internal_user(call);
-  if (!call.services.store.delete_share(partner, user.avatar_id, call.path.get("room_key")))
+  if (!call.usage().delete_share(partner, user.avatar_id, call.path.get("room_key")))
     throw not_found("no such share");
   return no_content();
 }
@@ -89,7 +89,7 @@ http::Response put_usage(Call& call) {
   JsonParams params(body);
   auto bytes = params.integer("bytes_stored", {0}, true);
   params.finish();
-  call.services.store.set_bytes_stored(partner, user.avatar_id, *bytes);
+  call.usage().set_bytes_stored(partner, user.avatar_id, *bytes);
   return http::json_response(200, boost::json::object{{"bytes_stored", *bytes}});
 }
 

@@ -128,7 +128,7 @@ std::size_t json_chars_size(std::string_view text) {
 }  // namespace
 
 http::Response get_backup(Call& call) {
-  auto backup = call.services.store.backup(call.partner, domain::BackupGeneration::current);
+  auto backup = call.partners().backup(call.partner, domain::BackupGeneration::current);
   // The console tests the answer for truth at first login: no backup is null, not a 404.
   if (!backup) return http::json_response(200, boost::json::value(nullptr));
   // Written straight into the response: a boost::json value and its serialization would be two
@@ -180,7 +180,7 @@ http::Response post_backup(Call& call) {
   params.finish();
 
   domain::Backup backup{std::move(*sha256), std::move(*upload.data), domain::now_seconds()};
-  call.services.store.save_backup(call.partner, backup);
+  call.partners().save_backup(call.partner, backup);
   boost::json::object body;
   body["sha256"] = backup.sha256;
   body["size"] = backup.data.size();

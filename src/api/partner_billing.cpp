@@ -40,7 +40,7 @@ boost::json::object billing_json(domain::BillingMode mode, const domain::Billing
 }
 
 domain::BillingMode mode_of(Call& call) {
-  auto partner = call.services.store.find_partner(call.partner);
+  auto partner = call.partners().find_partner(call.partner);
   if (!partner) throw Error(ErrorKind::unauthorized, "partner no longer exists");
   return partner->billing_mode;
 }
@@ -119,8 +119,8 @@ std::optional<billing::CardDetails> read_card(JsonParams& params) {
 }  // namespace
 
 http::Response get_billing(Call& call) {
-  return http::json_response(
-      200, billing_json(mode_of(call), call.services.store.billing(call.partner)));
+  return http::json_response(200,
+                             billing_json(mode_of(call), call.partners().billing(call.partner)));
 }
 
 http::Response post_billing(Call& call) {
@@ -169,7 +169,7 @@ http::Response post_billing(Call& call) {
     }
   }
   billing.updated_at = domain::now_seconds();
-  call.services.store.save_billing(call.partner, billing);
+  call.partners().save_billing(call.partner, billing);
   return http::json_response(200, billing_json(mode, billing));
 }
 

@@ -3,9 +3,9 @@
 namespace accountsd::api {
 
 http::Response get_features(Call& call) {
-  auto features = call.services.store.features(call.partner);
+  auto features = call.partners().features(call.partner);
   boost::json::object body;
-  for (auto name : domain::kFeatureNames) body[name] = *features.flag(name);
+  for (const auto& feature : domain::kFeatures) body[feature.name] = features.*feature.flag;
   return http::json_response(200, body);
 }
 

@@ -4,7 +4,7 @@
 namespace accountsd::api {
 
 http::Response get_partner_info(Call& call) {
-  auto partner = call.services.store.find_partner(call.partner);
+  auto partner = call.partners().find_partner(call.partner);
   if (!partner) throw Error(ErrorKind::unauthorized, "partner no longer exists");
   boost::json::object body;
   body["company_name"] = partner->name;

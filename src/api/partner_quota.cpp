@@ -4,7 +4,7 @@
 namespace accountsd::api {
 
 http::Response get_quota(Call& call) {
-  auto quota = call.services.store.quota(call.partner);
+  auto quota = call.partners().quota(call.partner);
   boost::json::object body;
   body["bytes_available"] = or_null(quota.bytes_available);
   body["bytes_allocated"] = quota.bytes_allocated;

@@ -45,7 +45,8 @@ std::optional<std::vector<std::string>> netblocks(JsonParams& params) {
   for (const auto& item : *items) {
     auto block = domain::parse_netblock(item);
     if (!block) {
-      params.problem(std::string(key), std::string(key) + " must list IPv4 or IPv6 netblocks in CIDR form; \"" +
+      params.problem(std::string(key), std::string(key) +
+                                           " must list IPv4 or IPv6 netblocks in CIDR form; \"" +
                                            item + "\" is not one");
       return std::nullopt;
     }
@@ -68,8 +69,8 @@ domain::SettingsPatch read_patch(JsonParams& params, const domain::Features& fea
   patch.share_link_ttl = params.integer("share_link_ttl", {1, 5256000}, false);
   patch.autopurge_interval = params.nullable_integer("autopurge_interval", {0});
   patch.purgehold_duration = params.integer("purgehold_duration", {0, 315360000}, false);
-  patch.ad_domain = checked_string(params, "ad_domain", {1, 253}, domain::is_valid_dns_name,
-                                   "a DNS domain name");
+  patch.ad_domain =
+      checked_string(params, "ad_domain", {1, 253}, domain::is_valid_dns_name, "a DNS domain name");
   patch.signup_network_restriction = netblocks(params);
   patch.versionpurge_interval = params.nullable_integer("versionpurge_interval", {0});
   patch.admin_email = checked_string(params, "admin_email", {1, 254}, domain::is_valid_email,
@@ -85,14 +86,14 @@ domain::SettingsPatch read_patch(JsonParams& params, const domain::Features& fea
 }  // namespace
 
 http::Response get_settings(Call& call) {
-  return http::json_response(200, settings_json(call.services.store.settings(call.partner)));
+  return http::json_response(200, settings_json(call.partners().settings(call.partner)));
 }
 
 http::Response post_settings(Call& call) {
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  auto patch = read_patch(params, call.services.store.features(call.partner));
-  auto settings = call.services.store.update_settings(
+  auto patch = read_patch(params, call.partners().features(call.partner));
+  auto settings = call.partners().update_settings(
       call.partner, [&](domain::Settings& s, const domain::Features& features) {
         // Checked again inside the transaction: the operator may have changed the features since.
         auto violations = domain::feature_violations(patch, features);

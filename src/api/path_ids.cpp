@@ -15,13 +15,13 @@ std::int64_t path_id(std::string_view segment, std::string_view what) {
 }
 
 domain::User path_user(Call& call, store::PartnerId partner, std::string_view key) {
-  auto user = call.services.store.find_user(partner, key);
+  auto user = call.directory().find_user(partner, key);
   if (!user) throw not_found("no such user");
   return *user;
 }
 
 std::pair<store::PartnerId, domain::User> internal_user(Call& call) {
-  auto partner = call.services.store.find_partner(call.path.get("partner"));
+  auto partner = call.partners().find_partner(call.path.get("partner"));
   if (!partner) throw not_found("no such partner");
   return {partner->id, path_user(call, partner->id, call.path.get("u"))};
 }

@@ -2,31 +2,15 @@
 // resource.
 #include "api/representations.hpp"
 
+#include "domain/user_fields.hpp"
+
 namespace accountsd::api {
 
 void write_user(http::JsonWriter& out, const domain::User& u) {
-  out.begin_object()
-      .member("avatar_id", u.avatar_id)
-      .member("username", u.username)
-      .member("name", u.name)
-      .member("email", u.email)
-      .member("group_id", u.group_id)
-      .member("plan_id", u.plan_id)
-      .member("storage_bytes", u.storage_bytes)
-      .member("bonus_bytes", u.bonus_bytes)
-      .member("bytes_stored", u.bytes_stored)
-      .member("enabled", u.enabled)
-      .member("purgehold_active", u.purgehold_active)
-      .member("creation_time", u.creation_time)
-      .member("last_login", u.last_login)
-      .member("share_id", u.share_id)
-      .member("num_devices", u.num_devices)
-      .member("num_shares", u.num_shares)
-      .member("promo", u.promo)
-      // The string in the user's share links (C.6): its share_id.
-      .member("share_identifier", u.share_id)
-      .key("share_rooms")
-      .begin_array();
+  out.begin_object();
+  domain::for_each_user_field([&](const auto& field) { out.member(field.name, u.*field.member); });
+  // The string in the user's share links (C.6): its share_id.
+  out.member("share_identifier", u.share_id).key("share_rooms").begin_array();
   for (const auto& room : u.share_rooms) out.value(room);
   out.end_array().end_object();
 }
@@ -46,7 +30,7 @@ void write_share(http::JsonWriter& out, const domain::Share& s,
       .end_object();
 }
 
-boost::json::object group_json(const store::Group& g, boost::json::storage_ptr sp) {
+boost::json::object group_json(const domain::Group& g, boost::json::storage_ptr sp) {
   return boost::json::object({{"group_id", g.group_id},
                               {"name", g.name},
                               {"plan_id", g.plan_id},
@@ -56,7 +40,7 @@ boost::json::object group_json(const store::Group& g, boost::json::storage_ptr s
                              std::move(sp));
 }
 
-boost::json::object plan_json(const store::Plan& p, boost::json::storage_ptr sp) {
+boost::json::object plan_json(const domain::Plan& p, boost::json::storage_ptr sp) {
   return boost::json::object(
       {{"plan_id", p.plan_id}, {"name", p.name}, {"storage_bytes", p.storage_bytes}},
       std::move(sp));

@@ -8,11 +8,12 @@
 #include <optional>
 #include <string>
 
+#include "domain/group.hpp"
+#include "domain/plan.hpp"
 #include "domain/share.hpp"
 #include "domain/user.hpp"
 #include "http/json_writer.hpp"
 #include "http/message.hpp"
-#include "store/store.hpp"
 
 namespace accountsd::api {
 
@@ -23,8 +24,8 @@ void write_share(http::JsonWriter& out, const domain::Share& share,
                  const std::optional<std::string>& share_id);
 
 // Each builds its object in `sp`'s memory (the default heap unless given).
-boost::json::object group_json(const store::Group& group, boost::json::storage_ptr sp = {});
-boost::json::object plan_json(const store::Plan& plan, boost::json::storage_ptr sp = {});
+boost::json::object group_json(const domain::Group& group, boost::json::storage_ptr sp = {});
+boost::json::object plan_json(const domain::Plan& plan, boost::json::storage_ptr sp = {});
 boost::json::object device_json(const domain::Device& device, boost::json::storage_ptr sp = {});
 
 // 200 with a JSON array of `to_json(item, storage)` for each item. The whole array lives in one

@@ -24,11 +24,10 @@ http::Response get_shares(Call& call) {
     out.end_array().end_object();
   };
   if (!limit) {
-    return streamed_list_response(
-        call.services.store.share_cursor(call.partner, offset.value_or(0)), write,
-        call.services.config.list_page_rows);
+    return streamed_list_response(call.usage().share_cursor(call.partner, offset.value_or(0)),
+                                  write, call.services.config.list_page_rows);
   }
-  auto users = call.services.store.shares(call.partner, offset.value_or(0), limit);
+  auto users = call.usage().shares(call.partner, offset.value_or(0), limit);
   return written_list_response(users, write, 384);
 }
 

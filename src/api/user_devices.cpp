@@ -8,13 +8,13 @@ namespace accountsd::api {
 // B.4: a user's devices, shares, one share, and enabling or disabling it.
 http::Response get_user_devices(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
-  return json_list_response(call.services.store.devices(call.partner, user.avatar_id), device_json);
+  return json_list_response(call.usage().devices(call.partner, user.avatar_id), device_json);
 }
 
 http::Response get_user_shares(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
   return written_list_response(
-      call.services.store.user_shares(call.partner, user.avatar_id),
+      call.usage().user_shares(call.partner, user.avatar_id),
       [&](http::JsonWriter& out, const domain::Share& share) {
         write_share(out, share, user.share_id);
       },
@@ -23,8 +23,7 @@ http::Response get_user_shares(Call& call) {
 
 http::Response get_user_share(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
-  auto share =
-      call.services.store.user_share(call.partner, user.avatar_id, call.path.get("room_key"));
+  auto share = call.usage().user_share(call.partner, user.avatar_id, call.path.get("room_key"));
   if (!share) throw not_found("no such share");
   return written_response(write_share, *share, user.share_id);
 }
@@ -39,11 +38,10 @@ http::Response post_user_share(Call& call) {
     query.problem("action", "action must be enable or disable");
   query.finish();
   const auto& room_key = call.path.get("room_key");
-  if (!call.services.store.set_share_enabled(call.partner, user.avatar_id, room_key,
-                                             *action == "enable"))
+  if (!call.usage().set_share_enabled(call.partner, user.avatar_id, room_key, *action == "enable"))
     throw not_found("no such share");
   // Read back after the write; a concurrent DELETE may have removed it in between.
-  auto share = call.services.store.user_share(call.partner, user.avatar_id, room_key);
+  auto share = call.usage().user_share(call.partner, user.avatar_id, room_key);
   if (!share) throw not_found("no such share");
   return written_response(write_share, *share, user.share_id);
 }

@@ -7,9 +7,11 @@
 #include "api/password_hashing.hpp"
 #include "api/path_ids.hpp"
 #include "api/representations.hpp"
+#include "api/store_outcomes.hpp"
 #include "auth/password.hpp"
 #include "domain/email.hpp"
 #include "domain/netblock.hpp"
+#include "domain/user_fields.hpp"
 
 namespace accountsd::api {
 namespace {
@@ -43,7 +45,7 @@ bool looks_like_bcrypt(std::string_view hash) {
 // Self-signup from a restricted network is refused (B.3).
 void check_signup_network(Call& call, const domain::Partner& partner) {
   if (!partner.features.signup_restrictions) return;
-  auto settings = call.services.store.settings(partner.id);
+  auto settings = call.partners().settings(partner.id);
   auto address = client_address(call);
   for (const auto& text : settings.signup_network_restriction) {
     auto block = domain::parse_netblock(text);
@@ -64,17 +66,27 @@ void check_signup_limit(std::optional<long long> wait, const std::string& what) 
   throw error;
 }
 
+// What search_by takes, for its 400.
+const std::string& search_by_help() {
+  static const std::string help = [] {
+    std::string fields;
+    for (auto field : domain::search_by_fields()) fields += std::string(field) + ", ";
+    return "search_by must be comma-separated conditions field=value, field>value or "
+           "field<value over " +
+           fields + "or recently_stopped_uploading=A|B";
+  }();
+  return help;
+}
+
 // Parses one `search_by` condition such as "bytes_stored>100" or "enabled=1".
-std::optional<store::UserCondition> parse_condition(std::string_view text) {
-  static constexpr std::string_view fields[] = {"enabled",       "purgehold_active", "group_id",
-                                                "plan_id",       "bytes_stored",     "bonus_bytes",
-                                                "creation_time", "last_login"};
+std::optional<domain::UserCondition> parse_condition(std::string_view text) {
+  const auto& fields = domain::search_by_fields();
   auto at = text.find_first_of("=<>");
   if (at == std::string_view::npos) return std::nullopt;
-  store::UserCondition condition;
+  domain::UserCondition condition;
   condition.column = std::string(text.substr(0, at));
   condition.op = text[at];
-  if (std::find(std::begin(fields), std::end(fields), condition.column) == std::end(fields))
+  if (std::find(fields.begin(), fields.end(), condition.column) == fields.end())
     return std::nullopt;
   auto value = text.substr(at + 1);
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), condition.value);
@@ -83,8 +95,8 @@ std::optional<store::UserCondition> parse_condition(std::string_view text) {
 }
 
 // Reads limit, offset, search, group_id, order_by and search_by of GET /users/.
-store::UserQuery read_user_query(QueryParams& query) {
-  store::UserQuery q;
+domain::UserQuery read_user_query(QueryParams& query) {
+  domain::UserQuery q;
   q.limit = query.integer("limit", {0});
   q.offset = query.integer("offset", {0}).value_or(0);
   q.search = query.string("search");
@@ -93,12 +105,7 @@ store::UserQuery read_user_query(QueryParams& query) {
     std::string_view field = *order;
     q.descending = field.starts_with('-');
     if (q.descending) field.remove_prefix(1);
-    static const std::string_view sortable[] = {
-        "avatar_id",        "username",      "name",        "email",        "group_id",
-        "plan_id",          "storage_bytes", "bonus_bytes", "bytes_stored", "enabled",
-        "purgehold_active", "creation_time", "last_login",  "share_id",     "num_devices",
-        "num_shares",       "promo"};
-    if (std::find(std::begin(sortable), std::end(sortable), field) == std::end(sortable))
+    if (!domain::is_user_field(field))
       query.problem("order_by", "order_by must be a user field, optionally prefixed with -");
     else
       q.order_by = std::string(field);
@@ -141,11 +148,7 @@ store::UserQuery read_user_query(QueryParams& query) {
       } else if (auto condition = parse_condition(item)) {
         q.conditions.push_back(*condition);
       } else {
-        query.problem("search_by",
-                      "search_by must be comma-separated conditions field=value, "
-                      "field>value or field<value over enabled, purgehold_active, "
-                      "group_id, plan_id, bytes_stored, bonus_bytes, creation_time, "
-                      "last_login, or recently_stopped_uploading=A|B");
+        query.problem("search_by", search_by_help());
         break;
       }
     }
@@ -163,14 +166,14 @@ http::Response get_users(Call& call) {
   query.finish();
   if (action) {
     return http::json_response(
-        200, boost::json::object{{"user_count", call.services.store.count_users(call.partner, q)}});
+        200, boost::json::object{{"user_count", call.directory().count_users(call.partner, q)}});
   }
   if (!q.limit) {
-    return streamed_list_response(call.services.store.user_cursor(call.partner, q), write_user,
+    return streamed_list_response(call.directory().user_cursor(call.partner, q), write_user,
                                   call.services.config.list_page_rows);
   }
   // ~420 bytes per user as the demo data has them.
-  return written_list_response(call.services.store.users(call.partner, q), write_user, 512);
+  return written_list_response(call.directory().users(call.partner, q), write_user, 512);
 }
 
 http::Response post_users(Call& call) {
@@ -186,7 +189,7 @@ http::Response post_users(Call& call) {
   if (signup) {
     auto brand = params.string("brand", {1, 64}, true);
     if (brand) {
-      partner = services.store.find_partner(*brand);
+      partner = call.partners().find_partner(*brand);
       if (!partner) params.problem("brand", "brand names no partner");
     }
     if (partner)
@@ -195,11 +198,11 @@ http::Response post_users(Call& call) {
     for (const char* field : {"group_id", "plan_id", "bonus_bytes"})
       params.refuse(field, std::string(field) + " cannot be set by a self-signup");
   } else {
-    partner = services.store.find_partner(call.partner);
+    partner = call.partners().find_partner(call.partner);
     params.refuse("brand", "brand is only for self-signup, without credentials");
   }
   const bool email_as_username = partner && partner->features.email_as_username;
-  store::UserCreate user;
+  domain::UserCreate user;
   auto username = params.string("username", kUsername, !email_as_username && partner);
   auto name = params.string("name", kName, true);
   auto email = read_email(params, true);
@@ -220,10 +223,10 @@ http::Response post_users(Call& call) {
   user.email = *email;
   // Cheap before costly: a taken username or email is refused before any password is hashed
   // (the unique constraints still decide a race between two creations).
-  if (auto taken = services.store.taken_user_field(partner->id, user.username, user.email))
-    throw conflict(*taken + " is already taken", {*taken});
-  auto create = [&directory = services.store, partner = partner->id](
-                    store::UserCreate& user, const std::optional<std::string>& temp_password) {
+  if (auto taken = call.directory().taken_user_field(partner->id, user.username, user.email))
+    throw to_error(store::Conflict::taken(store::Object::user, *taken));
+  auto create = [&directory = call.directory(), partner = partner->id](
+                    domain::UserCreate& user, const std::optional<std::string>& temp_password) {
     auto created = directory.create_user(partner, user);
     return written_response([&](http::JsonWriter& out) {
       out.begin_object().member("username", created.username);
@@ -261,11 +264,10 @@ http::Response post_user(Call& call) {
     auto template_name = params.string("template_name", {1, 200}, false);
     auto reg_code = params.string("reg_code", kCode, false);
     params.finish();
-    call.services.store.queue_activation_email(call.partner, user.avatar_id, template_name,
-                                               reg_code);
+    call.directory().queue_activation_email(call.partner, user.avatar_id, template_name, reg_code);
     return http::json_response(200, boost::json::object());
   }
-  store::UserPatch patch;
+  domain::UserPatch patch;
   patch.name = params.string("name", kName, false);
   patch.email = read_email(params, false);
   patch.group_id = params.integer("group_id", {1}, false);
@@ -275,12 +277,12 @@ http::Response post_user(Call& call) {
   patch.purgehold_active = params.boolean("purgehold_active", false);
   params.finish();
   return written_response(write_user,
-                          call.services.store.update_user(call.partner, user.avatar_id, patch));
+                          call.directory().update_user(call.partner, user.avatar_id, patch));
 }
 
 http::Response delete_user(Call& call) {
   auto user = path_user(call, call.partner, call.path.get("u"));
-  call.services.store.delete_user(call.partner, user.avatar_id);
+  call.directory().delete_user(call.partner, user.avatar_id);
   return no_content();
 }
 

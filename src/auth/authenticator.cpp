@@ -66,8 +66,8 @@ store::PartnerId PendingLogin::partner() const {
   return partner_;
 }
 
-Authenticator::Authenticator(store::Store& store, ThrottleLimits limits)
-    : store_(store), throttle_(limits), dummy_hash_(hash_password(generate_password())) {}
+Authenticator::Authenticator(store::PartnerStore& partners, ThrottleLimits limits)
+    : partners_(partners), throttle_(limits), dummy_hash_(hash_password(generate_password())) {}
 
 std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenticate(
     std::string_view authorization, std::string_view address) {
@@ -81,7 +81,7 @@ std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenti
   // Before the cache: a refused (username, address) stays refused even for a right password,
   // so that guessing from there gains nothing (A.2).
   if (auto wait = throttle_.retry_after(username, address)) throw throttled(*wait);
-  auto stored = store_.credentials(username);
+  auto stored = partners_.credentials(username);
   if (stored && cache_.contains(username, credentials->password, stored->password_hash))
     return stored->partner_id;
   auto reserved = throttle_.reserve(username, address);

@@ -9,7 +9,7 @@
 
 #include "auth/credential_cache.hpp"
 #include "auth/throttle.hpp"
-#include "store/store.hpp"
+#include "store/partners.hpp"
 
 namespace accountsd::auth {
 
@@ -60,7 +60,7 @@ struct LoginLater {
 
 class Authenticator {
  public:
-  explicit Authenticator(store::Store& store, ThrottleLimits limits = {});
+  explicit Authenticator(store::PartnerStore& partners, ThrottleLimits limits = {});
 
   // The partner whose Basic credentials `authorization` carries when they are in the cache of
   // verified credentials; otherwise the login to verify off the connection's thread, or to try
@@ -70,7 +70,7 @@ class Authenticator {
       std::string_view authorization, std::string_view address);
 
  private:
-  store::Store& store_;
+  store::PartnerStore& partners_;
   CredentialCache cache_;
   Throttle throttle_;
   std::string dummy_hash_;  // verified against for unknown usernames, so they cost the same

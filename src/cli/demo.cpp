@@ -11,7 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/operator_input.hpp"
 #include "domain/clock.hpp"
-#include "store/store.hpp"
+#include "store/database.hpp"
 
 namespace accountsd::cli {
 namespace {
@@ -31,18 +31,18 @@ const char* const kShareNames[] = {"holiday", "projects", "family",  "invoices",
                                    "music",   "photos",   "reports", "backup"};
 
 // Finds a plan or group by name, creating it when missing, so that demo can be re-run.
-std::int64_t ensure_plan(store::Store& store, store::PartnerId partner, const std::string& name,
-                         std::int64_t bytes) {
-  for (const auto& plan : store.plans(partner))
+std::int64_t ensure_plan(store::Directory& directory, store::PartnerId partner,
+                         const std::string& name, std::int64_t bytes) {
+  for (const auto& plan : directory.plans(partner))
     if (plan.name == name) return plan.plan_id;
-  return store.create_plan(partner, name, bytes);
+  return directory.create_plan(partner, name, bytes);
 }
 
-std::int64_t ensure_group(store::Store& store, store::PartnerId partner, const std::string& name,
-                          std::int64_t plan) {
-  for (const auto& group : store.groups(partner))
+std::int64_t ensure_group(store::Directory& directory, store::PartnerId partner,
+                          const std::string& name, std::int64_t plan) {
+  for (const auto& group : directory.groups(partner))
     if (group.name == name) return group.group_id;
-  return store.create_group(partner, store::Group{0, name, plan, true, false, std::nullopt});
+  return directory.create_group(partner, domain::Group{0, name, plan, true, false, std::nullopt});
 }
 
 void show_progress(std::int64_t done, std::int64_t total,
@@ -62,18 +62,18 @@ void show_progress(std::int64_t done, std::int64_t total,
 int demo(const DemoOptions& o) {
   // Bulk loading: a page cache that holds the indexes being filled, and no fsync per batch (a
   // crash mid-way loses batches, never consistency; rerunning adds the rest).
-  auto store =
+  auto database =
       store::open_store(o.db, {.synchronous = store::Synchronous::normal, .cache_mb = 512});
-  auto partner = store->find_partner(o.partner_username);
+  auto partner = database->partners().find_partner(o.partner_username);
   if (!partner) {
     check_partner_username(o.partner_username);
-    store::NewPartner fresh;
+    domain::NewPartner fresh;
     fresh.username = o.partner_username;
     fresh.name = "Demo Partner";
     std::string password = auth::generate_password();
     fresh.password_hash = auth::hash_password(password);
-    create_new_partner(*store, fresh);
-    partner = store->find_partner(o.partner_username);
+    create_new_partner(database->partners(), fresh);
+    partner = database->partners().find_partner(o.partner_username);
     std::cout << "created partner " << o.partner_username << "\npassword: " << password << "\n";
   } else {
     std::cout << "adding to existing partner " << o.partner_username
@@ -93,8 +93,8 @@ int demo(const DemoOptions& o) {
       {"Sales", 0}, {"Engineering", 1}, {"Support", 0}, {"Design", 2}};
   for (const auto& [group, plan_index] : groups) {
     const auto& [plan_name, bytes] = plans[plan_index];
-    auto plan = ensure_plan(*store, id, plan_name, bytes);
-    tiers.push_back({ensure_group(*store, id, group, plan), plan, bytes});
+    auto plan = ensure_plan(database->directory(), id, plan_name, bytes);
+    tiers.push_back({ensure_group(database->directory(), id, group, plan), plan, bytes});
   }
 
   std::mt19937_64 rng(o.seed);
@@ -102,17 +102,17 @@ int demo(const DemoOptions& o) {
     return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
   };
   const std::int64_t now = domain::now_seconds();
-  const std::int64_t first = store->count_users(id, {}) + 1;
+  const std::int64_t first = database->directory().count_users(id, {}) + 1;
   const bool tty = isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
 
-  std::vector<store::NewUser> batch;
+  std::vector<domain::NewUser> batch;
   batch.reserve(kBatch);
   for (std::int64_t done = 0; done < o.users;) {
     batch.clear();
     for (std::size_t i = 0; i < kBatch && done < o.users; ++i, ++done) {
       const std::int64_t n = first + done;
-      store::NewUser u;
+      domain::NewUser u;
       const auto& tier = tiers[std::size_t(pick(0, std::int64_t(tiers.size()) - 1))];
       char username[32];
       std::snprintf(username, sizeof username, "user%07lld", static_cast<long long>(n));
@@ -127,7 +127,7 @@ int demo(const DemoOptions& o) {
       u.creation_time = now - pick(30, 3 * 365) * kDay;
       const int devices = int(pick(0, 6));
       for (int d = 0; d < devices; ++d) {
-        store::NewDevice device;
+        domain::NewDevice device;
         device.name = std::string(kDeviceNames[d % 6]) + (d >= 6 ? std::to_string(d) : "");
         device.client_revision = 500 + 4 * pick(0, 19);
         device.creation_time = u.creation_time + pick(0, 29) * kDay;
@@ -156,7 +156,7 @@ int demo(const DemoOptions& o) {
       }
       batch.push_back(std::move(u));
     }
-    store->insert_users(id, batch);
+    database->directory().insert_users(id, batch);
     if (tty) show_progress(done, o.users, start);
   }
   if (tty) std::fputc('\n', stderr);

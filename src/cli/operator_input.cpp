@@ -5,6 +5,7 @@
 
 #include "domain/partner.hpp"
 #include "domain/text.hpp"
+#include "store/outcomes.hpp"
 
 namespace accountsd::cli {
 
@@ -16,30 +17,33 @@ void check_partner_username(std::string_view username) {
 namespace {
 
 // The usernames of the partners that already hold `username` in some letter case.
-std::vector<std::string> partners_holding(store::Store& store, std::string_view username) {
+std::vector<std::string> partners_holding(store::PartnerStore& partners,
+                                          std::string_view username) {
   // Partners are few (operators create them by hand), so a scan is cheap and needs no query.
   const auto key = domain::partner_username_key(username);
   std::vector<std::string> holders;
-  for (const auto& partner : store.list_partners())
+  for (const auto& partner : partners.list_partners())
     if (domain::partner_username_key(partner.username) == key) holders.push_back(partner.username);
   return holders;
 }
 
 }  // namespace
 
-store::PartnerId create_new_partner(store::Store& store, const store::NewPartner& partner) {
+store::PartnerId create_new_partner(store::PartnerStore& partners,
+                                    const domain::NewPartner& partner) {
   auto taken = [&] {
-    auto holders = partners_holding(store, partner.username);
+    auto holders = partners_holding(partners, partner.username);
     std::string held = holders.empty() ? partner.username : holders.front();
     return std::invalid_argument("a partner named " + domain::escape_controls(held) +
                                  " already exists; partner usernames are unique regardless of "
                                  "letter case");
   };
-  if (!partners_holding(store, partner.username).empty()) throw taken();
+  if (!partners_holding(partners, partner.username).empty()) throw taken();
   try {
-    return store.create_partner(partner);
-  } catch (const store::UniqueViolation&) {
+    return partners.create_partner(partner);
+  } catch (const store::Conflict& refusal) {
     // Another command created it between the check and the insert.
+    if (refusal.clash != store::Clash::taken) throw;
     throw taken();
   }
 }

@@ -5,7 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "store/store.hpp"
+#include "domain/new_partner.hpp"
+#include "store/partners.hpp"
 
 namespace accountsd::cli {
 
@@ -14,7 +15,8 @@ void check_partner_username(std::string_view username);
 
 // Creates `partner`, or throws std::invalid_argument naming the partner that holds its username
 // in some letter case, found before the insert or by the unique index at it.
-store::PartnerId create_new_partner(store::Store& store, const store::NewPartner& partner);
+store::PartnerId create_new_partner(store::PartnerStore& partners,
+                                    const domain::NewPartner& partner);
 
 // Throws std::invalid_argument unless `value` of `option` is 1 to `max` characters of one line
 // of valid UTF-8 text (A.1: no control characters).

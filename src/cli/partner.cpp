@@ -6,7 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/operator_input.hpp"
 #include "domain/text.hpp"
-#include "store/store.hpp"
+#include "store/database.hpp"
 
 namespace accountsd::cli {
 namespace {
@@ -31,15 +31,15 @@ std::string read_password() {
 
 void set_features(domain::Features& features, const std::vector<std::string>& names, bool on) {
   for (const auto& name : names) {
-    auto* flag = features.flag(name);
-    if (!flag) throw std::invalid_argument("unknown feature " + name);
-    *flag = on;
+    const auto* feature = domain::find_feature(name);
+    if (!feature) throw std::invalid_argument("unknown feature " + name);
+    features.*feature->flag = on;
   }
 }
 
 // Partners are found by their exact username, as logins are (domain::partner_username_problem).
-domain::Partner require_partner(store::Store& store, const std::string& username) {
-  auto partner = store.find_partner(username);
+domain::Partner require_partner(store::PartnerStore& partners, const std::string& username) {
+  auto partner = partners.find_partner(username);
   if (!partner)
     throw std::invalid_argument("no partner named " + domain::escape_controls(username));
   return *partner;
@@ -47,8 +47,7 @@ domain::Partner require_partner(store::Store& store, const std::string& username
 
 boost::json::object partner_json(const domain::Partner& p) {
   boost::json::object features;
-  auto flags = p.features;
-  for (auto name : domain::kFeatureNames) features[name] = *flags.flag(name);
+  for (const auto& feature : domain::kFeatures) features[feature.name] = p.features.*feature.flag;
   return {{"username", p.username},
           {"name", p.name},
           {"billing_mode", domain::to_string(p.billing_mode)},
@@ -67,9 +66,8 @@ void print_json(const boost::json::value& value) {
 
 std::string enabled_features(const domain::Partner& p) {
   std::string out;
-  auto flags = p.features;
-  for (auto name : domain::kFeatureNames)
-    if (*flags.flag(name)) out += (out.empty() ? "" : ",") + std::string(name);
+  for (const auto& feature : domain::kFeatures)
+    if (p.features.*feature.flag) out += (out.empty() ? "" : ",") + std::string(feature.name);
   return out.empty() ? "-" : out;
 }
 
@@ -77,7 +75,7 @@ std::string enabled_features(const domain::Partner& p) {
 
 int partner_create(const PartnerOptions& o) {
   check_partner_username(o.username);
-  store::NewPartner partner;
+  domain::NewPartner partner;
   partner.username = o.username;
   partner.name = *o.name;
   check_one_line("--name", partner.name, 200);
@@ -88,8 +86,8 @@ int partner_create(const PartnerOptions& o) {
   set_features(partner.features, o.enable, true);
   std::string password = o.password_stdin ? read_password() : auth::generate_password();
   partner.password_hash = auth::hash_password(password);
-  auto store = store::open_store(o.db);
-  create_new_partner(*store, partner);
+  auto database = store::open_store(o.db);
+  create_new_partner(database->partners(), partner);
   std::cout << "created partner " << o.username << "\n";
   if (o.group) std::cout << "created group " << *o.group << "\n";
   if (!o.password_stdin) std::cout << "password: " << password << "\n";
@@ -97,8 +95,8 @@ int partner_create(const PartnerOptions& o) {
 }
 
 int partner_set(const PartnerOptions& o) {
-  auto store = store::open_store(o.db);
-  auto partner = require_partner(*store, o.username);
+  auto database = store::open_store(o.db);
+  auto partner = require_partner(database->partners(), o.username);
   if (o.name) {
     check_one_line("--name", *o.name, 200);
     partner.name = *o.name;
@@ -114,23 +112,23 @@ int partner_set(const PartnerOptions& o) {
       if (name == other) throw std::invalid_argument("--enable and --disable both name " + name);
   set_features(partner.features, o.enable, true);
   set_features(partner.features, o.disable, false);
-  store->update_partner(partner);
+  database->partners().update_partner(partner);
   std::cout << "updated partner " << o.username << "\n";
   return 0;
 }
 
 int partner_passwd(const PartnerOptions& o) {
   std::string password = read_password();
-  auto store = store::open_store(o.db);
-  auto partner = require_partner(*store, o.username);
-  store->set_password_hash(partner.id, auth::hash_password(password));
+  auto database = store::open_store(o.db);
+  auto partner = require_partner(database->partners(), o.username);
+  database->partners().set_password_hash(partner.id, auth::hash_password(password));
   std::cout << "password changed for " << o.username << "\n";
   return 0;
 }
 
 int partner_list(const PartnerOptions& o) {
-  auto store = store::open_store(o.db);
-  auto partners = store->list_partners();
+  auto database = store::open_store(o.db);
+  auto partners = database->partners().list_partners();
   if (o.json) {
     boost::json::array out;
     for (const auto& p : partners) out.push_back(partner_json(p));
@@ -150,8 +148,8 @@ int partner_list(const PartnerOptions& o) {
 }
 
 int partner_show(const PartnerOptions& o) {
-  auto store = store::open_store(o.db);
-  auto p = require_partner(*store, o.username);
+  auto database = store::open_store(o.db);
+  auto p = require_partner(database->partners(), o.username);
   if (o.json) {
     print_json(partner_json(p));
     return 0;
@@ -166,10 +164,10 @@ int partner_show(const PartnerOptions& o) {
 }
 
 int partner_backup(const PartnerOptions& o) {
-  auto store = store::open_store(o.db);
-  auto partner = require_partner(*store, o.username);
+  auto database = store::open_store(o.db);
+  auto partner = require_partner(database->partners(), o.username);
   auto which = o.previous ? domain::BackupGeneration::previous : domain::BackupGeneration::current;
-  auto backup = store->backup(partner.id, which);
+  auto backup = database->partners().backup(partner.id, which);
   if (!backup) {
     throw std::invalid_argument("partner " + domain::escape_controls(o.username) + " has no " +
                                 (o.previous ? "previous " : "") + "backup");
@@ -182,10 +180,10 @@ int partner_backup(const PartnerOptions& o) {
 }
 
 int outbox_list(const OutboxOptions& o) {
-  auto store = store::open_store(o.db);
+  auto database = store::open_store(o.db);
   std::optional<store::PartnerId> partner;
-  if (o.partner) partner = require_partner(*store, *o.partner).id;
-  auto emails = store->activation_emails(partner);
+  if (o.partner) partner = require_partner(database->partners(), *o.partner).id;
+  auto emails = database->directory().activation_emails(partner);
   if (o.json) {
     boost::json::array out;
     for (const auto& e : emails) {
@@ -215,12 +213,12 @@ int outbox_list(const OutboxOptions& o) {
 int plan_create(const PlanOptions& o) {
   check_one_line("--name", o.name, 200);
   if (o.storage_bytes < 0) throw std::invalid_argument("--storage-bytes must be >= 0");
-  auto store = store::open_store(o.db);
-  auto partner = require_partner(*store, o.partner);
-  for (const auto& plan : store->plans(partner.id))
+  auto database = store::open_store(o.db);
+  auto partner = require_partner(database->partners(), o.partner);
+  for (const auto& plan : database->directory().plans(partner.id))
     if (plan.name == o.name)
       throw std::invalid_argument("partner " + o.partner + " already has a plan named " + o.name);
-  auto id = store->create_plan(partner.id, o.name, o.storage_bytes);
+  auto id = database->directory().create_plan(partner.id, o.name, o.storage_bytes);
   std::cout << "created plan " << id << " (" << o.name << ") for " << o.partner << "\n";
   return 0;
 }

@@ -15,7 +15,7 @@
 #include "http/open_files.hpp"
 #include "http/server.hpp"
 #include "http/tls.hpp"
-#include "store/store.hpp"
+#include "store/database.hpp"
 
 namespace accountsd::cli {
 namespace {
@@ -74,9 +74,9 @@ bool is_loopback(const boost::asio::ip::address& address) {
 // Emails that differ only by letter case, which migration 007 left for the operator to settle
 // (docs/operations.md, "Emails that differ only by case"): one warning per address.
 // Stored text is escaped in the log as on the terminal (A.1): a log line is one line.
-void report_email_clashes(store::Store& store) {
+void report_email_clashes(store::Directory& directory) {
   using domain::escape_controls;
-  for (const auto& clash : store.email_clashes()) {
+  for (const auto& clash : directory.email_clashes()) {
     std::string holders;
     for (const auto& user : clash.users)
       holders += (holders.empty() ? "" : ", ") + escape_controls(user.username) + " <" +
@@ -91,9 +91,9 @@ void report_email_clashes(store::Store& store) {
 // Partner usernames that differ only by letter case, which migration 010 left for the operator
 // to settle (docs/operations.md, "Partner usernames that differ only by case"): one warning per
 // name. Partners are few, so they are grouped here rather than by a query of their own.
-void report_partner_clashes(store::Store& store) {
+void report_partner_clashes(store::PartnerStore& partners) {
   std::map<std::string, std::vector<std::string>> by_key;
-  for (const auto& partner : store.list_partners())
+  for (const auto& partner : partners.list_partners())
     by_key[domain::partner_username_key(partner.username)].push_back(partner.username);
   for (const auto& [key, usernames] : by_key) {
     if (usernames.size() < 2) continue;
@@ -120,12 +120,13 @@ int serve(const ServeOptions& options) {
   // A GET reuses its thread's read snapshot of the last few milliseconds while no write was
   // committed meanwhile, which saves the WAL read lock's syscalls (docs/operations.md).
   constexpr std::chrono::milliseconds kSnapshotReuse{10};
-  auto store = store::open_store(options.db, {.synchronous = parse_synchronous(options.synchronous),
-                                              .snapshot_reuse = kSnapshotReuse});
-  report_email_clashes(*store);
-  report_partner_clashes(*store);
+  auto database = store::open_store(
+      options.db,
+      {.synchronous = parse_synchronous(options.synchronous), .snapshot_reuse = kSnapshotReuse});
+  report_email_clashes(database->directory());
+  report_partner_clashes(database->partners());
   billing::SandboxCardProcessor cards;
-  auth::Authenticator authenticator(*store);
+  auth::Authenticator authenticator(database->partners());
   api::AppConfig config;
   config.api_root = options.api_root;
   config.service_token = read_token(options.service_token_file);
@@ -135,7 +136,7 @@ int serve(const ServeOptions& options) {
     config.trusted_proxies.push_back(*block);
   }
   config.max_backup_bytes = options.max_backup_bytes;
-  api::App app(api::Services{*store, cards, authenticator, config});
+  api::App app(api::Services{*database, cards, authenticator, config});
   http::ServerLimits limits;
   // The routes that take more (or less) than the default body, as the API's route table says.
   limits.body_limit = [&app](std::string_view method, std::string_view target) {
@@ -145,11 +146,13 @@ int serve(const ServeOptions& options) {
   limits.worker_threads = options.hash_threads;
   limits.worker_queue = options.hash_queue;
   http::Server server([&app](http::Request& request) { return app.handle(request); }, limits);
-  server.set_durability_waiter(
-      [&store = *store](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
-        store.when_durable(ticket, std::move(done));
-      });
-  server.set_housekeeping([&store = *store] { store.release_stale_snapshot(); }, kSnapshotReuse);
+  server.set_durability_waiter([&transactions = database->transactions()](
+                                   std::uint64_t ticket, UniqueFunction<void(bool)> done) {
+    transactions.when_durable(ticket, std::move(done));
+  });
+  server.set_housekeeping(
+      [&transactions = database->transactions()] { transactions.release_stale_snapshot(); },
+      kSnapshotReuse);
   // Every connection holds a file descriptor; the usual soft limit of 1024 would cap the server
   // far below what it can serve.
   auto open_files = http::raise_open_file_limit();

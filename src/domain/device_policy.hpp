@@ -5,7 +5,6 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,21 +44,5 @@ std::vector<std::pair<std::string, std::string>> policy_problems(
 // What a device applies under `policy`: its values, with "--inherit--" replaced by the value that
 // `parent` sets (left out when the parent sets none), and "--unset--" left out.
 boost::json::object effective_preferences(const DevicePolicy& policy, const DevicePolicy* parent);
-
-// A write refused by a rule that involves other policies or groups; api/ words each.
-enum class PolicyConflict {
-  name_taken,       // another policy of the partner has the name, in any letter case
-  unknown_parent,   // inherits_from names no other policy of the partner
-  parent_inherits,  // inherits_from names a policy that itself inherits (one level only)
-  has_heirs,        // the policy would inherit while others inherit from it
-  used_by_group,    // deleting a policy that a group uses
-  inherited_from,   // deleting a policy that others inherit from
-};
-
-struct PolicyConflictError : std::runtime_error {
-  explicit PolicyConflictError(PolicyConflict why)
-      : std::runtime_error("device policy conflict"), why(why) {}
-  PolicyConflict why;
-};
 
 }  // namespace accountsd::domain

@@ -32,12 +32,9 @@ std::optional<BillingMode> parse_billing_mode(std::string_view text) {
   return std::nullopt;
 }
 
-bool* Features::flag(std::string_view name) {
-  if (name == "netkes") return &netkes;
-  if (name == "ldap") return &ldap;
-  if (name == "group_permissions") return &group_permissions;
-  if (name == "signup_restrictions") return &signup_restrictions;
-  if (name == "email_as_username") return &email_as_username;
+const Feature* find_feature(std::string_view name) {
+  for (const auto& feature : kFeatures)
+    if (feature.name == name) return &feature;
   return nullptr;
 }
 

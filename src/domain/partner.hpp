@@ -36,14 +36,27 @@ struct Features {
   bool signup_restrictions = false;
   bool email_as_username = false;
 
-  // The flag named `name` ("netkes", "ldap", ...), or nullptr for an unknown name.
-  bool* flag(std::string_view name);
   bool operator==(const Features&) const = default;
 };
 
-// Feature names in the order the API lists them.
-inline constexpr std::string_view kFeatureNames[] = {"netkes", "ldap", "group_permissions",
-                                                     "signup_restrictions", "email_as_username"};
+// One feature: its name, as the API, the operator's commands and the store's column call it,
+// and its flag.
+struct Feature {
+  std::string_view name;
+  bool Features::*flag;
+};
+
+// Every feature, in the order the API lists them: a new one is a flag above and a line here.
+inline constexpr Feature kFeatures[] = {
+    {"netkes", &Features::netkes},
+    {"ldap", &Features::ldap},
+    {"group_permissions", &Features::group_permissions},
+    {"signup_restrictions", &Features::signup_restrictions},
+    {"email_as_username", &Features::email_as_username},
+};
+
+// The feature named `name`, or nullptr for an unknown name.
+const Feature* find_feature(std::string_view name);
 
 struct Partner {
   PartnerId id = 0;

@@ -40,4 +40,27 @@ struct Device {
   std::optional<std::int64_t> last_backup_complete;
 };
 
+// A user to create through the API (B.3); unset group/plan default as the spec says.
+struct UserCreate {
+  std::string username{};  // empty: generate a numbered one (email_as_username partners)
+  std::string name{};
+  std::string email{};
+  std::optional<std::string> password_bcrypt{};
+  std::optional<std::string> promo{};
+  std::optional<std::int64_t> group_id{};
+  std::optional<std::int64_t> plan_id{};
+  std::int64_t bonus_bytes = 0;
+};
+
+// The fields a change of a user gives; the others stay as they are.
+struct UserPatch {
+  std::optional<std::string> name{};
+  std::optional<std::string> email{};
+  std::optional<std::int64_t> group_id{};
+  std::optional<std::int64_t> plan_id{};
+  std::optional<bool> enabled{};
+  std::optional<std::int64_t> bonus_bytes{};
+  std::optional<bool> purgehold_active{};
+};
+
 }  // namespace accountsd::domain

@@ -27,6 +27,7 @@ int status_of(ErrorKind kind) {
     case ErrorKind::too_many_requests:
       return 429;
     case ErrorKind::internal:
+    case ErrorKind::unconfirmed:
       return 500;
     case ErrorKind::unavailable:
       return 503;
@@ -55,6 +56,7 @@ Response error_response(const Error& error, std::string_view request_id) {
       if (!error.code) body["conflicts"] = to_array(error.fields());
       break;
     case ErrorKind::internal:
+    case ErrorKind::unconfirmed:
       body["request_id"] = request_id;
       break;
     default:

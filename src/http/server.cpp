@@ -548,9 +548,9 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
       if (durability_waiter_) durable = co_await wait_durable(response.durable_ticket);
       if (!durable) {
         spdlog::error("request {}: committed, but not confirmed on disk", request.request_id);
-        boost::json::object body{{"reason", "the change could not be confirmed on disk"},
-                                 {"request_id", request.request_id}};
-        response = json_response(500, body);
+        response = error_response(
+            Error(ErrorKind::unconfirmed, "the change could not be confirmed on disk"),
+            request.request_id);
       }
     }
     auto log_access = [&](int status) {

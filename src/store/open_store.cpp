@@ -1,12 +1,12 @@
 #include <filesystem>
 
+#include "store/database.hpp"
 #include "store/private_files.hpp"
-#include "store/sqlite/sqlite_store.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_database.hpp"
 
 namespace accountsd::store {
 
-std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& options) {
+std::unique_ptr<Database> open_store(const std::string& url, const StoreOptions& options) {
   std::string path = url;
   if (path.starts_with("sqlite:"))
     path = path.substr(7);
@@ -16,7 +16,7 @@ std::unique_ptr<Store> open_store(const std::string& url, const StoreOptions& op
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) create_private_folders(parent);
   prepare_private_database(path);
-  return std::make_unique<sqlite::SqliteStore>(path, options);
+  return std::make_unique<sqlite::SqliteDatabase>(path, options);
 }
 
 }  // namespace accountsd::store

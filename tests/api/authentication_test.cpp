@@ -206,7 +206,7 @@ TEST_F(AuthenticationTest, TenFailuresLockTheUsernameEvenForTheRightPassword) {
     expect_throttled(post_as(alpha, "/partner/password", R"("a-new-password-123")"));
   }
   // The throttled password change did not happen.
-  auto stored = store().credentials(alpha.username);
+  auto stored = partners().credentials(alpha.username);
   ASSERT_TRUE(stored.has_value());
   EXPECT_TRUE(auth::verify_password(stored->password_hash, alpha.password));
 }

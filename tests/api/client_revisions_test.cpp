@@ -35,19 +35,19 @@ class ClientRevisionsTest : public ApiTest {
         {512, recent_}, {512, old_},       {512, std::nullopt}, {100, recent_},  {300, old_},
         {300, old_},    {7, std::nullopt}, {1024, recent_},     {1024, recent_}, {0, recent_},
     };
-    std::vector<store::NewUser> users;
+    std::vector<domain::NewUser> users;
     for (std::size_t i = 0; i < devices_.size(); ++i) {
       if (i % 3 == 0) {
-        store::NewUser u;
+        domain::NewUser u;
         u.username = "user" + std::to_string(i);
         u.name = u.username;
         u.email = u.username + "@example.com";
-        u.group_id = store().groups(alpha_id).front().group_id;
-        u.plan_id = store().plans(alpha_id).front().plan_id;
+        u.group_id = directory().groups(alpha_id).front().group_id;
+        u.plan_id = directory().plans(alpha_id).front().plan_id;
         u.creation_time = t - 100 * kDay;
         users.push_back(u);
       }
-      store::NewDevice d;
+      domain::NewDevice d;
       d.name = "device" + std::to_string(i);
       d.client_revision = devices_[i].revision;
       d.creation_time = t - 100 * kDay;

@@ -97,7 +97,7 @@ TEST_F(ConcurrentWritersTest, BillingEndsAsExactlyOneOfTheWrites) {
 }
 
 TEST_F(ConcurrentWritersTest, ManyUsersLoseNoUpdateAndQuotaEqualsTheRecount) {
-  auto plan = store().create_plan(alpha_id, "Small", 1000000000);
+  auto plan = directory().create_plan(alpha_id, "Small", 1000000000);
   const std::string on_plan = R"(, "password_bcrypt": ")" + std::string(kBcrypt) +
                               R"(", "plan_id": )" + std::to_string(plan);
   auto shared = post("/users/", R"({"username": "shared", "name": "Shared", "email": )"

@@ -11,7 +11,7 @@ namespace {
 
 class ConsoleFormsTest : public ApiTest {
  protected:
-  std::int64_t unlimited_plan() { return store().plans(alpha_id).at(0).plan_id; }
+  std::int64_t unlimited_plan() { return directory().plans(alpha_id).at(0).plan_id; }
 
   std::int64_t create_group(const std::string& name) {
     auto reply = post("/groups/", R"({"name": ")" + name + R"(", "plan_id": ")" +

@@ -49,11 +49,11 @@ class ConsoleSessionTest : public ApiTest {
     ApiTest::SetUp();
     if (HasFatalFailure()) return;
     // `accountsd partner create` as the operator runs it for a console partner: no group.
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = kNetkes.username;
     partner.name = kCompany;
     partner.password_hash = auth::hash_password(kNetkes.password);
-    netkes_id = store().create_partner(partner);
+    netkes_id = partners().create_partner(partner);
   }
 
   Reply console(const std::string& method, const std::string& path, const std::string& body = "") {

@@ -60,7 +60,7 @@ class DevicePoliciesTest : public ApiTest {
   }
 
   std::int64_t default_group(store::PartnerId partner) {
-    return store().groups(partner).at(0).group_id;
+    return directory().groups(partner).at(0).group_id;
   }
 
   boost::json::value group(std::int64_t id) { return get("/groups/" + std::to_string(id)).json; }
@@ -519,7 +519,7 @@ TEST_F(DevicePoliciesTest, DeleteOfAPolicyInUseIs409) {
 TEST_F(DevicePoliciesTest, GroupsPointAtAPolicyOrNull) {
   auto laptops = create("Laptops");
   auto desktops = create("Desktops");
-  auto plan = store().plans(alpha_id).at(0).plan_id;
+  auto plan = directory().plans(alpha_id).at(0).plan_id;
   auto reply = post("/groups/", R"({"name": "Sales", "plan_id": )" + std::to_string(plan) +
                                     R"(, "webapi_enable": true, "check_domain": false,
                                        "device_policy": )" +

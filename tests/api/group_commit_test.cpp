@@ -50,10 +50,10 @@ TEST_F(GroupCommitTest, ManyConcurrentWritesAllSucceedAndAllPersist) {
       EXPECT_EQ(reply.status, 200) << reply.body;
     }
   }
-  EXPECT_EQ(store().count_users(alpha_id, {}), kClients * kEach);
+  EXPECT_EQ(directory().count_users(alpha_id, {}), kClients * kEach);
   // And from another connection to the file, as after a restart.
   auto reopened = store::open_store("sqlite:" + db_path().string());
-  EXPECT_EQ(reopened->count_users(alpha_id, {}), kClients * kEach);
+  EXPECT_EQ(reopened->directory().count_users(alpha_id, {}), kClients * kEach);
 }
 
 // The durability waiter holds each completion until the test releases it.
@@ -139,6 +139,8 @@ TEST_F(HeldDurabilityTest, AFailedSyncAnswers500WithAReasonAndTheRequestId) {
   ASSERT_TRUE(reply.json.is_object()) << reply.body;
   EXPECT_TRUE(reply.json.as_object().contains("reason"));
   EXPECT_TRUE(reply.json.as_object().contains("request_id"));
+  EXPECT_EQ(reply.json.at("reason"), "the change could not be confirmed on disk");
+  EXPECT_EQ(reply.json.as_object().size(), 2u);
 }
 
 TEST_F(HeldDurabilityTest, RefusedWritesAndReadsDoNotWait) {

@@ -15,8 +15,8 @@ constexpr std::int64_t kGB = 1'000'000'000;
 
 class GroupsTest : public ApiTest {
  protected:
-  std::int64_t default_group() { return store().groups(alpha_id).at(0).group_id; }
-  std::int64_t unlimited_plan() { return store().plans(alpha_id).at(0).plan_id; }
+  std::int64_t default_group() { return directory().groups(alpha_id).at(0).group_id; }
+  std::int64_t unlimited_plan() { return directory().plans(alpha_id).at(0).plan_id; }
 
   // Checks that `group` is a group object with exactly the B.2 fields and their JSON types.
   static void expect_group_shape(const boost::json::value& group) {
@@ -131,7 +131,7 @@ TEST_F(GroupsTest, SearchIgnoresTheCaseOfNonAsciiLetters) {
 // --- creation ---------------------------------------------------------------------------------
 
 TEST_F(GroupsTest, CreateAnswers201WithLocationAndTheGroup) {
-  auto plan = store().create_plan(alpha_id, "Basic", 5 * kGB);
+  auto plan = directory().create_plan(alpha_id, "Basic", 5 * kGB);
   auto reply = post("/groups/", R"({"name": "Sales", "plan_id": )" + std::to_string(plan) +
                                     R"(, "webapi_enable": false, "check_domain": true})");
   ASSERT_EQ(reply.status, 201) << reply.body;
@@ -211,7 +211,7 @@ TEST_F(GroupsTest, CreateWithADuplicateNameIs409Name) {
   EXPECT_EQ(groups(), before);
   EXPECT_EQ(group(sales).at("webapi_enable"), true);
   // The default group's name is taken too.
-  auto partner_name = store().find_partner("alpha")->name;
+  auto partner_name = partners().find_partner("alpha")->name;
   expect_conflict(
       post("/groups/", R"({"name": ")" + partner_name + R"(", "plan_id": )" + std::to_string(plan) +
                            R"(, "webapi_enable": true, "check_domain": false})"),
@@ -287,9 +287,9 @@ TEST_F(GroupsTest, RefusedUpdatesChangeNothing) {
 }
 
 TEST_F(GroupsTest, ChangingTheGroupPlanChangesItsMembersPlans) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
   auto sales = create_group("Sales", unlimited_plan());
-  auto medium = store().create_plan(alpha_id, "Medium", 8 * kGB);
+  auto medium = directory().create_plan(alpha_id, "Medium", 8 * kGB);
   create_user("ann", {{"group_id", sales}});
   create_user("ben", {{"group_id", sales}, {"plan_id", medium}});  // a plan of his own
   create_user("cat");                                              // default group
@@ -313,7 +313,7 @@ TEST_F(GroupsTest, ChangingTheGroupPlanChangesItsMembersPlans) {
 }
 
 TEST_F(GroupsTest, APlanChangeRefusedForAnotherFieldChangesNoMember) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
   auto sales = create_group("Sales", unlimited_plan());
   create_group("Support", unlimited_plan());
   create_user("ann", {{"group_id", sales}});
@@ -330,7 +330,7 @@ TEST_F(GroupsTest, APlanChangeRefusedForAnotherFieldChangesNoMember) {
 }
 
 TEST_F(GroupsTest, PlanChangeThatPutsMembersOverQuotaNeedsForce) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
   auto sales = create_group("Sales", unlimited_plan());
   create_user("ann", {{"group_id", sales}});
   create_user("ben", {{"group_id", sales}});
@@ -360,7 +360,7 @@ TEST_F(GroupsTest, PlanChangeThatPutsMembersOverQuotaNeedsForce) {
 }
 
 TEST_F(GroupsTest, PlanChangeWithinQuotaNeedsNoForce) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
   auto sales = create_group("Sales", unlimited_plan());
   create_user("ann", {{"group_id", sales}});
   set_bytes_stored("ann", 5 * kGB);  // exactly the new quota: not over it
@@ -371,8 +371,8 @@ TEST_F(GroupsTest, PlanChangeWithinQuotaNeedsNoForce) {
 }
 
 TEST_F(GroupsTest, PlanChangeBeyondBytesAvailableIs402) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
-  auto large = store().create_plan(alpha_id, "Large", 20 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
+  auto large = directory().create_plan(alpha_id, "Large", 20 * kGB);
   auto sales = create_group("Sales", small);
   create_user("ann", {{"group_id", sales}});
   create_user("ben", {{"group_id", sales}});
@@ -425,8 +425,8 @@ TEST_F(GroupsTest, DeletingAGroupWithMembersNeedsMoveTo) {
 }
 
 TEST_F(GroupsTest, DeletingWithMoveToMovesMembersOntoTheTargetGroupsPlan) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
-  auto medium = store().create_plan(alpha_id, "Medium", 8 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
+  auto medium = directory().create_plan(alpha_id, "Medium", 8 * kGB);
   auto sales = create_group("Sales", unlimited_plan());
   auto support = create_group("Support", small);
   create_user("ann", {{"group_id", sales}});
@@ -449,8 +449,8 @@ TEST_F(GroupsTest, DeletingWithMoveToMovesMembersOntoTheTargetGroupsPlan) {
 }
 
 TEST_F(GroupsTest, DeletingWithMoveToChecksBytesAvailable) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
-  auto large = store().create_plan(alpha_id, "Large", 20 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
+  auto large = directory().create_plan(alpha_id, "Large", 20 * kGB);
   auto sales = create_group("Sales", small);
   auto big = create_group("Big", large);
   create_user("ann", {{"group_id", sales}});

@@ -32,7 +32,7 @@ class IdentityTest : public ApiTest {
   }
 
   std::int64_t create_group(const std::string& name, const std::optional<Login>& login = {}) {
-    auto plan = store().plans(login ? partner_of(*login) : alpha_id).at(0).plan_id;
+    auto plan = directory().plans(login ? partner_of(*login) : alpha_id).at(0).plan_id;
     boost::json::object body{
         {"name", name}, {"plan_id", plan}, {"webapi_enable", true}, {"check_domain", false}};
     auto reply = request("POST", "/groups/", boost::json::serialize(body), login.value_or(alpha));
@@ -42,16 +42,16 @@ class IdentityTest : public ApiTest {
 
   // A third partner made as `partner create` makes it: the Unlimited plan and no group.
   Login add_partner_without_group() {
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = solo.username;
     partner.name = "Solo Corp";
     partner.password_hash = auth::hash_password(solo.password);
-    solo_id = store().create_partner(partner);
+    solo_id = partners().create_partner(partner);
     return solo;
   }
 
   store::PartnerId partner_of(const Login& login) {
-    return login.username == solo.username ? solo_id : store().find_partner(login.username)->id;
+    return login.username == solo.username ? solo_id : partners().find_partner(login.username)->id;
   }
 
   Reply put_share(const std::string& user, const std::string& room_key, const std::string& body) {
@@ -91,7 +91,7 @@ TEST_F(IdentityTest, EmailsDifferingOnlyByCaseConflictOnCreateAndEdit) {
   ASSERT_EQ(own.status, 200) << own.body;
   EXPECT_EQ(own.json.at("email"), "ALICE@example.com");
   EXPECT_EQ(get("/users/alice@example.com").json.at("email"), "ALICE@example.com");
-  EXPECT_EQ(store().users(alpha_id, {}).size(), 2u);
+  EXPECT_EQ(directory().users(alpha_id, {}).size(), 2u);
 }
 
 // --- ids ----------------------------------------------------------------------------------------
@@ -117,8 +117,8 @@ TEST_F(IdentityTest, IdsAreNeverReusedAfterDeletion) {
   ASSERT_EQ(internal("DELETE", "/partners/alpha/users/joe/devices/laptop", "").status, 204);
   EXPECT_GT(device_id(), device);
 
-  auto plan = store().create_plan(alpha_id, "Small", 5);
-  EXPECT_GT(store().create_plan(alpha_id, "Smaller", 1), plan);
+  auto plan = directory().create_plan(alpha_id, "Small", 5);
+  EXPECT_GT(directory().create_plan(alpha_id, "Smaller", 1), plan);
 }
 
 // --- the default group ----------------------------------------------------------------------
@@ -136,7 +136,7 @@ TEST_F(IdentityTest, APartnerWithoutAGroupCannotCreateUsersWithoutGroupId) {
               R"({"brand": "solo", "username": "sam", "name": "Sam", "email": "sam@example.com"})",
               std::nullopt);
   expect_conflict(signup, {"group_id"});
-  EXPECT_TRUE(store().users(solo_id, {}).empty());
+  EXPECT_TRUE(directory().users(solo_id, {}).empty());
 
   // The first group the console creates becomes the default.
   auto group = create_group("Solo Corp", login);
@@ -146,7 +146,7 @@ TEST_F(IdentityTest, APartnerWithoutAGroupCannotCreateUsersWithoutGroupId) {
 }
 
 TEST_F(IdentityTest, TheDefaultGroupIsTheOldestEvenAfterTheFirstIsDeleted) {
-  auto first = store().groups(alpha_id).at(0).group_id;
+  auto first = directory().groups(alpha_id).at(0).group_id;
   auto second = create_group("Second");
   auto third = create_group("Third");
   EXPECT_EQ(created("ann", "ann@example.com").at("group_id").as_int64(), first);
@@ -179,7 +179,7 @@ TEST_F(IdentityTest, PromoIsRecordedAsGivenAndAtMost200Characters) {
             boost::json::value(std::string(200, 'p')));
   expect_invalid(create("long", "long@example.com", {{"promo", std::string(201, 'p')}}), {"promo"});
   expect_invalid(create("num", "num@example.com", {{"promo", 5}}), {"promo"});
-  EXPECT_FALSE(store().find_user(alpha_id, "long"));
+  EXPECT_FALSE(directory().find_user(alpha_id, "long"));
 }
 
 TEST_F(IdentityTest, ShareIdentifierAndShareRoomsFollowTheUsersShares) {
@@ -279,7 +279,7 @@ TEST_F(IdentityTest, SendActivationEmailRecordsTheRegCode) {
            boost::json::serialize(boost::json::object{{"reg_code", std::string(201, 'r')}})),
       {"reg_code"});
   expect_invalid(post("/users/joe?action=sendactivationemail", R"({"reg_code": 7})"), {"reg_code"});
-  auto outbox = store().activation_emails(alpha_id);
+  auto outbox = directory().activation_emails(alpha_id);
   ASSERT_EQ(outbox.size(), 2u);
   EXPECT_EQ(outbox[0].template_name, std::optional<std::string>("welcome"));
   EXPECT_EQ(outbox[0].reg_code, std::optional<std::string>("R-123"));

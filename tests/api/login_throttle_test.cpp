@@ -71,7 +71,7 @@ TEST_F(LoginThrottleTest, AHundredFailuresFromManyAddressesDoNotLockTheOwnerOut)
 TEST_F(LoginThrottleTest, ExactlyTenGuessesPassHoweverManyArriveAtOnce) {
   // Verifications that take real time (Argon2id at its production cost), so the 40 overlap.
   auth::set_hash_cost(auth::HashCost::interactive);
-  store().set_password_hash(alpha_id, auth::hash_password(alpha.password));
+  partners().set_password_hash(alpha_id, auth::hash_password(alpha.password));
   const Login wrong{alpha.username, "not-the-password"};
   std::atomic<int> unauthorized{0}, throttled{0}, other{0};
   std::atomic<bool> go{false};

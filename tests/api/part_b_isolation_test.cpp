@@ -21,14 +21,14 @@ class PartBIsolationTest : public ApiTest {
   // its own with one member.
   void SetUp() override {
     ApiTest::SetUp();
-    alpha_plan = store().create_plan(alpha_id, "Gold", 7'000'000'000);
+    alpha_plan = directory().create_plan(alpha_id, "Gold", 7'000'000'000);
     alpha_group = create_group(alpha, "Sales", alpha_plan);
     auto reply = post("/users/", R"({"username": "joe", "name": "Joe", "email": "joe@example.com",
                                      "group_id": )" +
                                      std::to_string(alpha_group) + "}");
     ASSERT_EQ(reply.status, 200) << reply.body;
     alpha_user = reply.json.at("user");
-    beta_group = create_group(beta, "Beta team", store().plans(beta_id).at(0).plan_id);
+    beta_group = create_group(beta, "Beta team", directory().plans(beta_id).at(0).plan_id);
     reply = post_as(beta, "/users/",
                     R"({"username": "bea", "name": "Bea",
                                          "email": "bea@example.org", "group_id": )" +
@@ -103,7 +103,7 @@ TEST_F(PartBIsolationTest, BetaCannotReadOrChangeAlphasGroups) {
   expect_not_found(
       request("DELETE", "/groups/" + id + "?move_to=" + std::to_string(beta_group), "", beta));
   // Nor is the default group of alpha reachable.
-  auto alpha_default = std::to_string(store().groups(alpha_id).at(0).group_id);
+  auto alpha_default = std::to_string(directory().groups(alpha_id).at(0).group_id);
   expect_not_found(get_as(beta, "/groups/" + alpha_default));
   expect_not_found(request("DELETE", "/groups/" + alpha_default, "", beta));
 
@@ -144,8 +144,8 @@ TEST_F(PartBIsolationTest, BetaCannotReadOrChangeAlphasUsers) {
     expect_not_found(get_as(beta, path + "/devices"));
     expect_not_found(get_as(beta, path + "/shares/"));
   }
-  EXPECT_TRUE(store().activation_emails(alpha_id).empty());
-  EXPECT_TRUE(store().activation_emails(beta_id).empty());
+  EXPECT_TRUE(directory().activation_emails(alpha_id).empty());
+  EXPECT_TRUE(directory().activation_emails(beta_id).empty());
   expect_same(before, snapshot(alpha, alpha_group, "joe"));
 }
 
@@ -207,7 +207,7 @@ TEST_F(PartBIsolationTest, UsernamesAndEmailsAreUniquePerPartnerOnly) {
 }
 
 TEST_F(PartBIsolationTest, GroupNamesAreUniquePerPartnerOnly) {
-  auto beta_sales = create_group(beta, "Sales", store().plans(beta_id).at(0).plan_id);
+  auto beta_sales = create_group(beta, "Sales", directory().plans(beta_id).at(0).plan_id);
   EXPECT_NE(beta_sales, 0);
   EXPECT_NE(beta_sales, alpha_group);
   EXPECT_EQ(get("/groups/" + std::to_string(alpha_group)).json.at("plan_id").as_int64(),

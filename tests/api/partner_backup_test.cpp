@@ -103,7 +103,7 @@ TEST_F(PartnerBackupTest, InfoNamesThePartner) {
   EXPECT_EQ(info.size(), 3u) << reply.body;
   EXPECT_EQ(info.at("company_name"), boost::json::value("alpha Corp"));
   EXPECT_EQ(info.at("brand_identifier"), boost::json::value("alpha"));
-  EXPECT_EQ(info.at("creation_time").as_int64(), store().find_partner(alpha_id)->created_at);
+  EXPECT_EQ(info.at("creation_time").as_int64(), partners().find_partner(alpha_id)->created_at);
   EXPECT_EQ(get_as(beta, "/partner/info/").json.at("brand_identifier"), boost::json::value("beta"));
   EXPECT_EQ(request("GET", "/partner/info", "", std::nullopt).status, 401);
 }
@@ -215,20 +215,20 @@ TEST_F(PartnerBackupTest, ANewBackupReplacesTheCurrentOneAndKeepsItAsPrevious) {
   std::string second = base64_text(600, "\n", 2);
   std::string third = base64_text(600, "\n", 3);
   ASSERT_EQ(post("/partner/backup", upload(first)).status, 200);
-  EXPECT_FALSE(store().backup(alpha_id, domain::BackupGeneration::previous).has_value());
+  EXPECT_FALSE(partners().backup(alpha_id, domain::BackupGeneration::previous).has_value());
   ASSERT_EQ(post("/partner/backup", upload(second)).status, 200);
   EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), second);
-  EXPECT_EQ(store().backup(alpha_id, domain::BackupGeneration::previous)->data, first);
+  EXPECT_EQ(partners().backup(alpha_id, domain::BackupGeneration::previous)->data, first);
   ASSERT_EQ(post("/partner/backup", upload(third)).status, 200);
   EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), third);
-  auto previous = store().backup(alpha_id, domain::BackupGeneration::previous);
+  auto previous = partners().backup(alpha_id, domain::BackupGeneration::previous);
   ASSERT_TRUE(previous.has_value());
   EXPECT_EQ(previous->data, second);
   EXPECT_EQ(previous->sha256, sha256_hex(second));
   // A refused upload changes neither.
   ASSERT_EQ(post("/partner/backup", R"({"sha256": "00", "data": "QUJD"})").status, 400);
   EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), third);
-  EXPECT_EQ(store().backup(alpha_id, domain::BackupGeneration::previous)->data, second);
+  EXPECT_EQ(partners().backup(alpha_id, domain::BackupGeneration::previous)->data, second);
 }
 
 TEST_F(PartnerBackupTest, EachPartnerSeesOnlyItsOwn) {

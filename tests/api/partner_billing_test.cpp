@@ -701,7 +701,7 @@ TEST_F(PartnerBillingTest, CardDataIsNeverStoredOrLogged) {
   expect_declined(prepaid_body("4000000000000002", "846", 8, year), "05", "Do Not Honor");
   auto record = expect_card_accepted("378282246310005", "7391", "amex", "0005");
 
-  const auto stored = store().billing(alpha_id);
+  const auto stored = partners().billing(alpha_id);
   ASSERT_TRUE(stored.card.has_value());
   const std::string token = stored.card->token;
   ASSERT_FALSE(token.empty());
@@ -718,7 +718,7 @@ TEST_F(PartnerBillingTest, CardDataIsNeverStoredOrLogged) {
   // Short codes could occur by chance inside random strings; take those out first.
   erase_all(bytes, token);
   for (const auto* login : {&alpha, &beta}) {
-    auto credentials = store().credentials(login->username);
+    auto credentials = partners().credentials(login->username);
     ASSERT_TRUE(credentials.has_value());
     erase_all(bytes, credentials->password_hash);
   }

@@ -26,11 +26,12 @@ TEST_F(PartnerFeaturesTest, NewPartnerHasAllFlagsFalse) {
 }
 
 TEST_F(PartnerFeaturesTest, ReflectsEachFlagTheOperatorSets) {
-  for (auto name : domain::kFeatureNames) {
+  for (const auto& feature : domain::kFeatures) {
+    const auto name = feature.name;
     SCOPED_TRACE(std::string(name));
     set_partner("alpha", [&](domain::Partner& p) {
       p.features = {};
-      *p.features.flag(name) = true;
+      p.features.*feature.flag = true;
     });
     auto f = features();
     ASSERT_EQ(f.size(), 5u);

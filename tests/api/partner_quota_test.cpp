@@ -32,22 +32,22 @@ class PartnerQuotaTest : public ApiTest {
   }
   boost::json::object quota() { return quota_of(alpha); }
 
-  store::Plan plan_named(store::PartnerId partner, const std::string& name) {
-    for (const auto& plan : store().plans(partner))
+  domain::Plan plan_named(store::PartnerId partner, const std::string& name) {
+    for (const auto& plan : directory().plans(partner))
       if (plan.name == name) return plan;
     ADD_FAILURE() << "no plan " << name;
     return {};
   }
   std::int64_t default_group(store::PartnerId partner) {
-    auto groups = store().groups(partner);
+    auto groups = directory().groups(partner);
     EXPECT_FALSE(groups.empty());
     return groups.empty() ? 0 : groups.front().group_id;
   }
 
-  store::NewUser user(const std::string& username, std::int64_t plan_id, std::int64_t group_id,
-                      std::int64_t bonus_bytes, std::int64_t bytes_stored, int devices,
-                      int shares) {
-    store::NewUser u;
+  domain::NewUser user(const std::string& username, std::int64_t plan_id, std::int64_t group_id,
+                       std::int64_t bonus_bytes, std::int64_t bytes_stored, int devices,
+                       int shares) {
+    domain::NewUser u;
     u.username = username;
     u.name = "User " + username;
     u.email = username + "@example.com";
@@ -57,7 +57,7 @@ class PartnerQuotaTest : public ApiTest {
     u.bytes_stored = bytes_stored;
     u.creation_time = 1700000000;
     for (int i = 0; i < devices; ++i) {
-      store::NewDevice d;
+      domain::NewDevice d;
       d.name = "device-" + std::to_string(i);
       d.client_revision = 500 + i;
       d.creation_time = 1700000000;
@@ -83,20 +83,20 @@ TEST_F(PartnerQuotaTest, NewPartnerHasNoLimitAndNothingUsed) {
 }
 
 TEST_F(PartnerQuotaTest, FiguresAreTheSumsOverUsers) {
-  const std::int64_t small = store().create_plan(alpha_id, "Small", 5'000'000'000);
-  const std::int64_t large = store().create_plan(alpha_id, "Large", 250'000'000'000);
+  const std::int64_t small = directory().create_plan(alpha_id, "Small", 5'000'000'000);
+  const std::int64_t large = directory().create_plan(alpha_id, "Large", 250'000'000'000);
   const std::int64_t group = default_group(alpha_id);
-  std::vector<store::NewUser> users = {
+  std::vector<domain::NewUser> users = {
       user("ann", small, group, 0, 1'234'567, 2, 1),
       user("bob", small, group, 3'000'000'000, 4'500'000'000, 0, 0),
       user("cat", large, group, 7, 0, 3, 4),
       user("dan", large, group, 0, 99, 1, 0),
   };
   std::int64_t allocated = 0, used = 0, shares = 0, devices = 0;
-  auto tally = [&](const std::vector<store::NewUser>& batch) {
+  auto tally = [&](const std::vector<domain::NewUser>& batch) {
     for (const auto& u : batch) {
       std::int64_t storage = 0;
-      for (const auto& plan : store().plans(alpha_id))
+      for (const auto& plan : directory().plans(alpha_id))
         if (plan.plan_id == u.plan_id) storage = plan.storage_bytes;
       allocated += storage + u.bonus_bytes;
       used += u.bytes_stored;
@@ -116,7 +116,7 @@ TEST_F(PartnerQuotaTest, FiguresAreTheSumsOverUsers) {
   EXPECT_EQ(allocated, 513'000'000'007);
 
   // A second batch adds to the figures.
-  std::vector<store::NewUser> more = {user("eve", small, group, 1, 2, 5, 6)};
+  std::vector<domain::NewUser> more = {user("eve", small, group, 1, 2, 5, 6)};
   add_users(alpha_id, more);
   tally(more);
   q = quota();
@@ -130,7 +130,7 @@ TEST_F(PartnerQuotaTest, AllocationSaturatesAtInt64Max) {
   const auto unlimited = plan_named(alpha_id, "Unlimited");
   ASSERT_EQ(unlimited.storage_bytes, kUnlimited);
   const std::int64_t group = default_group(alpha_id);
-  std::vector<store::NewUser> users;
+  std::vector<domain::NewUser> users;
   for (int i = 0; i < 9; ++i)
     users.push_back(user("u" + std::to_string(i), unlimited.plan_id, group, 0, 0, 0, 0));
   add_users(alpha_id, users);
@@ -151,7 +151,7 @@ TEST_F(PartnerQuotaTest, AllocationSaturatesAtInt64Max) {
 }
 
 TEST_F(PartnerQuotaTest, UsageSaturatesAtInt64Max) {
-  const std::int64_t plan = store().create_plan(alpha_id, "Tiny", 1);
+  const std::int64_t plan = directory().create_plan(alpha_id, "Tiny", 1);
   const std::int64_t group = default_group(alpha_id);
   add_users(alpha_id, {user("big1", plan, group, 0, 5'000'000'000'000'000'000, 0, 0)});
   EXPECT_EQ(quota().at("bytes_used"), boost::json::value(5'000'000'000'000'000'000));

@@ -36,7 +36,7 @@ class PlansTest : public ApiTest {
 TEST_F(PlansTest, NewPartnerHasOnlyTheUnlimitedPlan) {
   auto plans = plans_of(alpha);
   ASSERT_EQ(plans.size(), 1u);
-  auto stored = store().plans(alpha_id);
+  auto stored = directory().plans(alpha_id);
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(plans[0].at("plan_id").as_int64(), stored[0].plan_id);
   EXPECT_EQ(plans[0].at("name").as_string(), "Unlimited");
@@ -49,7 +49,7 @@ TEST_F(PlansTest, NewPartnerHasADefaultGroupNamedAfterItUsingTheUnlimitedPlan) {
   ASSERT_TRUE(reply.json.is_array()) << reply.body;
   ASSERT_EQ(reply.json.as_array().size(), 1u) << reply.body;
   const auto& group = reply.json.as_array()[0].as_object();
-  auto partner = store().find_partner("alpha");
+  auto partner = partners().find_partner("alpha");
   ASSERT_TRUE(partner.has_value());
   EXPECT_EQ(group.at("name").as_string(), partner->name);
   auto plans = plans_of(alpha);
@@ -58,9 +58,9 @@ TEST_F(PlansTest, NewPartnerHasADefaultGroupNamedAfterItUsingTheUnlimitedPlan) {
 }
 
 TEST_F(PlansTest, ListsOperatorCreatedPlansInOrderOfCreation) {
-  auto basic = store().create_plan(alpha_id, "Basic 5 GB", 5'000'000'000);
-  auto pro = store().create_plan(alpha_id, "Pro 1 TB", 1'000'000'000'000);
-  auto empty = store().create_plan(alpha_id, "Nothing", 0);
+  auto basic = directory().create_plan(alpha_id, "Basic 5 GB", 5'000'000'000);
+  auto pro = directory().create_plan(alpha_id, "Pro 1 TB", 1'000'000'000'000);
+  auto empty = directory().create_plan(alpha_id, "Nothing", 0);
   auto plans = plans_of(alpha);
   ASSERT_EQ(plans.size(), 4u);
   EXPECT_EQ(plans[0].at("name").as_string(), "Unlimited");
@@ -73,14 +73,14 @@ TEST_F(PlansTest, ListsOperatorCreatedPlansInOrderOfCreation) {
 }
 
 TEST_F(PlansTest, AcceptsThePathWithAndWithoutTrailingSlash) {
-  store().create_plan(alpha_id, "Basic", 1'000'000'000);
+  directory().create_plan(alpha_id, "Basic", 1'000'000'000);
   EXPECT_EQ(plans_of(alpha, "/plans"), plans_of(alpha, "/plans/"));
   EXPECT_EQ(plans_of(alpha, "/plans/").size(), 2u);
 }
 
 TEST_F(PlansTest, ShowsOnlyTheCallersOwnPlans) {
-  auto alpha_plan = store().create_plan(alpha_id, "Alpha Gold", 7'000'000'000);
-  auto beta_plan = store().create_plan(beta_id, "Beta Silver", 3'000'000'000);
+  auto alpha_plan = directory().create_plan(alpha_id, "Alpha Gold", 7'000'000'000);
+  auto beta_plan = directory().create_plan(beta_id, "Beta Silver", 3'000'000'000);
   auto ids = [](const boost::json::array& plans) {
     std::vector<std::int64_t> out;
     for (const auto& plan : plans) out.push_back(plan.at("plan_id").as_int64());

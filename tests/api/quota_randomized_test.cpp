@@ -86,10 +86,10 @@ class QuotaRandomizedTest : public ApiTest {
     ASSERT_EQ(rc, SQLITE_OK) << (handle ? sqlite3_errmsg(handle) : "no handle");
     sqlite3_busy_timeout(handle, 10000);
 
-    auto groups = store().groups(alpha_id);
+    auto groups = directory().groups(alpha_id);
     ASSERT_EQ(groups.size(), 1u);
     default_group_ = groups.front().group_id;
-    for (const auto& plan : store().plans(alpha_id)) plans_[plan.plan_id] = plan.storage_bytes;
+    for (const auto& plan : directory().plans(alpha_id)) plans_[plan.plan_id] = plan.storage_bytes;
     ASSERT_EQ(plans_.size(), 1u);
     ASSERT_EQ(plans_.begin()->second, kUnlimited);
     huge_plans_.push_back(plans_.begin()->first);
@@ -97,14 +97,14 @@ class QuotaRandomizedTest : public ApiTest {
     const std::pair<const char*, std::int64_t> bounded[] = {
         {"Zero", 0}, {"Small", 1000000000}, {"Medium", 500000000000}, {"Large", 2000000000000}};
     for (const auto& [name, bytes] : bounded) {
-      auto id = store().create_plan(alpha_id, name, bytes);
+      auto id = directory().create_plan(alpha_id, name, bytes);
       plans_[id] = bytes;
       bounded_plans_.push_back(id);
     }
     const std::pair<const char*, std::int64_t> huge[] = {{"Big", 4000000000000000000},
                                                          {"Max", kMax}};
     for (const auto& [name, bytes] : huge) {
-      auto id = store().create_plan(alpha_id, name, bytes);
+      auto id = directory().create_plan(alpha_id, name, bytes);
       plans_[id] = bytes;
       huge_plans_.push_back(id);
     }

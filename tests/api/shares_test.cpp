@@ -22,14 +22,14 @@ class SharesTest : public ApiTest {
     return s;
   }
 
-  store::NewUser user(const std::string& username, std::vector<domain::Share> shares,
-                      std::optional<std::string> share_id = std::nullopt) {
-    store::NewUser u;
+  domain::NewUser user(const std::string& username, std::vector<domain::Share> shares,
+                       std::optional<std::string> share_id = std::nullopt) {
+    domain::NewUser u;
     u.username = username;
     u.name = "Name " + username;
     u.email = username + "@example.com";
-    u.group_id = store().groups(alpha_id).front().group_id;
-    u.plan_id = store().plans(alpha_id).front().plan_id;
+    u.group_id = directory().groups(alpha_id).front().group_id;
+    u.plan_id = directory().plans(alpha_id).front().plan_id;
     u.creation_time = 1700000000;
     u.share_id = std::move(share_id);
     u.shares = std::move(shares);

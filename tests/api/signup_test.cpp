@@ -32,10 +32,10 @@ class SignupTest : public ApiTest {
   }
 
   std::int64_t default_group(store::PartnerId partner) {
-    return store().groups(partner).at(0).group_id;
+    return directory().groups(partner).at(0).group_id;
   }
   std::int64_t unlimited_plan(store::PartnerId partner) {
-    return store().plans(partner).at(0).plan_id;
+    return directory().plans(partner).at(0).plan_id;
   }
 
   // A self-signup body for `brand` with username, name and email (and `extra` fields).

@@ -24,15 +24,15 @@ class StreamedListTest : public ApiTest {
   // Eleven users in two groups; fields vary and repeat (ties), some are null, every third user
   // has shares: enough for several pages and every ordering to differ.
   void add_sample_users() {
-    auto group = store().groups(alpha_id).front();
-    auto plan = store().create_plan(alpha_id, "Small", 5'000'000'000);
-    store::Group other;
+    auto group = directory().groups(alpha_id).front();
+    auto plan = directory().create_plan(alpha_id, "Small", 5'000'000'000);
+    domain::Group other;
     other.name = "Other";
     other.plan_id = plan;
-    other_group_ = store().create_group(alpha_id, other);
-    std::vector<store::NewUser> users;
+    other_group_ = directory().create_group(alpha_id, other);
+    std::vector<domain::NewUser> users;
     for (int i = 0; i < 11; ++i) {
-      store::NewUser u;
+      domain::NewUser u;
       u.username = "user" + std::to_string((i * 7) % 11);
       u.name = "Name " + std::string(1, char('a' + (i * 5) % 11));
       u.email = u.username + "@example.com";
@@ -196,10 +196,10 @@ TEST_F(StreamedListTest, AStreamedAnswerLeavesTheConnectionReadyForTheNext) {
 TEST_F(StreamedListTest, WritesDuringTheStreamDoNotChangeWhatItLists) {
   // 20 MB of users with a share each (10 KB names), more than the socket buffers hold: while the
   // client below does not read, the server waits with the rest of the list still in its cursor.
-  auto group = store().groups(alpha_id).front();
-  std::vector<store::NewUser> users;
+  auto group = directory().groups(alpha_id).front();
+  std::vector<domain::NewUser> users;
   for (int i = 0; i < 2000; ++i) {
-    store::NewUser u;
+    domain::NewUser u;
     u.username = "big" + std::to_string(i);
     u.name = std::string(10'000, 'x') + std::to_string(i);
     u.email = u.username + "@example.com";

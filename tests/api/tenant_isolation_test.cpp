@@ -11,21 +11,21 @@ namespace {
 class TenantIsolationTest : public ApiTest {
  protected:
   // A user with `devices` devices at `revision` and shares named after the partner.
-  store::NewUser user(store::PartnerId partner, const std::string& username, const std::string& tag,
-                      std::int64_t revision, int devices, int shares, std::int64_t bytes_stored,
-                      std::int64_t bonus_bytes) {
-    store::NewUser u;
+  domain::NewUser user(store::PartnerId partner, const std::string& username,
+                       const std::string& tag, std::int64_t revision, int devices, int shares,
+                       std::int64_t bytes_stored, std::int64_t bonus_bytes) {
+    domain::NewUser u;
     u.username = username;
     u.name = tag + " " + username;
     u.email = username + "@" + tag + ".example.com";
-    u.group_id = store().groups(partner).front().group_id;
+    u.group_id = directory().groups(partner).front().group_id;
     u.plan_id = plan_of(partner);
     u.bonus_bytes = bonus_bytes;
     u.bytes_stored = bytes_stored;
     u.creation_time = 1700000000;
     u.share_id = tag + "-" + username;
     for (int i = 0; i < devices; ++i) {
-      store::NewDevice d;
+      domain::NewDevice d;
       d.name = tag + "-device-" + std::to_string(i);
       d.client_revision = revision;
       d.creation_time = 1700000000;
@@ -44,7 +44,7 @@ class TenantIsolationTest : public ApiTest {
   }
 
   std::int64_t plan_of(store::PartnerId partner) {
-    auto plans = store().plans(partner);
+    auto plans = directory().plans(partner);
     for (const auto& plan : plans)
       if (plan.name == "Small") return plan.plan_id;
     return plans.front().plan_id;
@@ -52,8 +52,8 @@ class TenantIsolationTest : public ApiTest {
 
   void SetUp() override {
     ApiTest::SetUp();
-    store().create_plan(alpha_id, "Small", 1'000'000);
-    store().create_plan(beta_id, "Small", 7'000'000);
+    directory().create_plan(alpha_id, "Small", 1'000'000);
+    directory().create_plan(beta_id, "Small", 7'000'000);
     // The same username in both partners, and different data for each.
     add_users(alpha_id, {user(alpha_id, "sam", "alpha", 100, 2, 1, 10, 1),
                          user(alpha_id, "ann", "alpha", 200, 1, 2, 20, 2)});

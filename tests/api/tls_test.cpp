@@ -34,10 +34,10 @@ class TlsTest : public ApiTest {
     certificate_ = make_self_signed_certificate();
     certificate_.write_to(dir_);
     cards_ = std::make_unique<billing::SandboxCardProcessor>();
-    authenticator_ = std::make_unique<auth::Authenticator>(store());
+    authenticator_ = std::make_unique<auth::Authenticator>(partners());
     api::AppConfig config;
     configure(config);
-    app_ = std::make_unique<api::App>(api::Services{store(), *cards_, *authenticator_, config});
+    app_ = std::make_unique<api::App>(api::Services{database(), *cards_, *authenticator_, config});
     http::ServerLimits limits;
     limits.read_timeout = 1s;
     tls_server_ = std::make_unique<http::Server>(

@@ -13,10 +13,10 @@ namespace {
 
 class UserDevicesTest : public ApiTest {
  protected:
-  static store::NewDevice device(const std::string& name, std::int64_t revision,
-                                 std::int64_t creation_time, std::optional<std::int64_t> login,
-                                 std::optional<std::int64_t> backup) {
-    store::NewDevice d;
+  static domain::NewDevice device(const std::string& name, std::int64_t revision,
+                                  std::int64_t creation_time, std::optional<std::int64_t> login,
+                                  std::optional<std::int64_t> backup) {
+    domain::NewDevice d;
     d.name = name;
     d.client_revision = revision;
     d.creation_time = creation_time;
@@ -36,15 +36,15 @@ class UserDevicesTest : public ApiTest {
     return s;
   }
 
-  store::NewUser user(store::PartnerId partner, const std::string& username,
-                      std::vector<store::NewDevice> devices, std::vector<domain::Share> shares,
-                      std::optional<std::string> share_id = std::nullopt) {
-    store::NewUser u;
+  domain::NewUser user(store::PartnerId partner, const std::string& username,
+                       std::vector<domain::NewDevice> devices, std::vector<domain::Share> shares,
+                       std::optional<std::string> share_id = std::nullopt) {
+    domain::NewUser u;
     u.username = username;
     u.name = "Name " + username;
     u.email = username + "@example.com";
-    u.group_id = store().groups(partner).front().group_id;
-    u.plan_id = store().plans(partner).front().plan_id;
+    u.group_id = directory().groups(partner).front().group_id;
+    u.plan_id = directory().plans(partner).front().plan_id;
     u.creation_time = 1700000000;
     u.share_id = std::move(share_id);
     u.devices = std::move(devices);

@@ -40,9 +40,9 @@ class UserListingTest : public ApiTest {
   // Five users with known values; every field of the user object is non-null and several are
   // tied, so that orderings and filters have something to tell apart.
   void add_sample_users() {
-    default_group = store().groups(alpha_id).at(0).group_id;
-    unlimited = store().plans(alpha_id).at(0).plan_id;
-    small = store().create_plan(alpha_id, "Small", 5 * kGB);
+    default_group = directory().groups(alpha_id).at(0).group_id;
+    unlimited = directory().plans(alpha_id).at(0).plan_id;
+    small = directory().create_plan(alpha_id, "Small", 5 * kGB);
     auto reply = post("/groups/", R"({"name": "Sales", "plan_id": )" + std::to_string(small) +
                                       R"(, "webapi_enable": true, "check_domain": false})");
     ASSERT_EQ(reply.status, 201) << reply.body;
@@ -52,7 +52,7 @@ class UserListingTest : public ApiTest {
                    std::int64_t plan, std::int64_t bonus, std::int64_t stored, bool enabled,
                    std::int64_t created, std::int64_t login, std::string share_id,
                    std::string promo) {
-      store::NewUser u;
+      domain::NewUser u;
       u.username = std::move(username);
       u.name = std::move(name);
       u.email = std::move(email);
@@ -67,7 +67,7 @@ class UserListingTest : public ApiTest {
       u.promo = std::move(promo);
       return u;
     };
-    std::vector<store::NewUser> users = {
+    std::vector<domain::NewUser> users = {
         make("alice", "Alice Anders", "alice@example.com", default_group, unlimited, 0, 100, true,
              1000, 5000, "sa", "spring"),
         make("bob", "Bob Brown", "bob@corp.example", sales, small, 50, 300, false, 2000, 4000, "sb",

@@ -19,8 +19,8 @@ constexpr const char* kBcrypt = "$2a$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7
 
 class UsersTest : public ApiTest {
  protected:
-  std::int64_t default_group() { return store().groups(alpha_id).at(0).group_id; }
-  std::int64_t unlimited_plan() { return store().plans(alpha_id).at(0).plan_id; }
+  std::int64_t default_group() { return directory().groups(alpha_id).at(0).group_id; }
+  std::int64_t unlimited_plan() { return directory().plans(alpha_id).at(0).plan_id; }
 
   // POST /users/ with username, name and email (and `extra` fields).
   Reply create(const std::string& username, boost::json::object extra = {}) {
@@ -186,8 +186,8 @@ TEST_F(UsersTest, CreateChecksTypesAndValues) {
 }
 
 TEST_F(UsersTest, CreateInAGroupGivesTheGroupsPlanUnlessPlanIdIsGiven) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
-  auto medium = store().create_plan(alpha_id, "Medium", 8 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
+  auto medium = directory().create_plan(alpha_id, "Medium", 8 * kGB);
   auto sales = create_group("Sales", small);
 
   auto ann = created("ann", {{"group_id", sales}});
@@ -226,7 +226,7 @@ TEST_F(UsersTest, CreateConflictsNameTheField) {
 }
 
 TEST_F(UsersTest, CreateBeyondBytesAvailableIs402) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
   auto sales = create_group("Sales", small);
   set_partner("alpha", [](domain::Partner& p) { p.bytes_available = 12 * kGB; });
   created("ann", {{"plan_id", small}});
@@ -244,7 +244,8 @@ TEST_F(UsersTest, CreateBeyondBytesAvailableIs402) {
   auto ben = created("ben", {{"group_id", sales}, {"bonus_bytes", 2 * kGB}});
   EXPECT_EQ(ben.at("bonus_bytes").as_int64(), 2 * kGB);
   EXPECT_EQ(allocated(), 12 * kGB);
-  expect_payment_required(create("cat", {{"plan_id", store().create_plan(alpha_id, "One", 1)}}));
+  expect_payment_required(
+      create("cat", {{"plan_id", directory().create_plan(alpha_id, "One", 1)}}));
   EXPECT_EQ(allocated(), 12 * kGB);
 }
 
@@ -294,7 +295,7 @@ TEST_F(UsersTest, UnknownUserIs404) {
   }
   EXPECT_EQ(user("joe").at("name"), "User joe");
   EXPECT_EQ(quota(), before);
-  EXPECT_TRUE(store().activation_emails(alpha_id).empty());
+  EXPECT_TRUE(directory().activation_emails(alpha_id).empty());
 }
 
 // --- editing ----------------------------------------------------------------------------------
@@ -339,8 +340,8 @@ TEST_F(UsersTest, EditChangesOnlyTheGivenFields) {
 }
 
 TEST_F(UsersTest, JoiningAGroupGivesItsPlanUnlessPlanIdIsGiven) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
-  auto medium = store().create_plan(alpha_id, "Medium", 8 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
+  auto medium = directory().create_plan(alpha_id, "Medium", 8 * kGB);
   auto sales = create_group("Sales", small);
   auto support = create_group("Support", medium);
   created("joe");
@@ -384,7 +385,7 @@ TEST_F(UsersTest, EditConflictsNameTheFieldAndChangeNothing) {
 }
 
 TEST_F(UsersTest, AnEditRefusedForOneFieldChangesNoOther) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
   auto sales = create_group("Sales", small);
   created("joe");
   created("jim");
@@ -399,8 +400,8 @@ TEST_F(UsersTest, AnEditRefusedForOneFieldChangesNoOther) {
 }
 
 TEST_F(UsersTest, EditBeyondBytesAvailableIs402AndChangesNothing) {
-  auto small = store().create_plan(alpha_id, "Small", 5 * kGB);
-  auto large = store().create_plan(alpha_id, "Large", 20 * kGB);
+  auto small = directory().create_plan(alpha_id, "Small", 5 * kGB);
+  auto large = directory().create_plan(alpha_id, "Large", 20 * kGB);
   auto big = create_group("Big", large);
   auto sales = create_group("Sales", small);
   created("joe", {{"group_id", sales}});
@@ -508,14 +509,14 @@ TEST_F(UsersTest, SendActivationEmailQueuesOne) {
   EXPECT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(reply.json, boost::json::object());
 
-  auto outbox = store().activation_emails(alpha_id);
+  auto outbox = directory().activation_emails(alpha_id);
   ASSERT_EQ(outbox.size(), 2u);
   EXPECT_EQ(outbox[0].username, "joe");
   EXPECT_EQ(outbox[0].email, "joe@example.com");
   EXPECT_EQ(outbox[0].partner_username, "alpha");
   EXPECT_EQ(outbox[0].template_name, std::optional<std::string>("welcome"));
   EXPECT_EQ(outbox[1].template_name, std::nullopt);
-  EXPECT_TRUE(store().activation_emails(beta_id).empty());
+  EXPECT_TRUE(directory().activation_emails(beta_id).empty());
 }
 
 TEST_F(UsersTest, SendActivationEmailRefusesBadInput) {
@@ -526,7 +527,7 @@ TEST_F(UsersTest, SendActivationEmailRefusesBadInput) {
   expect_invalid(post("/users/joe?action=sendactivationemail", R"({"name": "X"})"), {"name"});
   expect_invalid(post("/users/joe?action=explode", R"({})"), {"action"});
   expect_invalid(post("/users/joe?action=", R"({"name": "X"})"), {"action"});
-  EXPECT_TRUE(store().activation_emails(alpha_id).empty());
+  EXPECT_TRUE(directory().activation_emails(alpha_id).empty());
   EXPECT_EQ(user("joe"), joe);
 }
 

@@ -17,8 +17,8 @@
 #include <string>
 #include <thread>
 
+#include "store/database.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/store.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::testing {
@@ -207,9 +207,9 @@ TEST_F(CliTest, PartnerBackupWritesTheStoredDataExactly) {
   EXPECT_NE(none.out.find("has no backup"), std::string::npos) << none.out;
   {
     auto store = store::open_store(db_);
-    auto acme = store->find_partner("acme")->id;
-    store->save_backup(acme, {"sha-of-first", "QUJD\r\nREVG\n", 1764201600});
-    store->save_backup(acme, {"sha-of-second", "R0hJ\nSktM", 1764205200});
+    auto acme = store->partners().find_partner("acme")->id;
+    store->partners().save_backup(acme, {"sha-of-first", "QUJD\r\nREVG\n", 1764201600});
+    store->partners().save_backup(acme, {"sha-of-second", "R0hJ\nSktM", 1764205200});
   }
   // Only the data, byte for byte, on stdout; nothing on stderr.
   auto out = dir_ / "backup.b64";
@@ -227,7 +227,8 @@ TEST_F(CliTest, PartnerBackupSaysWhenThereIsNoPreviousOne) {
   ASSERT_EQ(run("partner create --username acme --name A").status, 0);
   {
     auto store = store::open_store(db_);
-    store->save_backup(store->find_partner("acme")->id, {"sha", "QUJD", 1764201600});
+    store->partners().save_backup(store->partners().find_partner("acme")->id,
+                                  {"sha", "QUJD", 1764201600});
   }
   auto out = dir_ / "backup.b64";
   auto err = dir_ / "stderr.txt";
@@ -261,38 +262,38 @@ TEST_F(CliTest, PartnerCreateMakesNoGroupUnlessAsked) {
   EXPECT_NE(run("partner create --username empty --name E --group ''").status, 0);
 
   auto store = store::open_store(db_);
-  auto acme = store->find_partner("acme");
+  auto acme = store->partners().find_partner("acme");
   ASSERT_TRUE(acme);
-  EXPECT_TRUE(store->groups(acme->id).empty());
-  ASSERT_EQ(store->plans(acme->id).size(), 1u);
-  EXPECT_EQ(store->plans(acme->id)[0].name, "Unlimited");
-  auto solo = store->find_partner("solo");
+  EXPECT_TRUE(store->directory().groups(acme->id).empty());
+  ASSERT_EQ(store->directory().plans(acme->id).size(), 1u);
+  EXPECT_EQ(store->directory().plans(acme->id)[0].name, "Unlimited");
+  auto solo = store->partners().find_partner("solo");
   ASSERT_TRUE(solo);
-  auto groups = store->groups(solo->id);
+  auto groups = store->directory().groups(solo->id);
   ASSERT_EQ(groups.size(), 1u);
   EXPECT_EQ(groups[0].name, "Solo staff");
-  EXPECT_EQ(groups[0].plan_id, store->plans(solo->id).at(0).plan_id);
-  EXPECT_FALSE(store->find_partner("empty"));
+  EXPECT_EQ(groups[0].plan_id, store->directory().plans(solo->id).at(0).plan_id);
+  EXPECT_FALSE(store->partners().find_partner("empty"));
 }
 
 TEST_F(CliTest, DemoStillMakesGroups) {
   ASSERT_EQ(run("demo --users 10").status, 0);
   auto store = store::open_store(db_);
-  EXPECT_EQ(store->groups(store->find_partner("demo")->id).size(), 4u);
+  EXPECT_EQ(store->directory().groups(store->partners().find_partner("demo")->id).size(), 4u);
 }
 
 TEST_F(CliTest, OutboxListShowsTheRegCode) {
   ASSERT_EQ(run("partner create --username acme --name Acme --group Staff").status, 0);
   {
     auto store = store::open_store(db_);
-    auto acme = store->find_partner("acme")->id;
-    store::UserCreate user;
+    auto acme = store->partners().find_partner("acme")->id;
+    domain::UserCreate user;
     user.username = "joe";
     user.name = "Joe";
     user.email = "joe@example.com";
-    auto joe = store->create_user(acme, user);
-    store->queue_activation_email(acme, joe.avatar_id, "welcome", "R-77");
-    store->queue_activation_email(acme, joe.avatar_id, std::nullopt, std::nullopt);
+    auto joe = store->directory().create_user(acme, user);
+    store->directory().queue_activation_email(acme, joe.avatar_id, "welcome", "R-77");
+    store->directory().queue_activation_email(acme, joe.avatar_id, std::nullopt, std::nullopt);
   }
   auto text = run("outbox list");
   ASSERT_EQ(text.status, 0) << text.out;
@@ -380,18 +381,18 @@ TEST_F(CliTest, StoredControlCharactersArePrintedEscaped) {
       "2J\x7f";
   {
     auto store = store::open_store(db_);
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = "acme";
     partner.name = name;
     partner.password_hash = "-";
     partner.group = "Staff";
-    auto acme = store->create_partner(partner);
-    store::UserCreate user;
+    auto acme = store->partners().create_partner(partner);
+    domain::UserCreate user;
     user.username = "jo\x1b]0;x\x07";
     user.name = "Jo";
     user.email = "jo@example.com";
-    auto jo = store->create_user(acme, user);
-    store->queue_activation_email(acme, jo.avatar_id, "t\x1b[1mX\nY", "R\r-1");
+    auto jo = store->directory().create_user(acme, user);
+    store->directory().queue_activation_email(acme, jo.avatar_id, "t\x1b[1mX\nY", "R\r-1");
   }
   auto expect_no_raw_controls = [](const std::string& out) {
     for (char c : out) {

@@ -21,7 +21,7 @@
 #include "billing/sandbox_card_processor.hpp"
 #include "domain/netblock.hpp"
 #include "http/request_parser.hpp"
-#include "store/store.hpp"
+#include "store/database.hpp"
 
 namespace {
 
@@ -34,7 +34,7 @@ constexpr const char* kServiceToken = "fuzz-service-token";
 
 struct World {
   std::filesystem::path dir;
-  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::Database> store;
   std::unique_ptr<billing::SandboxCardProcessor> cards;
   std::unique_ptr<auth::Authenticator> authenticator;
   std::unique_ptr<api::App> app;
@@ -79,21 +79,21 @@ void check(const http::Request& request, const http::Response& response) {
 }
 
 void add_partner(const char* username, domain::BillingMode mode, const domain::Features& features) {
-  store::NewPartner partner;
+  domain::NewPartner partner;
   partner.username = username;
   partner.name = std::string(username) + " Corp";
   partner.group = partner.name;  // users are added to it
   partner.password_hash = auth::hash_password(kPassword);
   partner.billing_mode = mode;
   partner.features = features;
-  auto id = world->store->create_partner(partner);
+  auto id = world->store->partners().create_partner(partner);
   world->passwords.emplace_back(id, partner.password_hash);
 
   // A few users with devices and shares, so that the seeds' paths name real objects.
-  auto group = world->store->groups(id, std::nullopt).at(0);
-  std::vector<store::NewUser> users;
+  auto group = world->store->directory().groups(id, std::nullopt).at(0);
+  std::vector<domain::NewUser> users;
   for (int i = 1; i <= 3; ++i) {
-    store::NewUser user;
+    domain::NewUser user;
     user.username = "user" + std::to_string(i);
     user.name = "User " + std::to_string(i);
     user.email = "user" + std::to_string(i) + "@example.com";
@@ -105,7 +105,7 @@ void add_partner(const char* username, domain::BillingMode mode, const domain::F
     user.shares.push_back({"holiday", "Holiday pictures", "", 1764201600, 1764201600, true});
     users.push_back(std::move(user));
   }
-  world->store->insert_users(id, users);
+  world->store->directory().insert_users(id, users);
 }
 
 // Handles one complete message the way http::Server does, and checks the response.
@@ -158,10 +158,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // and never reach a handler. The throttle has its own unit tests.
   constexpr auto unlimited = std::numeric_limits<std::size_t>::max();
   world->authenticator = std::make_unique<auth::Authenticator>(
-      *world->store, auth::ThrottleLimits{.per_username_address = unlimited,
-                                          .per_address = unlimited,
-                                          .slow_username_after = unlimited,
-                                          .window = std::chrono::seconds(1)});
+      world->store->partners(), auth::ThrottleLimits{.per_username_address = unlimited,
+                                                     .per_address = unlimited,
+                                                     .slow_username_after = unlimited,
+                                                     .window = std::chrono::seconds(1)});
   api::AppConfig config;
   config.service_token = kServiceToken;
   // Nor signup limits, for the same reason.
@@ -201,9 +201,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     serve(parser);
   }
   for (const auto& [id, hash] : world->passwords) {
-    auto partner = world->store->find_partner(id);
-    auto stored = world->store->credentials(partner->username);
-    if (stored->password_hash != hash) world->store->set_password_hash(id, hash);
+    auto partner = world->store->partners().find_partner(id);
+    auto stored = world->store->partners().credentials(partner->username);
+    if (stored->password_hash != hash) world->store->partners().set_password_hash(id, hash);
   }
   return 0;
 }

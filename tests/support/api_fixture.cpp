@@ -26,22 +26,22 @@ void ApiTest::SetUp() {
   dir_ = std::filesystem::temp_directory_path() /
          ("accountsd-test-" + std::to_string(rd()) + std::to_string(rd()));
   std::filesystem::create_directories(dir_);
-  store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string(), store_options());
+  database_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string(), store_options());
   for (const auto* login : {&alpha, &beta}) {
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = login->username;
     partner.name = login->username + " Corp";
     // One group each, as a console would make at first login: the default group of most tests.
     partner.group = partner.name;
     partner.password_hash = auth::hash_password(login->password);
-    auto id = store_->create_partner(partner);
+    auto id = database_->partners().create_partner(partner);
     (login == &alpha ? alpha_id : beta_id) = id;
   }
   cards_ = std::make_unique<billing::SandboxCardProcessor>();
-  authenticator_ = std::make_unique<auth::Authenticator>(*store_);
+  authenticator_ = std::make_unique<auth::Authenticator>(database_->partners());
   api::AppConfig config;
   configure(config);
-  app_ = std::make_unique<api::App>(api::Services{*store_, *cards_, *authenticator_, config});
+  app_ = std::make_unique<api::App>(api::Services{*database_, *cards_, *authenticator_, config});
   auto limits = server_limits();
   // As `accountsd serve` wires it: the route table says which routes take larger bodies.
   limits.body_limit = [this](std::string_view method, std::string_view target) {
@@ -52,7 +52,7 @@ void ApiTest::SetUp() {
   server_->set_durability_waiter([this](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     wait_durable(ticket, std::move(done));
   });
-  server_->set_housekeeping([this] { store_->release_stale_snapshot(); },
+  server_->set_housekeeping([this] { database_->transactions().release_stale_snapshot(); },
                             std::chrono::milliseconds(10));
   port = server_->listen({asio::ip::make_address("127.0.0.1"), 0}).port();
   server_->start(2);
@@ -63,7 +63,7 @@ void ApiTest::TearDown() {
   server_.reset();
   app_.reset();
   authenticator_.reset();
-  store_.reset();
+  database_.reset();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
@@ -105,16 +105,16 @@ std::string ApiTest::raw_exchange(const std::string& bytes, std::chrono::millise
   return received;
 }
 
-void ApiTest::add_users(store::PartnerId partner, const std::vector<store::NewUser>& users) {
-  store_->insert_users(partner, users);
+void ApiTest::add_users(store::PartnerId partner, const std::vector<domain::NewUser>& users) {
+  database_->directory().insert_users(partner, users);
 }
 
 void ApiTest::set_partner(const std::string& username,
                           const std::function<void(domain::Partner&)>& change) {
-  auto partner = store_->find_partner(username);
+  auto partner = database_->partners().find_partner(username);
   ASSERT_TRUE(partner.has_value());
   change(*partner);
-  store_->update_partner(*partner);
+  database_->partners().update_partner(*partner);
 }
 
 }  // namespace accountsd::testing

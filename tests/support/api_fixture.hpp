@@ -15,7 +15,7 @@
 #include "auth/authenticator.hpp"
 #include "billing/sandbox_card_processor.hpp"
 #include "http/server.hpp"
-#include "store/store.hpp"
+#include "store/database.hpp"
 #include "support/http_client.hpp"
 
 namespace accountsd::testing {
@@ -46,7 +46,7 @@ class ApiTest : public ::testing::Test {
   }
   // The server's durability waiter: the store's, as `accountsd serve` wires it.
   virtual void wait_durable(std::uint64_t ticket, UniqueFunction<void(bool)> done) {
-    store_->when_durable(ticket, std::move(done));
+    database_->transactions().when_durable(ticket, std::move(done));
   }
   // Sends `method` to an /internal/v1 path with the service token (or `authorization` if given).
   Reply internal(const std::string& method, const std::string& path, const std::string& body,
@@ -75,13 +75,17 @@ class ApiTest : public ::testing::Test {
   std::string raw_exchange(const std::string& bytes,
                            std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
-  store::Store& store() { return *store_; }
+  store::Database& database() { return *database_; }
+  store::PartnerStore& partners() { return database_->partners(); }
+  store::Directory& directory() { return database_->directory(); }
+  store::Usage& usage() { return database_->usage(); }
+  store::Transactions& transactions() { return database_->transactions(); }
   store::PartnerId alpha_id = 0;
   store::PartnerId beta_id = 0;
   unsigned short port = 0;
 
   // Adds `count` users with devices and shares to a partner through the store (bulk path).
-  void add_users(store::PartnerId partner, const std::vector<store::NewUser>& users);
+  void add_users(store::PartnerId partner, const std::vector<domain::NewUser>& users);
   // Restarts nothing; switches a partner's billing mode / features as the operator would.
   void set_partner(const std::string& username,
                    const std::function<void(domain::Partner&)>& change);
@@ -90,7 +94,7 @@ class ApiTest : public ::testing::Test {
 
  private:
   std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Database> database_;
   std::unique_ptr<billing::SandboxCardProcessor> cards_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<api::App> app_;

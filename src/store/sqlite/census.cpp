@@ -1,4 +1,4 @@
-// SqliteStore: the client-revision census (A.10).
+// SqliteUsage: the client-revision census (A.10).
 //
 // Cost: without a login filter, one counter row per revision. With one, the day rows from the
 // first whole day on (days since then with logins x revisions), fewer than 24 hour rows per
@@ -9,7 +9,7 @@
 #include <limits>
 
 #include "domain/quota.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_usage.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -54,7 +54,7 @@ CensusBounds census_bounds(std::int64_t since) {
   return b;
 }
 
-std::vector<domain::RevisionCount> SqliteStore::client_revisions(
+std::vector<domain::RevisionCount> SqliteUsage::client_revisions(
     PartnerId partner, const domain::CensusFilter& filter) {
   auto max_revision = filter.max_revision.value_or(std::numeric_limits<std::int64_t>::max());
   auto& q = db().prepared(filter.last_login_since ? kCensusSinceSql : kCensusAllSql);

@@ -6,7 +6,6 @@
 
 #include "domain/case_fold.hpp"
 #include "store/sqlite/wal_syncer.hpp"
-#include "store/store.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {

@@ -15,11 +15,30 @@
 #include <utility>
 #include <vector>
 
-#include "store/store.hpp"
+#include "store/options.hpp"
+#include "store/outcomes.hpp"
 
 namespace accountsd::store::sqlite {
 
 class WalSyncer;
+
+// Thrown when a write would break a uniqueness rule; `field` names the column. Callers turn it
+// into Conflict::taken (unique_or_conflict) for the object they write.
+struct UniqueViolation : std::runtime_error {
+  explicit UniqueViolation(std::string field)
+      : std::runtime_error("duplicate " + field), field(std::move(field)) {}
+  std::string field;
+};
+
+// Runs `write`; a value that a unique index refuses becomes Conflict::taken(object, its column).
+template <typename Write>
+void unique_or_conflict(Object object, Write&& write) {
+  try {
+    write();
+  } catch (const UniqueViolation& violation) {
+    throw Conflict::taken(object, violation.field);
+  }
+}
 
 // Thrown for any SQLite failure that is not a constraint the caller handles.
 struct SqliteError : std::runtime_error {
@@ -134,6 +153,20 @@ class Connection {
   std::uint64_t commit_ticket_ = 0;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> built_statements_;
+};
+
+// Holds a read snapshot of `connection` for a scope (Connection::begin_read, end_read).
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& connection) : connection_(connection) {
+    connection_.begin_read();
+  }
+  ~ReadTransaction() { connection_.end_read(); }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Connection& connection_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called. Write transactions of

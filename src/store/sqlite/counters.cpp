@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "error.hpp"
+#include "store/outcomes.hpp"
 
 namespace accountsd::store::sqlite {
 
@@ -49,11 +49,7 @@ void check_allocation(Connection& db, std::int64_t partner, domain::Int128 added
   if (q.step()) available = q.optional_integer(0);
   q.reset();
   if (!available) return;
-  if (bytes_allocated(db, partner) + added > *available) {
-    throw Error(ErrorKind::payment_required,
-                "this would allocate more than the partner's bytes_available (" +
-                    std::to_string(*available) + " bytes)");
-  }
+  if (bytes_allocated(db, partner) + added > *available) throw QuotaExceeded(*available);
 }
 
 }  // namespace accountsd::store::sqlite

@@ -29,7 +29,7 @@ void apply(Connection& db, std::int64_t partner, const CounterDelta& delta);
 // The partner's exact (unsaturated) bytes_allocated, for quota checks.
 domain::Int128 bytes_allocated(Connection& db, std::int64_t partner);
 
-// Throws Error(payment_required) when adding `added` allocation would exceed bytes_available.
+// Throws QuotaExceeded when adding `added` allocation would exceed bytes_available.
 void check_allocation(Connection& db, std::int64_t partner, domain::Int128 added);
 
 }  // namespace accountsd::store::sqlite

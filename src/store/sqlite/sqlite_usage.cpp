@@ -1,8 +1,11 @@
-// SqliteStore: a user's devices and shares (B.4) and the storage service's reports (B.5).
+// SqliteUsage: a user's devices and shares (B.4), the storage service's reports (B.5) and the
+// share listing (A.9).
+#include "store/sqlite/sqlite_usage.hpp"
+
+#include <limits>
+
 #include "domain/clock.hpp"
-#include "error.hpp"
 #include "store/sqlite/counters.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -19,7 +22,7 @@ void require_user(Connection& db, PartnerId partner, std::int64_t avatar) {
   q.bind(1, partner).bind(2, avatar);
   bool found = q.step();
   q.reset();
-  if (!found) throw not_found("no such user");
+  if (!found) throw NotFound(Object::user);
 }
 
 // Adds `change` to a user's device or share count and to the partner's counters.
@@ -46,7 +49,7 @@ void refresh_activity(Connection& db, std::int64_t avatar) {
 
 }  // namespace
 
-std::vector<domain::Device> SqliteStore::devices(PartnerId partner, std::int64_t avatar_id) {
+std::vector<domain::Device> SqliteUsage::devices(PartnerId partner, std::int64_t avatar_id) {
   // `+partner_id` keeps SQLite on the (avatar_id, name) index: left to itself it walks all the
   // partner's devices through devices_by_login.
   auto& q = db().prepared(
@@ -61,7 +64,7 @@ std::vector<domain::Device> SqliteStore::devices(PartnerId partner, std::int64_t
   return out;
 }
 
-std::vector<domain::Share> SqliteStore::user_shares(PartnerId partner, std::int64_t avatar_id) {
+std::vector<domain::Share> SqliteUsage::user_shares(PartnerId partner, std::int64_t avatar_id) {
   auto& q = db().prepared(
       "SELECT room_key, name, description, creation_time, update_time, enabled, "
       "password_required, last_login FROM shares "
@@ -72,7 +75,7 @@ std::vector<domain::Share> SqliteStore::user_shares(PartnerId partner, std::int6
   return out;
 }
 
-std::optional<domain::Share> SqliteStore::user_share(PartnerId partner, std::int64_t avatar_id,
+std::optional<domain::Share> SqliteUsage::user_share(PartnerId partner, std::int64_t avatar_id,
                                                      std::string_view room_key) {
   auto& q = db().prepared(
       "SELECT room_key, name, description, creation_time, update_time, enabled, "
@@ -85,7 +88,7 @@ std::optional<domain::Share> SqliteStore::user_share(PartnerId partner, std::int
   return share;
 }
 
-bool SqliteStore::set_share_enabled(PartnerId partner, std::int64_t avatar_id,
+bool SqliteUsage::set_share_enabled(PartnerId partner, std::int64_t avatar_id,
                                     std::string_view room_key, bool enabled) {
   auto& db = this->db();
   Transaction txn(db);
@@ -103,8 +106,8 @@ bool SqliteStore::set_share_enabled(PartnerId partner, std::int64_t avatar_id,
   return changed;
 }
 
-void SqliteStore::put_device(PartnerId partner, std::int64_t avatar_id, std::string_view name,
-                             const DeviceReport& report) {
+void SqliteUsage::put_device(PartnerId partner, std::int64_t avatar_id, std::string_view name,
+                             const domain::DeviceReport& report) {
   auto& db = this->db();
   Transaction txn(db);
   require_user(db, partner, avatar_id);
@@ -136,7 +139,7 @@ void SqliteStore::put_device(PartnerId partner, std::int64_t avatar_id, std::str
   txn.commit();
 }
 
-bool SqliteStore::delete_device(PartnerId partner, std::int64_t avatar_id, std::string_view name) {
+bool SqliteUsage::delete_device(PartnerId partner, std::int64_t avatar_id, std::string_view name) {
   auto& db = this->db();
   Transaction txn(db);
   require_user(db, partner, avatar_id);
@@ -152,8 +155,8 @@ bool SqliteStore::delete_device(PartnerId partner, std::int64_t avatar_id, std::
   return true;
 }
 
-void SqliteStore::put_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
-                            const ShareReport& report) {
+void SqliteUsage::put_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
+                            const domain::ShareReport& report) {
   auto& db = this->db();
   Transaction txn(db);
   require_user(db, partner, avatar_id);
@@ -205,7 +208,7 @@ void SqliteStore::put_share(PartnerId partner, std::int64_t avatar_id, std::stri
   txn.commit();
 }
 
-bool SqliteStore::delete_share(PartnerId partner, std::int64_t avatar_id,
+bool SqliteUsage::delete_share(PartnerId partner, std::int64_t avatar_id,
                                std::string_view room_key) {
   auto& db = this->db();
   Transaction txn(db);
@@ -221,13 +224,13 @@ bool SqliteStore::delete_share(PartnerId partner, std::int64_t avatar_id,
   return true;
 }
 
-void SqliteStore::set_bytes_stored(PartnerId partner, std::int64_t avatar_id,
+void SqliteUsage::set_bytes_stored(PartnerId partner, std::int64_t avatar_id,
                                    std::int64_t bytes_stored) {
   auto& db = this->db();
   Transaction txn(db);
   auto& q = db.prepared("SELECT bytes_stored FROM users WHERE partner_id = ?1 AND avatar_id = ?2");
   q.bind(1, partner).bind(2, avatar_id);
-  if (!q.step()) throw not_found("no such user");
+  if (!q.step()) throw NotFound(Object::user);
   auto before = q.integer(0);
   q.reset();
   db.prepared("UPDATE users SET bytes_stored = ?2 WHERE avatar_id = ?1")
@@ -238,6 +241,134 @@ void SqliteStore::set_bytes_stored(PartnerId partner, std::int64_t avatar_id,
   delta.bytes_used = domain::Int128(bytes_stored) - before;
   apply(db, partner, delta);
   txn.commit();
+}
+
+namespace {
+
+// Where the `offset`-th user with shares (0-based, by avatar_id) is: the first avatar_id of its
+// block and how many users with shares precede it inside the block. Reads at most the level-16
+// block counts, 256 level-8 counts and 255 index entries, however many users the partner has.
+// Nothing when the offset is past the last one.
+struct SharePosition {
+  std::int64_t first_avatar_id = 0;
+  std::int64_t skip = 0;
+};
+
+std::optional<SharePosition> locate_share_offset(Connection& db, PartnerId partner,
+                                                 std::int64_t offset) {
+  std::int64_t block = 0;
+  std::int64_t remaining = offset;
+  for (int level : {16, 8}) {
+    auto& q = db.prepared(
+        "SELECT block, users FROM share_user_blocks WHERE partner_id = ?1 AND level = ?2 "
+        "AND block >= ?3 AND block < ?4 ORDER BY block");
+    // Level 16 spans every block; level 8 only the 256 blocks inside the level-16 one found.
+    const bool top = level == 16;
+    q.bind(1, partner).bind(2, level);
+    q.bind(3, top ? std::int64_t(0) : block << 8);
+    q.bind(4, top ? std::numeric_limits<std::int64_t>::max() : (block + 1) << 8);
+    bool found = false;
+    while (q.step()) {
+      const std::int64_t users = q.integer(1);
+      if (remaining < users) {
+        block = q.integer(0);
+        found = true;
+        break;
+      }
+      remaining -= users;
+    }
+    q.reset();
+    if (!found) return std::nullopt;
+  }
+  return SharePosition{block << 8, remaining};
+}
+
+
+// At most `limit` users with shares from `from` on (Cursor pages pass rows, shares() an
+// optional limit), each with its shares by room_key.
+std::vector<domain::UserShares> share_page(Connection& db, PartnerId partner, SharePosition from,
+                                           std::optional<std::int64_t> limit) {
+  // The page of users, then their shares in one walk of the shares primary key over the page's
+  // avatar_id range (no join to materialize and no sort): the users with shares inside that range
+  // are exactly the page.
+  auto& users = db.prepared(kSharePageUsersSql);
+  users.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, from.skip);
+  users.bind(4, from.first_avatar_id);
+  std::vector<domain::UserShares> out;
+  while (users.step()) {
+    out.push_back({users.integer(0),
+                   users.text(1),
+                   users.text(2),
+                   users.text(3),
+                   users.optional_text(4),
+                   {}});
+  }
+  if (out.empty()) return out;
+  auto& shares = db.prepared(
+      "SELECT avatar_id, room_key, name, description, creation_time, update_time, enabled, "
+      "password_required, last_login FROM shares WHERE avatar_id BETWEEN ?1 AND ?2 AND "
+      "partner_id = ?3 ORDER BY avatar_id, room_key");
+  shares.bind(1, out.front().avatar_id).bind(2, out.back().avatar_id).bind(3, partner);
+  auto user = out.begin();
+  while (shares.step()) {
+    const std::int64_t avatar = shares.integer(0);
+    while (user != out.end() && user->avatar_id < avatar) ++user;
+    if (user == out.end() || user->avatar_id != avatar) continue;
+    user->shares.push_back({shares.text(1), shares.text(2), shares.text(3), shares.integer(4),
+                            shares.integer(5), shares.integer(6) != 0, shares.integer(7) != 0,
+                            shares.optional_integer(8)});
+  }
+  return out;
+}
+
+// Pages of users with shares on a snapshot connection of its own: each page starts after the
+// previous page's last avatar_id, which finds the same users as one long query would because
+// every page reads the same snapshot.
+class SqliteShareCursor final : public Cursor<domain::UserShares> {
+ public:
+  SqliteShareCursor(std::unique_ptr<Connection> db, PartnerId partner, std::int64_t offset)
+      : db_(std::move(db)), partner_(partner) {
+    if (offset > 0) {
+      auto found = locate_share_offset(*db_, partner, offset);
+      done_ = !found;
+      if (found) from_ = *found;
+    }
+  }
+
+  std::vector<domain::UserShares> next_page(std::size_t rows) override {
+    if (done_ || rows == 0) return {};
+    auto page = share_page(*db_, partner_, from_, std::int64_t(rows));
+    done_ = page.size() < rows;
+    if (!page.empty()) from_ = {page.back().avatar_id + 1, 0};
+    return page;
+  }
+
+ private:
+  std::unique_ptr<Connection> db_;
+  PartnerId partner_;
+  SharePosition from_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::vector<domain::UserShares> SqliteUsage::shares(PartnerId partner, std::int64_t offset,
+                                                    std::optional<std::int64_t> limit) {
+  auto& db = this->db();
+  // The block counts and the page must come from one state of the database.
+  ReadTransaction snapshot(db);
+  SharePosition position;
+  if (offset > 0) {
+    auto found = locate_share_offset(db, partner, offset);
+    if (!found) return {};
+    position = *found;
+  }
+  return share_page(db, partner, position, limit);
+}
+
+std::unique_ptr<Cursor<domain::UserShares>> SqliteUsage::share_cursor(PartnerId partner,
+                                                                      std::int64_t offset) {
+  return std::make_unique<SqliteShareCursor>(backend_.open_snapshot(), partner, offset);
 }
 
 }  // namespace accountsd::store::sqlite

@@ -12,7 +12,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/password.hpp"
 #include "billing/sandbox_card_processor.hpp"
-#include "store/store.hpp"
+#include "store/database.hpp"
 #include "support/http_client.hpp"
 
 namespace accountsd::api {
@@ -30,13 +30,13 @@ class CardWipeTest : public ::testing::Test {
            ("accountsd-card-wipe-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(dir_);
     store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string());
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = "alpha";
     partner.name = "Alpha";
     partner.password_hash = auth::hash_password(kPassword);
     partner.billing_mode = domain::BillingMode::prepaid;
-    store_->create_partner(partner);
-    authenticator_ = std::make_unique<auth::Authenticator>(*store_);
+    store_->partners().create_partner(partner);
+    authenticator_ = std::make_unique<auth::Authenticator>(store_->partners());
     app_ = std::make_unique<App>(Services{*store_, cards_, *authenticator_, AppConfig{}});
   }
   void TearDown() override {
@@ -76,7 +76,7 @@ class CardWipeTest : public ::testing::Test {
 
  private:
   std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Database> store_;
   billing::SandboxCardProcessor cards_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<App> app_;

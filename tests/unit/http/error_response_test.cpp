@@ -43,6 +43,7 @@ TEST(StatusOf, MapsEveryKindToItsStatus) {
   EXPECT_EQ(status_of(ErrorKind::header_too_large), 431);
   EXPECT_EQ(status_of(ErrorKind::too_many_requests), 429);
   EXPECT_EQ(status_of(ErrorKind::internal), 500);
+  EXPECT_EQ(status_of(ErrorKind::unconfirmed), 500);
   EXPECT_EQ(status_of(ErrorKind::unavailable), 503);
 }
 
@@ -152,6 +153,15 @@ TEST(ErrorResponse, InternalErrorNeverShowsItsCause) {
   EXPECT_EQ(body.at("reason"), boost::json::value("internal error"));
   EXPECT_EQ(body.at("request_id"), boost::json::value("id-9"));
   EXPECT_EQ(response.body.find("disk"), std::string::npos);
+}
+
+// A change committed but not confirmed on disk (group commit): the client learns why.
+TEST(ErrorResponse, AnUnconfirmedChangeTellsItsReasonAndTheRequestId) {
+  auto response = error_response(
+      Error(ErrorKind::unconfirmed, "the change could not be confirmed on disk"), "id-7");
+  EXPECT_EQ(response.status, 500);
+  EXPECT_EQ(response.body,
+            R"({"reason":"the change could not be confirmed on disk","request_id":"id-7"})");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The client-revision census (A.10) read from counters that triggers keep (migration 004): after
-// random writes through the Store, and after the migration's backfill, the counters equal a count
+// random writes through the store, and after the migration's backfill, the counters equal a count
 // made from the devices rows, and the query reads counters instead of scanning devices.
 #include <gtest/gtest.h>
 
@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "domain/quota.hpp"
+#include "store/database.hpp"
 #include "store/sqlite/census.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/store.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::testing {
@@ -157,33 +157,33 @@ class DeviceCensusTest : public ::testing::Test {
     for (const auto& [key, devices] : rows) EXPECT_GT(devices, 0);
     for (auto partner : partners) {
       for (const auto& f : filters(rng)) {
-        EXPECT_EQ(counts(store_->client_revisions(partner, f)), recount(partner, f))
+        EXPECT_EQ(counts(store_->usage().client_revisions(partner, f)), recount(partner, f))
             << "partner " << partner << ", " << describe(f);
       }
     }
   }
 
   PartnerId make_partner(const std::string& username) {
-    store::NewPartner partner;
+    domain::NewPartner partner;
     partner.username = username;
     partner.name = username;
     partner.group = username;  // users are added to it
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
-    return store_->create_partner(partner);
+    return store_->partners().create_partner(partner);
   }
 
   // A new user with up to three devices of random revisions and last logins.
-  store::NewUser random_user(PartnerId partner, std::mt19937_64& rng) {
-    store::NewUser u;
+  domain::NewUser random_user(PartnerId partner, std::mt19937_64& rng) {
+    domain::NewUser u;
     u.username = "user" + std::to_string(++users_made_);
     u.name = u.username;
     u.email = u.username + "@example.com";
-    auto group = store_->groups(partner).front();
+    auto group = store_->directory().groups(partner).front();
     u.group_id = group.group_id;
     u.plan_id = group.plan_id;
     u.creation_time = kMidnight;
     for (int d = int(rng() % 4); d > 0; --d) {
-      store::NewDevice device;
+      domain::NewDevice device;
       device.name = "d" + std::to_string(d);
       device.client_revision = kRevisions[rng() % std::size(kRevisions)];
       device.creation_time = kMidnight;
@@ -196,33 +196,33 @@ class DeviceCensusTest : public ::testing::Test {
   // One random write to the partner's devices: through usage reports, user deletion or bulk
   // loading, including a bulk load that fails and must leave the census as it was.
   void random_write(PartnerId partner, std::mt19937_64& rng) {
-    auto users = store_->users(partner, store::UserQuery{});
+    auto users = store_->directory().users(partner, domain::UserQuery{});
     auto op = rng() % 10;
     if (users.empty() || op == 0) {
-      std::vector<store::NewUser> batch{random_user(partner, rng), random_user(partner, rng)};
-      store_->insert_users(partner, batch);
+      std::vector<domain::NewUser> batch{random_user(partner, rng), random_user(partner, rng)};
+      store_->directory().insert_users(partner, batch);
       return;
     }
     auto avatar = users[rng() % users.size()].avatar_id;
     auto device = "d" + std::to_string(1 + rng() % 4);
     if (op == 1) {
-      store_->delete_user(partner, avatar);
+      store_->directory().delete_user(partner, avatar);
     } else if (op == 2) {
-      std::vector<store::NewUser> batch{random_user(partner, rng), random_user(partner, rng)};
+      std::vector<domain::NewUser> batch{random_user(partner, rng), random_user(partner, rng)};
       batch.back().username = users.front().username;  // taken: the whole batch is refused
-      EXPECT_ANY_THROW(store_->insert_users(partner, batch));
+      EXPECT_ANY_THROW(store_->directory().insert_users(partner, batch));
     } else if (op <= 4) {
-      store_->delete_device(partner, avatar, device);
+      store_->usage().delete_device(partner, avatar, device);
     } else {
-      store::DeviceReport report;
+      domain::DeviceReport report;
       report.client_revision = kRevisions[rng() % std::size(kRevisions)];
       report.last_login = random_login(rng);
-      store_->put_device(partner, avatar, device, report);
+      store_->usage().put_device(partner, avatar, device, report);
     }
   }
 
   TempDatabase db_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Database> store_;
   std::unique_ptr<store::sqlite::Connection> db_connection_;
   int users_made_ = 0;
 };
@@ -240,8 +240,8 @@ TEST_F(DeviceCensusTest, CountersStayEqualToARecountThroughRandomWrites) {
   }
   // Deleting every user empties the census: no rows are left behind at 0.
   for (auto partner : partners)
-    for (const auto& user : store_->users(partner, store::UserQuery{}))
-      store_->delete_user(partner, user.avatar_id);
+    for (const auto& user : store_->directory().users(partner, domain::UserQuery{}))
+      store_->directory().delete_user(partner, user.avatar_id);
   EXPECT_TRUE(stored().empty());
 }
 
@@ -249,12 +249,13 @@ TEST_F(DeviceCensusTest, AnUnchangedReportLeavesTheCountersAsTheyWere) {
   open();
   std::mt19937_64 rng(7);
   auto partner = make_partner("alpha");
-  store_->insert_users(partner, std::vector<store::NewUser>{random_user(partner, rng)});
-  auto avatar = store_->users(partner, store::UserQuery{}).front().avatar_id;
-  store::DeviceReport report{512, kMidnight + 5, std::nullopt};
-  store_->put_device(partner, avatar, "laptop", report);
+  store_->directory().insert_users(partner,
+                                   std::vector<domain::NewUser>{random_user(partner, rng)});
+  auto avatar = store_->directory().users(partner, domain::UserQuery{}).front().avatar_id;
+  domain::DeviceReport report{512, kMidnight + 5, std::nullopt};
+  store_->usage().put_device(partner, avatar, "laptop", report);
   auto before = stored();
-  store_->put_device(partner, avatar, "laptop", report);
+  store_->usage().put_device(partner, avatar, "laptop", report);
   EXPECT_EQ(stored(), before);
   EXPECT_EQ(before, expected());
 }
@@ -321,7 +322,7 @@ TEST_F(DeviceCensusTest, TheQueryReadsCountersAndOnePartialHourOfDevices) {
 // user's devices (listing them, deleting the user): every device of the partner read each time.
 TEST_F(DeviceCensusTest, AUsersDevicesAreFoundByAvatarNotAmongThePartners) {
   open();
-  // The same shapes as SqliteStore::devices() and delete_user() use.
+  // The same shapes as SqliteUsage::devices() and SqliteDirectory::delete_user() use.
   for (const char* sql :
        {"SELECT device_id, name, client_revision, creation_time, last_login, "
         "last_backup_complete FROM devices WHERE +partner_id = ?1 AND avatar_id = ?2 "

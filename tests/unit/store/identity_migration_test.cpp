@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "error.hpp"
+#include "store/database.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/store.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::testing {
@@ -19,22 +19,22 @@ namespace {
 
 using Rows = std::vector<std::string>;
 
-store::UserCreate new_user(const std::string& username, const std::string& email) {
-  store::UserCreate user;
+domain::UserCreate new_user(const std::string& username, const std::string& email) {
+  domain::UserCreate user;
   user.username = username;
   user.name = "User " + username;
   user.email = email;
   return user;
 }
 
-store::UserPatch email_patch(const std::string& email) {
-  store::UserPatch patch;
+domain::UserPatch email_patch(const std::string& email) {
+  domain::UserPatch patch;
   patch.email = email;
   return patch;
 }
 
-store::UserPatch name_patch(const std::string& name) {
-  store::UserPatch patch;
+domain::UserPatch name_patch(const std::string& name) {
+  domain::UserPatch patch;
   patch.name = name;
   return patch;
 }
@@ -137,7 +137,7 @@ class IdentityMigrationTest : public ::testing::Test {
   void open() { store_ = store::open_store("sqlite:" + db_.path); }
 
   TempDatabase db_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Database> store_;
 };
 
 TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
@@ -181,38 +181,39 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
   auto recount = recount_quota(db.get(), 1);
   EXPECT_EQ(recount.devices, 3);
   EXPECT_EQ(recount.shares, 2);
-  EXPECT_EQ(store_->quota(1).device_count, 3);
-  EXPECT_EQ(store_->quota(1).bytes_used, 700);
+  EXPECT_EQ(store_->partners().quota(1).device_count, 3);
+  EXPECT_EQ(store_->partners().quota(1).bytes_used, 700);
 }
 
 TEST_F(IdentityMigrationTest, NewIdsArePastEveryIdInUseOrStillNamed) {
   open();
   // Past the outbox's avatar_id 60, though no user row has it any more.
-  auto user = store_->create_user(1, new_user("new", "n@example.com"));
+  auto user = store_->directory().create_user(1, new_user("new", "n@example.com"));
   EXPECT_EQ(user.avatar_id, 61);
-  EXPECT_GT(store_->create_plan(1, "Bigger", 10), 3);
-  auto group = store_->create_group(1, {0, "Support", 1, true, false, std::nullopt});
+  EXPECT_GT(store_->directory().create_plan(1, "Bigger", 10), 3);
+  auto group = store_->directory().create_group(1, {0, "Support", 1, true, false, std::nullopt});
   EXPECT_GT(group, 4);
-  store_->put_device(1, 4, "new", {512, std::nullopt, std::nullopt});
-  EXPECT_GT(store_->devices(1, 4).at(0).device_id, 5);
+  store_->usage().put_device(1, 4, "new", {512, std::nullopt, std::nullopt});
+  EXPECT_GT(store_->usage().devices(1, 4).at(0).device_id, 5);
 
   // And past them once they are deleted.
-  store_->delete_user(1, user.avatar_id);
-  EXPECT_EQ(store_->create_user(1, new_user("n2", "n@example.com")).avatar_id, 62);
-  store_->delete_group(1, group, std::nullopt);
-  EXPECT_EQ(store_->create_group(1, {0, "Support", 1, true, false, std::nullopt}), group + 1);
-  auto device = store_->devices(1, 4).at(0).device_id;
-  ASSERT_TRUE(store_->delete_device(1, 4, "new"));
-  store_->put_device(1, 4, "new", {512, std::nullopt, std::nullopt});
-  EXPECT_EQ(store_->devices(1, 4).at(0).device_id, device + 1);
+  store_->directory().delete_user(1, user.avatar_id);
+  EXPECT_EQ(store_->directory().create_user(1, new_user("n2", "n@example.com")).avatar_id, 62);
+  store_->directory().delete_group(1, group, std::nullopt);
+  EXPECT_EQ(store_->directory().create_group(1, {0, "Support", 1, true, false, std::nullopt}),
+            group + 1);
+  auto device = store_->usage().devices(1, 4).at(0).device_id;
+  ASSERT_TRUE(store_->usage().delete_device(1, 4, "new"));
+  store_->usage().put_device(1, 4, "new", {512, std::nullopt, std::nullopt});
+  EXPECT_EQ(store_->usage().devices(1, 4).at(0).device_id, device + 1);
 }
 
 TEST_F(IdentityMigrationTest, ReportsEmailsThatDifferOnlyByCaseWithoutMergingThem) {
   open();
   // Both users are still there, with their emails as they were.
-  EXPECT_EQ(store_->find_user(1, "ann")->email, "ann@example.com");
-  EXPECT_EQ(store_->find_user(1, "ann2")->email, "ANN@Example.com");
-  auto clashes = store_->email_clashes();
+  EXPECT_EQ(store_->directory().find_user(1, "ann")->email, "ann@example.com");
+  EXPECT_EQ(store_->directory().find_user(1, "ann2")->email, "ANN@Example.com");
+  auto clashes = store_->directory().email_clashes();
   ASSERT_EQ(clashes.size(), 1u);
   EXPECT_EQ(clashes[0].partner_username, "alpha");
   ASSERT_EQ(clashes[0].users.size(), 2u);
@@ -223,24 +224,24 @@ TEST_F(IdentityMigrationTest, ReportsEmailsThatDifferOnlyByCaseWithoutMergingThe
 
   // A lookup by email, in any spelling, finds the address's holder, the older user; the other
   // is found by username.
-  EXPECT_EQ(store_->find_user(1, "ANN@Example.com")->username, "ann");
-  EXPECT_EQ(store_->find_user(1, "ann@example.com")->username, "ann");
-  EXPECT_EQ(store_->find_user(1, "Ann@EXAMPLE.com")->username, "ann");
+  EXPECT_EQ(store_->directory().find_user(1, "ANN@Example.com")->username, "ann");
+  EXPECT_EQ(store_->directory().find_user(1, "ann@example.com")->username, "ann");
+  EXPECT_EQ(store_->directory().find_user(1, "Ann@EXAMPLE.com")->username, "ann");
 
   // No third user may take that address in any case.
   try {
-    store_->create_user(1, new_user("ann3", "aNN@example.COM"));
+    store_->directory().create_user(1, new_user("ann3", "aNN@example.COM"));
     ADD_FAILURE() << "a third clashing email was accepted";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::conflict);
-    EXPECT_EQ(e.fields(), std::vector<std::string>{"email"});
+  } catch (const store::Conflict& e) {
+    EXPECT_EQ(e.clash, store::Clash::taken);
+    EXPECT_EQ(e.field, "email");
   }
 
   // Editing something else keeps the clash; giving one of them another email ends it.
-  store_->update_user(1, 3, name_patch("Ann II"));
-  EXPECT_EQ(store_->email_clashes().size(), 1u);
-  store_->update_user(1, 3, email_patch("ann.two@example.com"));
-  EXPECT_TRUE(store_->email_clashes().empty());
+  store_->directory().update_user(1, 3, name_patch("Ann II"));
+  EXPECT_EQ(store_->directory().email_clashes().size(), 1u);
+  store_->directory().update_user(1, 3, email_patch("ann.two@example.com"));
+  EXPECT_TRUE(store_->directory().email_clashes().empty());
 }
 
 TEST_F(IdentityMigrationTest, ReportsEachAddressOnceHoweverManyUsersShareIt) {
@@ -251,14 +252,14 @@ TEST_F(IdentityMigrationTest, ReportsEachAddressOnceHoweverManyUsersShareIt) {
         "creation_time) VALUES (6, 1, 'ann3', 'Ann', 'Ann@example.COM', 1, 1, 0)");
   }
   open();
-  auto clashes = store_->email_clashes();
+  auto clashes = store_->directory().email_clashes();
   ASSERT_EQ(clashes.size(), 1u);
   std::vector<std::string> usernames;
   for (const auto& user : clashes[0].users) usernames.push_back(user.username);
   EXPECT_EQ(usernames, (std::vector<std::string>{"ann", "ann2", "ann3"}));
   // Settling one of the flagged users leaves the other two reported.
-  store_->update_user(1, 3, email_patch("ann.two@example.com"));
-  clashes = store_->email_clashes();
+  store_->directory().update_user(1, 3, email_patch("ann.two@example.com"));
+  clashes = store_->directory().email_clashes();
   ASSERT_EQ(clashes.size(), 1u);
   EXPECT_EQ(clashes[0].users.size(), 2u);
 }
@@ -267,21 +268,23 @@ TEST_F(IdentityMigrationTest, ReportsEachAddressOnceHoweverManyUsersShareIt) {
 // covers the address again instead of letting a new user clash with the one left.
 TEST_F(IdentityMigrationTest, TheFlaggedUserTakesTheAddressOverWhenTheHolderLeavesIt) {
   open();
-  store_->update_user(1, 1, email_patch("ann.one@example.com"));
-  EXPECT_TRUE(store_->email_clashes().empty());
-  EXPECT_THROW(store_->create_user(1, new_user("ann3", "ann@example.com")), Error);
-  EXPECT_EQ(store_->find_user(1, "ann@example.com")->username, "ann2");  // took it over
-  store_->delete_user(1, 3);
-  auto again = store_->create_user(1, new_user("ann3", "ann@example.com"));
+  store_->directory().update_user(1, 1, email_patch("ann.one@example.com"));
+  EXPECT_TRUE(store_->directory().email_clashes().empty());
+  EXPECT_THROW(store_->directory().create_user(1, new_user("ann3", "ann@example.com")),
+               store::Conflict);
+  EXPECT_EQ(store_->directory().find_user(1, "ann@example.com")->username, "ann2");  // took it over
+  store_->directory().delete_user(1, 3);
+  auto again = store_->directory().create_user(1, new_user("ann3", "ann@example.com"));
   EXPECT_EQ(again.email, "ann@example.com");
 }
 
 TEST_F(IdentityMigrationTest, TheFlaggedUserTakesTheAddressOverWhenTheHolderIsDeleted) {
   open();
-  store_->delete_user(1, 1);
-  EXPECT_TRUE(store_->email_clashes().empty());
-  EXPECT_EQ(store_->find_user(1, "ann@example.com")->username, "ann2");
-  EXPECT_THROW(store_->create_user(1, new_user("ann3", "ANN@example.com")), Error);
+  store_->directory().delete_user(1, 1);
+  EXPECT_TRUE(store_->directory().email_clashes().empty());
+  EXPECT_EQ(store_->directory().find_user(1, "ann@example.com")->username, "ann2");
+  EXPECT_THROW(store_->directory().create_user(1, new_user("ann3", "ANN@example.com")),
+               store::Conflict);
 }
 
 }  // namespace

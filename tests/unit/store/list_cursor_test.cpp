@@ -7,8 +7,7 @@
 #include <tuple>
 #include <vector>
 
-#include "store/store.hpp"
-#include "support/sqlite_checks.hpp"
+#include "support/store_fixture.hpp"
 
 namespace accountsd::store {
 namespace {
@@ -48,21 +47,21 @@ std::vector<Row> drain(Cursor<Row>& cursor, std::size_t rows) {
   return out;
 }
 
-class ListCursorTest : public ::testing::Test {
+class ListCursorTest : public testing::StoreTest {
  protected:
   void SetUp() override {
-    store_ = open_store("sqlite:" + db_.path);
-    NewPartner partner;
+    StoreTest::SetUp();
+    domain::NewPartner partner;
     partner.username = "alpha";
     partner.name = "Alpha";
     partner.group = "Alpha";
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
-    partner_ = store_->create_partner(partner);
-    auto group = store_->groups(partner_).front();
-    std::vector<NewUser> batch;
+    partner_ = partners().create_partner(partner);
+    auto group = directory().groups(partner_).front();
+    std::vector<domain::NewUser> batch;
     // Names run against avatar order, and every third user has shares.
     for (int i = 0; i < 12; ++i) {
-      NewUser u;
+      domain::NewUser u;
       u.username = "user" + std::to_string(i);
       u.name = "Name " + std::string(1, char('z' - i));
       u.email = u.username + "@example.com";
@@ -80,22 +79,20 @@ class ListCursorTest : public ::testing::Test {
       }
       batch.push_back(std::move(u));
     }
-    store_->insert_users(partner_, batch);
+    directory().insert_users(partner_, batch);
   }
 
   std::vector<std::int64_t> avatar_ids() {
     std::vector<std::int64_t> ids;
-    for (const auto& user : store_->users(partner_, {})) ids.push_back(user.avatar_id);
+    for (const auto& user : directory().users(partner_, {})) ids.push_back(user.avatar_id);
     return ids;
   }
 
-  testing::TempDatabase db_;
-  std::unique_ptr<Store> store_;
   PartnerId partner_ = 0;
 };
 
 TEST_F(ListCursorTest, UserPagesJoinIntoTheUnpagedQueryForEveryPageSize) {
-  std::vector<UserQuery> queries(5);
+  std::vector<domain::UserQuery> queries(5);
   queries[1].order_by = "name";
   queries[2].order_by = "bytes_stored";
   queries[2].descending = true;
@@ -103,29 +100,29 @@ TEST_F(ListCursorTest, UserPagesJoinIntoTheUnpagedQueryForEveryPageSize) {
   queries[4].search = "user1";
   queries[4].conditions.push_back({"bytes_stored", '>', 0});
   for (std::size_t q = 0; q < queries.size(); ++q) {
-    auto expected = keys(store_->users(partner_, queries[q]));
+    auto expected = keys(directory().users(partner_, queries[q]));
     ASSERT_FALSE(expected.empty());
     for (std::size_t rows : {1u, 2u, 5u, 100u}) {
       SCOPED_TRACE("query " + std::to_string(q) + ", rows " + std::to_string(rows));
-      auto cursor = store_->user_cursor(partner_, queries[q]);
+      auto cursor = directory().user_cursor(partner_, queries[q]);
       EXPECT_EQ(keys(drain(*cursor, rows)), expected);
     }
   }
 }
 
 TEST_F(ListCursorTest, AUserCursorIgnoresTheLimit) {
-  UserQuery query;
+  domain::UserQuery query;
   query.limit = 2;
-  auto cursor = store_->user_cursor(partner_, query);
+  auto cursor = directory().user_cursor(partner_, query);
   EXPECT_EQ(drain(*cursor, 5).size(), 12u);
 }
 
 TEST_F(ListCursorTest, SharePagesJoinIntoTheUnpagedListingFromAnyOffset) {
   for (std::int64_t offset : {0, 1, 3, 4, 9}) {
-    auto expected = keys(store_->shares(partner_, offset, std::nullopt));
+    auto expected = keys(usage().shares(partner_, offset, std::nullopt));
     for (std::size_t rows : {1u, 2u, 3u, 100u}) {
       SCOPED_TRACE("offset " + std::to_string(offset) + ", rows " + std::to_string(rows));
-      auto cursor = store_->share_cursor(partner_, offset);
+      auto cursor = usage().share_cursor(partner_, offset);
       EXPECT_EQ(keys(drain(*cursor, rows)), expected);
     }
   }
@@ -133,32 +130,32 @@ TEST_F(ListCursorTest, SharePagesJoinIntoTheUnpagedListingFromAnyOffset) {
 
 TEST_F(ListCursorTest, WritesAfterTheCursorOpensAreNotSeen) {
   auto ids = avatar_ids();
-  UserQuery by_name;
+  domain::UserQuery by_name;
   by_name.order_by = "name";
-  auto users_before = keys(store_->users(partner_, by_name));
-  auto shares_before = keys(store_->shares(partner_, 0, std::nullopt));
-  auto users = store_->user_cursor(partner_, by_name);
-  auto shares = store_->share_cursor(partner_, 0);
+  auto users_before = keys(directory().users(partner_, by_name));
+  auto shares_before = keys(usage().shares(partner_, 0, std::nullopt));
+  auto users = directory().user_cursor(partner_, by_name);
+  auto shares = usage().share_cursor(partner_, 0);
   auto first_users = users->next_page(3);
   auto first_shares = shares->next_page(1);
 
   // A user added, one deleted, one renamed to move within the order, shares added and removed:
   // each would add, drop or repeat a row in a list read from the live database.
-  auto group = store_->groups(partner_).front();
-  UserCreate added;
+  auto group = directory().groups(partner_).front();
+  domain::UserCreate added;
   added.username = "aaa";
   added.name = "Name 0";
   added.email = "aaa@example.com";
-  auto created = store_->create_user(partner_, added);
-  store_->delete_user(partner_, ids[2]);
-  UserPatch rename;
+  auto created = directory().create_user(partner_, added);
+  directory().delete_user(partner_, ids[2]);
+  domain::UserPatch rename;
   rename.name = "Name zz";
-  store_->update_user(partner_, ids[11], rename);
-  store_->put_share(partner_, created.avatar_id, "new", {.name = "n", .description = ""});
-  store_->put_share(partner_, ids[1], "new", {.name = "n", .description = ""});
-  ASSERT_TRUE(store_->delete_share(partner_, ids[6], "a6"));
-  ASSERT_TRUE(store_->delete_share(partner_, ids[6], "b6"));
-  ASSERT_NE(keys(store_->users(partner_, by_name)), users_before) << "the writes took effect";
+  directory().update_user(partner_, ids[11], rename);
+  usage().put_share(partner_, created.avatar_id, "new", {.name = "n", .description = ""});
+  usage().put_share(partner_, ids[1], "new", {.name = "n", .description = ""});
+  ASSERT_TRUE(usage().delete_share(partner_, ids[6], "a6"));
+  ASSERT_TRUE(usage().delete_share(partner_, ids[6], "b6"));
+  ASSERT_NE(keys(directory().users(partner_, by_name)), users_before) << "the writes took effect";
 
   auto rest_users = drain(*users, 2);
   first_users.insert(first_users.end(), rest_users.begin(), rest_users.end());
@@ -169,8 +166,8 @@ TEST_F(ListCursorTest, WritesAfterTheCursorOpensAreNotSeen) {
 }
 
 TEST_F(ListCursorTest, ACursorMayMoveBetweenThreads) {
-  auto expected = keys(store_->users(partner_, {}));
-  auto cursor = store_->user_cursor(partner_, {});
+  auto expected = keys(directory().users(partner_, {}));
+  auto cursor = directory().user_cursor(partner_, {});
   std::vector<domain::User> all;
   // As a connection's coroutine resumes on any I/O thread: one thread at a time, each a page.
   for (bool more = true; more;) {
@@ -184,12 +181,12 @@ TEST_F(ListCursorTest, ACursorMayMoveBetweenThreads) {
 }
 
 TEST_F(ListCursorTest, AnOpenCursorDoesNotBlockWriters) {
-  auto cursor = store_->user_cursor(partner_, {});
+  auto cursor = directory().user_cursor(partner_, {});
   ASSERT_EQ(cursor->next_page(1).size(), 1u);
-  UserPatch patch;
+  domain::UserPatch patch;
   patch.name = "Renamed";
   // Would wait for the busy timeout and throw if the cursor held a write lock.
-  EXPECT_NO_THROW(store_->update_user(partner_, avatar_ids().front(), patch));
+  EXPECT_NO_THROW(directory().update_user(partner_, avatar_ids().front(), patch));
 }
 
 }  // namespace

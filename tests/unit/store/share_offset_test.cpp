@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "store/database.hpp"
 #include "store/sqlite/connection.hpp"
-#include "store/sqlite/sqlite_store.hpp"
-#include "store/store.hpp"
+#include "store/sqlite/sqlite_usage.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::store {
@@ -33,20 +33,20 @@ class ShareOffsetTest : public ::testing::Test {
   }
 
   PartnerId make_partner(const std::string& username) {
-    NewPartner partner;
+    domain::NewPartner partner;
     partner.username = username;
     partner.name = username;
     partner.group = username;  // users are added to it
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
-    return store_->create_partner(partner);
+    return store_->partners().create_partner(partner);
   }
 
   // Adds `count` users without shares; returns their avatar ids in order.
   std::vector<std::int64_t> add_users(PartnerId partner, const std::string& prefix, int count) {
-    auto group = store_->groups(partner).front();
-    std::vector<NewUser> batch;
+    auto group = store_->directory().groups(partner).front();
+    std::vector<domain::NewUser> batch;
     for (int i = 0; i < count; ++i) {
-      NewUser u;
+      domain::NewUser u;
       u.username = prefix + std::to_string(i);
       u.name = u.username;
       u.email = u.username + "@example.com";
@@ -55,11 +55,11 @@ class ShareOffsetTest : public ::testing::Test {
       u.creation_time = 1764201600;
       batch.push_back(std::move(u));
     }
-    store_->insert_users(partner, batch);
+    store_->directory().insert_users(partner, batch);
     std::vector<std::int64_t> ids;
-    UserQuery all;
+    domain::UserQuery all;
     all.order_by = "avatar_id";
-    for (const auto& user : store_->users(partner, all)) {
+    for (const auto& user : store_->directory().users(partner, all)) {
       if (user.username.rfind(prefix, 0) == 0) ids.push_back(user.avatar_id);
     }
     return ids;
@@ -82,7 +82,7 @@ class ShareOffsetTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::string path_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Database> store_;
 };
 
 TEST_F(ShareOffsetTest, RandomChangesKeepEveryPageEqualToAnOrderedScan) {
@@ -100,11 +100,11 @@ TEST_F(ShareOffsetTest, RandomChangesKeepEveryPageEqualToAnOrderedScan) {
   std::mt19937_64 rng(20261127);
   std::map<std::int64_t, std::set<std::string>> model;  // alpha's users with shares
   const std::vector<std::string> rooms = {"holiday", "work", "family"};
-  ShareReport report{"Share", "", true};
+  domain::ShareReport report{"Share", "", true};
   auto check = [&] {
     std::vector<std::int64_t> expected;
     for (const auto& [id, keys] : model) expected.push_back(id);
-    ASSERT_EQ(ids_of(store_->shares(alpha, 0, std::nullopt)), expected);
+    ASSERT_EQ(ids_of(store_->usage().shares(alpha, 0, std::nullopt)), expected);
     const std::int64_t total = std::int64_t(expected.size());
     std::vector<std::int64_t> offsets = {0, 1, 255, 256, 257, total - 1, total, total + 3};
     for (int i = 0; i < 12; ++i) offsets.push_back(std::int64_t(rng() % std::uint64_t(total + 1)));
@@ -116,7 +116,7 @@ TEST_F(ShareOffsetTest, RandomChangesKeepEveryPageEqualToAnOrderedScan) {
         std::vector<std::int64_t> page;
         for (std::int64_t i = offset; i < total && (!limit || i < offset + *limit); ++i)
           page.push_back(expected[std::size_t(i)]);
-        auto got = store_->shares(alpha, offset, limit);
+        auto got = store_->usage().shares(alpha, offset, limit);
         ASSERT_EQ(ids_of(got), page) << "offset " << offset;
         for (const auto& user : got) EXPECT_EQ(user.shares.size(), model[user.avatar_id].size());
       }
@@ -135,19 +135,19 @@ TEST_F(ShareOffsetTest, RandomChangesKeepEveryPageEqualToAnOrderedScan) {
       auto id = users[std::size_t(rng() % users.size())];
       const auto& room = rooms[std::size_t(rng() % rooms.size())];
       if (rng() % 3 != 0) {
-        store_->put_share(alpha, id, room, report);
+        store_->usage().put_share(alpha, id, room, report);
         model[id].insert(room);
-      } else if (store_->delete_share(alpha, id, room)) {
+      } else if (store_->usage().delete_share(alpha, id, room)) {
         model[id].erase(room);
         if (model[id].empty()) model.erase(id);
       }
     }
     // Beta's shares sit between alpha's ids and must never shift alpha's pages.
-    store_->put_share(beta, beta_users[std::size_t(round)], "beta-room", report);
+    store_->usage().put_share(beta, beta_users[std::size_t(round)], "beta-room", report);
     if (round == 4) {
       // Deleting a user with shares takes it out of the listing.
       auto victim = model.begin()->first;
-      store_->delete_user(alpha, victim);
+      store_->directory().delete_user(alpha, victim);
       model.erase(victim);
       users.erase(std::find(users.begin(), users.end(), victim));
     }
@@ -158,10 +158,10 @@ TEST_F(ShareOffsetTest, RandomChangesKeepEveryPageEqualToAnOrderedScan) {
 TEST_F(ShareOffsetTest, AnOffsetPastTheEndIsAnEmptyPage) {
   auto alpha = make_partner("alpha");
   auto users = add_users(alpha, "a", 3);
-  store_->put_share(alpha, users[1], "room", ShareReport{"Share", "", true});
-  EXPECT_EQ(ids_of(store_->shares(alpha, 0, 100)), std::vector<std::int64_t>{users[1]});
-  EXPECT_TRUE(store_->shares(alpha, 1, 100).empty());
-  EXPECT_TRUE(store_->shares(alpha, 1000000, std::nullopt).empty());
+  store_->usage().put_share(alpha, users[1], "room", domain::ShareReport{"Share", "", true});
+  EXPECT_EQ(ids_of(store_->usage().shares(alpha, 0, 100)), std::vector<std::int64_t>{users[1]});
+  EXPECT_TRUE(store_->usage().shares(alpha, 1, 100).empty());
+  EXPECT_TRUE(store_->usage().shares(alpha, 1000000, std::nullopt).empty());
 }
 
 TEST_F(ShareOffsetTest, APageOfUsersIsReadFromTheCoveringIndexAlone) {

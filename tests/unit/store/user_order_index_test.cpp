@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "store/store.hpp"
+#include "store/database.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::testing {
@@ -13,7 +13,7 @@ namespace {
 TEST(UserOrderIndex, SortedPagesWalkAnIndexInsteadOfSorting) {
   TempDatabase db;
   store::open_store("sqlite:" + db.path).reset();  // creates the schema
-  // The same shape as SqliteStore::users() builds for order_by=-bytes_stored (and the others).
+  // The same shape as SqliteDirectory::users() builds for order_by=-bytes_stored (and the others).
   for (const char* column :
        {"bytes_stored", "creation_time", "last_login", "avatar_id", "email", "promo"}) {
     auto plan = query_plan(

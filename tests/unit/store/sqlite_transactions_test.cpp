@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "store/store.hpp"
+#include "store/database.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::store {
@@ -18,31 +18,32 @@ using namespace std::chrono_literals;
 
 class GroupCommitStoreTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Store> open(Synchronous synchronous) {
+  std::unique_ptr<Database> open(Synchronous synchronous) {
     auto store = open_store("sqlite:" + path_, {.synchronous = synchronous});
-    store->take_commit_ticket();  // the migrations' commits, made on this thread
+    store->transactions().take_commit_ticket();  // the migrations' commits, made on this thread
     return store;
   }
 
-  static PartnerId make_partner(Store& store, const std::string& username) {
-    NewPartner partner;
+  static PartnerId make_partner(Database& store, const std::string& username) {
+    domain::NewPartner partner;
     partner.username = username;
     partner.name = username + " Corp";
     partner.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
-    return store.create_partner(partner);
+    return store.partners().create_partner(partner);
   }
 
-  static void set_ttl(Store& store, PartnerId partner, std::int64_t ttl) {
-    store.update_settings(partner, [ttl](domain::Settings& settings, const domain::Features&) {
-      settings.share_link_ttl = ttl;
-    });
+  static void set_ttl(Database& store, PartnerId partner, std::int64_t ttl) {
+    store.partners().update_settings(partner,
+                                     [ttl](domain::Settings& settings, const domain::Features&) {
+                                       settings.share_link_ttl = ttl;
+                                     });
   }
 
   // What when_durable answers for `ticket`, within 10 s.
-  static std::optional<bool> durable(Store& store, std::uint64_t ticket) {
+  static std::optional<bool> durable(Database& store, std::uint64_t ticket) {
     auto result = std::make_shared<std::promise<bool>>();
     auto future = result->get_future();
-    store.when_durable(ticket, [result](bool ok) { result->set_value(ok); });
+    store.transactions().when_durable(ticket, [result](bool ok) { result->set_value(ok); });
     if (future.wait_for(10s) != std::future_status::ready) return std::nullopt;
     return future.get();
   }
@@ -54,53 +55,54 @@ class GroupCommitStoreTest : public ::testing::Test {
 TEST_F(GroupCommitStoreTest, ACommitLeavesATicketToTakeOnceAndReadsLeaveNone) {
   auto store = open(Synchronous::group);
   auto partner = make_partner(*store, "alpha");
-  auto first = store->take_commit_ticket();
+  auto first = store->transactions().take_commit_ticket();
   EXPECT_GT(first, 0u);
-  EXPECT_EQ(store->take_commit_ticket(), 0u);
+  EXPECT_EQ(store->transactions().take_commit_ticket(), 0u);
 
-  store->find_partner(partner);
-  store->settings(partner);
+  store->partners().find_partner(partner);
+  store->partners().settings(partner);
   {
-    ReadSnapshot snapshot(*store);
-    store->quota(partner);
+    ReadSnapshot snapshot(store->transactions());
+    store->partners().quota(partner);
   }
-  EXPECT_EQ(store->take_commit_ticket(), 0u);
+  EXPECT_EQ(store->transactions().take_commit_ticket(), 0u);
 
   set_ttl(*store, partner, 77);
-  auto second = store->take_commit_ticket();
+  auto second = store->transactions().take_commit_ticket();
   EXPECT_GT(second, first);
   EXPECT_EQ(durable(*store, second), std::optional<bool>(true));
-  EXPECT_EQ(store->settings(partner).share_link_ttl, 77);
+  EXPECT_EQ(store->partners().settings(partner).share_link_ttl, 77);
 }
 
 TEST_F(GroupCommitStoreTest, ATransactionThatChangesNothingLeavesNoTicket) {
   auto store = open(Synchronous::group);
   auto partner = make_partner(*store, "alpha");
-  store->take_commit_ticket();
+  store->transactions().take_commit_ticket();
   // A failed change rolls back: nothing was written, so nothing needs a sync.
-  EXPECT_THROW(store->update_settings(partner,
-                                      [](domain::Settings&, const domain::Features&) {
-                                        throw std::runtime_error("refused");
-                                      }),
+  EXPECT_THROW(store->partners().update_settings(partner,
+                                                 [](domain::Settings&, const domain::Features&) {
+                                                   throw std::runtime_error("refused");
+                                                 }),
                std::runtime_error);
-  EXPECT_EQ(store->take_commit_ticket(), 0u);
+  EXPECT_EQ(store->transactions().take_commit_ticket(), 0u);
 }
 
 TEST_F(GroupCommitStoreTest, EachThreadTakesTheTicketOfItsOwnCommit) {
   auto store = open(Synchronous::group);
   auto partner = make_partner(*store, "alpha");
-  auto mine = store->take_commit_ticket();
+  auto mine = store->transactions().take_commit_ticket();
   std::uint64_t theirs = 0;
   std::uint64_t theirs_again = 1;
   std::thread other([&] {
     set_ttl(*store, partner, 5);
-    theirs = store->take_commit_ticket();
-    theirs_again = store->take_commit_ticket();
+    theirs = store->transactions().take_commit_ticket();
+    theirs_again = store->transactions().take_commit_ticket();
   });
   other.join();
   EXPECT_GT(theirs, mine);
   EXPECT_EQ(theirs_again, 0u);
-  EXPECT_EQ(store->take_commit_ticket(), 0u);  // the other thread's commit is not this thread's
+  EXPECT_EQ(store->transactions().take_commit_ticket(),
+            0u);  // the other thread's commit is not this thread's
   EXPECT_EQ(durable(*store, theirs), std::optional<bool>(true));
 }
 
@@ -110,7 +112,7 @@ TEST_F(GroupCommitStoreTest, FullAndNormalCommitsHaveNoTickets) {
     auto partner =
         make_partner(*store, synchronous == Synchronous::full ? "full-mode" : "normal-mode");
     set_ttl(*store, partner, 9);
-    EXPECT_EQ(store->take_commit_ticket(), 0u);
+    EXPECT_EQ(store->transactions().take_commit_ticket(), 0u);
     EXPECT_EQ(durable(*store, 0), std::optional<bool>(true));
   }
 }
@@ -124,7 +126,7 @@ TEST_F(GroupCommitStoreTest, TheWalIsCheckpointedAsWalAutocheckpointWould) {
   auto wal = std::filesystem::file_size(path_ + "-wal");
   constexpr std::uintmax_t kFrameBytes = 24 + 4096;
   EXPECT_LT(wal, 32 + 1500 * kFrameBytes);
-  EXPECT_EQ(store->settings(partner).share_link_ttl, 3000);
+  EXPECT_EQ(store->partners().settings(partner).share_link_ttl, 3000);
 }
 
 }  // namespace

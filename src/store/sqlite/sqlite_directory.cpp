@@ -1,41 +1,54 @@
-// SqliteStore: plans, groups and users (Part B), with quota counters kept in each transaction.
+// SqliteDirectory: plans, groups and users (Part B), with quota counters kept in each transaction.
 #include <algorithm>
 #include <span>
 #include <unordered_map>
 
 #include "domain/case_fold.hpp"
 #include "domain/clock.hpp"
-#include "error.hpp"
+#include "domain/user_fields.hpp"
 #include "store/sqlite/counters.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_directory.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
 
-constexpr const char* kUserColumns =
-    "u.avatar_id, u.username, u.name, u.email, u.group_id, u.plan_id, p.storage_bytes, "
-    "u.bonus_bytes, u.bytes_stored, u.enabled, u.purgehold_active, u.creation_time, "
-    "u.last_login, u.share_id, u.num_devices, u.num_shares, u.promo";
+// Each user field (domain::kUserFields) is the column of the same name of users (u), or of
+// plans (p) for the plan's own values.
+template <typename T>
+std::string column_of(const domain::UserField<T>& field) {
+  return (field.of_plan ? "p." : "u.") + std::string(field.name);
+}
 
+// Every user field's column, in kUserFields' order: what read_user reads.
+const std::string kUserColumns = [] {
+  std::string columns;
+  domain::for_each_user_field(
+      [&](const auto& field) { columns += (columns.empty() ? "" : ", ") + column_of(field); });
+  return columns;
+}();
+
+void read_column(const Statement& q, int column, std::int64_t& value) {
+  value = q.integer(column);
+}
+void read_column(const Statement& q, int column, bool& value) {
+  value = q.integer(column) != 0;
+}
+void read_column(const Statement& q, int column, std::string& value) {
+  value = q.text(column);
+}
+void read_column(const Statement& q, int column, std::optional<std::int64_t>& value) {
+  value = q.optional_integer(column);
+}
+void read_column(const Statement& q, int column, std::optional<std::string>& value) {
+  value = q.optional_text(column);
+}
+
+// Reads a row that starts with kUserColumns.
 domain::User read_user(const Statement& q) {
   domain::User u;
-  u.avatar_id = q.integer(0);
-  u.username = q.text(1);
-  u.name = q.text(2);
-  u.email = q.text(3);
-  u.group_id = q.integer(4);
-  u.plan_id = q.integer(5);
-  u.storage_bytes = q.integer(6);
-  u.bonus_bytes = q.integer(7);
-  u.bytes_stored = q.integer(8);
-  u.enabled = q.integer(9) != 0;
-  u.purgehold_active = q.integer(10) != 0;
-  u.creation_time = q.integer(11);
-  u.last_login = q.optional_integer(12);
-  u.share_id = q.optional_text(13);
-  u.num_devices = q.integer(14);
-  u.num_shares = q.integer(15);
-  u.promo = q.optional_text(16);
+  int column = 0;
+  domain::for_each_user_field(
+      [&](const auto& field) { read_column(q, column++, u.*field.member); });
   return u;
 }
 
@@ -61,7 +74,7 @@ void add_share_rooms(Connection& db, PartnerId partner, std::span<domain::User> 
   while (q.step()) sharing.at(q.integer(0))->share_rooms.push_back(q.text(1));
 }
 
-const std::string kSelectUserById = std::string("SELECT ") + kUserColumns +
+const std::string kSelectUserById = "SELECT " + kUserColumns +
                                     " FROM users u JOIN plans p ON p.plan_id = u.plan_id "
                                     "WHERE u.partner_id = ?1 AND u.avatar_id = ?2";
 // A username match wins over an email match: each arm is one unique-index lookup, and the
@@ -70,7 +83,7 @@ const std::string kSelectUserById = std::string("SELECT ") + kUserColumns +
 // email_clash = 0 (release_email keeps it so), and only it is found by email: users flagged
 // as clashing with it (EmailClash) are found by username.
 const std::string kSelectUserByKey =
-    std::string("SELECT ") + kUserColumns +
+    "SELECT " + kUserColumns +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = ?1 AND "
     "u.username = ?2 UNION ALL SELECT " +
     kUserColumns +
@@ -89,7 +102,7 @@ std::optional<domain::User> user_by_id(Connection& db, PartnerId partner, std::i
 
 domain::User require_user(Connection& db, PartnerId partner, std::int64_t avatar) {
   auto user = user_by_id(db, partner, avatar);
-  if (!user) throw not_found("no such user");
+  if (!user) throw NotFound(Object::user);
   return *user;
 }
 
@@ -106,7 +119,7 @@ std::optional<std::int64_t> plan_bytes(Connection& db, PartnerId partner, std::i
 constexpr const char* kGroupColumns =
     "group_id, name, plan_id, webapi_enable, check_domain, device_policy";
 
-Group read_group(const Statement& q) {
+domain::Group read_group(const Statement& q) {
   return {q.integer(0),      q.text(1),         q.integer(2),
           q.integer(3) != 0, q.integer(4) != 0, q.optional_integer(5)};
 }
@@ -114,7 +127,7 @@ Group read_group(const Statement& q) {
 const std::string kSelectGroupById =
     std::string("SELECT ") + kGroupColumns + " FROM groups WHERE partner_id = ?1 AND group_id = ?2";
 
-std::optional<Group> group_by_id(Connection& db, PartnerId partner, std::int64_t group) {
+std::optional<domain::Group> group_by_id(Connection& db, PartnerId partner, std::int64_t group) {
   auto& q = db.prepared(kSelectGroupById.c_str());
   q.bind(1, partner).bind(2, group);
   if (!q.step()) return std::nullopt;
@@ -123,14 +136,14 @@ std::optional<Group> group_by_id(Connection& db, PartnerId partner, std::int64_t
   return g;
 }
 
-// Throws 409 device_policy unless `policy` is null or one of the partner's device policies.
+// Throws Conflict unless `policy` is null or one of the partner's device policies.
 void check_device_policy(Connection& db, PartnerId partner, std::optional<std::int64_t> policy) {
   if (!policy) return;
   auto& q = db.prepared("SELECT 1 FROM device_policies WHERE partner_id = ?1 AND policy_id = ?2");
   q.bind(1, partner).bind(2, *policy);
   bool found = q.step();
   q.reset();
-  if (!found) throw conflict("no such device policy", {"device_policy"});
+  if (!found) throw Conflict(Clash::unknown_device_policy);
 }
 
 // The partner's default group: its oldest (C.7).
@@ -138,9 +151,7 @@ std::int64_t default_group(Connection& db, PartnerId partner) {
   auto& q =
       db.prepared("SELECT group_id FROM groups WHERE partner_id = ?1 ORDER BY group_id LIMIT 1");
   q.bind(1, partner);
-  if (!q.step())
-    throw conflict("the partner has no group yet, so there is no default group to join",
-                   {"group_id"});
+  if (!q.step()) throw Conflict(Clash::no_default_group);
   auto id = q.integer(0);
   q.reset();
   return id;
@@ -160,19 +171,9 @@ void release_email(Connection& db, PartnerId partner, const std::string& email) 
       .run();
 }
 
-// Runs `write`, turning a uniqueness violation into a 409 naming the field.
-template <typename F>
-void unique_or_conflict(F&& write) {
-  try {
-    write();
-  } catch (const UniqueViolation& violation) {
-    throw conflict(violation.field + " is already taken", {violation.field});
-  }
-}
-
 // Inserts one user row with its devices and shares; returns the counter change it makes.
 // The single insert path for the API and for bulk loading (demo), so both obey one set of rules.
-CounterDelta insert_user(Connection& db, PartnerId partner, const NewUser& u,
+CounterDelta insert_user(Connection& db, PartnerId partner, const domain::NewUser& u,
                          std::int64_t storage_bytes, std::int64_t* avatar_out = nullptr) {
   std::optional<std::int64_t> last_backup;
   for (const auto& d : u.devices)
@@ -256,30 +257,18 @@ std::string next_username(Connection& db, PartnerId partner) {
 }
 
 // Maps a user object field to the SQL that sorts or filters by it.
-const std::unordered_map<std::string, std::string>& user_columns() {
-  static const std::unordered_map<std::string, std::string> columns = {
-      {"avatar_id", "u.avatar_id"},
-      {"username", "u.username"},
-      {"name", "u.name"},
-      {"email", "u.email"},
-      {"group_id", "u.group_id"},
-      {"plan_id", "u.plan_id"},
-      {"storage_bytes", "p.storage_bytes"},
-      {"bonus_bytes", "u.bonus_bytes"},
-      {"bytes_stored", "u.bytes_stored"},
-      {"enabled", "u.enabled"},
-      {"purgehold_active", "u.purgehold_active"},
-      {"creation_time", "u.creation_time"},
-      {"last_login", "u.last_login"},
-      {"share_id", "u.share_id"},
-      {"num_devices", "u.num_devices"},
-      {"num_shares", "u.num_shares"},
-      {"promo", "u.promo"}};
+const std::unordered_map<std::string_view, std::string>& user_columns() {
+  static const auto columns = [] {
+    std::unordered_map<std::string_view, std::string> out;
+    domain::for_each_user_field(
+        [&](const auto& field) { out.emplace(field.name, column_of(field)); });
+    return out;
+  }();
   return columns;
 }
 
 // The WHERE clause for `query`; parameters are bound by bind_filters in the same order.
-std::string user_filters(const UserQuery& query) {
+std::string user_filters(const domain::UserQuery& query) {
   std::string where = " WHERE u.partner_id = ?";
   if (query.search) {
     where +=
@@ -296,7 +285,7 @@ std::string user_filters(const UserQuery& query) {
   return where;
 }
 
-void bind_filters(Statement& q, PartnerId partner, const UserQuery& query, int& index) {
+void bind_filters(Statement& q, PartnerId partner, const domain::UserQuery& query, int& index) {
   q.bind(index++, partner);
   if (query.search) {
     auto needle = domain::fold_case(*query.search);
@@ -335,11 +324,11 @@ CounterDelta move_members(Connection& db, PartnerId partner, std::int64_t from, 
 
 }  // namespace
 
-std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name,
-                                      std::int64_t storage_bytes) {
+std::int64_t SqliteDirectory::create_plan(PartnerId partner, const std::string& name,
+                                          std::int64_t storage_bytes) {
   auto& db = this->db();
   Transaction txn(db);
-  unique_or_conflict([&] {
+  unique_or_conflict(Object::plan, [&] {
     db.prepared("INSERT INTO plans (partner_id, name, storage_bytes) VALUES (?1, ?2, ?3)")
         .bind(1, partner)
         .bind(2, name)
@@ -351,21 +340,21 @@ std::int64_t SqliteStore::create_plan(PartnerId partner, const std::string& name
   return id;
 }
 
-std::vector<Plan> SqliteStore::plans(PartnerId partner) {
+std::vector<domain::Plan> SqliteDirectory::plans(PartnerId partner) {
   auto& q = db().prepared(
       "SELECT plan_id, name, storage_bytes FROM plans WHERE partner_id = ?1 ORDER BY plan_id");
   q.bind(1, partner);
-  std::vector<Plan> out;
+  std::vector<domain::Plan> out;
   while (q.step()) out.push_back({q.integer(0), q.text(1), q.integer(2)});
   return out;
 }
 
-std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
+std::int64_t SqliteDirectory::create_group(PartnerId partner, const domain::Group& g) {
   auto& db = this->db();
   Transaction txn(db);
-  if (!plan_bytes(db, partner, g.plan_id)) throw conflict("no such plan", {"plan_id"});
+  if (!plan_bytes(db, partner, g.plan_id)) throw Conflict(Clash::unknown_plan);
   check_device_policy(db, partner, g.device_policy);
-  unique_or_conflict([&] {
+  unique_or_conflict(Object::group, [&] {
     db.prepared(
           "INSERT INTO groups (partner_id, name, plan_id, webapi_enable, check_domain, "
           "device_policy) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
@@ -382,33 +371,33 @@ std::int64_t SqliteStore::create_group(PartnerId partner, const Group& g) {
   return id;
 }
 
-std::vector<Group> SqliteStore::groups(PartnerId partner,
-                                       const std::optional<std::string>& search) {
+std::vector<domain::Group> SqliteDirectory::groups(PartnerId partner,
+                                                   const std::optional<std::string>& search) {
   static const std::string sql =
       std::string("SELECT ") + kGroupColumns +
       " FROM groups WHERE partner_id = ?1 AND (?2 IS NULL OR instr(fold(name), fold(?2)) > 0) "
       "ORDER BY group_id";
   auto& q = db().prepared(sql.c_str());
   q.bind(1, partner).bind(2, search);
-  std::vector<Group> out;
+  std::vector<domain::Group> out;
   while (q.step()) out.push_back(read_group(q));
   return out;
 }
 
-std::optional<Group> SqliteStore::group(PartnerId partner, std::int64_t group_id) {
+std::optional<domain::Group> SqliteDirectory::group(PartnerId partner, std::int64_t group_id) {
   return group_by_id(db(), partner, group_id);
 }
 
-Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id, const GroupPatch& patch,
-                                bool force) {
+domain::Group SqliteDirectory::update_group(PartnerId partner, std::int64_t group_id,
+                                            const domain::GroupPatch& patch, bool allow_over_plan) {
   auto& db = this->db();
   Transaction txn(db);
   auto group = group_by_id(db, partner, group_id);
-  if (!group) throw not_found("no such group");
+  if (!group) throw NotFound(Object::group);
   if (patch.plan_id && *patch.plan_id != group->plan_id) {
     auto bytes = plan_bytes(db, partner, *patch.plan_id);
-    if (!bytes) throw conflict("no such plan", {"plan_id"});
-    if (!force) {
+    if (!bytes) throw Conflict(Clash::unknown_plan);
+    if (!allow_over_plan) {
       auto& over = db.prepared(
           "SELECT count(*) FROM users WHERE partner_id = ?1 AND group_id = ?2 AND "
           "bytes_stored > ?3 + bonus_bytes");
@@ -416,12 +405,7 @@ Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id, const 
       over.step();
       auto count = over.integer(0);
       over.reset();
-      if (count > 0) {
-        throw conflict(std::to_string(count) +
-                           " member(s) store more than the new plan allows; send force: true to "
-                           "change it anyway",
-                       {"avatars_over_quota"});
-      }
+      if (count > 0) throw Conflict(Clash::members_over_plan, count);
     }
     apply(db, partner, move_members(db, partner, group_id, group_id, *patch.plan_id, *bytes));
     group->plan_id = *patch.plan_id;
@@ -433,7 +417,7 @@ Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id, const 
     check_device_policy(db, partner, *patch.device_policy);
     group->device_policy = *patch.device_policy;
   }
-  unique_or_conflict([&] {
+  unique_or_conflict(Object::group, [&] {
     db.prepared(
           "UPDATE groups SET name = ?3, plan_id = ?4, webapi_enable = ?5, check_domain = ?6, "
           "device_policy = ?7 WHERE partner_id = ?1 AND group_id = ?2")
@@ -450,26 +434,24 @@ Group SqliteStore::update_group(PartnerId partner, std::int64_t group_id, const 
   return *group;
 }
 
-void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
-                               std::optional<std::int64_t> move_to) {
+void SqliteDirectory::delete_group(PartnerId partner, std::int64_t group_id,
+                                   std::optional<std::int64_t> move_members_to) {
   auto& db = this->db();
   Transaction txn(db);
-  if (!group_by_id(db, partner, group_id)) throw not_found("no such group");
+  if (!group_by_id(db, partner, group_id)) throw NotFound(Object::group);
   auto& members = db.prepared("SELECT count(*) FROM users WHERE partner_id = ?1 AND group_id = ?2");
   members.bind(1, partner).bind(2, group_id);
   members.step();
   auto count = members.integer(0);
   members.reset();
-  if (move_to) {
-    auto target = group_by_id(db, partner, *move_to);
-    if (!target || *move_to == group_id)
-      throw conflict("move_to must name another group of the partner", {"move_to"});
+  if (move_members_to) {
+    auto target = group_by_id(db, partner, *move_members_to);
+    if (!target || *move_members_to == group_id) throw Conflict(Clash::unknown_move_target);
     auto bytes = plan_bytes(db, partner, target->plan_id);
-    apply(db, partner, move_members(db, partner, group_id, *move_to, target->plan_id, *bytes));
+    apply(db, partner,
+          move_members(db, partner, group_id, *move_members_to, target->plan_id, *bytes));
   } else if (count > 0) {
-    throw conflict("the group still has " + std::to_string(count) +
-                       " member(s); give move_to to move them first",
-                   {"group_id"});
+    throw Conflict(Clash::group_has_members, count);
   }
   db.prepared("DELETE FROM groups WHERE partner_id = ?1 AND group_id = ?2")
       .bind(1, partner)
@@ -478,16 +460,16 @@ void SqliteStore::delete_group(PartnerId partner, std::int64_t group_id,
   txn.commit();
 }
 
-domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
+domain::User SqliteDirectory::create_user(PartnerId partner, const domain::UserCreate& c) {
   auto& db = this->db();
   Transaction txn(db);
   auto group = group_by_id(db, partner, c.group_id ? *c.group_id : default_group(db, partner));
-  if (!group) throw conflict("no such group", {"group_id"});
+  if (!group) throw Conflict(Clash::unknown_group);
   std::int64_t plan = c.plan_id.value_or(group->plan_id);
   auto bytes = plan_bytes(db, partner, plan);
-  if (!bytes) throw conflict("no such plan", {"plan_id"});
+  if (!bytes) throw Conflict(Clash::unknown_plan);
   check_allocation(db, partner, domain::Int128(*bytes) + c.bonus_bytes);
-  NewUser row;
+  domain::NewUser row;
   row.username = c.username.empty() ? next_username(db, partner) : c.username;
   row.name = c.name;
   row.email = c.email;
@@ -498,7 +480,7 @@ domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
   row.promo = c.promo;
   std::int64_t avatar = 0;
   CounterDelta delta;
-  unique_or_conflict([&] { delta = insert_user(db, partner, row, *bytes, &avatar); });
+  unique_or_conflict(Object::user, [&] { delta = insert_user(db, partner, row, *bytes, &avatar); });
   db.prepared("UPDATE users SET password_bcrypt = ?2 WHERE avatar_id = ?1")
       .bind(1, avatar)
       .bind(2, c.password_bcrypt)
@@ -509,9 +491,9 @@ domain::User SqliteStore::create_user(PartnerId partner, const UserCreate& c) {
   return user;
 }
 
-std::optional<std::string> SqliteStore::taken_user_field(PartnerId partner,
-                                                         std::string_view username,
-                                                         std::string_view email) {
+std::optional<std::string> SqliteDirectory::taken_user_field(PartnerId partner,
+                                                             std::string_view username,
+                                                             std::string_view email) {
   auto& db = this->db();
   // The same tests as the unique indexes on (partner_id, username) and
   // (partner_id, lower(email), email_clash), which a new user's row (email_clash 0) must pass.
@@ -532,7 +514,7 @@ std::optional<std::string> SqliteStore::taken_user_field(PartnerId partner,
   return std::nullopt;
 }
 
-std::optional<domain::User> SqliteStore::find_user(PartnerId partner, std::string_view key) {
+std::optional<domain::User> SqliteDirectory::find_user(PartnerId partner, std::string_view key) {
   auto& db = this->db();
   auto& q = db.prepared(kSelectUserByKey.c_str());
   q.bind(1, partner).bind(2, key);
@@ -547,7 +529,7 @@ namespace {
 
 // The users `query` selects, in its order: "LIMIT ? OFFSET ?" takes the two parameters after
 // bind_filters' (-1: no limit).
-std::string select_users(const UserQuery& query) {
+std::string select_users(const domain::UserQuery& query) {
   auto column = user_columns().find(query.order_by);
   if (column == user_columns().end()) throw std::invalid_argument("unknown order_by");
   const char* direction = query.descending ? " DESC" : "";
@@ -558,7 +540,7 @@ std::string select_users(const UserQuery& query) {
 }
 
 // Binds select_users' parameters: the filters, then `limit` (-1: none) and the query's offset.
-void bind_select_users(Statement& q, PartnerId partner, const UserQuery& query,
+void bind_select_users(Statement& q, PartnerId partner, const domain::UserQuery& query,
                        std::int64_t limit) {
   int index = 1;
   bind_filters(q, partner, query, index);
@@ -570,7 +552,8 @@ void bind_select_users(Statement& q, PartnerId partner, const UserQuery& query,
 // time: unlike paging with OFFSET, no page re-reads the rows before it.
 class SqliteUserCursor final : public Cursor<domain::User> {
  public:
-  SqliteUserCursor(std::unique_ptr<Connection> db, PartnerId partner, const UserQuery& query)
+  SqliteUserCursor(std::unique_ptr<Connection> db, PartnerId partner,
+                   const domain::UserQuery& query)
       : db_(std::move(db)), partner_(partner), rows_(db_->prepared_text(select_users(query))) {
     // rows_ stays valid: nothing else on this connection calls prepared_text.
     bind_select_users(rows_, partner, query, -1);
@@ -599,7 +582,8 @@ class SqliteUserCursor final : public Cursor<domain::User> {
 
 }  // namespace
 
-std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery& query) {
+std::vector<domain::User> SqliteDirectory::users(PartnerId partner,
+                                                 const domain::UserQuery& query) {
   auto& q = db().prepared_text(select_users(query));
   bind_select_users(q, partner, query, query.limit.value_or(-1));
   std::vector<domain::User> out;
@@ -610,12 +594,12 @@ std::vector<domain::User> SqliteStore::users(PartnerId partner, const UserQuery&
   return out;
 }
 
-std::unique_ptr<Cursor<domain::User>> SqliteStore::user_cursor(PartnerId partner,
-                                                               const UserQuery& query) {
-  return std::make_unique<SqliteUserCursor>(open_snapshot(), partner, query);
+std::unique_ptr<Cursor<domain::User>> SqliteDirectory::user_cursor(PartnerId partner,
+                                                                   const domain::UserQuery& query) {
+  return std::make_unique<SqliteUserCursor>(backend_.open_snapshot(), partner, query);
 }
 
-std::int64_t SqliteStore::count_users(PartnerId partner, const UserQuery& query) {
+std::int64_t SqliteDirectory::count_users(PartnerId partner, const domain::UserQuery& query) {
   std::string sql =
       "SELECT count(*) FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query);
   auto& q = db().prepared_text(sql);
@@ -625,8 +609,8 @@ std::int64_t SqliteStore::count_users(PartnerId partner, const UserQuery& query)
   return q.integer(0);
 }
 
-domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
-                                      const UserPatch& patch) {
+domain::User SqliteDirectory::update_user(PartnerId partner, std::int64_t avatar_id,
+                                          const domain::UserPatch& patch) {
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
@@ -634,13 +618,13 @@ domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
   const domain::Int128 old_allocation = domain::Int128(user.storage_bytes) + user.bonus_bytes;
   if (patch.group_id && *patch.group_id != user.group_id) {
     auto group = group_by_id(db, partner, *patch.group_id);
-    if (!group) throw conflict("no such group", {"group_id"});
+    if (!group) throw Conflict(Clash::unknown_group);
     user.group_id = group->group_id;
     if (!patch.plan_id) user.plan_id = group->plan_id;  // joining a group gives its plan
   }
   if (patch.plan_id) user.plan_id = *patch.plan_id;
   auto bytes = plan_bytes(db, partner, user.plan_id);
-  if (!bytes) throw conflict("no such plan", {"plan_id"});
+  if (!bytes) throw Conflict(Clash::unknown_plan);
   user.storage_bytes = *bytes;
   if (patch.bonus_bytes) user.bonus_bytes = *patch.bonus_bytes;
   if (patch.name) user.name = *patch.name;
@@ -650,7 +634,7 @@ domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
   CounterDelta delta;
   delta.bytes_allocated = domain::Int128(user.storage_bytes) + user.bonus_bytes - old_allocation;
   check_allocation(db, partner, delta.bytes_allocated);
-  unique_or_conflict([&] {
+  unique_or_conflict(Object::user, [&] {
     db.prepared(
           "UPDATE users SET name = ?3, email = ?4, group_id = ?5, plan_id = ?6, bonus_bytes = ?7, "
           "enabled = ?8, purgehold_active = ?9, "
@@ -673,7 +657,7 @@ domain::User SqliteStore::update_user(PartnerId partner, std::int64_t avatar_id,
   return user;
 }
 
-void SqliteStore::delete_user(PartnerId partner, std::int64_t avatar_id) {
+void SqliteDirectory::delete_user(PartnerId partner, std::int64_t avatar_id) {
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
@@ -693,9 +677,9 @@ void SqliteStore::delete_user(PartnerId partner, std::int64_t avatar_id) {
   txn.commit();
 }
 
-void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_id,
-                                         const std::optional<std::string>& template_name,
-                                         const std::optional<std::string>& reg_code) {
+void SqliteDirectory::queue_activation_email(PartnerId partner, std::int64_t avatar_id,
+                                             const std::optional<std::string>& template_name,
+                                             const std::optional<std::string>& reg_code) {
   auto& db = this->db();
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
@@ -712,7 +696,8 @@ void SqliteStore::queue_activation_email(PartnerId partner, std::int64_t avatar_
   txn.commit();
 }
 
-std::vector<ActivationEmail> SqliteStore::activation_emails(std::optional<PartnerId> partner) {
+std::vector<domain::ActivationEmail> SqliteDirectory::activation_emails(
+    std::optional<PartnerId> partner) {
   auto& q = db().prepared(
       "SELECT e.email_id, p.username, coalesce(u.username, ''), e.email, e.template_name, "
       "e.queued_at, e.reg_code FROM activation_emails e JOIN partners p ON p.partner_id = "
@@ -720,14 +705,14 @@ std::vector<ActivationEmail> SqliteStore::activation_emails(std::optional<Partne
       "LEFT JOIN users u ON u.avatar_id = e.avatar_id WHERE ?1 IS NULL OR e.partner_id = ?1 "
       "ORDER BY e.email_id");
   q.bind(1, partner);
-  std::vector<ActivationEmail> out;
+  std::vector<domain::ActivationEmail> out;
   while (q.step())
     out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.optional_text(4), q.integer(5),
                    q.optional_text(6)});
   return out;
 }
 
-std::vector<EmailClash> SqliteStore::email_clashes() {
+std::vector<domain::EmailClash> SqliteDirectory::email_clashes() {
   // The first flagged user of each address (a partial index holds only flagged users), with
   // every user of its partner whose email folds to the same; each step is an index search.
   auto& q = db().prepared(
@@ -738,7 +723,7 @@ std::vector<EmailClash> SqliteStore::email_clashes() {
       "WHERE g.partner_id = f.partner_id AND lower(g.email) = lower(f.email) AND "
       "g.email_clash <> 0 AND g.email_clash < f.email_clash) "
       "ORDER BY p.username, lower(f.email), u.avatar_id");
-  std::vector<EmailClash> out;
+  std::vector<domain::EmailClash> out;
   std::string key;
   while (q.step()) {
     auto folded = q.text(1);
@@ -748,11 +733,11 @@ std::vector<EmailClash> SqliteStore::email_clashes() {
     }
     out.back().users.push_back({q.text(2), q.text(3)});
   }
-  std::erase_if(out, [](const EmailClash& clash) { return clash.users.size() < 2; });
+  std::erase_if(out, [](const domain::EmailClash& clash) { return clash.users.size() < 2; });
   return out;
 }
 
-void SqliteStore::insert_users(PartnerId partner, std::span<const NewUser> users) {
+void SqliteDirectory::insert_users(PartnerId partner, std::span<const domain::NewUser> users) {
   auto& db = this->db();
   Transaction txn(db);
   std::unordered_map<std::int64_t, std::int64_t> storage;
@@ -762,9 +747,9 @@ void SqliteStore::insert_users(PartnerId partner, std::span<const NewUser> users
   CounterDelta delta;
   for (const auto& u : users) {
     auto plan = storage.find(u.plan_id);
-    if (plan == storage.end()) throw conflict("no such plan", {"plan_id"});
-    if (!known_group.contains(u.group_id)) throw conflict("no such group", {"group_id"});
-    unique_or_conflict([&] { delta += insert_user(db, partner, u, plan->second); });
+    if (plan == storage.end()) throw Conflict(Clash::unknown_plan);
+    if (!known_group.contains(u.group_id)) throw Conflict(Clash::unknown_group);
+    unique_or_conflict(Object::user, [&] { delta += insert_user(db, partner, u, plan->second); });
   }
   check_allocation(db, partner, delta.bytes_allocated);
   apply(db, partner, delta);

@@ -1,15 +1,12 @@
-// SqliteStore: device policies (C.5) and the rules that tie them to one another and to groups.
+// SqliteDirectory: device policies (C.5) and the rules that tie them to one another and to groups.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "domain/case_fold.hpp"
-#include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/sqlite_directory.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
-
-using domain::PolicyConflict;
-using domain::PolicyConflictError;
 
 constexpr const char* kPolicyColumns = "policy_id, name, inherits_from, policy";
 
@@ -53,13 +50,12 @@ constexpr const char* kGroupUsingSql =
 // inherits from nothing, and only while no policy inherits from it (one level only).
 void check_inheritance(Connection& db, PartnerId partner, const domain::DevicePolicy& policy) {
   if (!policy.inherits_from) return;
-  if (*policy.inherits_from == policy.policy_id)
-    throw PolicyConflictError(PolicyConflict::unknown_parent);
+  if (*policy.inherits_from == policy.policy_id) throw Conflict(Clash::unknown_parent);
   auto parent = policy_by_id(db, partner, *policy.inherits_from);
-  if (!parent) throw PolicyConflictError(PolicyConflict::unknown_parent);
-  if (parent->inherits_from) throw PolicyConflictError(PolicyConflict::parent_inherits);
+  if (!parent) throw Conflict(Clash::unknown_parent);
+  if (parent->inherits_from) throw Conflict(Clash::parent_inherits);
   if (policy.policy_id != 0 && any_row(db, kHeirSql, partner, policy.policy_id))
-    throw PolicyConflictError(PolicyConflict::has_heirs);
+    throw Conflict(Clash::has_heirs);
 }
 
 // Runs a write of the policy's row; the unique (partner, folded name) index refuses a taken name.
@@ -68,14 +64,14 @@ void unique_name(F&& write) {
   try {
     write();
   } catch (const UniqueViolation&) {
-    throw PolicyConflictError(PolicyConflict::name_taken);
+    throw Conflict::taken(Object::device_policy, "name");
   }
 }
 
 }  // namespace
 
-domain::DevicePolicy SqliteStore::create_device_policy(PartnerId partner,
-                                                       const domain::DevicePolicy& policy) {
+domain::DevicePolicy SqliteDirectory::create_device_policy(PartnerId partner,
+                                                           const domain::DevicePolicy& policy) {
   auto& db = this->db();
   Transaction txn(db);
   domain::DevicePolicy created = policy;
@@ -97,7 +93,7 @@ domain::DevicePolicy SqliteStore::create_device_policy(PartnerId partner,
   return created;
 }
 
-std::vector<domain::DevicePolicy> SqliteStore::device_policies(PartnerId partner) {
+std::vector<domain::DevicePolicy> SqliteDirectory::device_policies(PartnerId partner) {
   static const std::string sql = std::string("SELECT ") + kPolicyColumns +
                                  " FROM device_policies WHERE partner_id = ?1 ORDER BY policy_id";
   auto& q = db().prepared(sql.c_str());
@@ -107,12 +103,12 @@ std::vector<domain::DevicePolicy> SqliteStore::device_policies(PartnerId partner
   return out;
 }
 
-std::optional<domain::DevicePolicy> SqliteStore::device_policy(PartnerId partner,
-                                                               std::int64_t policy_id) {
+std::optional<domain::DevicePolicy> SqliteDirectory::device_policy(PartnerId partner,
+                                                                   std::int64_t policy_id) {
   return policy_by_id(db(), partner, policy_id);
 }
 
-std::optional<domain::DevicePolicy> SqliteStore::update_device_policy(
+std::optional<domain::DevicePolicy> SqliteDirectory::update_device_policy(
     PartnerId partner, std::int64_t policy_id,
     const std::function<void(domain::DevicePolicy&)>& change) {
   auto& db = this->db();
@@ -138,14 +134,12 @@ std::optional<domain::DevicePolicy> SqliteStore::update_device_policy(
   return policy;
 }
 
-bool SqliteStore::delete_device_policy(PartnerId partner, std::int64_t policy_id) {
+bool SqliteDirectory::delete_device_policy(PartnerId partner, std::int64_t policy_id) {
   auto& db = this->db();
   Transaction txn(db);
   if (!policy_by_id(db, partner, policy_id)) return false;
-  if (any_row(db, kGroupUsingSql, partner, policy_id))
-    throw PolicyConflictError(PolicyConflict::used_by_group);
-  if (any_row(db, kHeirSql, partner, policy_id))
-    throw PolicyConflictError(PolicyConflict::inherited_from);
+  if (any_row(db, kGroupUsingSql, partner, policy_id)) throw Conflict(Clash::used_by_group);
+  if (any_row(db, kHeirSql, partner, policy_id)) throw Conflict(Clash::inherited_from);
   db.prepared("DELETE FROM device_policies WHERE partner_id = ?1 AND policy_id = ?2")
       .bind(1, partner)
       .bind(2, policy_id)

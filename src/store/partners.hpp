@@ -1,0 +1,59 @@
+// The partners role of the store: accounts, credentials, billing, settings, quota and backups.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/backup.hpp"
+#include "domain/billing.hpp"
+#include "domain/credentials.hpp"
+#include "domain/new_partner.hpp"
+#include "domain/partner.hpp"
+#include "domain/quota.hpp"
+#include "domain/settings.hpp"
+
+namespace accountsd::store {
+
+using domain::PartnerId;
+
+class PartnerStore {
+ public:
+  virtual ~PartnerStore() = default;
+
+  // Operator: partners. create_partner also makes the "Unlimited" plan, and a group only when
+  // NewPartner::group names one. A username another partner holds in any letter case is
+  // Conflict::taken(Object::partner, "username").
+  virtual PartnerId create_partner(const domain::NewPartner& partner) = 0;
+  virtual std::optional<domain::Partner> find_partner(std::string_view username) = 0;
+  virtual std::optional<domain::Partner> find_partner(PartnerId partner) = 0;
+  virtual std::vector<domain::Partner> list_partners() = 0;
+  // Saves name, billing mode, bytes_available and features of an existing partner.
+  virtual void update_partner(const domain::Partner& partner) = 0;
+
+  // Authentication.
+  virtual std::optional<domain::Credentials> credentials(std::string_view username) = 0;
+  virtual void set_password_hash(PartnerId partner, const std::string& hash) = 0;
+
+  // Partner API, Part A.
+  virtual domain::Billing billing(PartnerId partner) = 0;
+  virtual void save_billing(PartnerId partner, const domain::Billing& billing) = 0;
+  virtual domain::Features features(PartnerId partner) = 0;
+  virtual domain::Settings settings(PartnerId partner) = 0;
+  // Runs `change` on the current settings inside one transaction and saves the result;
+  // if `change` throws, nothing is saved and the exception propagates.
+  virtual domain::Settings update_settings(
+      PartnerId partner,
+      const std::function<void(domain::Settings&, const domain::Features&)>& change) = 0;
+  virtual domain::Quota quota(PartnerId partner) = 0;
+
+  // The appliance's configuration backups (C.3). Saving makes `backup` the current one and the
+  // current one the previous one, in one transaction; the older previous one is dropped.
+  virtual void save_backup(PartnerId partner, const domain::Backup& backup) = 0;
+  virtual std::optional<domain::Backup> backup(PartnerId partner,
+                                               domain::BackupGeneration which) = 0;
+};
+
+}  // namespace accountsd::store

@@ -1,0 +1,33 @@
+// The SQLite database through the store's roles, all four on one SqliteBackend.
+#pragma once
+
+#include <string>
+
+#include "store/database.hpp"
+#include "store/sqlite/sqlite_backend.hpp"
+#include "store/sqlite/sqlite_directory.hpp"
+#include "store/sqlite/sqlite_partners.hpp"
+#include "store/sqlite/sqlite_transactions.hpp"
+#include "store/sqlite/sqlite_usage.hpp"
+
+namespace accountsd::store::sqlite {
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(std::string path, const StoreOptions& options)
+      : backend_(std::move(path), options) {}
+
+  PartnerStore& partners() override { return partners_; }
+  Directory& directory() override { return directory_; }
+  Usage& usage() override { return usage_; }
+  Transactions& transactions() override { return transactions_; }
+
+ private:
+  SqliteBackend backend_;  // first: the roles use it
+  SqlitePartners partners_{backend_};
+  SqliteDirectory directory_{backend_};
+  SqliteUsage usage_{backend_};
+  SqliteTransactions transactions_{backend_};
+};
+
+}  // namespace accountsd::store::sqlite

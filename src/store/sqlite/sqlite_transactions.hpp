@@ -1,0 +1,23 @@
+// Transactions on SQLite: this thread's connection's read snapshots and group commit's tickets.
+#pragma once
+
+#include "store/sqlite/sqlite_backend.hpp"
+#include "store/transactions.hpp"
+
+namespace accountsd::store::sqlite {
+
+class SqliteTransactions final : public Transactions {
+ public:
+  explicit SqliteTransactions(SqliteBackend& backend) : backend_(backend) {}
+
+  void begin_read() override { backend_.db().begin_read(); }
+  void end_read() noexcept override { backend_.db().end_read(); }
+  void release_stale_snapshot() noexcept override;
+  std::uint64_t take_commit_ticket() override;
+  void when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) override;
+
+ private:
+  SqliteBackend& backend_;
+};
+
+}  // namespace accountsd::store::sqlite

@@ -1,0 +1,47 @@
+// The transactions role of the store: read snapshots and durability tickets. Only the app and the
+// server use it; the other roles open their own transactions.
+#pragma once
+
+#include <cstdint>
+
+#include "unique_function.hpp"
+
+namespace accountsd::store {
+
+class Transactions {
+ public:
+  virtual ~Transactions() = default;
+
+  // Read snapshots: the reads of one request between these see one state of the database (and,
+  // on SQLite, take the read lock once). Pairs nest: the outermost one begins and ends the
+  // snapshot. A write begun meanwhile ends the snapshot first.
+  virtual void begin_read() = 0;
+  virtual void end_read() noexcept = 0;
+  // Ends this thread's kept snapshot if it is out of date (StoreOptions::snapshot_reuse); call
+  // it between requests, at least every few milliseconds, so that none holds the WAL back.
+  virtual void release_stale_snapshot() noexcept = 0;
+
+  // Group commit (StoreOptions::synchronous == group): a commit returns before it is on disk.
+  // The ticket of this thread's latest commit since the last call, then 0 until the next one;
+  // always 0 in the other modes, whose commits are durable (or never will be) when they return.
+  virtual std::uint64_t take_commit_ticket() = 0;
+  // Calls `done(true)` once commit `ticket` is on disk (at once for 0 or a commit already
+  // synced, else from another thread), or `done(false)` if that could not be ensured.
+  virtual void when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) = 0;
+};
+
+// Holds a read snapshot for a scope.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Transactions& transactions) : transactions_(transactions) {
+    transactions_.begin_read();
+  }
+  ~ReadSnapshot() { transactions_.end_read(); }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Transactions& transactions_;
+};
+
+}  // namespace accountsd::store

@@ -1,0 +1,335 @@
+// Directory: plans, groups and users, the counters their writes keep exact, and the typed
+// refusals (NotFound, Conflict, QuotaExceeded) of the writes that a rule forbids; on the backend
+// that store_fixture.hpp opens.
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "domain/quota.hpp"
+#include "support/store_fixture.hpp"
+
+namespace accountsd::store {
+namespace {
+
+constexpr std::int64_t kUnlimited = 1000000001000000000;
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+
+class DirectoryStoreTest : public testing::StoreTest {
+ protected:
+  // Expects insert_users(batch) to be refused as a Conflict of `clash`.
+  void expect_conflict(PartnerId partner, const std::vector<domain::NewUser>& batch, Clash clash) {
+    try {
+      directory().insert_users(partner, batch);
+      ADD_FAILURE() << "no conflict";
+    } catch (const Conflict& refusal) {
+      EXPECT_EQ(refusal.clash, clash);
+    }
+  }
+
+  static domain::UserCreate new_user(const std::string& username) {
+    domain::UserCreate user;
+    user.username = username;
+    user.name = "User " + username;
+    user.email = username + "@example.com";
+    return user;
+  }
+};
+
+TEST_F(DirectoryStoreTest, InsertUsersKeepsCountersEqualToARecount) {
+  auto id = make_partner("alpha");
+  auto [group, unlimited] = defaults(id);
+  auto small = directory().create_plan(id, "Small", 1000000000);
+
+  std::vector<domain::NewUser> batch;
+  batch.push_back(user("ann", group, small));
+  batch.back().bonus_bytes = 500;
+  batch.back().bytes_stored = 123456;
+  batch.back().devices = {device("laptop", 512), device("phone", 600)};
+  batch.back().shares = {share("holiday"), share("work")};
+  batch.push_back(user("bob", group, unlimited));
+  batch.back().bytes_stored = 7;
+  batch.back().devices = {device("desktop", 512)};
+  batch.push_back(user("cy", group, small));
+  directory().insert_users(id, batch);
+
+  auto quota = partners().quota(id);
+  EXPECT_EQ(quota.bytes_allocated, 1000000000 + 500 + kUnlimited + 1000000000);
+  EXPECT_EQ(quota.bytes_used, 123456 + 7);
+  EXPECT_EQ(quota.device_count, 3);
+  EXPECT_EQ(quota.share_count, 2);
+  expect_counters_match_recount(id);
+
+  std::vector<domain::NewUser> second;
+  second.push_back(user("dee", group, small));
+  second.back().shares = {share("a")};
+  second.back().bytes_stored = 1;
+  directory().insert_users(id, second);
+  expect_counters_match_recount(id);
+  EXPECT_EQ(directory().count_users(id, domain::UserQuery{}), 4);
+}
+
+TEST_F(DirectoryStoreTest, QuotaSaturatesAndStaysExactUnderneath) {
+  auto id = make_partner("alpha");
+  auto [group, unlimited] = defaults(id);
+  std::vector<domain::NewUser> batch;
+  for (int i = 0; i < 12; ++i) batch.push_back(user("u" + std::to_string(i), group, unlimited));
+  directory().insert_users(id, batch);
+  EXPECT_EQ(partners().quota(id).bytes_allocated, kMax);
+  expect_counters_match_recount(id);
+  // The exact 128-bit sum survives storage: more users keep it saturated, not wrapped.
+  directory().insert_users(id, std::vector<domain::NewUser>{user("more", group, unlimited)});
+  EXPECT_EQ(partners().quota(id).bytes_allocated, kMax);
+  EXPECT_TRUE(recount(id).allocated == domain::Int128(kUnlimited) * 13);
+}
+
+TEST_F(DirectoryStoreTest, InsertUsersWithAnUnknownPlanChangesNothing) {
+  auto id = make_partner("alpha");
+  auto [group, unlimited] = defaults(id);
+  directory().insert_users(id, std::vector<domain::NewUser>{user("first", group, unlimited)});
+  auto before = partners().quota(id);
+
+  std::vector<domain::NewUser> batch;
+  batch.push_back(user("ok", group, unlimited));
+  batch.back().devices = {device("laptop", 512)};
+  batch.back().shares = {share("room")};
+  batch.push_back(user("bad", group, unlimited + 1000));
+  expect_conflict(id, batch, Clash::unknown_plan);
+
+  auto after = partners().quota(id);
+  EXPECT_EQ(after.bytes_allocated, before.bytes_allocated);
+  EXPECT_EQ(after.bytes_used, before.bytes_used);
+  EXPECT_EQ(after.device_count, before.device_count);
+  EXPECT_EQ(after.share_count, before.share_count);
+  EXPECT_EQ(directory().count_users(id, domain::UserQuery{}), 1);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM devices"), 0);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM shares"), 0);
+  expect_counters_match_recount(id);
+}
+
+TEST_F(DirectoryStoreTest, InsertUsersRefusesAnotherPartnersPlanAndGroup) {
+  auto alpha = make_partner("alpha");
+  auto beta = make_partner("beta");
+  auto [alpha_group, alpha_plan] = defaults(alpha);
+  auto [beta_group, beta_plan] = defaults(beta);
+
+  expect_conflict(alpha, {user("x", alpha_group, beta_plan)}, Clash::unknown_plan);
+  expect_conflict(alpha, {user("x", beta_group, alpha_plan)}, Clash::unknown_group);
+  EXPECT_EQ(directory().count_users(alpha, domain::UserQuery{}), 0);
+  EXPECT_EQ(directory().count_users(beta, domain::UserQuery{}), 0);
+  EXPECT_EQ(partners().quota(alpha).bytes_allocated, 0);
+  EXPECT_EQ(partners().quota(beta).bytes_allocated, 0);
+}
+
+TEST_F(DirectoryStoreTest, DuplicateUsernameInABatchRollsBackTheWholeBatch) {
+  auto id = make_partner("alpha");
+  auto [group, unlimited] = defaults(id);
+  std::vector<domain::NewUser> batch;
+  batch.push_back(user("ann", group, unlimited));
+  batch.back().devices = {device("laptop", 512)};
+  batch.push_back(user("ann", group, unlimited));
+  batch.back().email = "other@example.com";
+  try {
+    directory().insert_users(id, batch);
+    ADD_FAILURE() << "no conflict";
+  } catch (const Conflict& refusal) {
+    EXPECT_EQ(refusal.clash, Clash::taken);
+    EXPECT_EQ(refusal.object, Object::user);
+    EXPECT_EQ(refusal.field, "username");
+  }
+  EXPECT_EQ(directory().count_users(id, domain::UserQuery{}), 0);
+  auto quota = partners().quota(id);
+  EXPECT_EQ(quota.bytes_allocated, 0);
+  EXPECT_EQ(quota.device_count, 0);
+  expect_counters_match_recount(id);
+}
+
+TEST_F(DirectoryStoreTest, InsertUsersBeyondBytesAvailableChangesNothing) {
+  auto id = make_partner("alpha", 2500);
+  auto [group, unlimited] = defaults(id);
+  auto small = directory().create_plan(id, "Small", 1000);
+  directory().insert_users(id, std::vector<domain::NewUser>{user("first", group, small)});
+
+  // 1000 + 1000 + 1000 > 2500: the whole batch is refused, the first user of it included.
+  std::vector<domain::NewUser> batch{user("second", group, small), user("third", group, small)};
+  batch.front().devices = {device("laptop", 512)};
+  try {
+    directory().insert_users(id, batch);
+    ADD_FAILURE() << "no refusal";
+  } catch (const QuotaExceeded& refusal) {
+    EXPECT_EQ(refusal.bytes_available, 2500);
+  }
+  auto quota = partners().quota(id);
+  EXPECT_EQ(quota.bytes_allocated, 1000);
+  EXPECT_EQ(quota.device_count, 0);
+  EXPECT_EQ(directory().count_users(id, domain::UserQuery{}), 1);
+  expect_counters_match_recount(id);
+
+  // Up to the limit exactly is fine.
+  domain::NewUser fits = user("fits", group, small);
+  fits.bonus_bytes = 500;
+  directory().insert_users(id, std::vector<domain::NewUser>{fits});
+  EXPECT_EQ(partners().quota(id).bytes_allocated, 2500);
+  expect_counters_match_recount(id);
+}
+
+TEST_F(DirectoryStoreTest, WritesAboutAMissingGroupOrUserAreNotFound) {
+  auto alpha = make_partner("alpha");
+  auto beta = make_partner("beta");
+  auto beta_group = defaults(beta).first;
+  auto beta_user = directory().create_user(beta, new_user("bea"));
+  // Another partner's objects are as missing as ones that never existed.
+  for (auto group : {beta_group, beta_group + 1000}) {
+    auto missing = refusal_of<NotFound>(
+        [&] { directory().update_group(alpha, group, domain::GroupPatch{}, false); });
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_EQ(missing->object, Object::group);
+    missing = refusal_of<NotFound>([&] { directory().delete_group(alpha, group, std::nullopt); });
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_EQ(missing->object, Object::group);
+  }
+  for (auto avatar : {beta_user.avatar_id, beta_user.avatar_id + 1000}) {
+    auto missing =
+        refusal_of<NotFound>([&] { directory().update_user(alpha, avatar, domain::UserPatch{}); });
+    ASSERT_TRUE(missing.has_value());
+    EXPECT_EQ(missing->object, Object::user);
+    EXPECT_TRUE(refusal_of<NotFound>([&] { directory().delete_user(alpha, avatar); }));
+    EXPECT_TRUE(refusal_of<NotFound>(
+        [&] { directory().queue_activation_email(alpha, avatar, std::nullopt, std::nullopt); }));
+  }
+  EXPECT_EQ(directory().count_users(beta, domain::UserQuery{}), 1);
+  EXPECT_TRUE(directory().activation_emails(std::nullopt).empty());
+}
+
+TEST_F(DirectoryStoreTest, ReferencesToAnotherPartnersObjectsAreConflicts) {
+  auto alpha = make_partner("alpha");
+  auto beta = make_partner("beta");
+  auto [alpha_group, alpha_plan] = defaults(alpha);
+  auto [beta_group, beta_plan] = defaults(beta);
+  domain::DevicePolicy policy;
+  policy.name = "Laptops";
+  auto beta_policy = directory().create_device_policy(beta, policy).policy_id;
+
+  EXPECT_EQ(clash_of([&] {
+              directory().create_group(alpha, {0, "Sales", beta_plan, true, false, std::nullopt});
+            }),
+            Clash::unknown_plan);
+  EXPECT_EQ(clash_of([&] {
+              directory().create_group(alpha, {0, "Sales", alpha_plan, true, false, beta_policy});
+            }),
+            Clash::unknown_device_policy);
+  domain::GroupPatch to_beta_plan;
+  to_beta_plan.plan_id = beta_plan;
+  EXPECT_EQ(clash_of([&] { directory().update_group(alpha, alpha_group, to_beta_plan, true); }),
+            Clash::unknown_plan);
+  auto user = new_user("ann");
+  user.group_id = beta_group;
+  EXPECT_EQ(clash_of([&] { directory().create_user(alpha, user); }), Clash::unknown_group);
+  user.group_id = alpha_group;
+  user.plan_id = beta_plan;
+  EXPECT_EQ(clash_of([&] { directory().create_user(alpha, user); }), Clash::unknown_plan);
+  auto ann = directory().create_user(alpha, new_user("ann"));
+  domain::UserPatch to_beta_group;
+  to_beta_group.group_id = beta_group;
+  EXPECT_EQ(clash_of([&] { directory().update_user(alpha, ann.avatar_id, to_beta_group); }),
+            Clash::unknown_group);
+  EXPECT_EQ(clash_of([&] { directory().delete_group(alpha, alpha_group, beta_group); }),
+            Clash::unknown_move_target);
+  EXPECT_EQ(clash_of([&] { directory().delete_group(alpha, alpha_group, alpha_group); }),
+            Clash::unknown_move_target);
+  EXPECT_EQ(directory().groups(alpha).size(), 1u);
+  EXPECT_EQ(directory().count_users(alpha, domain::UserQuery{}), 1);
+}
+
+TEST_F(DirectoryStoreTest, TakenNamesAndAddressesAreConflictsNamingTheField) {
+  auto alpha = make_partner("alpha");
+  auto plan = defaults(alpha).second;
+  directory().create_plan(alpha, "Small", 1000);
+  auto taken = refusal_of<Conflict>([&] { directory().create_plan(alpha, "Small", 2000); });
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(taken->clash, Clash::taken);
+  EXPECT_EQ(taken->object, Object::plan);
+  EXPECT_EQ(taken->field, "name");
+
+  taken = refusal_of<Conflict>([&] {
+    directory().create_group(alpha, {0, "alpha Corp", plan, true, false, std::nullopt});
+  });
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(taken->object, Object::group);
+  EXPECT_EQ(taken->field, "name");
+
+  directory().create_user(alpha, new_user("ann"));
+  auto same_username = new_user("ann");
+  same_username.email = "other@example.com";
+  taken = refusal_of<Conflict>([&] { directory().create_user(alpha, same_username); });
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(taken->object, Object::user);
+  EXPECT_EQ(taken->field, "username");
+  auto same_email = new_user("bob");
+  same_email.email = "ANN@example.com";
+  taken = refusal_of<Conflict>([&] { directory().create_user(alpha, same_email); });
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(taken->field, "email");
+  EXPECT_EQ(directory().taken_user_field(alpha, "bob", "ann@EXAMPLE.com"), "email");
+  EXPECT_EQ(directory().taken_user_field(alpha, "ann", "new@example.com"), "username");
+}
+
+TEST_F(DirectoryStoreTest, GroupRulesCountTheMembersConcerned) {
+  auto alpha = make_partner("alpha");
+  auto [group, unlimited] = defaults(alpha);
+  auto small = directory().create_plan(alpha, "Small", 100);
+  std::vector<domain::NewUser> batch{user("ann", group, unlimited), user("bob", group, unlimited),
+                                     user("cy", group, unlimited)};
+  batch[0].bytes_stored = 500;
+  batch[1].bytes_stored = 101;
+  batch[2].bytes_stored = 100;
+  directory().insert_users(alpha, batch);
+
+  domain::GroupPatch to_small;
+  to_small.plan_id = small;
+  auto over =
+      refusal_of<Conflict>([&] { directory().update_group(alpha, group, to_small, false); });
+  ASSERT_TRUE(over.has_value());
+  EXPECT_EQ(over->clash, Clash::members_over_plan);
+  EXPECT_EQ(over->count, 2);
+  EXPECT_EQ(directory().group(alpha, group)->plan_id, unlimited);
+
+  auto members =
+      refusal_of<Conflict>([&] { directory().delete_group(alpha, group, std::nullopt); });
+  ASSERT_TRUE(members.has_value());
+  EXPECT_EQ(members->clash, Clash::group_has_members);
+  EXPECT_EQ(members->count, 3);
+  EXPECT_TRUE(directory().group(alpha, group).has_value());
+}
+
+TEST_F(DirectoryStoreTest, AUserWithoutAGroupNeedsADefaultGroup) {
+  auto solo = make_bare_partner("solo");
+  auto refusal = refusal_of<Conflict>([&] { directory().create_user(solo, new_user("ann")); });
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->clash, Clash::no_default_group);
+  EXPECT_EQ(directory().count_users(solo, domain::UserQuery{}), 0);
+}
+
+TEST_F(DirectoryStoreTest, AllocationBeyondBytesAvailableIsQuotaExceeded) {
+  auto alpha = make_partner("alpha", 1500);
+  auto small = directory().create_plan(alpha, "Small", 1000);
+  auto user = new_user("ann");
+  user.plan_id = small;
+  auto ann = directory().create_user(alpha, user);
+  user = new_user("bob");
+  user.plan_id = small;
+  auto quota = refusal_of<QuotaExceeded>([&] { directory().create_user(alpha, user); });
+  ASSERT_TRUE(quota.has_value());
+  EXPECT_EQ(quota->bytes_available, 1500);
+  domain::UserPatch bonus;
+  bonus.bonus_bytes = 501;
+  EXPECT_TRUE(
+      refusal_of<QuotaExceeded>([&] { directory().update_user(alpha, ann.avatar_id, bonus); }));
+  bonus.bonus_bytes = 500;
+  EXPECT_EQ(directory().update_user(alpha, ann.avatar_id, bonus).bonus_bytes, 500);
+  EXPECT_EQ(partners().quota(alpha).bytes_allocated, 1500);
+}
+
+}  // namespace
+}  // namespace accountsd::store
