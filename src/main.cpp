@@ -153,6 +153,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   demo_cmd->add_option("--seed", demo_options.seed, "random seed")->capture_default_str();
 
+  MigrateDbOptions migrate_options;
+  auto* migrate_cmd = app.add_subcommand(
+      "migrate-db", "copy a SQLite database into an empty PostgreSQL one, verified, in one step");
+  migrate_cmd
+      ->add_option("--from", migrate_options.from,
+                   "the SQLite database: sqlite:PATH or a plain path (only read)")
+      ->required();
+  migrate_cmd
+      ->add_option("--to", migrate_options.to,
+                   "the empty PostgreSQL database: postgres://USER@HOST:PORT/DB (a password "
+                   "is better in ~/.pgpass or PGPASSWORD than on the command line)")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
 
   // An operator command's stdout is its answer (--json for scripts, a backup's bytes): what it
@@ -163,6 +176,7 @@ int main(int argc, char** argv) {
     if (*demo_cmd) return demo_options.db = db, demo(demo_options);
     if (*plan_create_cmd) return plan.db = db, plan_create(plan);
     if (*outbox_list_cmd) return outbox.db = db, outbox_list(outbox);
+    if (*migrate_cmd) return migrate_db(migrate_options);
     partner.db = db;
     if (*create) return partner_create(partner);
     if (*set) return partner_set(partner);

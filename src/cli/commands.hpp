@@ -69,4 +69,12 @@ struct DemoOptions {
 };
 int demo(const DemoOptions& options);
 
+struct MigrateDbOptions {
+  std::string from;  // sqlite:PATH or a plain path
+  std::string to;    // postgres://... or postgresql://...
+};
+// Copies a SQLite database into an empty PostgreSQL one (docs/operations.md, "Moving from SQLite
+// to PostgreSQL").
+int migrate_db(const MigrateDbOptions& options);
+
 }  // namespace accountsd::cli

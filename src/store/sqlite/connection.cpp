@@ -129,6 +129,17 @@ std::string Statement::text(int column) const {
   return data ? std::string(data, std::size_t(sqlite3_column_bytes(stmt_, column))) : std::string();
 }
 
+int Statement::type(int column) const {
+  return sqlite3_column_type(stmt_, column);
+}
+
+std::string_view Statement::bytes(int column) const {
+  // sqlite3_column_blob gives a text value's bytes as they are, without converting them.
+  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  return data ? std::string_view(data, std::size_t(sqlite3_column_bytes(stmt_, column)))
+              : std::string_view();
+}
+
 std::optional<std::int64_t> Statement::optional_integer(int column) const {
   if (is_null(column)) return std::nullopt;
   return integer(column);
@@ -139,11 +150,9 @@ std::optional<std::string> Statement::optional_text(int column) const {
   return text(column);
 }
 
-Connection::Connection(const std::string& path, const StoreOptions& options) {
+Connection::Connection(const std::string& path, int flags) {
   configure_library();
-  int rc =
-      sqlite3_open_v2(path.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -152,6 +161,13 @@ Connection::Connection(const std::string& path, const StoreOptions& options) {
   sqlite3_extended_result_codes(db_, 1);
   register_functions(db_);
   sqlite3_busy_timeout(db_, 10000);
+}
+
+Connection::Connection(const std::string& path, ReadOnly)
+    : Connection(path, SQLITE_OPEN_READONLY) {}
+
+Connection::Connection(const std::string& path, const StoreOptions& options)
+    : Connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) {
   exec("PRAGMA journal_mode=WAL");
   // FULL: a commit is on disk before it returns. NORMAL (WAL): it is in the WAL file, safe from
   // a process crash; the disk sees it at the next checkpoint, or, with group commit, at the

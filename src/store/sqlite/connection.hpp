@@ -83,6 +83,11 @@ class Statement {
   std::string text(int column) const;
   std::optional<std::int64_t> optional_integer(int column) const;
   std::optional<std::string> optional_text(int column) const;
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL: what the row holds,
+  // whatever the column's declared type.
+  int type(int column) const;
+  // A text or blob value's bytes as stored, without a copy; valid until the next step or reset.
+  std::string_view bytes(int column) const;
 
  private:
   friend class Connection;
@@ -95,6 +100,10 @@ class Statement {
 class Connection {
  public:
   explicit Connection(const std::string& path, const StoreOptions& options = {});
+  // Opens an existing database only to read it: nothing is created, and nothing in it is written,
+  // not even its journal mode (migrate-db copies a database out this way).
+  struct ReadOnly {};
+  Connection(const std::string& path, ReadOnly);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -134,6 +143,7 @@ class Connection {
 
  private:
   friend class Transaction;
+  Connection(const std::string& path, int flags);
   static int on_wal_commit(void* self, sqlite3* db, const char* schema, int frames);
   // Ends the snapshot now, whatever the nesting (the matching end_read calls still follow).
   void finish_read() noexcept;

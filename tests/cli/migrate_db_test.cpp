@@ -1,0 +1,504 @@
+// `accountsd migrate-db` with the real binary: a SQLite database filled through the operator
+// commands, demo and the API is copied into a scratch PostgreSQL database and compared row by
+// row, with its id sequences; a target that holds data, a source it cannot copy and a copy that
+// does not verify change nothing; no output shows a secret.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "domain/backup.hpp"
+#include "store/postgres/connection.hpp"
+#include "store/postgres/migrate.hpp"
+#include "support/http_client.hpp"
+#include "support/postgres_server.hpp"
+#include "support/server_process.hpp"
+#include "support/sqlite_checks.hpp"
+
+namespace accountsd::testing {
+namespace {
+
+using store::postgres::Connection;
+
+const Login kAcme{"acme", "migrate-password-1"};
+const std::string kRoot = "/apis/accounts/v1";
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+struct Column {
+  std::string name;
+  std::string type;  // PostgreSQL's, as information_schema names it
+};
+using Schema = std::map<std::string, std::vector<Column>>;
+
+// The PostgreSQL tables but schema_migrations, with their columns in order.
+Schema postgres_schema(Connection& pg) {
+  auto columns = pg.exec(
+      "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns "
+      "WHERE table_schema = 'public' AND table_name <> 'schema_migrations' "
+      "ORDER BY table_name, ordinal_position");
+  Schema schema;
+  for (int row = 0; row < columns.rows(); ++row)
+    schema[columns.string(row, 0)].push_back({columns.string(row, 1), columns.string(row, 2)});
+  return schema;
+}
+
+// SQL that says a column's value the same way on both sides: NULL, a number, 'text, xHEX for
+// bytes, 0 or 1 for a flag, and a byte sum as SQLite's two halves (high, low: value = high *
+// 2^62 + low). Two expressions for a byte sum, one otherwise.
+std::vector<std::string> normalized(const Column& c, bool postgres) {
+  const std::string& n = c.name;
+  std::vector<std::string> sql;
+  if (c.type == "boolean") {
+    sql = {postgres ? "CASE WHEN " + n + " THEN '1' ELSE '0' END" : "CAST(" + n + " AS TEXT)"};
+  } else if (c.type == "bytea") {
+    sql = {postgres ? "'x' || encode(" + n + ", 'hex')" : "'x' || lower(hex(" + n + "))"};
+  } else if (c.type == "text") {
+    sql = {"'''' || " + n};
+  } else if (c.type == "numeric") {
+    sql = postgres ? std::vector<std::string>{"div(" + n + ", 4611686018427387904)::text",
+                                              "mod(" + n + ", 4611686018427387904)::text"}
+                   : std::vector<std::string>{"CAST(" + n + "_hi AS TEXT)",
+                                              "CAST(" + n + "_lo AS TEXT)"};
+  } else {
+    sql = {postgres ? n + "::text" : "CAST(" + n + " AS TEXT)"};
+  }
+  for (auto& expression : sql) expression = "coalesce(" + expression + ", 'NULL')";
+  return sql;
+}
+
+// SELECT list of a table's columns, normalized, and how many values it gives.
+std::pair<std::string, int> select_list(const std::vector<Column>& columns, bool postgres) {
+  std::string list;
+  int values = 0;
+  for (const auto& column : columns)
+    for (const auto& expression : normalized(column, postgres)) {
+      list += (values++ == 0 ? "" : ", ") + expression;
+    }
+  return {list, values};
+}
+
+// Every table's rows, each as its normalized values joined, sorted.
+using Rows = std::map<std::string, std::vector<std::string>>;
+
+Rows postgres_rows(Connection& pg, const Schema& schema) {
+  Rows rows;
+  for (const auto& [table, columns] : schema) {
+    auto [list, values] = select_list(columns, true);
+    auto result = pg.exec("SELECT " + list + " FROM " + table);
+    auto& out = rows[table];
+    for (int row = 0; row < result.rows(); ++row) {
+      std::string line;
+      for (int value = 0; value < values; ++value) line += result.string(row, value) + "\x1f";
+      out.push_back(line);
+    }
+    std::sort(out.begin(), out.end());
+  }
+  return rows;
+}
+
+Rows sqlite_rows(sqlite3* db, const Schema& schema) {
+  Rows rows;
+  for (const auto& [table, columns] : schema) {
+    auto [list, values] = select_list(columns, false);
+    auto& out = rows[table];
+    for_each_row(db, ("SELECT " + list + " FROM " + table).c_str(), 0, [&](sqlite3_stmt* s) {
+      std::string line;
+      for (int value = 0; value < values; ++value) {
+        line.append(static_cast<const char*>(sqlite3_column_blob(s, value)),
+                    std::size_t(sqlite3_column_bytes(s, value)));
+        line += "\x1f";
+      }
+      out.push_back(line);
+    });
+    std::sort(out.begin(), out.end());
+  }
+  return rows;
+}
+
+// Each identity column with its sequence's last value (0 when never used): "users.avatar_id=7".
+std::vector<std::string> postgres_sequences(Connection& pg) {
+  auto result = pg.exec(
+      "SELECT table_name::text || '.' || column_name::text || '=' || "
+      "coalesce(pg_sequence_last_value(pg_get_serial_sequence(table_name::text, "
+      "column_name::text)::regclass), 0) "
+      "FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES'");
+  std::vector<std::string> out;
+  for (int row = 0; row < result.rows(); ++row) out.push_back(result.string(row, 0));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::int64_t sqlite_integer(sqlite3* db, const std::string& sql) {
+  std::int64_t value = 0;
+  for_each_row(db, sql.c_str(), 0, [&](sqlite3_stmt* s) { value = sqlite3_column_int64(s, 0); });
+  return value;
+}
+
+// What PostgreSQL's sequences must say after the copy: past the largest id of each table and the
+// largest SQLite ever gave (sqlite_sequence), so that no id comes back.
+std::vector<std::string> expected_sequences(sqlite3* db, Connection& pg) {
+  auto identities = pg.exec(
+      "SELECT table_name::text, column_name::text FROM information_schema.columns "
+      "WHERE table_schema = 'public' AND is_identity = 'YES'");
+  std::vector<std::string> out;
+  for (int row = 0; row < identities.rows(); ++row) {
+    auto table = identities.string(row, 0);
+    auto column = identities.string(row, 1);
+    auto largest = sqlite_integer(db, "SELECT coalesce(max(" + column + "), 0) FROM " + table);
+    auto given = sqlite_integer(
+        db, "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = '" + table + "'");
+    out.push_back(table + "." + column + "=" + std::to_string(std::max(largest, given)));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::int64_t postgres_rows_in_all_tables(Connection& pg) {
+  std::int64_t total = 0;
+  for (const auto& [table, rows] : postgres_rows(pg, postgres_schema(pg)))
+    total += std::int64_t(rows.size());
+  return total;
+}
+
+class MigrateDbTest : public ::testing::Test {
+ protected:
+  // Runs `accountsd ARGS` with `input` on stdin.
+  Outcome accountsd(const std::string& args, const std::string& input = "") {
+    std::ofstream(temp_.dir / "stdin") << input;
+    auto out = temp_.dir / "stdout";
+    auto err = temp_.dir / "stderr";
+    std::string command = std::string(ACCOUNTSD_BINARY) + " " + args + " < " +
+                          (temp_.dir / "stdin").string() + " > " + out.string() + " 2> " +
+                          err.string();
+    int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
+  }
+
+  Outcome migrate_db(const std::string& target) {
+    return accountsd("migrate-db --from sqlite:" + temp_.path + " --to " + target);
+  }
+
+  void create_acme() {
+    auto created = accountsd(
+        "partner create --username acme --name 'Acmé Société 日本' --group 'Équipe' --billing "
+        "prepaid --bytes-available 9000000000000000000 --enable ldap --enable netkes "
+        "--password-stdin --db " +
+            db_,
+        kAcme.password + "\n");
+    ASSERT_EQ(created.status, 0) << created.err;
+  }
+
+  // The partner `demo` with `users` users, their devices and shares; its password.
+  std::string create_demo(int users) {
+    auto demo = accountsd("demo --users " + std::to_string(users) + " --seed 3 --db " + db_);
+    EXPECT_EQ(demo.status, 0) << demo.err;
+    std::smatch password;
+    EXPECT_TRUE(std::regex_search(demo.out, password, std::regex("password: (\\S+)")));
+    return password.size() > 1 ? password[1].str() : "";
+  }
+
+  // What one row of each kind the API writes looks like in a server's life: billing with a card,
+  // a policy inheriting from another, groups, users with non-ASCII names, outbox rows (one for a
+  // user since deleted), two backups; and ids deleted from the top of their tables (a policy, a
+  // group, a user, the last devices) so that SQLite's sequences run past the largest ids left.
+  void fill_through_the_api(const std::string& demo_password) {
+    ServerProcess server(temp_.dir / "serve.log");
+    auto port = server.start(db_);
+    ASSERT_NE(port, 0) << server.log();
+    auto call = [&](const std::string& method, const std::string& path, const std::string& body,
+                    const Login& login = kAcme) {
+      auto reply = http_request(port, method, kRoot + path, body, login);
+      EXPECT_LT(reply.status, 300) << method << " " << path << ": " << reply.body;
+      return reply.json;
+    };
+    using boost::json::serialize;
+    const std::time_t now = std::time(nullptr);
+    const int year = std::gmtime(&now)->tm_year + 1900 + 2;
+    call("POST", "/partner/billing",
+         serialize(boost::json::object{{"name", "Acmé Ltd."},
+                                       {"address", boost::json::array{"1 Rue d'Été", "Bâtiment 3"}},
+                                       {"city", "Zürich"},
+                                       {"state", "ZH"},
+                                       {"postal_code", "8001"},
+                                       {"country", "CH"},
+                                       {"card_number", "4111111111111111"},
+                                       {"security_code", "123"},
+                                       {"expiration_month", 8},
+                                       {"expiration_year", year}}));
+    auto base =
+        call("POST", "/devicepolicies/", R"({"name": "Base", "policy": {"Autorun": true}})");
+    auto laptops = call("POST", "/devicepolicies/",
+                        R"({"name": "Portables ☕", "inherits_from": )" + serialize(base.at("id")) +
+                            R"(, "policy": {}})");
+    auto gone = call("POST", "/devicepolicies/", R"({"name": "Gone"})");
+    call("DELETE", "/devicepolicies/" + serialize(gone.at("id")), "");
+    auto plans = call("GET", "/plans", "");
+    auto plan = serialize(plans.at(0).at("plan_id"));
+    call("POST", "/groups/",
+         R"({"name": "Ventes", "plan_id": )" + plan +
+             R"(, "webapi_enable": true, "check_domain": true, "device_policy": )" +
+             serialize(laptops.at("id")) + "}");
+    auto temp_group = call("POST", "/groups/",
+                           R"({"name": "Temp", "plan_id": )" + plan +
+                               R"(, "webapi_enable": false, "check_domain": false})");
+    call("DELETE", "/groups/" + serialize(temp_group.at("group_id")), "");
+    call("POST", "/users/",
+         R"({"username": "zoe", "name": "Zoë Ångström 日本", "email": "zoe@example.com",
+             "promo": "ÉTÉ"})");
+    call("POST", "/users/zoe?action=sendactivationemail", "{}");
+    call("POST", "/users/", R"({"username": "temp", "name": "Temp", "email": "t@example.com"})");
+    call("POST", "/users/temp?action=sendactivationemail",
+         R"({"template_name": "welcome", "reg_code": "R-1"})");
+    call("DELETE", "/users/temp", "");
+    call("POST", "/users/", R"({"username": "last", "name": "Last", "email": "l@example.com"})");
+    for (const char* data : {"Zmlyc3Q=", "c2Vjb25kIGJhY2t1cA=="}) {
+      call("POST", "/partner/backup",
+           serialize(boost::json::object{{"sha256", domain::sha256_hex(data)}, {"data", data}}));
+    }
+    // The demo user with the newest device goes, and its devices and shares with it.
+    ReadOnlyDatabase db(temp_.path);
+    std::string newest;
+    for_each_row(db.get(),
+                 "SELECT u.username FROM devices d JOIN users u ON u.avatar_id = d.avatar_id "
+                 "ORDER BY d.device_id DESC LIMIT 1",
+                 0, [&](sqlite3_stmt* s) {
+                   newest = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+                 });
+    call("DELETE", "/users/" + newest, "", Login{"demo", demo_password});
+    EXPECT_EQ(server.stop(), 0) << server.log();
+  }
+
+  // The store keeps a backup's data as opaque bytes: one becomes binary, every byte value and
+  // NULs included, as an appliance's future format might send.
+  void make_a_backup_binary() {
+    store::sqlite::Connection(temp_.path)
+        .exec(
+            "UPDATE partner_backups SET data = x'00ff00fe7f80' || randomblob(70000) || x'00' "
+            "WHERE backup_id = (SELECT min(backup_id) FROM partner_backups)");
+  }
+
+  // Secrets the database holds: password hashes, card tokens, backup data.
+  std::vector<std::string> secrets() {
+    ReadOnlyDatabase db(temp_.path);
+    std::vector<std::string> out;
+    for (const char* sql :
+         {"SELECT password_hash FROM partners", "SELECT card_token FROM partner_billing",
+          "SELECT password_bcrypt FROM users", "SELECT substr(data, 1, 16) FROM partner_backups"}) {
+      for_each_row(db.get(), sql, 0, [&](sqlite3_stmt* s) {
+        if (sqlite3_column_bytes(s, 0) >= 8)
+          out.emplace_back(static_cast<const char*>(sqlite3_column_blob(s, 0)),
+                           std::size_t(sqlite3_column_bytes(s, 0)));
+      });
+    }
+    return out;
+  }
+
+  void expect_no_secrets(const Outcome& run) {
+    for (const auto& secret : secrets()) {
+      EXPECT_EQ(run.out.find(secret), std::string::npos) << "stdout shows a secret";
+      EXPECT_EQ(run.err.find(secret), std::string::npos) << "stderr shows a secret";
+    }
+  }
+
+  TempDatabase temp_;
+  std::string db_ = "sqlite:" + temp_.path;
+};
+
+TEST_F(MigrateDbTest, CopiesEveryRowOfEveryTableAndSetsTheSequencesPastEveryIdEverGiven) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  create_acme();
+  ASSERT_EQ(accountsd("plan create --partner acme --name 'Or ∞' --storage-bytes 7000000000000 "
+                      "--db " +
+                      db_)
+                .status,
+            0);
+  auto demo_password = create_demo(1200);  // users, devices and shares span several batches
+  fill_through_the_api(demo_password);
+  make_a_backup_binary();
+  const auto file_before = read_file(temp_.path);
+  ScratchDatabase target(url);
+
+  auto run = migrate_db(target.url());
+  ASSERT_EQ(run.status, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("copied "), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("migrate-db: users 1201/1201 rows"), std::string::npos) << run.err;
+  expect_no_secrets(run);
+  EXPECT_EQ(read_file(temp_.path), file_before) << "the source was written to";
+
+  auto pg = Connection::open(target.url(), {});
+  ReadOnlyDatabase source(temp_.path);
+  auto schema = postgres_schema(*pg);
+  // Every SQLite table and column is compared: none is left out of the comparison.
+  std::vector<std::string> sqlite_tables;
+  for_each_row(
+      source.get(),
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> "
+      "'schema_migrations' AND name NOT LIKE 'sqlite%' ORDER BY name",
+      0, [&](sqlite3_stmt* s) {
+        sqlite_tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+      });
+  std::vector<std::string> postgres_tables;
+  for (const auto& [table, columns] : schema) postgres_tables.push_back(table);
+  EXPECT_EQ(sqlite_tables, postgres_tables);
+  for (const auto& [table, columns] : schema) {
+    auto [list, values] = select_list(columns, false);
+    EXPECT_EQ(
+        sqlite_integer(source.get(), "SELECT count(*) FROM pragma_table_info('" + table + "')"),
+        values)
+        << table << " has columns the comparison does not read";
+  }
+
+  auto copied = postgres_rows(*pg, schema);
+  auto original = sqlite_rows(source.get(), schema);
+  for (const auto& [table, rows] : original) {
+    SCOPED_TRACE(table);
+    EXPECT_FALSE(rows.empty()) << "the data set should fill every table";
+    ASSERT_EQ(copied[table].size(), rows.size());
+    auto differs = std::mismatch(rows.begin(), rows.end(), copied[table].begin());
+    EXPECT_TRUE(differs.first == rows.end())
+        << "SQLite: " << *differs.first << "\nPostgreSQL: " << *differs.second;
+  }
+
+  EXPECT_EQ(postgres_sequences(*pg), expected_sequences(source.get(), *pg));
+  // The data set deletes from the top: these sequences must be past the largest id left.
+  for (const char* table_id :
+       {"device_policies.policy_id", "groups.group_id", "devices.device_id"}) {
+    std::string table(table_id, std::string_view(table_id).find('.'));
+    std::string id(std::string_view(table_id).substr(table.size() + 1));
+    EXPECT_GT(sqlite_integer(source.get(),
+                             "SELECT seq FROM sqlite_sequence WHERE name = '" + table + "'"),
+              sqlite_integer(source.get(), "SELECT max(" + id + ") FROM " + table))
+        << table;
+  }
+  // The census and share blocks the copy took with their triggers off are live again.
+  pg->script("DELETE FROM shares; UPDATE users SET num_shares = 0; DELETE FROM devices");
+  EXPECT_EQ(pg->exec("SELECT count(*) FROM device_census").integer(0, 0), 0);
+  EXPECT_EQ(pg->exec("SELECT count(*) FROM share_user_blocks").integer(0, 0), 0);
+}
+
+TEST_F(MigrateDbTest, RefusesATargetThatHoldsARowInAnyTableAndChangesNothing) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  create_acme();
+  ScratchDatabase target(url);
+  ASSERT_EQ(migrate_db(target.url()).status, 0);
+  auto pg = Connection::open(target.url(), {});
+  const auto schema = postgres_schema(*pg);
+  const auto rows = postgres_rows(*pg, schema);
+  const auto sequences = postgres_sequences(*pg);
+
+  auto again = migrate_db(target.url());
+  EXPECT_EQ(again.status, 1);
+  EXPECT_NE(again.err.find("not empty (partners has rows)"), std::string::npos) << again.err;
+  EXPECT_EQ(again.out, "");
+  EXPECT_EQ(postgres_rows(*pg, schema), rows);
+  EXPECT_EQ(postgres_sequences(*pg), sequences);
+
+  // A row in a table no other refers to counts as much.
+  ScratchDatabase other(url);
+  auto pg_other = Connection::open(other.url(), {});
+  store::postgres::migrate(*pg_other);
+  pg_other->script("INSERT INTO share_user_blocks VALUES (1, 8, 0, 1)");
+  auto refused = migrate_db(other.url());
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_NE(refused.err.find("share_user_blocks has rows"), std::string::npos) << refused.err;
+  EXPECT_EQ(postgres_rows_in_all_tables(*pg_other), 1);
+}
+
+TEST_F(MigrateDbTest, RefusesASourceItCannotCopyBeforeTouchingTheTarget) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  ScratchDatabase target(url);
+  auto tables_in_target = [&] {
+    auto pg = Connection::open(target.url(), {});
+    return pg->exec("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+        .integer(0, 0);
+  };
+  auto expect_refused = [&](const std::string& from, const std::string& words) {
+    SCOPED_TRACE(from);
+    auto run = accountsd("migrate-db --from " + from + " --to " + target.url());
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.err.find(words), std::string::npos) << run.err;
+    EXPECT_EQ(tables_in_target(), 0);
+  };
+  const auto missing = temp_.dir / "missing.db";
+  expect_refused("sqlite:" + missing.string(), "no SQLite database at");
+  EXPECT_FALSE(std::filesystem::exists(missing)) << "a missing source was created";
+  std::ofstream(temp_.dir / "text.db") << "not a database, but long enough to look like a file\n";
+  expect_refused((temp_.dir / "text.db").string(), "not an accountsd SQLite database");
+  store::sqlite::Connection((temp_.dir / "other.db").string()).exec("CREATE TABLE t (x)");
+  expect_refused("sqlite:" + (temp_.dir / "other.db").string(), "not an accountsd SQLite database");
+  // An older schema: this build's migrations would change it, and migrate-db only reads.
+  migrate_before(temp_.path, 10);
+  expect_refused("sqlite:" + temp_.path, "is at migration 9 and this accountsd copies migration");
+  expect_refused(target.url(), "--from must be a SQLite database");
+  auto wrong_target = accountsd("migrate-db --from sqlite:" + temp_.path + " --to sqlite:x.db");
+  EXPECT_EQ(wrong_target.status, 1);
+  EXPECT_NE(wrong_target.err.find("--to must be a postgres://"), std::string::npos);
+}
+
+TEST_F(MigrateDbTest, ACopyThatDoesNotVerifyIsRolledBackNamingTheTableAndPartner) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  create_acme();
+  create_demo(40);
+  ScratchDatabase target(url);
+  auto pg = Connection::open(target.url(), {});
+  ReadOnlyDatabase source(temp_.path);
+  const auto demo = sqlite_integer(source.get(),
+                                   "SELECT partner_id FROM partners WHERE "
+                                   "username = 'demo'");
+  auto expect_rolled_back = [&](const std::string& tamper, const std::string& undo,
+                                const std::string& words) {
+    SCOPED_TRACE(tamper);
+    store::sqlite::Connection(temp_.path).exec(tamper);
+    auto run = migrate_db(target.url());
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.err.find(words), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("nothing was copied"), std::string::npos) << run.err;
+    expect_no_secrets(run);
+    EXPECT_EQ(run.err.find("hidden"), std::string::npos) << "a refused value is shown";
+    EXPECT_EQ(postgres_rows_in_all_tables(*pg), 0);
+    store::sqlite::Connection(temp_.path).exec(undo);
+  };
+  const auto partner = std::to_string(demo);
+  expect_rolled_back(
+      "UPDATE partner_counters SET device_count = device_count + 1 WHERE partner_id = " + partner,
+      "UPDATE partner_counters SET device_count = device_count - 1 WHERE partner_id = " + partner,
+      "partner_counters of partner " + partner + ": device_count is ");
+  expect_rolled_back(
+      "UPDATE partner_counters SET bytes_used_hi = bytes_used_hi + 1 WHERE partner_id = " + partner,
+      "UPDATE partner_counters SET bytes_used_hi = bytes_used_hi - 1 WHERE partner_id = " + partner,
+      "partner_counters of partner " + partner + ": bytes_used is ");
+  const std::string census_row =
+      " WHERE partner_id = " + partner +
+      " AND span = 0 AND client_revision = (SELECT min(client_revision) FROM device_census)";
+  expect_rolled_back("UPDATE device_census SET devices = devices + 1" + census_row,
+                     "UPDATE device_census SET devices = devices - 1" + census_row,
+                     "device_census of partner " + partner + " differs from a recount");
+  // A value PostgreSQL would cut short is refused by its row's id, never shown.
+  expect_rolled_back("UPDATE users SET name = 'hidden' || char(0) || 'name' WHERE avatar_id = 5",
+                     "UPDATE users SET name = 'Five' WHERE avatar_id = 5",
+                     "users: name of the row with avatar_id 5 holds text with a NUL byte");
+  EXPECT_EQ(migrate_db(target.url()).status, 0) << "the source is whole again";
+}
+
+}  // namespace
+}  // namespace accountsd::testing
