@@ -7,6 +7,7 @@
 
 #include "domain/quota.hpp"
 #include "store/migrations.hpp"
+#include "store/postgres/counters.hpp"
 #include "store/postgres/migrate.hpp"
 #include "store/postgres/transaction.hpp"
 
@@ -312,15 +313,6 @@ void refuse_data_in(Connection& target, const std::string& consequence) {
                         " has rows): migrate-db copies into an empty database only; " +
                         consequence);
   }
-}
-
-// The exact decimal digits of `value`, as NUMERIC reads them.
-std::string decimal(domain::Int128 value) {
-  constexpr std::int64_t kTenTo18 = 1'000'000'000'000'000'000;
-  if (value < 0) return "-" + decimal(-value);
-  if (value < kTenTo18) return std::to_string(std::int64_t(value));
-  auto low = std::to_string(std::int64_t(value % kTenTo18));
-  return decimal(value / kTenTo18) + std::string(18 - low.size(), '0') + low;
 }
 
 // Appends the values of the current row of `row` (the table's columns as select_sql reads them)

@@ -4,24 +4,12 @@
 #include <cstdint>
 
 #include "domain/quota.hpp"
+#include "store/counter_delta.hpp"
 #include "store/sqlite/connection.hpp"
 
 namespace accountsd::store::sqlite {
 
-struct CounterDelta {
-  domain::Int128 bytes_allocated = 0;
-  domain::Int128 bytes_used = 0;
-  std::int64_t shares = 0;
-  std::int64_t devices = 0;
-
-  CounterDelta& operator+=(const CounterDelta& other) {
-    bytes_allocated += other.bytes_allocated;
-    bytes_used += other.bytes_used;
-    shares += other.shares;
-    devices += other.devices;
-    return *this;
-  }
-};
+using store::CounterDelta;
 
 // Adds `delta` to the partner's counters; call inside the transaction that made the change.
 void apply(Connection& db, std::int64_t partner, const CounterDelta& delta);
