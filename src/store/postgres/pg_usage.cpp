@@ -4,9 +4,11 @@
 #include "store/postgres/pg_usage.hpp"
 
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 #include "domain/clock.hpp"
+#include "domain/text.hpp"
 #include "store/outcomes.hpp"
 #include "store/postgres/counters.hpp"
 
@@ -19,6 +21,18 @@ domain::Share read_share(const Result& r, int row, int first) {
   return {r.string(row, first),      r.string(row, first + 1),          r.string(row, first + 2),
           r.integer(row, first + 3), r.integer(row, first + 4),         r.boolean(row, first + 5),
           r.boolean(row, first + 6), r.optional_integer(row, first + 7)};
+}
+
+// Whether a TEXT column can hold `text`: UTF-8 without NUL. A device name or room key it cannot
+// hold names nothing stored, so a lookup answers "none" without asking: as a parameter, the
+// server would refuse malformed UTF-8, and libpq would cut the text at its first NUL and find
+// another row. (SQLite would store such text; the API refuses it before any write.)
+bool storable(std::string_view text) {
+  return text.find('\0') == std::string_view::npos && domain::is_valid_utf8(text);
+}
+
+void require_storable(std::string_view text) {
+  if (!storable(text)) throw std::invalid_argument("text with NUL or malformed UTF-8");
 }
 
 // Confirms the user belongs to the partner (every path below is scoped by both ids).
@@ -81,6 +95,7 @@ std::vector<domain::Share> PgUsage::user_shares(PartnerId partner, std::int64_t 
 
 std::optional<domain::Share> PgUsage::user_share(PartnerId partner, std::int64_t avatar_id,
                                                  std::string_view room_key) {
+  if (!storable(room_key)) return std::nullopt;
   return backend_.read([&](Connection& db) -> std::optional<domain::Share> {
     auto rows = db.exec(
         "SELECT room_key, name, description, creation_time, update_time, enabled, "
@@ -94,6 +109,7 @@ std::optional<domain::Share> PgUsage::user_share(PartnerId partner, std::int64_t
 
 bool PgUsage::set_share_enabled(PartnerId partner, std::int64_t avatar_id,
                                 std::string_view room_key, bool enabled) {
+  if (!storable(room_key)) return false;
   return backend_.write(partner, [&](Connection& db) {
     auto changed = db.exec(
         "UPDATE shares SET enabled = $4, update_time = $5 WHERE partner_id = $1 AND "
@@ -107,6 +123,7 @@ void PgUsage::put_device(PartnerId partner, std::int64_t avatar_id, std::string_
                          const domain::DeviceReport& report) {
   backend_.write(partner, [&](Connection& db) {
     require_user(db, partner, avatar_id);
+    require_storable(name);
     auto updated = db.exec(
         "UPDATE devices SET client_revision = $4, last_login = $5, last_backup_complete = $6 "
         "WHERE partner_id = $1 AND avatar_id = $2 AND name = $3",
@@ -138,6 +155,7 @@ void PgUsage::put_device(PartnerId partner, std::int64_t avatar_id, std::string_
 bool PgUsage::delete_device(PartnerId partner, std::int64_t avatar_id, std::string_view name) {
   return backend_.write(partner, [&](Connection& db) {
     require_user(db, partner, avatar_id);
+    if (!storable(name)) return false;
     auto deleted =
         db.exec("DELETE FROM devices WHERE partner_id = $1 AND avatar_id = $2 AND name = $3",
                 Params().add(partner).add(avatar_id).add(name));
@@ -158,6 +176,9 @@ void PgUsage::put_share(PartnerId partner, std::int64_t avatar_id, std::string_v
   const auto login = report.last_login.value_or(std::nullopt);
   backend_.write(partner, [&](Connection& db) {
     require_user(db, partner, avatar_id);
+    for (auto text :
+         {room_key, std::string_view(report.name), std::string_view(report.description)})
+      require_storable(text);
     auto now = domain::now_seconds();
     auto updated = db.exec(
         "UPDATE shares SET name = $4, description = $5, enabled = $6, update_time = $7, "
@@ -201,6 +222,7 @@ void PgUsage::put_share(PartnerId partner, std::int64_t avatar_id, std::string_v
 bool PgUsage::delete_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key) {
   return backend_.write(partner, [&](Connection& db) {
     require_user(db, partner, avatar_id);
+    if (!storable(room_key)) return false;
     auto deleted =
         db.exec("DELETE FROM shares WHERE partner_id = $1 AND avatar_id = $2 AND room_key = $3",
                 Params().add(partner).add(avatar_id).add(room_key));
