@@ -347,23 +347,21 @@ class PgShareCursor final : public Cursor<domain::UserShares> {
  public:
   PgShareCursor(Pool::Lease lease, PartnerId partner, std::int64_t offset)
       : lease_(std::move(lease)), partner_(partner) {
+    // Should this throw, the pool closes the connection it gets back inside a transaction. (No
+    // rollback in a catch handler: it may suspend the fiber, and the C++ runtime keeps the
+    // exception being handled per thread, not per fiber.)
     auto& db = **lease_;
     db.script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    try {
-      // The snapshot is taken at the first statement, not at BEGIN: take it now, when the
-      // cursor opens.
-      db.exec("SELECT 1");
-      if (offset > 0) {
-        auto found = locate_share_offset(db, partner, offset);
-        if (found) {
-          from_ = *found;
-        } else {
-          finish();
-        }
+    // The snapshot is taken at the first statement, not at BEGIN: take it now, when the cursor
+    // opens.
+    db.exec("SELECT 1");
+    if (offset > 0) {
+      auto found = locate_share_offset(db, partner, offset);
+      if (found) {
+        from_ = *found;
+      } else {
+        finish();
       }
-    } catch (...) {
-      finish();
-      throw;
     }
   }
 

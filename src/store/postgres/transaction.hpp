@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <random>
 #include <type_traits>
 
@@ -27,6 +28,11 @@ auto transact(Connection& connection, Isolation isolation, Work&& work)
     -> std::invoke_result_t<Work&, Connection&> {
   for (int attempt = 1;; ++attempt) {
     connection.script(begin_statement(isolation));
+    // A failure is kept and its handler left before the rollback: the rollback may suspend this
+    // fiber, which may resume on another thread, and the C++ runtime keeps the exception being
+    // handled per thread (a `throw;` there finds none, or another fiber's, and terminates).
+    std::exception_ptr failure;
+    bool retry = false;
     try {
       if constexpr (std::is_void_v<std::invoke_result_t<Work&, Connection&>>) {
         work(connection);
@@ -38,12 +44,13 @@ auto transact(Connection& connection, Isolation isolation, Work&& work)
         return result;
       }
     } catch (const PgError& e) {
-      rollback_quietly(connection);
-      if (!retryable(e) || attempt == kTransactionAttempts) throw;
+      failure = std::current_exception();
+      retry = retryable(e) && attempt < kTransactionAttempts;
     } catch (...) {
-      rollback_quietly(connection);
-      throw;
+      failure = std::current_exception();
     }
+    rollback_quietly(connection);
+    if (!retry) std::rethrow_exception(failure);
     async::sleep_until(std::chrono::steady_clock::now() + retry_pause(attempt));
   }
 }
