@@ -19,7 +19,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string db = "sqlite:./data/accounts.db";
   auto add_db = [&](CLI::App* command) {
-    command->add_option("--db", db, "database URL: sqlite:PATH or a plain path")
+    command
+        ->add_option("--db", db,
+                     "database URL: sqlite:PATH or a plain path, or "
+                     "postgres://user@host:port/dbname (also postgresql://)")
         ->envname("ACCOUNTSD_DB")
         ->capture_default_str();
   };
@@ -72,6 +75,23 @@ int main(int argc, char** argv) {
                    "password hashes and verifications that may wait for those threads; more get "
                    "503 with Retry-After")
       ->check(CLI::Range(std::size_t(1), std::size_t(100000)))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--db-pool", serve_options.db_pool,
+                   "PostgreSQL: connections this server opens at most; every server's together "
+                   "must stay under the database's max_connections")
+      ->check(CLI::Range(std::size_t(1), std::size_t(10000)))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--db-pool-wait", serve_options.db_pool_wait_ms,
+                   "PostgreSQL: milliseconds a request waits for a free connection before it "
+                   "gets 503 with Retry-After")
+      ->check(CLI::Range(1L, 600'000L))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--db-statement-timeout", serve_options.db_statement_timeout_ms,
+                   "PostgreSQL: milliseconds a statement may run (statement_timeout)")
+      ->check(CLI::Range(1L, 3'600'000L))
       ->capture_default_str();
   auto* tls_cert = serve_cmd->add_option("--tls-cert", serve_options.tls_cert,
                                          "PEM certificate chain: serve HTTPS (needs --tls-key)");

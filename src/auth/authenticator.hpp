@@ -69,6 +69,9 @@ class Authenticator {
   std::variant<store::PartnerId, PendingLogin, LoginLater> authenticate(
       std::string_view authorization, std::string_view address);
 
+  // Counts the failed logins of every server on the database (Throttle::share_with).
+  void share_failures(store::LoginFailures* shared) { throttle_.share_with(shared); }
+
  private:
   store::PartnerStore& partners_;
   CredentialCache cache_;

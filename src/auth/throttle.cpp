@@ -1,5 +1,7 @@
 #include "auth/throttle.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -45,10 +47,13 @@ Throttle::Attempt::~Attempt() {
 void Throttle::Attempt::settle(bool succeeded, Clock::time_point now) {
   if (!throttle_) return;
   auto* throttle = std::exchange(throttle_, nullptr);
-  std::lock_guard lock(throttle->mutex_);
-  decrement(throttle->pending_pairs_, pair_key(username_, address_));
-  decrement(throttle->pending_addresses_, address_);
-  if (!succeeded) throttle->add_failure(username_, address_, now);
+  {
+    std::lock_guard lock(throttle->mutex_);
+    decrement(throttle->pending_pairs_, pair_key(username_, address_));
+    decrement(throttle->pending_addresses_, address_);
+    if (!succeeded) throttle->add_failure(username_, address_, now);
+  }
+  if (!succeeded) throttle->share(username_, address_);
 }
 
 void Throttle::release(const std::string& username, const std::string& address) {
@@ -65,6 +70,7 @@ bool Throttle::full(WindowCounts& failures,
 
 std::optional<long long> Throttle::retry_after(std::string_view username, std::string_view address,
                                                Clock::time_point now) {
+  merge_others(now);
   std::lock_guard lock(mutex_);
   const std::string address_key(address);
   // Failures alone: verifications in flight hold back only further verifications (reserve).
@@ -74,6 +80,7 @@ std::optional<long long> Throttle::retry_after(std::string_view username, std::s
 
 std::variant<Throttle::Attempt, Throttle::Refused, Throttle::InFlight> Throttle::reserve(
     std::string_view username, std::string_view address, Clock::time_point now) {
+  merge_others(now);
   auto pair = pair_key(username, address);
   const std::string address_key(address);
   std::lock_guard lock(mutex_);
@@ -106,8 +113,40 @@ std::chrono::milliseconds Throttle::slowdown(std::string_view username, Clock::t
 
 void Throttle::record_failure(std::string_view username, std::string_view address,
                               Clock::time_point now) {
+  {
+    std::lock_guard lock(mutex_);
+    add_failure(username, address, now);
+  }
+  share(username, address);
+}
+
+// The shared record is a second line of defence: when the database cannot take or give it,
+// this server still throttles with what it has seen itself.
+void Throttle::share(std::string_view username, std::string_view address) {
+  if (!shared_) return;
+  try {
+    shared_->record(username, address, limits_.window.count());
+  } catch (const std::exception& e) {
+    spdlog::warn("login throttle: could not share a failure with the other servers: {}", e.what());
+  }
+}
+
+void Throttle::merge_others(Clock::time_point now) {
+  if (!shared_) return;
+  auto due = next_merge_.load();
+  if (now.time_since_epoch().count() < due) return;
+  auto next = (now + std::chrono::seconds(1)).time_since_epoch().count();
+  // One caller a second reads; the others go on with the counts as they are.
+  if (!next_merge_.compare_exchange_strong(due, next)) return;
+  std::vector<store::LoginFailures::Failure> failures;
+  try {
+    failures = shared_->others_since_last(limits_.window.count());
+  } catch (const std::exception& e) {
+    spdlog::warn("login throttle: could not read the other servers' failures: {}", e.what());
+    return;
+  }
   std::lock_guard lock(mutex_);
-  add_failure(username, address, now);
+  for (const auto& failure : failures) add_failure(failure.username, failure.address, now);
 }
 
 void Throttle::add_failure(std::string_view username, std::string_view address,

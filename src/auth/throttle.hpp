@@ -3,6 +3,7 @@
 // cannot be used to lock its owner out.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <variant>
 
 #include "auth/window_counts.hpp"
+#include "store/login_failures.hpp"
 
 namespace accountsd::auth {
 
@@ -80,7 +82,15 @@ class Throttle {
   void record_failure(std::string_view username, std::string_view address,
                       Clock::time_point now = Clock::now());
 
+  // Shares failures with the other servers of the database: each failure here is recorded
+  // there, and the others' are added to the counts here, read at most once a second (so a
+  // server counts another's failure within about a second). nullptr: this process alone.
+  void share_with(store::LoginFailures* shared) { shared_ = shared; }
+
  private:
+  // Adds the failures other servers recorded since the last read, if a second has passed.
+  void merge_others(Clock::time_point now);
+  void share(std::string_view username, std::string_view address);
   // Failures of one username worth counting: beyond these the slowdown is at its maximum.
   static std::size_t username_events_kept(const ThrottleLimits& limits);
   // Whether failures plus verifications in flight of `key` reach `limit`.
@@ -98,6 +108,8 @@ class Throttle {
   // Verifications in flight, by pair and by address; entries go when they reach zero.
   std::unordered_map<std::string, std::size_t> pending_pairs_;
   std::unordered_map<std::string, std::size_t> pending_addresses_;
+  store::LoginFailures* shared_ = nullptr;
+  std::atomic<Clock::rep> next_merge_{0};  // Clock ticks
 };
 
 }  // namespace accountsd::auth

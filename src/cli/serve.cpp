@@ -120,13 +120,19 @@ int serve(const ServeOptions& options) {
   // A GET reuses its thread's read snapshot of the last few milliseconds while no write was
   // committed meanwhile, which saves the WAL read lock's syscalls (docs/operations.md).
   constexpr std::chrono::milliseconds kSnapshotReuse{10};
+  const bool postgres = store::is_postgres_url(options.db);
   auto database = store::open_store(
       options.db,
-      {.synchronous = parse_synchronous(options.synchronous), .snapshot_reuse = kSnapshotReuse});
+      {.synchronous = parse_synchronous(options.synchronous),
+       .snapshot_reuse = kSnapshotReuse,
+       .pool_size = options.db_pool,
+       .pool_wait = std::chrono::milliseconds(options.db_pool_wait_ms),
+       .statement_timeout = std::chrono::milliseconds(options.db_statement_timeout_ms)});
   report_email_clashes(database->directory());
   report_partner_clashes(database->partners());
   billing::SandboxCardProcessor cards;
   auth::Authenticator authenticator(database->partners());
+  authenticator.share_failures(database->login_failures());
   api::AppConfig config;
   config.api_root = options.api_root;
   config.service_token = read_token(options.service_token_file);
@@ -145,6 +151,9 @@ int serve(const ServeOptions& options) {
   limits.large_bodies = options.max_large_bodies;
   limits.worker_threads = options.hash_threads;
   limits.worker_queue = options.hash_queue;
+  // PostgreSQL is driven without blocking: each handler runs in a fiber that suspends while
+  // it waits for the database, so that the I/O threads serve others meanwhile.
+  limits.fibers = postgres;
   http::Server server([&app](http::Request& request) { return app.handle(request); }, limits);
   server.set_durability_waiter([&transactions = database->transactions()](
                                    std::uint64_t ticket, UniqueFunction<void(bool)> done) {
@@ -170,9 +179,11 @@ int serve(const ServeOptions& options) {
         "TLS-terminating proxy in front of a loopback address",
         bound.address().to_string());
   }
-  spdlog::info("accountsd listening on {}://{}:{}{} ({} threads, database {}, synchronous={})",
-               tls ? "https" : "http", bound.address().to_string(), bound.port(), options.api_root,
-               threads, options.db, options.synchronous);
+  spdlog::info(
+      "accountsd listening on {}://{}:{}{} ({} threads, database {}, {})", tls ? "https" : "http",
+      bound.address().to_string(), bound.port(), options.api_root, threads,
+      store::redacted_url(options.db),
+      postgres ? "pool " + std::to_string(options.db_pool) : "synchronous=" + options.synchronous);
   server.run(threads);
   spdlog::info("accountsd stopped");
   return 0;

@@ -1,11 +1,13 @@
 // One database seen through the store's roles: what `accountsd serve` and the operator's commands
-// open. SQLite now (store/sqlite/), PostgreSQL later.
+// open: SQLite (store/sqlite/) or PostgreSQL (store/postgres/).
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "store/directory.hpp"
+#include "store/login_failures.hpp"
 #include "store/options.hpp"
 #include "store/outcomes.hpp"
 #include "store/partners.hpp"
@@ -21,9 +23,18 @@ class Database {
   virtual Directory& directory() = 0;
   virtual Usage& usage() = 0;
   virtual Transactions& transactions() = 0;
+  // Failed logins shared with the other servers of the database; nullptr when one process has
+  // the database to itself (SQLite).
+  virtual LoginFailures* login_failures() { return nullptr; }
 };
 
-// Opens the database named by a --db URL: "sqlite:PATH" or a plain path; creates and migrates it.
+// Opens the database named by a --db URL: "sqlite:PATH" or a plain path (created if need be),
+// or "postgres://..." / "postgresql://..." (an existing database); migrates it.
+// Whether `url` names a PostgreSQL database.
+bool is_postgres_url(std::string_view url);
+// `url` fit for a log: a password in it replaced by "***".
+std::string redacted_url(std::string_view url);
+
 std::unique_ptr<Database> open_store(const std::string& url, const StoreOptions& options = {});
 
 }  // namespace accountsd::store

@@ -1,7 +1,8 @@
-// How a store is opened: durability and caching of the embedded database.
+// How a store is opened: durability and caching of the embedded database; the PostgreSQL pool.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 
 namespace accountsd::store {
 
@@ -26,6 +27,13 @@ struct StoreOptions {
   // commit is made through this store; 0 begins a new one every time. Commits made by another
   // process meanwhile become visible once the window ends (docs/operations.md, "Storage").
   std::chrono::milliseconds snapshot_reuse{0};
+
+  // PostgreSQL: connections this process opens at most (all servers' together must stay under
+  // max_connections), how long a request waits for one before it is answered 503, and the
+  // longest a statement may run (statement_timeout).
+  std::size_t pool_size = 16;
+  std::chrono::milliseconds pool_wait{5'000};
+  std::chrono::milliseconds statement_timeout{30'000};
 };
 
 }  // namespace accountsd::store

@@ -173,8 +173,7 @@ TEST_F(ConcurrentWritersTest, ManyUsersLoseNoUpdateAndQuotaEqualsTheRecount) {
             shared_writes.end())
       << "the shared user is not one whole write: " << found["shared"];
 
-  ReadOnlyDatabase db(db_path().string());
-  auto recount = recount_quota(db.get(), alpha_id);
+  auto recount = test_db().recount(alpha_id);
   EXPECT_EQ(recount.users, kWriters * kUsersPerWriter + 1);
   EXPECT_EQ(recount.devices, kWriters * 2);
   auto quota = get("/partner/quota");

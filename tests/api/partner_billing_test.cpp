@@ -706,6 +706,7 @@ TEST_F(PartnerBillingTest, CardDataIsNeverStoredOrLogged) {
   const std::string token = stored.card->token;
   ASSERT_FALSE(token.empty());
 
+  ACCOUNTSD_SQLITE_ONLY();
   std::string bytes = read_bytes(db_path());
   const auto wal = std::filesystem::path(db_path().string() + "-wal");
   if (std::filesystem::exists(wal)) bytes += read_bytes(wal);

@@ -1,7 +1,6 @@
 // A.6 / B.5 quota exactness under a long random sequence of changes made through the HTTP API
 // (users, groups, devices, shares, usage), checked after every batch against a full recount
 // computed directly from the SQLite database and against an in-test model of the partner.
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -80,12 +79,6 @@ class QuotaRandomizedTest : public ApiTest {
   void SetUp() override {
     ApiTest::SetUp();
     if (HasFatalFailure()) return;
-    sqlite3* handle = nullptr;
-    int rc = sqlite3_open_v2(db_path().c_str(), &handle, SQLITE_OPEN_READONLY, nullptr);
-    db_.reset(handle);
-    ASSERT_EQ(rc, SQLITE_OK) << (handle ? sqlite3_errmsg(handle) : "no handle");
-    sqlite3_busy_timeout(handle, 10000);
-
     auto groups = directory().groups(alpha_id);
     ASSERT_EQ(groups.size(), 1u);
     default_group_ = groups.front().group_id;
@@ -108,11 +101,6 @@ class QuotaRandomizedTest : public ApiTest {
       plans_[id] = bytes;
       huge_plans_.push_back(id);
     }
-  }
-
-  void TearDown() override {
-    db_.reset();
-    ApiTest::TearDown();
   }
 
   // ---- randomness ---------------------------------------------------------------------------
@@ -597,26 +585,19 @@ class QuotaRandomizedTest : public ApiTest {
   // ---- the recount ---------------------------------------------------------------------------
 
   // Runs `sql` with ?1 = partner, calling `row` for each result row.
-  template <typename F>
-  void query(const char* sql, store::PartnerId partner, F&& row) {
-    for_each_row(db_.get(), sql, partner, std::forward<F>(row));
-  }
-
   Recount recount(store::PartnerId partner) {
     Recount out;
-    static_cast<QuotaRecount&>(out) = recount_quota(db_.get(), partner);
-    query(
-        "SELECT d.client_revision, count(*) FROM devices d JOIN users u "
-        "ON u.avatar_id = d.avatar_id WHERE u.partner_id = ?1 GROUP BY d.client_revision "
-        "ORDER BY d.client_revision",
-        partner, [&](sqlite3_stmt* s) {
-          out.census.emplace_back(sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
-        });
-    query(
+    static_cast<QuotaRecount&>(out) = test_db().recount(partner);
+    for (const auto& row : test_db().integers(
+             "SELECT d.client_revision, count(*) FROM devices d JOIN users u "
+             "ON u.avatar_id = d.avatar_id WHERE u.partner_id = $1 GROUP BY d.client_revision "
+             "ORDER BY d.client_revision",
+             partner))
+      out.census.emplace_back(row[0], row[1]);
+    out.orphans = test_db().integer(
         "SELECT (SELECT count(*) FROM devices WHERE avatar_id NOT IN (SELECT avatar_id FROM "
         "users)) + (SELECT count(*) FROM shares WHERE avatar_id NOT IN (SELECT avatar_id FROM "
-        "users))",
-        partner, [&](sqlite3_stmt* s) { out.orphans = sqlite3_column_int64(s, 0); });
+        "users))");
     return out;
   }
 
@@ -704,10 +685,6 @@ class QuotaRandomizedTest : public ApiTest {
     EXPECT_EQ(beta_db.devices + beta_db.shares, 0);
   }
 
-  struct DbCloser {
-    void operator()(sqlite3* db) const { sqlite3_close(db); }
-  };
-  std::unique_ptr<sqlite3, DbCloser> db_;
   std::mt19937_64 rng_;
   bool huge_phase_ = false;  // Unlimited and larger plans, huge bonuses and usage
   bool wind_down_ = false;   // bounded values again, mostly for the users holding huge ones

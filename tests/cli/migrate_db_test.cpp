@@ -50,11 +50,12 @@ struct Column {
 };
 using Schema = std::map<std::string, std::vector<Column>>;
 
-// The PostgreSQL tables but schema_migrations, with their columns in order.
+// The PostgreSQL tables but schema_migrations and login_failures (PostgreSQL's alone, transient,
+// never copied), with their columns in order.
 Schema postgres_schema(Connection& pg) {
   auto columns = pg.exec(
       "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns "
-      "WHERE table_schema = 'public' AND table_name <> 'schema_migrations' "
+      "WHERE table_schema = 'public' AND table_name NOT IN ('schema_migrations', 'login_failures') "
       "ORDER BY table_name, ordinal_position");
   Schema schema;
   for (int row = 0; row < columns.rows(); ++row)
@@ -141,7 +142,8 @@ std::vector<std::string> postgres_sequences(Connection& pg) {
       "SELECT table_name::text || '.' || column_name::text || '=' || "
       "coalesce(pg_sequence_last_value(pg_get_serial_sequence(table_name::text, "
       "column_name::text)::regclass), 0) "
-      "FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES'");
+      "FROM information_schema.columns WHERE table_schema = 'public' AND is_identity = 'YES' "
+      "AND table_name <> 'login_failures'");
   std::vector<std::string> out;
   for (int row = 0; row < result.rows(); ++row) out.push_back(result.string(row, 0));
   std::sort(out.begin(), out.end());
@@ -159,7 +161,7 @@ std::int64_t sqlite_integer(sqlite3* db, const std::string& sql) {
 std::vector<std::string> expected_sequences(sqlite3* db, Connection& pg) {
   auto identities = pg.exec(
       "SELECT table_name::text, column_name::text FROM information_schema.columns "
-      "WHERE table_schema = 'public' AND is_identity = 'YES'");
+      "WHERE table_schema = 'public' AND is_identity = 'YES' AND table_name <> 'login_failures'");
   std::vector<std::string> out;
   for (int row = 0; row < identities.rows(); ++row) {
     auto table = identities.string(row, 0);

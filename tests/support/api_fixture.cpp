@@ -26,7 +26,8 @@ void ApiTest::SetUp() {
   dir_ = std::filesystem::temp_directory_path() /
          ("accountsd-test-" + std::to_string(rd()) + std::to_string(rd()));
   std::filesystem::create_directories(dir_);
-  database_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string(), store_options());
+  test_db_ = std::make_unique<TestDatabase>((dir_ / "accounts.db").string());
+  database_ = store::open_store(test_db_->url(), store_options());
   for (const auto* login : {&alpha, &beta}) {
     domain::NewPartner partner;
     partner.username = login->username;
@@ -39,10 +40,13 @@ void ApiTest::SetUp() {
   }
   cards_ = std::make_unique<billing::SandboxCardProcessor>();
   authenticator_ = std::make_unique<auth::Authenticator>(database_->partners());
+  authenticator_->share_failures(database_->login_failures());
   api::AppConfig config;
   configure(config);
   app_ = std::make_unique<api::App>(api::Services{*database_, *cards_, *authenticator_, config});
   auto limits = server_limits();
+  // As `accountsd serve` runs on PostgreSQL: handlers in fibers, which its waits suspend.
+  if (test_db_->postgres()) limits.fibers = true;
   // As `accountsd serve` wires it: the route table says which routes take larger bodies.
   limits.body_limit = [this](std::string_view method, std::string_view target) {
     return app_->body_limit(method, target);
@@ -64,6 +68,7 @@ void ApiTest::TearDown() {
   app_.reset();
   authenticator_.reset();
   database_.reset();
+  test_db_.reset();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }

@@ -1,4 +1,5 @@
-// Test fixture: a real accountsd server on 127.0.0.1:0 over a temporary SQLite database, with two
+// Test fixture: a real accountsd server on 127.0.0.1:0 over a temporary database (SQLite, or
+// PostgreSQL when ACCOUNTSD_TEST_BACKEND=postgres: support/test_database.hpp), with two
 // partners ("alpha" and "beta") and a small blocking HTTP client to talk to it.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "http/server.hpp"
 #include "store/database.hpp"
 #include "support/http_client.hpp"
+#include "support/test_database.hpp"
 
 namespace accountsd::testing {
 
@@ -89,11 +91,14 @@ class ApiTest : public ::testing::Test {
   // Restarts nothing; switches a partner's billing mode / features as the operator would.
   void set_partner(const std::string& username,
                    const std::function<void(domain::Partner&)>& change);
-  // The SQLite database file the server uses (its -wal file sits beside it).
+  // The SQLite database file the server uses (its -wal file sits beside it); SQLite runs only.
   std::filesystem::path db_path() const { return dir_ / "accounts.db"; }
+  // The database under test, for what a test reads behind the store's back.
+  TestDatabase& test_db() { return *test_db_; }
 
  private:
   std::filesystem::path dir_;
+  std::unique_ptr<TestDatabase> test_db_;
   std::unique_ptr<store::Database> database_;
   std::unique_ptr<billing::SandboxCardProcessor> cards_;
   std::unique_ptr<auth::Authenticator> authenticator_;

@@ -2,13 +2,9 @@
 
 namespace accountsd::testing {
 
-std::string test_database_url(const TempDatabase& files) {
-  return "sqlite:" + files.path;
-}
-
 void StoreTest::reopen(const store::StoreOptions& options) {
   database_.reset();
-  database_ = store::open_store(test_database_url(files_), options);
+  database_ = store::open_store(test_db_.url(), options);
 }
 
 store::PartnerId StoreTest::make_partner(const std::string& username,
@@ -40,15 +36,11 @@ std::pair<std::int64_t, std::int64_t> StoreTest::defaults(store::PartnerId partn
 }
 
 std::int64_t StoreTest::count_rows(const char* sql) {
-  ReadOnlyDatabase db(files_.path);
-  std::int64_t n = -1;
-  for_each_row(db.get(), sql, 0, [&](sqlite3_stmt* row) { n = sqlite3_column_int64(row, 0); });
-  return n;
+  return test_db_.integer(sql);
 }
 
 QuotaRecount StoreTest::recount(store::PartnerId partner) {
-  ReadOnlyDatabase db(files_.path);
-  return recount_quota(db.get(), partner);
+  return test_db_.recount(partner);
 }
 
 void StoreTest::expect_counters_match_recount(store::PartnerId partner) {

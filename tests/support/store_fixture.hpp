@@ -14,11 +14,9 @@
 #include "domain/new_user.hpp"
 #include "store/database.hpp"
 #include "support/sqlite_checks.hpp"
+#include "support/test_database.hpp"
 
 namespace accountsd::testing {
-
-// Where a store test's database lives: a "sqlite:" URL in `files`' folder for now.
-std::string test_database_url(const TempDatabase& files);
 
 class StoreTest : public ::testing::Test {
  protected:
@@ -71,6 +69,8 @@ class StoreTest : public ::testing::Test {
   static domain::Share share(const std::string& room_key);
 
   TempDatabase files_;  // outlives the database
+  // The database under test: SQLite at files_.path, or a scratch PostgreSQL database.
+  TestDatabase test_db_{files_.path};
 
  private:
   std::unique_ptr<store::Database> database_;

@@ -30,6 +30,14 @@ class Backend {
     return read(*lease);
   }
 
+  // Runs `read(connection)` on a pooled connection by itself even inside a snapshot: it sees
+  // what has been committed by now.
+  template <typename Read>
+  auto read_fresh(Read&& read) -> std::invoke_result_t<Read&, Connection&> {
+    auto lease = pool_.acquire();
+    return read(*lease);
+  }
+
   // Runs `write(connection)` in one READ COMMITTED transaction, again from the start on a
   // serialization failure or deadlock. With `partner`, its partner_counters row is locked first:
   // a partner's writes take turns, as every write does on SQLite, so that a check and the change

@@ -66,6 +66,10 @@ int Result::rows() const {
   return PQntuples(result_);
 }
 
+int Result::columns() const {
+  return PQnfields(result_);
+}
+
 std::int64_t Result::affected() const {
   std::string_view digits = PQcmdTuples(result_);
   std::int64_t count = 0;

@@ -71,6 +71,7 @@ class Result {
   ~Result();
 
   int rows() const;
+  int columns() const;
   // Rows a command changed (UPDATE, DELETE, INSERT).
   std::int64_t affected() const;
   bool null(int row, int column) const;

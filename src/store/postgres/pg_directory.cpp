@@ -60,7 +60,7 @@ bool storable(std::string_view value) {
 }
 
 // Searches ignore letter case as SQLite's fold() does there: `column` lowered under the
-// accountsd_fold collation (migration 011), which lowers each code point with towlower in
+// accountsd_fold collation (migration 012), which lowers each code point with towlower in
 // C.UTF-8 just as domain::fold_case does, contains the parameter `needle` (search_needle).
 // Bytes are compared, as instr() does, so that a search that is not valid UTF-8, or that holds a
 // NUL, which a text parameter cannot carry, finds what it finds on SQLite.
@@ -360,7 +360,7 @@ struct UserColumn {
   std::string compared;
   std::string number_type;  // the cast of the condition's parameter
   // SQLite sorts NULL before every value, PostgreSQL after: a column that may be NULL says
-  // where (the indexes that sort by one say the same, migration 011).
+  // where (the indexes that sort by one say the same, migration 012).
   bool nullable = false;
 };
 

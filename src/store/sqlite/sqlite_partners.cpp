@@ -6,51 +6,20 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <functional>
 #include <iterator>
 
 #include "domain/clock.hpp"
 #include "domain/user.hpp"
+#include "store/sql_text.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
 
-// Lists of strings are kept as JSON arrays in a TEXT column.
-std::string encode_list(const std::vector<std::string>& items) {
-  boost::json::array array;
-  for (const auto& item : items) array.emplace_back(item);
-  return boost::json::serialize(array);
-}
-
-std::vector<std::string> decode_list(const std::string& text) {
-  std::vector<std::string> out;
-  auto value = boost::json::parse(text);
-  for (const auto& item : value.as_array()) out.emplace_back(item.as_string());
-  return out;
-}
-
 // Each feature is a column of partners named as the feature, 0 or 1 (domain::kFeatures).
 constexpr int kFeatureCount = int(std::size(domain::kFeatures));
 
-// The feature columns joined by ", ", each followed by `then(its place)`.
-std::string feature_columns(const std::function<std::string(int)>& then = {}) {
-  std::string out;
-  int place = 0;
-  for (const auto& feature : domain::kFeatures) {
-    out += (out.empty() ? "" : ", ") + std::string(feature.name);
-    if (then) out += then(place);
-    ++place;
-  }
-  return out;
-}
-
-// "?first, ?first+1, ..." for `count` parameters.
-std::string parameters(int first, int count) {
-  std::string out;
-  for (int i = 0; i < count; ++i) out += (i ? ", ?" : "?") + std::to_string(first + i);
-  return out;
-}
+std::string parameters(int first, int count) { return placeholders("?", first, count); }
 
 domain::Features read_features(const Statement& row, int first) {
   domain::Features f;

@@ -1,0 +1,2 @@
+-- Login failures shared between servers are PostgreSQL's (several servers on one database);
+-- a SQLite database has one server, whose throttle keeps them in memory.

@@ -1,0 +1,23 @@
+// Pieces of SQL and stored text that both backends build the same way: the partner's feature
+// columns (one per domain::kFeatures entry), numbered placeholders, and string lists kept as a
+// JSON array in a text column.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace accountsd::store {
+
+// The feature columns joined by ", ", each followed by `then(its place)` when given.
+std::string feature_columns(const std::function<std::string(int)>& then = {});
+
+// "<mark>first, <mark>first+1, ..." for `count` parameters: mark is "?" on SQLite, "$" on
+// PostgreSQL.
+std::string placeholders(std::string_view mark, int first, int count);
+
+std::string encode_list(const std::vector<std::string>& items);
+std::vector<std::string> decode_list(const std::string& text);
+
+}  // namespace accountsd::store
