@@ -3,6 +3,7 @@
 #include "store/postgres/pg_directory.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <span>
 #include <type_traits>
 #include <unordered_map>
@@ -465,14 +466,18 @@ class PgUserCursor final : public Cursor<domain::User> {
     Params params;
     auto select = select_users(partner, query, params);
     auto offset = next_param(params, offset_of(query));
+    std::exception_ptr failure;
     try {
       lease_->script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       lease_->exec("DECLARE user_rows NO SCROLL CURSOR FOR " + select + " OFFSET " + offset,
                    params);
+      return;
     } catch (...) {
-      rollback_quietly(*lease_);
-      throw;
+      failure = std::current_exception();
     }
+    // Outside the handler: the rollback may suspend this fiber (see transact()).
+    rollback_quietly(*lease_);
+    std::rethrow_exception(failure);
   }
 
   // Ends the transaction; a connection that cannot is still in one (or broken), and the pool
