@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <random>
 #include <type_traits>
 
@@ -27,6 +28,7 @@ auto transact(Connection& connection, Isolation isolation, Work&& work)
     -> std::invoke_result_t<Work&, Connection&> {
   for (int attempt = 1;; ++attempt) {
     connection.script(begin_statement(isolation));
+    std::exception_ptr failure;
     try {
       if constexpr (std::is_void_v<std::invoke_result_t<Work&, Connection&>>) {
         work(connection);
@@ -38,12 +40,15 @@ auto transact(Connection& connection, Isolation isolation, Work&& work)
         return result;
       }
     } catch (const PgError& e) {
-      rollback_quietly(connection);
-      if (!retryable(e) || attempt == kTransactionAttempts) throw;
+      if (!retryable(e) || attempt == kTransactionAttempts) failure = std::current_exception();
     } catch (...) {
-      rollback_quietly(connection);
-      throw;
+      failure = std::current_exception();
     }
+    // Rolled back outside the handlers: the rollback may suspend this fiber, which may resume on
+    // another thread, and the exception a handler is handling is the thread's (a `throw;` there
+    // would find none, and terminate).
+    rollback_quietly(connection);
+    if (failure) std::rethrow_exception(failure);
     async::sleep_until(std::chrono::steady_clock::now() + retry_pause(attempt));
   }
 }
