@@ -28,11 +28,7 @@ auto transact(Connection& connection, Isolation isolation, Work&& work)
     -> std::invoke_result_t<Work&, Connection&> {
   for (int attempt = 1;; ++attempt) {
     connection.script(begin_statement(isolation));
-    // A failure is kept and its handler left before the rollback: the rollback may suspend this
-    // fiber, which may resume on another thread, and the C++ runtime keeps the exception being
-    // handled per thread (a `throw;` there finds none, or another fiber's, and terminates).
     std::exception_ptr failure;
-    bool retry = false;
     try {
       if constexpr (std::is_void_v<std::invoke_result_t<Work&, Connection&>>) {
         work(connection);
@@ -44,13 +40,15 @@ auto transact(Connection& connection, Isolation isolation, Work&& work)
         return result;
       }
     } catch (const PgError& e) {
-      failure = std::current_exception();
-      retry = retryable(e) && attempt < kTransactionAttempts;
+      if (!retryable(e) || attempt == kTransactionAttempts) failure = std::current_exception();
     } catch (...) {
       failure = std::current_exception();
     }
+    // Rolled back outside the handlers: the rollback may suspend this fiber, which may resume on
+    // another thread, and the exception a handler is handling is the thread's (a `throw;` there
+    // would find none, and terminate).
     rollback_quietly(connection);
-    if (!retry) std::rethrow_exception(failure);
+    if (failure) std::rethrow_exception(failure);
     async::sleep_until(std::chrono::steady_clock::now() + retry_pause(attempt));
   }
 }

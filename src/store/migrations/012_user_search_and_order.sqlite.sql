@@ -1,0 +1,2 @@
+-- Nothing to do on SQLite: this migration makes PostgreSQL search and sort users as SQLite
+-- already does (fold() and NULL first; see 012_user_search_and_order.postgres.sql).

@@ -1,0 +1,61 @@
+// Directory on PostgreSQL: plans, groups and users (pg_directory.cpp) and device policies
+// (pg_directory_policies.cpp), a port of SqliteDirectory that answers exactly as it does. Each
+// write is one Backend::write transaction holding the partner's turn, with its quota counters.
+#pragma once
+
+#include "store/directory.hpp"
+#include "store/postgres/backend.hpp"
+
+namespace accountsd::store::postgres {
+
+class PgDirectory final : public Directory {
+ public:
+  explicit PgDirectory(Backend& backend) : backend_(backend) {}
+
+  std::int64_t create_plan(PartnerId partner, const std::string& name,
+                           std::int64_t storage_bytes) override;
+  std::vector<domain::Plan> plans(PartnerId partner) override;
+
+  std::int64_t create_group(PartnerId partner, const domain::Group& group) override;
+  std::vector<domain::Group> groups(PartnerId partner,
+                                    const std::optional<std::string>& search) override;
+  std::optional<domain::Group> group(PartnerId partner, std::int64_t group_id) override;
+  domain::Group update_group(PartnerId partner, std::int64_t group_id,
+                             const domain::GroupPatch& patch, bool allow_over_plan) override;
+  void delete_group(PartnerId partner, std::int64_t group_id,
+                    std::optional<std::int64_t> move_members_to) override;
+
+  domain::DevicePolicy create_device_policy(PartnerId partner,
+                                            const domain::DevicePolicy& policy) override;
+  std::vector<domain::DevicePolicy> device_policies(PartnerId partner) override;
+  std::optional<domain::DevicePolicy> device_policy(PartnerId partner,
+                                                    std::int64_t policy_id) override;
+  // `change` runs again if the transaction is retried (Backend::write), on the policy as stored.
+  std::optional<domain::DevicePolicy> update_device_policy(
+      PartnerId partner, std::int64_t policy_id,
+      const std::function<void(domain::DevicePolicy&)>& change) override;
+  bool delete_device_policy(PartnerId partner, std::int64_t policy_id) override;
+
+  domain::User create_user(PartnerId partner, const domain::UserCreate& user) override;
+  std::optional<std::string> taken_user_field(PartnerId partner, std::string_view username,
+                                              std::string_view email) override;
+  std::optional<domain::User> find_user(PartnerId partner, std::string_view key) override;
+  std::vector<domain::User> users(PartnerId partner, const domain::UserQuery& query) override;
+  std::unique_ptr<Cursor<domain::User>> user_cursor(PartnerId partner,
+                                                    const domain::UserQuery& query) override;
+  std::int64_t count_users(PartnerId partner, const domain::UserQuery& query) override;
+  domain::User update_user(PartnerId partner, std::int64_t avatar_id,
+                           const domain::UserPatch& patch) override;
+  void delete_user(PartnerId partner, std::int64_t avatar_id) override;
+  void queue_activation_email(PartnerId partner, std::int64_t avatar_id,
+                              const std::optional<std::string>& template_name,
+                              const std::optional<std::string>& reg_code) override;
+  std::vector<domain::ActivationEmail> activation_emails(std::optional<PartnerId> partner) override;
+  std::vector<domain::EmailClash> email_clashes() override;
+  void insert_users(PartnerId partner, std::span<const domain::NewUser> users) override;
+
+ private:
+  Backend& backend_;
+};
+
+}  // namespace accountsd::store::postgres
