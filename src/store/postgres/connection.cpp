@@ -33,15 +33,22 @@ Params& Params::add(bool value) {
 }
 
 Params& Params::add(std::string_view value) {
-  slots_.push_back({text_.size(), value.size(), false, false});
-  text_.append(value);
-  text_.push_back('\0');  // libpq reads a text parameter up to its NUL
-  return *this;
+  // libpq reads a text parameter up to its first NUL, and PostgreSQL's text cannot hold one: a
+  // value cut short there would select or store something else than asked. The role classes
+  // answer such values themselves (nothing matches them); this is the backstop.
+  if (value.find('\0') != std::string_view::npos)
+    throw std::invalid_argument("PostgreSQL text cannot hold a NUL character");
+  return append(value, false);
 }
 
 Params& Params::add_bytes(std::string_view bytes) {
-  add(bytes);
-  slots_.back().binary = true;
+  return append(bytes, true);
+}
+
+Params& Params::append(std::string_view value, bool binary) {
+  slots_.push_back({text_.size(), value.size(), false, binary});
+  text_.append(value);
+  text_.push_back('\0');
   return *this;
 }
 

@@ -37,6 +37,7 @@ class Params {
   Params& add(std::int64_t value);
   Params& add(int value) { return add(static_cast<std::int64_t>(value)); }
   Params& add(bool value);
+  // Text; one holding a NUL character is refused (std::invalid_argument).
   Params& add(std::string_view value);
   Params& add(const std::string& value) { return add(std::string_view(value)); }
   Params& add(const char* value) { return add(std::string_view(value)); }
@@ -52,6 +53,7 @@ class Params {
 
  private:
   friend class Connection;
+  Params& append(std::string_view value, bool binary);
   struct Slot {
     std::size_t offset = 0;
     std::size_t length = 0;

@@ -52,6 +52,13 @@ TEST(PostgresConnectionTest, RunsStatementsWithTypedParametersAndResults) {
   EXPECT_EQ(rows.bytes(1, 3), binary);
 }
 
+TEST(PostgresConnectionTest, TextWithANulIsRefusedRatherThanCutShort) {
+  // libpq would send only "laptop" for "laptop\0x": a lookup or write of something else.
+  EXPECT_THROW(Params().add(std::string_view("laptop\0x", 8)), std::invalid_argument);
+  // Binary data may hold any byte.
+  EXPECT_NO_THROW(Params().add_bytes(std::string_view("laptop\0x", 8)));
+}
+
 TEST(PostgresConnectionTest, AConstraintViolationNamesItsCodeAndLeavesTheConnectionUsable) {
   ACCOUNTSD_REQUIRE_POSTGRES(url);
   testing::ScratchDatabase db(url);
