@@ -1,48 +1,27 @@
 // `accountsd migrate-db` with the real binary: a SQLite database filled through the operator
-// commands, demo and the API is copied into a scratch PostgreSQL database and compared row by
-// row, with its id sequences; a target that holds data, a source it cannot copy and a copy that
-// does not verify change nothing; no output shows a secret.
+// commands, demo, the API and the storage service (support/migrate_db_fixture.hpp) is copied
+// into a scratch PostgreSQL database and compared row by row, with its id sequences; a target that
+// holds data, a source it cannot copy and a copy that does not verify change nothing; no output
+// shows a secret.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
-#include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
-#include <regex>
 #include <string>
 #include <vector>
 
-#include "domain/backup.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/migrate.hpp"
-#include "support/http_client.hpp"
+#include "support/migrate_db_fixture.hpp"
 #include "support/postgres_server.hpp"
-#include "support/server_process.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::testing {
 namespace {
 
 using store::postgres::Connection;
-
-const Login kAcme{"acme", "migrate-password-1"};
-const std::string kRoot = "/apis/accounts/v1";
-
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 struct Column {
   std::string name;
@@ -150,12 +129,6 @@ std::vector<std::string> postgres_sequences(Connection& pg) {
   return out;
 }
 
-std::int64_t sqlite_integer(sqlite3* db, const std::string& sql) {
-  std::int64_t value = 0;
-  for_each_row(db, sql.c_str(), 0, [&](sqlite3_stmt* s) { value = sqlite3_column_int64(s, 0); });
-  return value;
-}
-
 // What PostgreSQL's sequences must say after the copy: past the largest id of each table and the
 // largest SQLite ever gave (sqlite_sequence), so that no id comes back.
 std::vector<std::string> expected_sequences(sqlite3* db, Connection& pg) {
@@ -182,123 +155,8 @@ std::int64_t postgres_rows_in_all_tables(Connection& pg) {
   return total;
 }
 
-class MigrateDbTest : public ::testing::Test {
+class MigrateDbTest : public MigrateDbFixture {
  protected:
-  // Runs `accountsd ARGS` with `input` on stdin.
-  Outcome accountsd(const std::string& args, const std::string& input = "") {
-    std::ofstream(temp_.dir / "stdin") << input;
-    auto out = temp_.dir / "stdout";
-    auto err = temp_.dir / "stderr";
-    std::string command = std::string(ACCOUNTSD_BINARY) + " " + args + " < " +
-                          (temp_.dir / "stdin").string() + " > " + out.string() + " 2> " +
-                          err.string();
-    int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
-  }
-
-  Outcome migrate_db(const std::string& target) {
-    return accountsd("migrate-db --from sqlite:" + temp_.path + " --to " + target);
-  }
-
-  void create_acme() {
-    auto created = accountsd(
-        "partner create --username acme --name 'Acmé Société 日本' --group 'Équipe' --billing "
-        "prepaid --bytes-available 9000000000000000000 --enable ldap --enable netkes "
-        "--password-stdin --db " +
-            db_,
-        kAcme.password + "\n");
-    ASSERT_EQ(created.status, 0) << created.err;
-  }
-
-  // The partner `demo` with `users` users, their devices and shares; its password.
-  std::string create_demo(int users) {
-    auto demo = accountsd("demo --users " + std::to_string(users) + " --seed 3 --db " + db_);
-    EXPECT_EQ(demo.status, 0) << demo.err;
-    std::smatch password;
-    EXPECT_TRUE(std::regex_search(demo.out, password, std::regex("password: (\\S+)")));
-    return password.size() > 1 ? password[1].str() : "";
-  }
-
-  // What one row of each kind the API writes looks like in a server's life: billing with a card,
-  // a policy inheriting from another, groups, users with non-ASCII names, outbox rows (one for a
-  // user since deleted), two backups; and ids deleted from the top of their tables (a policy, a
-  // group, a user, the last devices) so that SQLite's sequences run past the largest ids left.
-  void fill_through_the_api(const std::string& demo_password) {
-    ServerProcess server(temp_.dir / "serve.log");
-    auto port = server.start(db_);
-    ASSERT_NE(port, 0) << server.log();
-    auto call = [&](const std::string& method, const std::string& path, const std::string& body,
-                    const Login& login = kAcme) {
-      auto reply = http_request(port, method, kRoot + path, body, login);
-      EXPECT_LT(reply.status, 300) << method << " " << path << ": " << reply.body;
-      return reply.json;
-    };
-    using boost::json::serialize;
-    const std::time_t now = std::time(nullptr);
-    const int year = std::gmtime(&now)->tm_year + 1900 + 2;
-    call("POST", "/partner/billing",
-         serialize(boost::json::object{{"name", "Acmé Ltd."},
-                                       {"address", boost::json::array{"1 Rue d'Été", "Bâtiment 3"}},
-                                       {"city", "Zürich"},
-                                       {"state", "ZH"},
-                                       {"postal_code", "8001"},
-                                       {"country", "CH"},
-                                       {"card_number", "4111111111111111"},
-                                       {"security_code", "123"},
-                                       {"expiration_month", 8},
-                                       {"expiration_year", year}}));
-    auto base =
-        call("POST", "/devicepolicies/", R"({"name": "Base", "policy": {"Autorun": true}})");
-    auto laptops = call("POST", "/devicepolicies/",
-                        R"({"name": "Portables ☕", "inherits_from": )" + serialize(base.at("id")) +
-                            R"(, "policy": {}})");
-    auto gone = call("POST", "/devicepolicies/", R"({"name": "Gone"})");
-    call("DELETE", "/devicepolicies/" + serialize(gone.at("id")), "");
-    auto plans = call("GET", "/plans", "");
-    auto plan = serialize(plans.at(0).at("plan_id"));
-    call("POST", "/groups/",
-         R"({"name": "Ventes", "plan_id": )" + plan +
-             R"(, "webapi_enable": true, "check_domain": true, "device_policy": )" +
-             serialize(laptops.at("id")) + "}");
-    auto temp_group = call("POST", "/groups/",
-                           R"({"name": "Temp", "plan_id": )" + plan +
-                               R"(, "webapi_enable": false, "check_domain": false})");
-    call("DELETE", "/groups/" + serialize(temp_group.at("group_id")), "");
-    call("POST", "/users/",
-         R"({"username": "zoe", "name": "Zoë Ångström 日本", "email": "zoe@example.com",
-             "promo": "ÉTÉ"})");
-    call("POST", "/users/zoe?action=sendactivationemail", "{}");
-    call("POST", "/users/", R"({"username": "temp", "name": "Temp", "email": "t@example.com"})");
-    call("POST", "/users/temp?action=sendactivationemail",
-         R"({"template_name": "welcome", "reg_code": "R-1"})");
-    call("DELETE", "/users/temp", "");
-    call("POST", "/users/", R"({"username": "last", "name": "Last", "email": "l@example.com"})");
-    for (const char* data : {"Zmlyc3Q=", "c2Vjb25kIGJhY2t1cA=="}) {
-      call("POST", "/partner/backup",
-           serialize(boost::json::object{{"sha256", domain::sha256_hex(data)}, {"data", data}}));
-    }
-    // The demo user with the newest device goes, and its devices and shares with it.
-    ReadOnlyDatabase db(temp_.path);
-    std::string newest;
-    for_each_row(db.get(),
-                 "SELECT u.username FROM devices d JOIN users u ON u.avatar_id = d.avatar_id "
-                 "ORDER BY d.device_id DESC LIMIT 1",
-                 0, [&](sqlite3_stmt* s) {
-                   newest = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-                 });
-    call("DELETE", "/users/" + newest, "", Login{"demo", demo_password});
-    EXPECT_EQ(server.stop(), 0) << server.log();
-  }
-
-  // The store keeps a backup's data as opaque bytes: one becomes binary, every byte value and
-  // NULs included, as an appliance's future format might send.
-  void make_a_backup_binary() {
-    store::sqlite::Connection(temp_.path)
-        .exec(
-            "UPDATE partner_backups SET data = x'00ff00fe7f80' || randomblob(70000) || x'00' "
-            "WHERE backup_id = (SELECT min(backup_id) FROM partner_backups)");
-  }
-
   // Secrets the database holds: password hashes, card tokens, backup data.
   std::vector<std::string> secrets() {
     ReadOnlyDatabase db(temp_.path);
@@ -321,9 +179,6 @@ class MigrateDbTest : public ::testing::Test {
       EXPECT_EQ(run.err.find(secret), std::string::npos) << "stderr shows a secret";
     }
   }
-
-  TempDatabase temp_;
-  std::string db_ = "sqlite:" + temp_.path;
 };
 
 TEST_F(MigrateDbTest, CopiesEveryRowOfEveryTableAndSetsTheSequencesPastEveryIdEverGiven) {

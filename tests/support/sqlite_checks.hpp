@@ -85,6 +85,13 @@ void for_each_row(sqlite3* db, const char* sql, std::int64_t parameter, F&& row)
   ASSERT_EQ(rc, SQLITE_DONE) << sqlite3_errmsg(db) << " in " << sql;
 }
 
+// The integer `sql` answers: its row's first column (0 when it gives no row).
+inline std::int64_t sqlite_integer(sqlite3* db, const std::string& sql) {
+  std::int64_t value = 0;
+  for_each_row(db, sql.c_str(), 0, [&](sqlite3_stmt* s) { value = sqlite3_column_int64(s, 0); });
+  return value;
+}
+
 // A partner's GET /partner/quota figures recounted from the rows themselves, unsaturated.
 struct QuotaRecount {
   std::int64_t users = 0;
