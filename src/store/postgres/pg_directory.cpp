@@ -62,28 +62,34 @@ bool storable(std::string_view value) {
   return domain::is_valid_utf8(value) && value.find('\0') == std::string_view::npos;
 }
 
-// Searches ignore letter case as SQLite's fold() does there: `column` lowered under the
-// accountsd_fold collation (migration 012), which lowers each code point with towlower in
-// C.UTF-8 just as domain::fold_case does, contains the parameter `needle` (search_needle).
-// Bytes are compared, as instr() does, so that a search that is not valid UTF-8, or that holds a
-// NUL, which a text parameter cannot carry, finds what it finds on SQLite.
-std::string folded_contains(const std::string& column, const std::string& needle) {
-  return "position(" + needle + "::bytea IN convert_to(lower(" + column +
-         " COLLATE accountsd_fold), 'UTF8')) > 0";
-}
+// A search's parameter: the search folded as SQLite's fold(?) folds it, as text, or as bytes
+// when text cannot carry it (not UTF-8, or holding a NUL).
+struct Needle {
+  std::string placeholder;
+  bool bytes = false;
+};
 
-// What folded_contains looks for: the search folded as SQLite's fold(?) folds it. instr() tries
-// a match only where a character begins, so a search that begins inside one (with a UTF-8
-// continuation byte) finds nothing there; 0xFF, which no UTF-8 holds, finds nothing here.
-std::string search_needle(std::string_view search) {
+// Appends `search` to `params` as folded_contains looks for it. SQLite's instr() tries a match
+// only where a character begins, so a search that begins inside one (with a UTF-8 continuation
+// byte) finds nothing there; 0xFF, which no UTF-8 holds, finds nothing here.
+Needle next_needle(Params& params, std::string_view search) {
   auto needle = domain::fold_case(search);
-  if (!needle.empty() && (static_cast<unsigned char>(needle.front()) & 0xC0) == 0x80) return "\xFF";
-  return needle;
+  if (!needle.empty() && (static_cast<unsigned char>(needle.front()) & 0xC0) == 0x80)
+    needle = "\xFF";
+  if (storable(needle)) return {next_param(params, needle), false};
+  params.add_bytes(needle);
+  return {"$" + std::to_string(params.size()) + "::bytea", true};
 }
 
-std::string next_needle(Params& params, std::string_view search) {
-  params.add_bytes(search_needle(search));
-  return "$" + std::to_string(params.size());
+// Searches ignore letter case as SQLite's fold() does there: whether `column`, lowered under the
+// accountsd_fold collation (migration 012), which lowers each code point with towlower in
+// C.UTF-8 just as domain::fold_case does, contains `needle`. Text holds a text needle where a
+// character begins, as instr() finds it; a needle of bytes is looked for in the text's bytes,
+// where any match begins at a character too (it does not begin with a continuation byte).
+std::string folded_contains(const std::string& column, const Needle& needle) {
+  auto folded = "lower(" + column + " COLLATE accountsd_fold)";
+  if (!needle.bytes) return "strpos(" + folded + ", " + needle.placeholder + ") > 0";
+  return "position(" + needle.placeholder + " IN convert_to(" + folded + ", 'UTF8')) > 0";
 }
 
 // Every user field's column, in kUserFields' order: what read_user reads.
@@ -211,16 +217,11 @@ std::optional<domain::Group> group_by_id(Connection& c, PartnerId partner, std::
 // The partner's groups whose name contains `search` regardless of case, or all, by id.
 std::vector<domain::Group> groups_of(Connection& c, PartnerId partner,
                                      const std::optional<std::string>& search) {
-  static const std::string sql = std::string("SELECT ") + kGroupColumns +
-                                 " FROM groups WHERE partner_id = $1 AND ($2::bytea IS NULL OR " +
-                                 folded_contains("name", "$2") + ") ORDER BY group_id";
   Params params;
-  params.add(partner);
-  if (search)
-    next_needle(params, *search);
-  else
-    params.add_null();
-  auto r = c.exec(sql, params);
+  std::string sql = std::string("SELECT ") + kGroupColumns +
+                    " FROM groups WHERE partner_id = " + next_param(params, partner);
+  if (search) sql += " AND " + folded_contains("name", next_needle(params, *search));
+  auto r = c.exec(sql + " ORDER BY group_id", params);
   std::vector<domain::Group> out;
   for (int row = 0; row < r.rows(); ++row) out.push_back(read_group(r, row));
   return out;
