@@ -1,5 +1,6 @@
 #include "async/fiber.hpp"
 
+#include <cxxabi.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -100,11 +101,29 @@ thread_local Fiber* t_current = nullptr;
 // that handlers which answer any std::exception with an error body let it through.
 struct Unwind {};
 
+// The C++ runtime's exception state of a thread (Itanium C++ ABI, __cxa_get_globals): the
+// exceptions being handled, innermost first, and how many are thrown and not yet caught. A fiber
+// that suspends inside a catch block, or while unwinding, may resume on another thread, and that
+// thread's state must be the fiber's own, not whatever the thread was handling: each fiber keeps
+// its state, and resume() swaps it with the thread's around the switch.
+struct EhGlobals {
+  void* caught_exceptions = nullptr;
+  unsigned int uncaught_exceptions = 0;
+};
+
+// Not inlined: __cxa_get_globals is declared const, so a caller could keep one thread's address
+// across a switch to another thread.
+[[gnu::noinline]] EhGlobals* thread_eh_globals() noexcept {
+  return reinterpret_cast<EhGlobals*>(abi::__cxa_get_globals());
+}
+
 }  // namespace
 
 struct Fiber::Context {
   ucontext_t fiber{};
   ucontext_t caller{};
+  EhGlobals fiber_eh{};   // the fiber's exception state while it is switched out
+  EhGlobals caller_eh{};  // the resuming thread's, while the fiber runs
   void* stack = nullptr;
   // AddressSanitizer's bookkeeping: the fake stacks of each side, and the caller's stack, which
   // may be another thread's at each resume.
@@ -159,9 +178,14 @@ bool Fiber::resume() {
   if (t_current != nullptr) throw std::logic_error("fibers do not nest");
   c.started = true;
   t_current = this;
+  auto* eh = thread_eh_globals();
+  c.caller_eh = std::exchange(*eh, c.fiber_eh);
   start_switch(&c.caller_fake_stack, c.stack, kStackSize);
   ::swapcontext(&c.caller, &c.fiber);
   finish_switch(c.caller_fake_stack, nullptr, nullptr);
+  // Back on the thread that called resume(): the same globals as before the switch.
+  eh = thread_eh_globals();
+  c.fiber_eh = std::exchange(*eh, c.caller_eh);
   t_current = nullptr;
   if (!finished_) return false;
   if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));

@@ -1,6 +1,7 @@
 #include <filesystem>
 
 #include "store/database.hpp"
+#include "store/postgres/pg_database.hpp"
 #include "store/private_files.hpp"
 #include "store/sqlite/sqlite_database.hpp"
 
@@ -34,7 +35,7 @@ std::string redacted_url(std::string_view url) {
 }
 
 std::unique_ptr<Database> open_store(const std::string& url, const StoreOptions& options) {
-  if (is_postgres_url(url)) throw std::invalid_argument("PostgreSQL: not yet");
+  if (is_postgres_url(url)) return std::make_unique<postgres::PgDatabase>(url, options);
   std::string path = url;
   if (path.starts_with("sqlite:"))
     path = path.substr(7);

@@ -25,7 +25,10 @@ TestDatabase::TestDatabase(std::string sqlite_path) : sqlite_path_(std::move(sql
   }
   scratch_ = std::make_unique<ScratchDatabase>(*server);
   url_ = scratch_->url();
+  postgres_ = true;
 }
+
+TestDatabase::TestDatabase(Existing postgres) : postgres_(true), url_(std::move(postgres.url)) {}
 
 TestDatabase::~TestDatabase() {
   connection_.reset();  // before the scratch database is dropped

@@ -28,13 +28,18 @@ class TestDatabase {
   // A fresh database: the SQLite file at `sqlite_path` (created when opened), or a scratch
   // PostgreSQL database.
   explicit TestDatabase(std::string sqlite_path);
+  // An existing PostgreSQL database at `url`, which this leaves in place.
+  struct Existing {
+    std::string url;
+  };
+  explicit TestDatabase(Existing postgres);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
 
   // What store::open_store and `accountsd --db` take.
   const std::string& url() const { return url_; }
-  bool postgres() const { return scratch_ != nullptr; }
+  bool postgres() const { return postgres_; }
 
   // The integer columns of the rows `sql` returns, with $1 bound to `parameter` when given.
   // `sql` must be SQL both backends run ($1 is a parameter on SQLite too).
@@ -47,6 +52,7 @@ class TestDatabase {
 
  private:
   std::string sqlite_path_;
+  bool postgres_ = false;
   std::unique_ptr<ScratchDatabase> scratch_;
   std::string url_;
   std::unique_ptr<store::postgres::Connection> connection_;  // opened on first query

@@ -65,6 +65,47 @@ TEST(FiberTest, SuspendsHandsOverItsArrangementAndResumesOnAnotherThread) {
   EXPECT_EQ(steps.back(), "caught after resuming");
 }
 
+TEST(FiberTest, AFiberSuspendedInACatchBlockKeepsItsExceptionOnAnotherThread) {
+  Resume held;
+  std::string seen_in_fiber;
+  Fiber fiber([&] {
+    try {
+      throw std::runtime_error("the fiber's");
+    } catch (const std::runtime_error&) {
+      Fiber::suspend([&](Resume resume) { held = std::move(resume); });
+      // Resumed on a thread that is handling an exception of its own: this block still has
+      // the fiber's, and `throw;` rethrows it.
+      try {
+        throw;
+      } catch (const std::runtime_error& again) {
+        seen_in_fiber = again.what();
+      }
+    }
+  });
+  EXPECT_FALSE(fiber.resume());
+  // The thread that ran it is not left handling the fiber's exception.
+  EXPECT_EQ(std::current_exception(), nullptr);
+  fiber.take_arrange()([&](/*resume*/) {});
+  std::string seen_by_thread;
+  std::thread other([&] {
+    try {
+      throw std::logic_error("the thread's");
+    } catch (const std::logic_error&) {
+      EXPECT_TRUE(fiber.resume());
+      // And the thread's own exception is still the one it handles.
+      try {
+        throw;
+      } catch (const std::logic_error& mine) {
+        seen_by_thread = mine.what();
+      }
+    }
+    EXPECT_EQ(std::current_exception(), nullptr);
+  });
+  other.join();
+  EXPECT_EQ(seen_in_fiber, "the fiber's");
+  EXPECT_EQ(seen_by_thread, "the thread's");
+}
+
 TEST(FiberTest, DestroyingASuspendedFiberUnwindsItsStack) {
   auto released = std::make_shared<int>(0);
   {

@@ -345,7 +345,7 @@ TEST(CensusBounds, SplitsAtTheFirstHourAndDayBoundaries) {
   for (int i = 0; i < 1000; ++i) cases.push_back(std::int64_t(rng()));
   for (auto since : cases) {
     SCOPED_TRACE(since);
-    auto b = store::sqlite::census_bounds(since);
+    auto b = store::census_bounds(since);
     using domain::Int128;
     EXPECT_EQ(b.since, since);
     // The first boundaries at or after `since`.
