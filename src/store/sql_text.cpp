@@ -1,10 +1,27 @@
 #include "store/sql_text.hpp"
 
 #include <boost/json.hpp>
+#include <unordered_map>
 
 #include "domain/partner.hpp"
+#include "domain/user_fields.hpp"
 
 namespace accountsd::store {
+namespace {
+
+// Each user field's column, by the field's name.
+const std::unordered_map<std::string_view, std::string>& user_field_columns() {
+  static const auto columns = [] {
+    std::unordered_map<std::string_view, std::string> out;
+    domain::for_each_user_field([&](const auto& field) {
+      out.emplace(field.name, (field.of_plan ? "p." : "u.") + std::string(field.name));
+    });
+    return out;
+  }();
+  return columns;
+}
+
+}  // namespace
 
 std::string feature_columns(const std::function<std::string(int)>& then) {
   std::string out;
@@ -15,6 +32,22 @@ std::string feature_columns(const std::function<std::string(int)>& then) {
     ++place;
   }
   return out;
+}
+
+std::string user_field_column(std::string_view field) {
+  auto found = user_field_columns().find(field);
+  return found == user_field_columns().end() ? std::string() : found->second;
+}
+
+const std::string& user_select_columns() {
+  static const std::string columns = [] {
+    std::string out;
+    domain::for_each_user_field([&](const auto& field) {
+      out += (out.empty() ? "" : ", ") + user_field_column(field.name);
+    });
+    return out;
+  }();
+  return columns;
 }
 
 std::string placeholders(std::string_view mark, int first, int count) {

@@ -1,6 +1,6 @@
 // Pieces of SQL and stored text that both backends build the same way: the partner's feature
-// columns (one per domain::kFeatures entry), numbered placeholders, and string lists kept as a
-// JSON array in a text column.
+// columns (one per domain::kFeatures entry), the user fields' columns (domain::kUserFields),
+// numbered placeholders, and string lists kept as a JSON array in a text column.
 #pragma once
 
 #include <functional>
@@ -12,6 +12,13 @@ namespace accountsd::store {
 
 // The feature columns joined by ", ", each followed by `then(its place)` when given.
 std::string feature_columns(const std::function<std::string(int)>& then = {});
+
+// The column that holds a user field: the one of the same name of users (u), or of plans (p) for
+// the plan's own values ("u.email", "p.storage_bytes"); empty when `field` names none.
+std::string user_field_column(std::string_view field);
+// Every user field's column, in kUserFields' order, joined by ", ": what a user is read from,
+// over "users u JOIN plans p".
+const std::string& user_select_columns();
 
 // "<mark>first, <mark>first+1, ..." for `count` parameters: mark is "?" on SQLite, "$" on
 // PostgreSQL.

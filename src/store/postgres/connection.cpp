@@ -14,6 +14,10 @@ namespace {
 // the connection: the server's own timeout answers first when the server is alive.
 constexpr std::chrono::seconds kSilenceMargin{5};
 
+// Statements a connection keeps prepared at most; past that it forgets them all and prepares
+// again as they come.
+constexpr std::size_t kMaxPrepared = 256;
+
 std::string trimmed(const char* message) {
   std::string text = message ? message : "";
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -228,6 +232,12 @@ Result Connection::exec(std::string_view sql, const Params& params) {
   std::string text(sql);
   auto found = prepared_.find(text);
   if (found == prepared_.end()) {
+    // Bounded, as SQLite's built statements are: SQL built from a listing's filters has few
+    // shapes, but a client choosing them freely must not grow the server's memory without end.
+    if (prepared_.size() >= kMaxPrepared) {
+      script("DEALLOCATE ALL");
+      prepared_.clear();
+    }
     std::string name = "s" + std::to_string(prepared_.size() + 1);
     send_and_flush(PQsendPrepare(conn_, name.c_str(), text.c_str(), params.size(), nullptr) != 0);
     finish("preparing a statement");

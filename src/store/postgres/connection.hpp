@@ -105,7 +105,8 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs one statement, prepared once per connection and reused by its text.
+  // Runs one statement, prepared once per connection and reused by its text (up to a few hundred
+  // texts: then every statement is prepared anew).
   Result exec(std::string_view sql, const Params& params = {});
   // Runs statements without parameters, several at once (migrations, BEGIN, COMMIT).
   void script(std::string_view sql);

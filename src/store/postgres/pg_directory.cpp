@@ -13,9 +13,11 @@
 #include "domain/clock.hpp"
 #include "domain/text.hpp"
 #include "domain/user_fields.hpp"
+#include "store/directory_rules.hpp"
 #include "store/outcomes.hpp"
 #include "store/postgres/counters.hpp"
 #include "store/postgres/transaction.hpp"
+#include "store/sql_text.hpp"
 
 namespace accountsd::store::postgres {
 namespace {
@@ -60,44 +62,38 @@ bool storable(std::string_view value) {
   return domain::is_valid_utf8(value) && value.find('\0') == std::string_view::npos;
 }
 
-// Searches ignore letter case as SQLite's fold() does there: `column` lowered under the
-// accountsd_fold collation (migration 012), which lowers each code point with towlower in
-// C.UTF-8 just as domain::fold_case does, contains the parameter `needle` (search_needle).
-// Bytes are compared, as instr() does, so that a search that is not valid UTF-8, or that holds a
-// NUL, which a text parameter cannot carry, finds what it finds on SQLite.
-std::string folded_contains(const std::string& column, const std::string& needle) {
-  return "position(" + needle + "::bytea IN convert_to(lower(" + column +
-         " COLLATE accountsd_fold), 'UTF8')) > 0";
-}
+// A search's parameter: the search folded as SQLite's fold(?) folds it, as text, or as bytes
+// when text cannot carry it (not UTF-8, or holding a NUL).
+struct Needle {
+  std::string placeholder;
+  bool bytes = false;
+};
 
-// What folded_contains looks for: the search folded as SQLite's fold(?) folds it. instr() tries
-// a match only where a character begins, so a search that begins inside one (with a UTF-8
-// continuation byte) finds nothing there; 0xFF, which no UTF-8 holds, finds nothing here.
-std::string search_needle(std::string_view search) {
+// Appends `search` to `params` as folded_contains looks for it. SQLite's instr() tries a match
+// only where a character begins, so a search that begins inside one (with a UTF-8 continuation
+// byte) finds nothing there; 0xFF, which no UTF-8 holds, finds nothing here.
+Needle next_needle(Params& params, std::string_view search) {
   auto needle = domain::fold_case(search);
-  if (!needle.empty() && (static_cast<unsigned char>(needle.front()) & 0xC0) == 0x80) return "\xFF";
-  return needle;
+  if (!needle.empty() && (static_cast<unsigned char>(needle.front()) & 0xC0) == 0x80)
+    needle = "\xFF";
+  if (storable(needle)) return {next_param(params, needle), false};
+  params.add_bytes(needle);
+  return {"$" + std::to_string(params.size()) + "::bytea", true};
 }
 
-std::string next_needle(Params& params, std::string_view search) {
-  params.add_bytes(search_needle(search));
-  return "$" + std::to_string(params.size());
-}
-
-// Each user field (domain::kUserFields) is the column of the same name of users (u), or of
-// plans (p) for the plan's own values.
-template <typename T>
-std::string column_of(const domain::UserField<T>& field) {
-  return (field.of_plan ? "p." : "u.") + std::string(field.name);
+// Searches ignore letter case as SQLite's fold() does there: whether `column`, lowered under the
+// accountsd_fold collation (migration 012), which lowers each code point with towlower in
+// C.UTF-8 just as domain::fold_case does, contains `needle`. Text holds a text needle where a
+// character begins, as instr() finds it; a needle of bytes is looked for in the text's bytes,
+// where any match begins at a character too (it does not begin with a continuation byte).
+std::string folded_contains(const std::string& column, const Needle& needle) {
+  auto folded = "lower(" + column + " COLLATE accountsd_fold)";
+  if (!needle.bytes) return "strpos(" + folded + ", " + needle.placeholder + ") > 0";
+  return "position(" + needle.placeholder + " IN convert_to(" + folded + ", 'UTF8')) > 0";
 }
 
 // Every user field's column, in kUserFields' order: what read_user reads.
-const std::string kUserColumns = [] {
-  std::string columns;
-  domain::for_each_user_field(
-      [&](const auto& field) { columns += (columns.empty() ? "" : ", ") + column_of(field); });
-  return columns;
-}();
+const std::string kUserColumns = user_select_columns();
 
 void read_column(const Result& r, int row, int column, std::int64_t& value) {
   value = r.integer(row, column);
@@ -221,16 +217,11 @@ std::optional<domain::Group> group_by_id(Connection& c, PartnerId partner, std::
 // The partner's groups whose name contains `search` regardless of case, or all, by id.
 std::vector<domain::Group> groups_of(Connection& c, PartnerId partner,
                                      const std::optional<std::string>& search) {
-  static const std::string sql = std::string("SELECT ") + kGroupColumns +
-                                 " FROM groups WHERE partner_id = $1 AND ($2::bytea IS NULL OR " +
-                                 folded_contains("name", "$2") + ") ORDER BY group_id";
   Params params;
-  params.add(partner);
-  if (search)
-    next_needle(params, *search);
-  else
-    params.add_null();
-  auto r = c.exec(sql, params);
+  std::string sql = std::string("SELECT ") + kGroupColumns +
+                    " FROM groups WHERE partner_id = " + next_param(params, partner);
+  if (search) sql += " AND " + folded_contains("name", next_needle(params, *search));
+  auto r = c.exec(sql + " ORDER BY group_id", params);
   std::vector<domain::Group> out;
   for (int row = 0; row < r.rows(); ++row) out.push_back(read_group(r, row));
   return out;
@@ -274,10 +265,6 @@ struct Inserted {
 // bulk loading (demo), so both obey one set of rules.
 Inserted insert_user(Connection& c, PartnerId partner, const domain::NewUser& u,
                      std::int64_t storage_bytes) {
-  std::optional<std::int64_t> last_backup;
-  for (const auto& d : u.devices)
-    if (d.last_backup_complete)
-      last_backup = std::max(last_backup.value_or(0), *d.last_backup_complete);
   Inserted inserted;
   inserted.avatar_id =
       c.exec(
@@ -300,7 +287,7 @@ Inserted insert_user(Connection& c, PartnerId partner, const domain::NewUser& u,
                .add(u.share_id)
                .add(std::int64_t(u.devices.size()))
                .add(std::int64_t(u.shares.size()))
-               .add(last_backup)
+               .add(last_backup_complete(u))
                .add(u.promo))
           .integer(0, 0);
   for (const auto& d : u.devices) {
@@ -330,11 +317,7 @@ Inserted insert_user(Connection& c, PartnerId partner, const domain::NewUser& u,
             .add(s.update_time)
             .add(s.enabled));
   }
-  auto& delta = inserted.delta;
-  delta.bytes_allocated = domain::Int128(storage_bytes) + u.bonus_bytes;
-  delta.bytes_used = u.bytes_stored;
-  delta.devices = std::int64_t(u.devices.size());
-  delta.shares = std::int64_t(u.shares.size());
+  inserted.delta = counters_added(u, storage_bytes);
   return inserted;
 }
 
@@ -377,7 +360,7 @@ const std::unordered_map<std::string_view, UserColumn>& user_columns() {
     domain::for_each_user_field([&](const auto& field) {
       using T = std::remove_cvref_t<decltype(std::declval<domain::User&>().*(field.member))>;
       UserColumn column;
-      column.sql = column_of(field);
+      column.sql = user_field_column(field.name);
       column.compared = column.sql;
       if constexpr (std::is_same_v<T, bool>) column.compared += "::integer";
       if constexpr (!std::is_same_v<T, std::string> &&
@@ -628,15 +611,8 @@ domain::User PgDirectory::create_user(PartnerId partner, const domain::UserCreat
     auto bytes = plan_bytes(c, partner, plan);
     if (!bytes) throw Conflict(Clash::unknown_plan);
     check_allocation(c, partner, domain::Int128(*bytes) + user.bonus_bytes);
-    domain::NewUser row;
-    row.username = user.username.empty() ? next_username(c, partner) : user.username;
-    row.name = user.name;
-    row.email = user.email;
-    row.group_id = group->group_id;
-    row.plan_id = plan;
-    row.bonus_bytes = user.bonus_bytes;
-    row.creation_time = domain::now_seconds();
-    row.promo = user.promo;
+    auto row = new_user_row(user, user.username.empty() ? next_username(c, partner) : user.username,
+                            *group, plan);
     auto inserted =
         unique_or_conflict(Object::user, [&] { return insert_user(c, partner, row, *bytes); });
     c.exec("UPDATE users SET password_bcrypt = $2 WHERE avatar_id = $1",
@@ -709,24 +685,10 @@ domain::User PgDirectory::update_user(PartnerId partner, std::int64_t avatar_id,
   return backend_.write(partner, [&](Connection& c) {
     auto user = require_user(c, partner, avatar_id);
     const std::string old_email = user.email;
-    const domain::Int128 old_allocation = domain::Int128(user.storage_bytes) + user.bonus_bytes;
-    if (patch.group_id && *patch.group_id != user.group_id) {
-      auto group = group_by_id(c, partner, *patch.group_id);
-      if (!group) throw Conflict(Clash::unknown_group);
-      user.group_id = group->group_id;
-      if (!patch.plan_id) user.plan_id = group->plan_id;  // joining a group gives its plan
-    }
-    if (patch.plan_id) user.plan_id = *patch.plan_id;
-    auto bytes = plan_bytes(c, partner, user.plan_id);
-    if (!bytes) throw Conflict(Clash::unknown_plan);
-    user.storage_bytes = *bytes;
-    if (patch.bonus_bytes) user.bonus_bytes = *patch.bonus_bytes;
-    if (patch.name) user.name = *patch.name;
-    if (patch.email) user.email = *patch.email;
-    if (patch.enabled) user.enabled = *patch.enabled;
-    if (patch.purgehold_active) user.purgehold_active = *patch.purgehold_active;
     CounterDelta delta;
-    delta.bytes_allocated = domain::Int128(user.storage_bytes) + user.bonus_bytes - old_allocation;
+    delta.bytes_allocated = apply_user_patch(
+        user, patch, [&](std::int64_t group) { return group_by_id(c, partner, group); },
+        [&](std::int64_t plan) { return plan_bytes(c, partner, plan); });
     check_allocation(c, partner, delta.bytes_allocated);
     unique_or_conflict(Object::user, [&] {
       c.exec(
@@ -760,12 +722,7 @@ void PgDirectory::delete_user(PartnerId partner, std::int64_t avatar_id) {
       c.exec(sql, Params().add(partner).add(avatar_id));
     }
     release_email(c, partner, user.email);
-    CounterDelta delta;
-    delta.bytes_allocated = -(domain::Int128(user.storage_bytes) + user.bonus_bytes);
-    delta.bytes_used = -domain::Int128(user.bytes_stored);
-    delta.devices = -user.num_devices;
-    delta.shares = -user.num_shares;
-    apply(c, partner, delta);
+    apply(c, partner, counters_removed(user));
   });
 }
 

@@ -6,26 +6,16 @@
 #include "domain/case_fold.hpp"
 #include "domain/clock.hpp"
 #include "domain/user_fields.hpp"
+#include "store/directory_rules.hpp"
+#include "store/sql_text.hpp"
 #include "store/sqlite/counters.hpp"
 #include "store/sqlite/sqlite_directory.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
 
-// Each user field (domain::kUserFields) is the column of the same name of users (u), or of
-// plans (p) for the plan's own values.
-template <typename T>
-std::string column_of(const domain::UserField<T>& field) {
-  return (field.of_plan ? "p." : "u.") + std::string(field.name);
-}
-
 // Every user field's column, in kUserFields' order: what read_user reads.
-const std::string kUserColumns = [] {
-  std::string columns;
-  domain::for_each_user_field(
-      [&](const auto& field) { columns += (columns.empty() ? "" : ", ") + column_of(field); });
-  return columns;
-}();
+const std::string kUserColumns = user_select_columns();
 
 void read_column(const Statement& q, int column, std::int64_t& value) {
   value = q.integer(column);
@@ -175,10 +165,6 @@ void release_email(Connection& db, PartnerId partner, const std::string& email) 
 // The single insert path for the API and for bulk loading (demo), so both obey one set of rules.
 CounterDelta insert_user(Connection& db, PartnerId partner, const domain::NewUser& u,
                          std::int64_t storage_bytes, std::int64_t* avatar_out = nullptr) {
-  std::optional<std::int64_t> last_backup;
-  for (const auto& d : u.devices)
-    if (d.last_backup_complete)
-      last_backup = std::max(last_backup.value_or(0), *d.last_backup_complete);
   db.prepared(
         "INSERT INTO users (partner_id, username, name, email, group_id, plan_id, bonus_bytes, "
         "bytes_stored, enabled, creation_time, last_login, share_id, num_devices, num_shares, "
@@ -198,7 +184,7 @@ CounterDelta insert_user(Connection& db, PartnerId partner, const domain::NewUse
       .bind(12, u.share_id)
       .bind(13, std::int64_t(u.devices.size()))
       .bind(14, std::int64_t(u.shares.size()))
-      .bind(15, last_backup)
+      .bind(15, last_backup_complete(u))
       .bind(16, u.promo)
       .run();
   std::int64_t avatar = db.last_insert_id();
@@ -230,12 +216,7 @@ CounterDelta insert_user(Connection& db, PartnerId partner, const domain::NewUse
         .bind(8, s.enabled)
         .run();
   }
-  CounterDelta delta;
-  delta.bytes_allocated = domain::Int128(storage_bytes) + u.bonus_bytes;
-  delta.bytes_used = u.bytes_stored;
-  delta.devices = std::int64_t(u.devices.size());
-  delta.shares = std::int64_t(u.shares.size());
-  return delta;
+  return counters_added(u, storage_bytes);
 }
 
 // A numbered username not yet used by the partner (for email_as_username partners).
@@ -256,17 +237,6 @@ std::string next_username(Connection& db, PartnerId partner) {
   }
 }
 
-// Maps a user object field to the SQL that sorts or filters by it.
-const std::unordered_map<std::string_view, std::string>& user_columns() {
-  static const auto columns = [] {
-    std::unordered_map<std::string_view, std::string> out;
-    domain::for_each_user_field(
-        [&](const auto& field) { out.emplace(field.name, column_of(field)); });
-    return out;
-  }();
-  return columns;
-}
-
 // The WHERE clause for `query`; parameters are bound by bind_filters in the same order.
 std::string user_filters(const domain::UserQuery& query) {
   std::string where = " WHERE u.partner_id = ?";
@@ -277,9 +247,9 @@ std::string user_filters(const domain::UserQuery& query) {
   }
   if (query.group_id) where += " AND u.group_id = ?";
   for (const auto& c : query.conditions) {
-    auto column = user_columns().find(c.column);
-    if (column == user_columns().end()) throw std::invalid_argument("unknown column " + c.column);
-    where += " AND " + column->second + " " + std::string(1, c.op) + " ?";
+    auto column = user_field_column(c.column);
+    if (column.empty()) throw std::invalid_argument("unknown column " + c.column);
+    where += " AND " + column + " " + std::string(1, c.op) + " ?";
   }
   if (query.stopped_uploading) where += " AND u.last_backup_complete BETWEEN ? AND ?";
   return where;
@@ -469,15 +439,8 @@ domain::User SqliteDirectory::create_user(PartnerId partner, const domain::UserC
   auto bytes = plan_bytes(db, partner, plan);
   if (!bytes) throw Conflict(Clash::unknown_plan);
   check_allocation(db, partner, domain::Int128(*bytes) + c.bonus_bytes);
-  domain::NewUser row;
-  row.username = c.username.empty() ? next_username(db, partner) : c.username;
-  row.name = c.name;
-  row.email = c.email;
-  row.group_id = group->group_id;
-  row.plan_id = plan;
-  row.bonus_bytes = c.bonus_bytes;
-  row.creation_time = domain::now_seconds();
-  row.promo = c.promo;
+  auto row =
+      new_user_row(c, c.username.empty() ? next_username(db, partner) : c.username, *group, plan);
   std::int64_t avatar = 0;
   CounterDelta delta;
   unique_or_conflict(Object::user, [&] { delta = insert_user(db, partner, row, *bytes, &avatar); });
@@ -530,13 +493,12 @@ namespace {
 // The users `query` selects, in its order: "LIMIT ? OFFSET ?" takes the two parameters after
 // bind_filters' (-1: no limit).
 std::string select_users(const domain::UserQuery& query) {
-  auto column = user_columns().find(query.order_by);
-  if (column == user_columns().end()) throw std::invalid_argument("unknown order_by");
+  auto column = user_field_column(query.order_by);
+  if (column.empty()) throw std::invalid_argument("unknown order_by");
   const char* direction = query.descending ? " DESC" : "";
   return std::string("SELECT ") + kUserColumns +
          " FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query) +
-         " ORDER BY " + column->second + direction + ", u.avatar_id" + direction +
-         " LIMIT ? OFFSET ?";
+         " ORDER BY " + column + direction + ", u.avatar_id" + direction + " LIMIT ? OFFSET ?";
 }
 
 // Binds select_users' parameters: the filters, then `limit` (-1: none) and the query's offset.
@@ -615,24 +577,10 @@ domain::User SqliteDirectory::update_user(PartnerId partner, std::int64_t avatar
   Transaction txn(db);
   auto user = require_user(db, partner, avatar_id);
   const std::string old_email = user.email;
-  const domain::Int128 old_allocation = domain::Int128(user.storage_bytes) + user.bonus_bytes;
-  if (patch.group_id && *patch.group_id != user.group_id) {
-    auto group = group_by_id(db, partner, *patch.group_id);
-    if (!group) throw Conflict(Clash::unknown_group);
-    user.group_id = group->group_id;
-    if (!patch.plan_id) user.plan_id = group->plan_id;  // joining a group gives its plan
-  }
-  if (patch.plan_id) user.plan_id = *patch.plan_id;
-  auto bytes = plan_bytes(db, partner, user.plan_id);
-  if (!bytes) throw Conflict(Clash::unknown_plan);
-  user.storage_bytes = *bytes;
-  if (patch.bonus_bytes) user.bonus_bytes = *patch.bonus_bytes;
-  if (patch.name) user.name = *patch.name;
-  if (patch.email) user.email = *patch.email;
-  if (patch.enabled) user.enabled = *patch.enabled;
-  if (patch.purgehold_active) user.purgehold_active = *patch.purgehold_active;
   CounterDelta delta;
-  delta.bytes_allocated = domain::Int128(user.storage_bytes) + user.bonus_bytes - old_allocation;
+  delta.bytes_allocated = apply_user_patch(
+      user, patch, [&](std::int64_t group) { return group_by_id(db, partner, group); },
+      [&](std::int64_t plan) { return plan_bytes(db, partner, plan); });
   check_allocation(db, partner, delta.bytes_allocated);
   unique_or_conflict(Object::user, [&] {
     db.prepared(
@@ -668,12 +616,7 @@ void SqliteDirectory::delete_user(PartnerId partner, std::int64_t avatar_id) {
     db.prepared(sql).bind(1, partner).bind(2, avatar_id).run();
   }
   release_email(db, partner, user.email);
-  CounterDelta delta;
-  delta.bytes_allocated = -(domain::Int128(user.storage_bytes) + user.bonus_bytes);
-  delta.bytes_used = -domain::Int128(user.bytes_stored);
-  delta.devices = -user.num_devices;
-  delta.shares = -user.num_shares;
-  apply(db, partner, delta);
+  apply(db, partner, counters_removed(user));
   txn.commit();
 }
 

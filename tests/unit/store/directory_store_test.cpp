@@ -331,5 +331,101 @@ TEST_F(DirectoryStoreTest, AllocationBeyondBytesAvailableIsQuotaExceeded) {
   EXPECT_EQ(partners().quota(alpha).bytes_allocated, 1500);
 }
 
+// What the backends' SQL would otherwise answer differently (PostgreSQL folds, sorts NULL and
+// reads LIMIT, OFFSET and text parameters its own way), pinned to SQLite's answers.
+class DirectoryAnswersTest : public DirectoryStoreTest {
+ protected:
+  void SetUp() override {
+    DirectoryStoreTest::SetUp();
+    alpha_ = make_partner("alpha");
+    auto [group, plan] = defaults(alpha_);
+    std::vector<domain::NewUser> batch;
+    batch.push_back(user("zoe", group, plan));
+    batch.back().name = "Zo\xC3\xAB \xC3\x86r\xC3\xB8";  // "Zoë Ærø"
+    batch.back().last_login = 5;
+    batch.push_back(user("ann", group, plan));
+    batch.back().promo = "b";
+    batch.push_back(user("bob", group, plan));
+    batch.back().last_login = 3;
+    batch.back().promo = "a";
+    batch.back().enabled = false;
+    directory().insert_users(alpha_, batch);
+  }
+
+  std::vector<std::string> names(const domain::UserQuery& query) {
+    std::vector<std::string> out;
+    for (const auto& u : directory().users(alpha_, query)) out.push_back(u.username);
+    EXPECT_EQ(directory().count_users(alpha_, query), std::int64_t(out.size()));
+    return out;
+  }
+  std::vector<std::string> searched(const std::string& search) {
+    domain::UserQuery query;
+    query.search = search;
+    return names(query);
+  }
+  std::vector<std::string> ordered(const std::string& field, bool descending) {
+    domain::UserQuery query;
+    query.order_by = field;
+    query.descending = descending;
+    return names(query);
+  }
+
+  PartnerId alpha_ = 0;
+};
+
+TEST_F(DirectoryAnswersTest, SearchesFoldLettersBeyondAsciiAndMatchBytesAsInstrDoes) {
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(searched("ZO\xC3\x8B"), Names{"zoe"});         // "ZOË"
+  EXPECT_EQ(searched("\xC3\xA6R\xC3\x98"), Names{"zoe"});  // "æRØ"
+  EXPECT_EQ(searched("EXAMPLE"), (Names{"zoe", "ann", "bob"}));
+  // Not UTF-8: a lead byte alone matches the characters it begins, a continuation byte alone
+  // (which no character begins with) nothing; a NUL is part of what is searched for.
+  EXPECT_EQ(searched("\xC3"), Names{"zoe"});
+  EXPECT_EQ(searched("\xAB"), Names{});
+  EXPECT_EQ(searched(std::string("zo\0e", 4)), Names{});
+  domain::Group ete;
+  ete.name = "\xC3\x89t\xC3\xA9 team";  // "Été team"
+  ete.plan_id = defaults(alpha_).second;
+  directory().create_group(alpha_, ete);
+  auto groups = directory().groups(alpha_, std::string("\xC3\x89T\xC3\x89"));  // "ÉTÉ"
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups.front().name, "\xC3\x89t\xC3\xA9 team");
+  EXPECT_TRUE(directory().groups(alpha_, std::string("\xA9")).empty());
+}
+
+TEST_F(DirectoryAnswersTest, NullSortsFirstAndLastWhenDescending) {
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(ordered("last_login", false), (Names{"ann", "bob", "zoe"}));
+  EXPECT_EQ(ordered("last_login", true), (Names{"zoe", "bob", "ann"}));
+  EXPECT_EQ(ordered("promo", false), (Names{"zoe", "bob", "ann"}));
+  EXPECT_EQ(ordered("promo", true), (Names{"ann", "bob", "zoe"}));
+}
+
+TEST_F(DirectoryAnswersTest, FlagsCompareAsZeroOrOneAndNegativeLimitsAndOffsetsMeanNone) {
+  using Names = std::vector<std::string>;
+  domain::UserQuery query;
+  query.conditions = {{"enabled", '>', 0}};
+  EXPECT_EQ(names(query), (Names{"zoe", "ann"}));
+  query.conditions = {{"enabled", '=', 2}};
+  EXPECT_EQ(names(query), Names{});
+  query.conditions = {{"enabled", '<', 1}};
+  EXPECT_EQ(names(query), Names{"bob"});
+  query = {};
+  query.limit = -1;
+  query.offset = -5;
+  EXPECT_EQ(directory().users(alpha_, query).size(), 3u);
+  auto cursor = directory().user_cursor(alpha_, query);
+  EXPECT_EQ(cursor->next_page(10).size(), 3u);
+}
+
+TEST_F(DirectoryAnswersTest, KeysThatNoStoredValueCouldBeFindNothing) {
+  EXPECT_TRUE(directory().find_user(alpha_, "ann"));
+  EXPECT_TRUE(directory().find_user(alpha_, "ANN@example.com"));
+  EXPECT_FALSE(directory().find_user(alpha_, std::string("ann\0x", 5)));
+  EXPECT_FALSE(directory().find_user(alpha_, "ann\xFF"));
+  EXPECT_EQ(directory().taken_user_field(alpha_, std::string("ann\0", 4), "\xFF"), std::nullopt);
+  EXPECT_EQ(directory().taken_user_field(alpha_, "\xFF", "ANN@EXAMPLE.COM"), "email");
+}
+
 }  // namespace
 }  // namespace accountsd::store

@@ -77,6 +77,20 @@ TEST(PostgresConnectionTest, AConstraintViolationNamesItsCodeAndLeavesTheConnect
   EXPECT_EQ(connection->exec("SELECT count(*) FROM t").integer(0, 0), 1);
 }
 
+// Listings build their SQL from the query's filters: however many texts a connection runs, it
+// keeps only so many prepared on the server, and each still runs.
+TEST(PostgresConnectionTest, PreparedStatementsStayBoundedAndRunPastTheBound) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto connection = Connection::open(db.url(), {});
+  for (int k = 0; k < 600; ++k) {
+    auto sql = "SELECT $1::bigint + " + std::to_string(k);
+    EXPECT_EQ(connection->exec(sql, Params().add(1)).integer(0, 0), k + 1);
+  }
+  EXPECT_LE(connection->exec("SELECT count(*) FROM pg_prepared_statements").integer(0, 0), 257);
+  EXPECT_EQ(connection->exec("SELECT $1::bigint + 0", Params().add(7)).integer(0, 0), 7);
+}
+
 TEST(PostgresConnectionTest, AStatementPastItsTimeoutIsCancelledByTheServer) {
   ACCOUNTSD_REQUIRE_POSTGRES(url);
   ConnectOptions options;
@@ -195,6 +209,46 @@ TEST(PostgresFiberTest, AStatementWaitingInTheDatabaseLeavesItsThreadFree) {
   });
   io.run();
   EXPECT_TRUE(locked);
+}
+
+// A transaction that its work refuses is rolled back, which waits for the server and so may
+// move the fiber to another of the I/O threads; the refusal still comes out whole, each fiber's
+// own (a handler's `throw;` after such a wait found no exception there, and terminated).
+TEST(PostgresFiberTest, ARefusedTransactionRethrowsItsOwnExceptionWhicheverThreadResumesIt) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  constexpr int kFibers = 24;
+  Pool pool(url, {.size = 8, .wait = 10s});
+  asio::io_context io;
+  std::atomic<int> whole = 0;
+  for (int f = 0; f < kFibers; ++f) {
+    asio::co_spawn(
+        asio::make_strand(io),
+        [&, f]() -> asio::awaitable<void> {
+          try {
+            bool own = co_await async::in_fiber<bool>([&, f] {
+              auto lease = pool.acquire();
+              for (int round = 0; round < 5; ++round) {
+                try {
+                  transact(*lease, Isolation::read_committed, [&](Connection& c) {
+                    c.exec("SELECT pg_sleep(0.001)");
+                    throw std::runtime_error("refused " + std::to_string(f));
+                  });
+                } catch (const std::runtime_error& e) {
+                  if (e.what() != "refused " + std::to_string(f)) return false;
+                }
+              }
+              return true;
+            });
+            if (own) ++whole;
+          } catch (...) {
+          }
+        },
+        asio::detached);
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&] { io.run(); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(whole, kFibers);
 }
 
 }  // namespace
