@@ -47,4 +47,17 @@ CounterDelta counters_removed(const domain::User& user) {
   return delta;
 }
 
+SharingUsers users_with_shares(std::span<domain::User> users) {
+  SharingUsers sharing;
+  for (auto& user : users) {
+    if (user.num_shares <= 0) continue;
+    if (sharing.by_avatar.emplace(user.avatar_id, &user).second) {
+      if (!sharing.ids.empty()) sharing.ids += ',';
+      sharing.ids += std::to_string(user.avatar_id);
+      user.share_rooms.reserve(std::size_t(user.num_shares));
+    }
+  }
+  return sharing;
+}
+
 }  // namespace accountsd::store

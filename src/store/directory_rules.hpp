@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <unordered_map>
 
 #include "domain/group.hpp"
 #include "domain/new_user.hpp"
@@ -60,5 +62,14 @@ CounterDelta counters_added(const domain::NewUser& user, std::int64_t storage_by
 
 // What deleting `user` with its devices and shares takes off the partner's counters.
 CounterDelta counters_removed(const domain::User& user);
+
+// The users of a page who have shares, by avatar_id, with room reserved for their share_rooms:
+// what each backend's add_share_rooms looks up in one query. Users without shares (most of them)
+// need no lookup. `ids` lists the keys, comma-separated, for the backend's array syntax.
+struct SharingUsers {
+  std::unordered_map<std::int64_t, domain::User*> by_avatar;
+  std::string ids;
+};
+SharingUsers users_with_shares(std::span<domain::User> users);
 
 }  // namespace accountsd::store

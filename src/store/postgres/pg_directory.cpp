@@ -127,27 +127,16 @@ std::vector<domain::User> read_users(const Result& r) {
   return out;
 }
 
-// Fills in share_rooms with one read of the shares primary key for the whole page; users without
-// shares (num_shares = 0, most of them) need no lookup at all.
+// Fills in share_rooms with one read of the shares primary key for the whole page.
 void add_share_rooms(Connection& c, PartnerId partner, std::span<domain::User> users) {
-  std::unordered_map<std::int64_t, domain::User*> sharing;
-  std::string ids = "{";
-  for (auto& user : users) {
-    if (user.num_shares <= 0) continue;
-    if (sharing.emplace(user.avatar_id, &user).second) {
-      if (ids.size() > 1) ids += ',';
-      ids += std::to_string(user.avatar_id);
-      user.share_rooms.reserve(std::size_t(user.num_shares));
-    }
-  }
-  if (sharing.empty()) return;
-  ids += "}";
+  auto sharing = users_with_shares(users);
+  if (sharing.by_avatar.empty()) return;
   auto rooms = c.exec(
       "SELECT avatar_id, room_key FROM shares WHERE avatar_id = ANY($2::bigint[]) AND "
       "partner_id = $1 ORDER BY avatar_id, room_key",
-      Params().add(partner).add(ids));
+      Params().add(partner).add("{" + sharing.ids + "}"));
   for (int row = 0; row < rooms.rows(); ++row)
-    sharing.at(rooms.integer(row, 0))->share_rooms.push_back(rooms.string(row, 1));
+    sharing.by_avatar.at(rooms.integer(row, 0))->share_rooms.push_back(rooms.string(row, 1));
 }
 
 const std::string kSelectUserById = "SELECT " + kUserColumns +

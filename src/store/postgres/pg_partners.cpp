@@ -21,9 +21,9 @@ std::string parameters(int first, int count) {
   return placeholders("$", first, count);
 }
 
-domain::Features read_features(const Result& row, int first) {
+domain::Features read_features(const Result& rows, int row, int first) {
   domain::Features f;
-  for (const auto& feature : domain::kFeatures) f.*feature.flag = row.boolean(0, first++);
+  for (const auto& feature : domain::kFeatures) f.*feature.flag = rows.boolean(row, first++);
   return f;
 }
 
@@ -42,9 +42,7 @@ domain::Partner read_partner(const Result& rows, int row) {
   p.billing_mode =
       domain::parse_billing_mode(rows.text(row, 3)).value_or(domain::BillingMode::invoice);
   p.bytes_available = rows.optional_integer(row, 4);
-  int column = 5;
-  for (const auto& feature : domain::kFeatures)
-    p.features.*feature.flag = rows.boolean(row, column++);
+  p.features = read_features(rows, row, 5);
   p.created_at = rows.integer(row, 5 + kFeatureCount);
   return p;
 }
@@ -99,7 +97,7 @@ domain::Settings read_settings(Connection& db, PartnerId partner) {
 domain::Features read_partner_features(Connection& db, PartnerId partner) {
   auto q = db.exec(kSelectFeatures, Params().add(partner));
   domain::Features f;
-  if (q.rows() > 0) f = read_features(q, 0);
+  if (q.rows() > 0) f = read_features(q, 0, 0);
   return f;
 }
 

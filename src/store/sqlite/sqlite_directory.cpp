@@ -42,26 +42,15 @@ domain::User read_user(const Statement& q) {
   return u;
 }
 
-// Fills in share_rooms with one read of the shares primary key for the whole page; users without
-// shares (num_shares = 0, most of them) need no lookup at all.
+// Fills in share_rooms with one read of the shares primary key for the whole page.
 void add_share_rooms(Connection& db, PartnerId partner, std::span<domain::User> users) {
-  std::unordered_map<std::int64_t, domain::User*> sharing;
-  std::string ids = "[";
-  for (auto& user : users) {
-    if (user.num_shares <= 0) continue;
-    if (sharing.emplace(user.avatar_id, &user).second) {
-      if (ids.size() > 1) ids += ',';
-      ids += std::to_string(user.avatar_id);
-      user.share_rooms.reserve(std::size_t(user.num_shares));
-    }
-  }
-  if (sharing.empty()) return;
-  ids += "]";
+  auto sharing = users_with_shares(users);
+  if (sharing.by_avatar.empty()) return;
   auto& q = db.prepared(
       "SELECT avatar_id, room_key FROM shares WHERE avatar_id IN (SELECT value FROM "
       "json_each(?2)) AND partner_id = ?1 ORDER BY avatar_id, room_key");
-  q.bind(1, partner).bind(2, ids);
-  while (q.step()) sharing.at(q.integer(0))->share_rooms.push_back(q.text(1));
+  q.bind(1, partner).bind(2, "[" + sharing.ids + "]");
+  while (q.step()) sharing.by_avatar.at(q.integer(0))->share_rooms.push_back(q.text(1));
 }
 
 const std::string kSelectUserById = "SELECT " + kUserColumns +
