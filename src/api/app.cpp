@@ -89,7 +89,8 @@ std::optional<std::size_t> App::body_limit(std::string_view method, std::string_
   return match.value ? match.value->body_limit : std::nullopt;
 }
 
-http::Response App::dispatch(http::Request& request, std::optional<store::PartnerId> verified) {
+http::Response App::dispatch(http::Request& request, std::optional<store::PartnerId> verified,
+                             bool speculate) {
   std::string lenient;
   auto target = parse_target(request.target, lenient);
   if (!target) throw bad_request("malformed request target");
@@ -104,6 +105,9 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   // A GET's reads (credentials included) share one snapshot; writes open their own transaction.
   std::optional<store::ReadSnapshot> snapshot;
   if (request.method == "GET") snapshot.emplace(services_.database.transactions());
+  // Only a GET: it has nothing to undo when its credentials turn out changed.
+  speculate = speculate && snapshot;
+  bool speculated = false;
   auto access = match.value->access;
   auto authorization = request.header("Authorization");
   const bool optional = access == Access::partner_if_sent || access == Access::signup;
@@ -111,10 +115,11 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
     call.partner = *verified;
   } else if (access == Access::partner || (optional && !authorization.empty())) {
     // Failures count against the client, not against a trusted proxy that every client shares.
-    auto login =
-        services_.authenticator.authenticate(authorization, client_address(call).to_string());
+    auto login = services_.authenticator.authenticate(authorization,
+                                                      client_address(call).to_string(), speculate);
     if (auto* partner = std::get_if<store::PartnerId>(&login)) {
       call.partner = *partner;
+      speculated = speculate;
     } else if (auto* later = std::get_if<auth::LoginLater>(&login)) {
       // Other verifications decide this one: ask again after a wait, on a timer.
       http::Deferred deferred;
@@ -135,11 +140,33 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   } else if (access == Access::service) {
     check_service_token(authorization, services_.config.service_token);
   }
-  return match.value->handler(call);
+  if (!speculated) return match.value->handler(call);
+  // Nothing is answered before the credentials are confirmed: not data, and not a client error
+  // either. (Other failures answer 500 or 503 and say nothing of the partner's data.)
+  std::exception_ptr refused;
+  try {
+    auto response = match.value->handler(call);
+    services_.database.transactions().settle_checks();
+    return response;
+  } catch (const Error&) {
+    refused = std::current_exception();
+  } catch (const store::Refusal&) {
+    refused = std::current_exception();
+  }
+  services_.database.transactions().settle_checks();
+  std::rethrow_exception(refused);
 }
 
 http::Response App::handle(http::Request& request) {
-  return handle_step(request, [this, &request] { return dispatch(request, std::nullopt); });
+  return handle_step(request, [this, &request] {
+    try {
+      return dispatch(request, std::nullopt, true);
+    } catch (const store::CredentialsChanged&) {
+      // Authenticated again from the database, below: outside the handler, since that may
+      // suspend the fiber.
+    }
+    return dispatch(request, std::nullopt, false);
+  });
 }
 
 http::Response App::handle_step(http::Request& request, UniqueFunction<http::Response()> step) {

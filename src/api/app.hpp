@@ -99,7 +99,11 @@ class App {
   http::Response handle_step(http::Request& request, UniqueFunction<http::Response()> step);
   http::Response respond(http::Request& request, UniqueFunction<http::Response()>& step);
   // Routes and runs the request; `verified` is the partner a deferred login found.
-  http::Response dispatch(http::Request& request, std::optional<store::PartnerId> verified);
+  // Routes `request` and runs its handler. `verified`: the partner a deferred login found. With
+  // `speculate`, a GET may be let in on cached credentials that its first read confirms
+  // (Authenticator::authenticate); store::CredentialsChanged then says to dispatch again without.
+  http::Response dispatch(http::Request& request, std::optional<store::PartnerId> verified,
+                          bool speculate = false);
   Services services_;
   http::Router<Route> routes_;
 };

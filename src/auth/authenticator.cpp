@@ -57,7 +57,7 @@ PendingLogin::~PendingLogin() {
 void PendingLogin::verify() {
   const auto& [username, password] = credentials_;
   right_ = verify_password(hash_, password) && partner_ != 0;
-  if (right_) cache_->remember(username, password, hash_);
+  if (right_) cache_->remember(username, password, partner_, hash_);
   attempt_.settle(right_);
 }
 
@@ -70,7 +70,7 @@ Authenticator::Authenticator(store::PartnerStore& partners, ThrottleLimits limit
     : partners_(partners), throttle_(limits), dummy_hash_(hash_password(generate_password())) {}
 
 std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenticate(
-    std::string_view authorization, std::string_view address) {
+    std::string_view authorization, std::string_view address, bool speculate) {
   auto credentials = parse_basic(authorization);
   if (!credentials) {
     throw Error(ErrorKind::unauthorized, authorization.empty()
@@ -81,8 +81,18 @@ std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenti
   // Before the cache: a refused (username, address) stays refused even for a right password,
   // so that guessing from there gains nothing (A.2).
   if (auto wait = throttle_.retry_after(username, address)) throw throttled(*wait);
+  if (speculate) {
+    if (auto verified = cache_.recall(username, credentials->password)) {
+      partners_.expect_credentials(
+          username, [this, verified = *verified](const std::optional<domain::Credentials>& now) {
+            return now && cache_.matches(verified, now->partner_id, now->password_hash);
+          });
+      return verified->partner;
+    }
+  }
   auto stored = partners_.credentials(username);
-  if (stored && cache_.contains(username, credentials->password, stored->password_hash))
+  if (stored &&
+      cache_.contains(username, credentials->password, stored->partner_id, stored->password_hash))
     return stored->partner_id;
   auto reserved = throttle_.reserve(username, address);
   if (auto* refused = std::get_if<Throttle::Refused>(&reserved))

@@ -66,8 +66,13 @@ class Authenticator {
   // verified credentials; otherwise the login to verify off the connection's thread, or to try
   // again shortly. Throws Error(unauthorized) for missing or malformed credentials and
   // Error(too_many_requests) while throttled.
+  //
+  // With `speculate`, credentials in the cache are taken as still right, and the store is asked
+  // to confirm that with the request's first read (PartnerStore::expect_credentials): the caller
+  // answers the request only once Transactions::settle_checks() has returned, and when
+  // store::CredentialsChanged is thrown, discards what it read and authenticates again without.
   std::variant<store::PartnerId, PendingLogin, LoginLater> authenticate(
-      std::string_view authorization, std::string_view address);
+      std::string_view authorization, std::string_view address, bool speculate = false);
 
   // Counts the failed logins of every server on the database (Throttle::share_with).
   void share_failures(store::LoginFailures* shared) { throttle_.share_with(shared); }

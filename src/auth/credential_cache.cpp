@@ -9,12 +9,11 @@ CredentialCache::CredentialCache(std::chrono::seconds ttl, std::size_t capacity)
   randombytes_buf(key_.data(), key_.size());
 }
 
-std::string CredentialCache::digest(std::string_view username, std::string_view password,
-                                    std::string_view hash) const {
+std::string CredentialCache::digest(std::initializer_list<std::string_view> parts) const {
   crypto_generichash_state state;
   crypto_generichash_init(&state, key_.data(), key_.size(), 32);
-  // Length-prefix each part so that no two different triples hash the same input.
-  for (std::string_view part : {username, password, hash}) {
+  // Length-prefix each part so that no two different lists hash the same input.
+  for (std::string_view part : parts) {
     std::uint64_t size = part.size();
     crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(&size), sizeof size);
     crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()),
@@ -25,30 +24,41 @@ std::string CredentialCache::digest(std::string_view username, std::string_view 
   return out;
 }
 
-bool CredentialCache::contains(std::string_view username, std::string_view password,
-                               std::string_view hash) {
-  auto key = digest(username, password, hash);
+std::optional<CredentialCache::Verified> CredentialCache::recall(std::string_view username,
+                                                                 std::string_view password) {
+  auto key = digest({username, password});
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
-  if (it == entries_.end()) return false;
-  if (Clock::now() - it->second >= ttl_) {
+  if (it == entries_.end()) return std::nullopt;
+  if (Clock::now() - it->second.at >= ttl_) {
     entries_.erase(it);
-    return false;
+    return std::nullopt;
   }
-  return true;
+  return it->second.verified;
+}
+
+bool CredentialCache::matches(const Verified& verified, std::int64_t partner,
+                              std::string_view hash) const {
+  return verified.partner == partner && verified.hash_digest == digest({hash});
+}
+
+bool CredentialCache::contains(std::string_view username, std::string_view password,
+                               std::int64_t partner, std::string_view hash) {
+  auto verified = recall(username, password);
+  return verified && matches(*verified, partner, hash);
 }
 
 void CredentialCache::remember(std::string_view username, std::string_view password,
-                               std::string_view hash) {
-  auto key = digest(username, password, hash);
-  auto now = Clock::now();
+                               std::int64_t partner, std::string_view hash) {
+  auto key = digest({username, password});
+  Entry entry{{partner, digest({hash})}, Clock::now()};
   std::lock_guard lock(mutex_);
   // Refreshing an entry already held does not grow the map, so it must not evict others.
   if (entries_.size() >= capacity_ && !entries_.contains(key)) {
-    std::erase_if(entries_, [&](const auto& entry) { return now - entry.second >= ttl_; });
+    std::erase_if(entries_, [&](const auto& e) { return entry.at - e.second.at >= ttl_; });
     if (entries_.size() >= capacity_) entries_.clear();
   }
-  entries_[key] = now;
+  entries_[key] = std::move(entry);
 }
 
 }  // namespace accountsd::auth

@@ -50,7 +50,9 @@ bool only_whitespace(std::string_view utf8) {
 }
 }  // namespace
 
-void set_hash_cost(HashCost cost) { g_cost = cost; }
+void set_hash_cost(HashCost cost) {
+  g_cost = cost;
+}
 
 std::string hash_password(std::string_view password) {
   const bool minimal = g_cost == HashCost::minimal;
@@ -77,8 +79,7 @@ std::optional<std::string> password_problem(std::string_view password) {
 }
 
 std::string generate_password() {
-  static constexpr char alphabet[] =
-      "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  static constexpr char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   std::string out;
   for (int i = 0; i < 24; ++i) out += alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
   return out;

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,13 @@
 namespace accountsd::store {
 
 using domain::PartnerId;
+
+// The credentials a request was let in with have changed since it was: it must be authenticated
+// again, and what it read so far is void.
+class CredentialsChanged : public std::runtime_error {
+ public:
+  CredentialsChanged() : std::runtime_error("the credentials changed") {}
+};
 
 class PartnerStore {
  public:
@@ -35,6 +43,14 @@ class PartnerStore {
 
   // Authentication.
   virtual std::optional<domain::Credentials> credentials(std::string_view username) = 0;
+  // Asks whether `username`'s credentials are still as `still` expects (it is given what the
+  // database holds) and throws CredentialsChanged when not. A backend whose reads cost a round
+  // trip asks inside a read snapshot together with the snapshot's first read, which then throws;
+  // Transactions::settle_checks() asks at the latest. Here: now.
+  using CredentialsStill = std::function<bool(const std::optional<domain::Credentials>&)>;
+  virtual void expect_credentials(std::string_view username, CredentialsStill still) {
+    if (!still(credentials(username))) throw CredentialsChanged();
+  }
   virtual void set_password_hash(PartnerId partner, const std::string& hash) = 0;
 
   // Partner API, Part A.

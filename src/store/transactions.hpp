@@ -20,6 +20,9 @@ class Transactions {
   // Ends this thread's kept snapshot if it is out of date (StoreOptions::snapshot_reuse); call
   // it between requests, at least every few milliseconds, so that none holds the WAL back.
   virtual void release_stale_snapshot() noexcept = 0;
+  // Makes now the checks that wait for this snapshot's first read (PartnerStore::
+  // expect_credentials), when no read has carried them; they throw what they find.
+  virtual void settle_checks() {}
 
   // Group commit (StoreOptions::synchronous == group): a commit returns before it is on disk.
   // The ticket of this thread's latest commit since the last call, then 0 until the next one;

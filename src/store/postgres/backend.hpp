@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "async/local.hpp"
 #include "store/postgres/pool.hpp"
@@ -47,6 +49,8 @@ class Backend {
   template <typename Write>
   auto write(std::optional<std::int64_t> partner, Write&& write)
       -> std::invoke_result_t<Write&, Connection&> {
+    // A check waiting for this scope's first read is made before anything is written.
+    settle_checks();
     auto& snapshot = snapshot_.get();
     // Inside a begin_read scope that has read, its connection serves (and stays for the scope's
     // next read); otherwise one for this write alone.
@@ -69,13 +73,26 @@ class Backend {
   void begin_read();
   void end_read() noexcept;
 
+  // Runs `sql` and gives `check` its result (which may throw): inside a begin_read scope, in its
+  // snapshot, sent with the scope's first statement and in its round trip; outside one, now.
+  void check_with_next_read(std::string sql, Params params,
+                            std::function<void(const Result&)> check);
+  // Makes this scope's checks now if no read has carried them yet.
+  void settle_checks();
+
   Pool& pool() { return pool_; }
 
  private:
   struct Snapshot {
     int depth = 0;
     std::optional<Pool::Lease> lease;  // held from the first read in a scope to its end
-    bool open = false;                 // a REPEATABLE READ transaction is open on `lease`
+    bool open = false;  // a REPEATABLE READ transaction is open (or queued to) on `lease`
+    struct Check {
+      std::string sql;
+      Params params;
+      std::function<void(const Result&)> check;
+    };
+    std::vector<Check> checks;  // for the snapshot's first round trip
   };
 
   Connection& snapshot_connection(Snapshot& snapshot);

@@ -24,6 +24,22 @@ std::string trimmed(const char* message) {
   return text;
 }
 
+// The error an answer carries, if any.
+std::optional<PgError> error_in(pg_result* raw, std::string_view what) {
+  auto status = PQresultStatus(raw);
+  if (status == PGRES_FATAL_ERROR) {
+    const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
+    const char* constraint = PQresultErrorField(raw, PG_DIAG_CONSTRAINT_NAME);
+    PgError error(std::string(what) + ": " + trimmed(PQresultErrorMessage(raw)), state ? state : "",
+                  false);
+    if (constraint) error.constraint = constraint;
+    return error;
+  }
+  if (status == PGRES_BAD_RESPONSE)
+    return PgError(std::string(what) + ": bad response from PostgreSQL", "", true);
+  return std::nullopt;
+}
+
 }  // namespace
 
 Params& Params::add(std::int64_t value) {
@@ -79,6 +95,10 @@ int Result::rows() const {
 
 int Result::columns() const {
   return PQnfields(result_);
+}
+
+int Result::status() const {
+  return PQresultStatus(result_);
 }
 
 std::int64_t Result::affected() const {
@@ -170,7 +190,9 @@ bool Connection::usable() const {
 }
 
 bool Connection::in_transaction() const {
-  return PQtransactionStatus(conn_) != PQTRANS_IDLE;
+  if (begin_queued_) return true;
+  // A ROLLBACK on its way ends whatever was open.
+  return unclaimed_ == 0 && PQtransactionStatus(conn_) != PQTRANS_IDLE;
 }
 
 void Connection::fail(std::string what, bool broken) {
@@ -199,24 +221,11 @@ Result Connection::finish(std::string_view what) {
   Result last(nullptr);
   std::optional<PgError> error;
   for (;;) {
-    while (PQisBusy(conn_) != 0) {
-      if (!async::wait_ready(PQsocket(conn_), async::Direction::read, deadline))
-        fail("PostgreSQL did not answer in time", true);
-      if (PQconsumeInput(conn_) == 0) fail("lost the connection to PostgreSQL", true);
-    }
+    await_result(deadline);
     pg_result* raw = PQgetResult(conn_);
     if (raw == nullptr) break;
     Result result(raw);
-    auto status = PQresultStatus(raw);
-    if (status == PGRES_FATAL_ERROR && !error) {
-      const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
-      const char* constraint = PQresultErrorField(raw, PG_DIAG_CONSTRAINT_NAME);
-      error.emplace(std::string(what) + ": " + trimmed(PQresultErrorMessage(raw)),
-                    state ? state : "", false);
-      if (constraint) error->constraint = constraint;
-    } else if (status == PGRES_BAD_RESPONSE && !error) {
-      error.emplace(std::string(what) + ": bad response from PostgreSQL", "", true);
-    }
+    if (!error) error = error_in(raw, what);
     last = std::move(result);
   }
   if (error) {
@@ -227,38 +236,195 @@ Result Connection::finish(std::string_view what) {
   return last;
 }
 
-Result Connection::exec(std::string_view sql, const Params& params) {
+void Connection::await_result(std::chrono::steady_clock::time_point deadline) {
+  while (PQisBusy(conn_) != 0) {
+    if (!async::wait_ready(PQsocket(conn_), async::Direction::read, deadline))
+      fail("PostgreSQL did not answer in time", true);
+    if (PQconsumeInput(conn_) == 0) fail("lost the connection to PostgreSQL", true);
+  }
+}
+
+Result Connection::run(std::vector<Queued> batch) {
   if (broken_) throw PgError("the PostgreSQL connection is broken", "", true);
-  std::string text(sql);
-  auto found = prepared_.find(text);
-  if (found == prepared_.end()) {
-    // Bounded, as SQLite's built statements are: SQL built from a listing's filters has few
-    // shapes, but a client choosing them freely must not grow the server's memory without end.
-    if (prepared_.size() >= kMaxPrepared) {
-      script("DEALLOCATE ALL");
-      prepared_.clear();
+  if (!ahead_.empty()) {
+    batch.insert(batch.begin(), std::make_move_iterator(ahead_.begin()),
+                 std::make_move_iterator(ahead_.end()));
+    ahead_.clear();
+  }
+  begin_queued_ = false;
+  if (PQenterPipelineMode(conn_) != 1) fail("cannot send statements to PostgreSQL", true);
+
+  // What each answer in the round trip belongs to, in order.
+  struct Expected {
+    enum { reset, prepare, statement } kind;
+    std::size_t index = 0;  // into batch
+    std::string name;       // of a statement being prepared
+  };
+  std::vector<Expected> expected;
+  // Bounded, as SQLite's built statements are: SQL built from a listing's filters has few
+  // shapes, but a client choosing them freely must not grow the server's memory without end.
+  // Forgotten first thing in the round trip, so that nothing before it can stop it, and synced
+  // on its own: in one implicit transaction with it, a BEGIN that sets an isolation level fails.
+  if (prepared_.size() + batch.size() > kMaxPrepared) {
+    if (PQsendQueryParams(conn_, "DEALLOCATE ALL", 0, nullptr, nullptr, nullptr, nullptr, 0) == 0 ||
+        PQpipelineSync(conn_) != 1)
+      fail("cannot send a statement to PostgreSQL", true);
+    expected.push_back({Expected::reset, 0, {}});
+    prepared_.clear();
+  }
+  std::unordered_map<std::string_view, std::string> preparing;  // in this round trip
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& item = batch[i];
+    const auto& params = item.params;
+    values.assign(params.slots_.size(), nullptr);
+    lengths.assign(params.slots_.size(), 0);
+    formats.assign(params.slots_.size(), 0);
+    for (std::size_t p = 0; p < params.slots_.size(); ++p) {
+      const auto& slot = params.slots_[p];
+      values[p] = slot.null ? nullptr : params.text_.data() + slot.offset;
+      lengths[p] = static_cast<int>(slot.length);
+      formats[p] = slot.binary ? 1 : 0;
     }
-    std::string name = "s" + std::to_string(prepared_.size() + 1);
-    send_and_flush(PQsendPrepare(conn_, name.c_str(), text.c_str(), params.size(), nullptr) != 0);
-    finish("preparing a statement");
-    found = prepared_.emplace(std::move(text), std::move(name)).first;
+    int sent = 0;
+    if (!item.prepare) {
+      sent = PQsendQueryParams(conn_, item.sql.c_str(), params.size(), nullptr, values.data(),
+                               lengths.data(), formats.data(), 0);
+    } else {
+      const std::string* name = nullptr;
+      if (auto found = prepared_.find(item.sql); found != prepared_.end()) {
+        name = &found->second;
+      } else if (auto pending = preparing.find(item.sql); pending != preparing.end()) {
+        name = &pending->second;
+      } else {
+        std::string fresh = "s" + std::to_string(++names_);
+        if (PQsendPrepare(conn_, fresh.c_str(), item.sql.c_str(), params.size(), nullptr) == 0)
+          fail("cannot send a statement to PostgreSQL", true);
+        expected.push_back({Expected::prepare, i, fresh});
+        name = &preparing.emplace(item.sql, std::move(fresh)).first->second;
+      }
+      sent = PQsendQueryPrepared(conn_, name->c_str(), params.size(), values.data(), lengths.data(),
+                                 formats.data(), 0);
+    }
+    if (sent == 0) fail("cannot send a statement to PostgreSQL", true);
+    expected.push_back({Expected::statement, i, {}});
   }
-  std::vector<const char*> values(params.slots_.size());
-  std::vector<int> lengths(params.slots_.size());
-  std::vector<int> formats(params.slots_.size());
-  for (std::size_t i = 0; i < params.slots_.size(); ++i) {
-    const auto& slot = params.slots_[i];
-    values[i] = slot.null ? nullptr : params.text_.data() + slot.offset;
-    lengths[i] = static_cast<int>(slot.length);
-    formats[i] = slot.binary ? 1 : 0;
+  if (PQpipelineSync(conn_) != 1) fail("cannot send a statement to PostgreSQL", true);
+  send_and_flush(true);
+
+  auto deadline = std::chrono::steady_clock::now() + options_.statement_timeout + kSilenceMargin;
+  auto read_sync = [&] {
+    await_result(deadline);
+    Result sync(PQgetResult(conn_));
+    if (sync.status() != PGRES_PIPELINE_SYNC) fail("out of step with PostgreSQL", true);
+  };
+  claim(deadline);
+  std::optional<PgError> error;
+  std::vector<Result> results;
+  results.reserve(batch.size());
+  for (const auto& entry : expected) {
+    Result last(nullptr);
+    for (;;) {
+      await_result(deadline);
+      pg_result* raw = PQgetResult(conn_);
+      if (raw == nullptr) break;
+      Result result(raw);
+      if (result.status() == PGRES_PIPELINE_SYNC) fail("out of step with PostgreSQL", true);
+      // A statement after a failed one is skipped (PGRES_PIPELINE_ABORTED): the failure says it.
+      if (!error) {
+        error = error_in(
+            raw, entry.kind == Expected::prepare ? "preparing a statement" : "a statement failed");
+        if (error && entry.kind == Expected::reset) error->broken = true;
+      }
+      if (entry.kind == Expected::prepare && result.status() == PGRES_COMMAND_OK)
+        prepared_.emplace(batch[entry.index].sql, entry.name);
+      last = std::move(result);
+    }
+    if (entry.kind == Expected::statement) results.push_back(std::move(last));
+    if (entry.kind == Expected::reset) read_sync();
   }
-  send_and_flush(PQsendQueryPrepared(conn_, found->second.c_str(), params.size(), values.data(),
-                                     lengths.data(), formats.data(), 0) != 0);
-  return finish("a statement failed");
+  read_sync();
+  if (PQexitPipelineMode(conn_) != 1) fail("out of step with PostgreSQL", true);
+  if (error) {
+    if (error->broken || PQstatus(conn_) != CONNECTION_OK) broken_ = true;
+    throw *error;
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) fail("lost the connection to PostgreSQL", true);
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (batch[i].check) batch[i].check(results[i]);
+  if (results.empty()) return Result(nullptr);
+  return std::move(results.back());
+}
+
+Result Connection::exec(std::string_view sql, const Params& params) {
+  std::vector<Queued> batch;
+  batch.push_back({std::string(sql), params, {}, true});
+  return run(std::move(batch));
+}
+
+void Connection::begin_later(std::string_view begin) {
+  ahead_.push_back({std::string(begin), {}, {}, false});
+  begin_queued_ = true;
+}
+
+void Connection::send_ahead(std::string_view sql, Params params,
+                            std::function<void(const Result&)> check) {
+  ahead_.push_back({std::string(sql), std::move(params), std::move(check)});
+}
+
+void Connection::flush_ahead() {
+  if (!ahead_.empty()) run({});
+}
+
+void Connection::discard_ahead() noexcept {
+  ahead_.clear();
+  begin_queued_ = false;
+}
+
+void Connection::commit() {
+  if (begin_queued_) {
+    discard_ahead();
+    return;
+  }
+  std::vector<Queued> batch;
+  batch.push_back({"COMMIT", {}, {}, false});
+  run(std::move(batch));
+}
+
+void Connection::end_transaction_later() {
+  if (broken_) throw PgError("the PostgreSQL connection is broken", "", true);
+  if (PQenterPipelineMode(conn_) != 1 ||
+      PQsendQueryParams(conn_, "ROLLBACK", 0, nullptr, nullptr, nullptr, nullptr, 0) == 0 ||
+      PQpipelineSync(conn_) != 1)
+    fail("cannot send a statement to PostgreSQL", true);
+  ++unclaimed_;
+  send_and_flush(true);
+}
+
+void Connection::claim(std::chrono::steady_clock::time_point deadline) {
+  for (; unclaimed_ > 0; --unclaimed_) {
+    bool failed = false;
+    for (;;) {
+      await_result(deadline);
+      pg_result* raw = PQgetResult(conn_);
+      if (raw == nullptr) continue;  // the end of the ROLLBACK's answers; its sync follows
+      Result result(raw);
+      if (result.status() == PGRES_PIPELINE_SYNC) break;
+      if (error_in(raw, "")) failed = true;
+    }
+    if (failed) fail("PostgreSQL could not end a transaction", true);
+  }
 }
 
 void Connection::script(std::string_view sql) {
+  flush_ahead();
   if (broken_) throw PgError("the PostgreSQL connection is broken", "", true);
+  if (unclaimed_ > 0) {
+    claim(std::chrono::steady_clock::now() + options_.statement_timeout + kSilenceMargin);
+    if (PQexitPipelineMode(conn_) != 1) fail("out of step with PostgreSQL", true);
+  }
   std::string text(sql);
   send_and_flush(PQsendQuery(conn_, text.c_str()) != 0);
   finish("a statement failed");

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -74,6 +75,8 @@ class Result {
 
   int rows() const;
   int columns() const;
+  // libpq's ExecStatusType of the answer.
+  int status() const;
   // Rows a command changed (UPDATE, DELETE, INSERT).
   std::int64_t affected() const;
   bool null(int row, int column) const;
@@ -106,27 +109,69 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Runs one statement, prepared once per connection and reused by its text (up to a few hundred
-  // texts: then every statement is prepared anew).
+  // texts: then every statement is prepared anew). What is queued to go ahead of it goes in the
+  // same round trip, before it.
   Result exec(std::string_view sql, const Params& params = {});
-  // Runs statements without parameters, several at once (migrations, BEGIN, COMMIT).
+  // Runs statements without parameters, several at once (migrations, SET). What is queued ahead
+  // goes first, in a round trip of its own.
   void script(std::string_view sql);
+
+  // Round trips are what a request on PostgreSQL mostly waits for, so statements whose answer
+  // can wait travel with the next one (libpq's pipeline mode):
+  //
+  // Queues `begin` (a BEGIN statement) to open a transaction with the next statement sent.
+  void begin_later(std::string_view begin);
+  // Queues a statement to go with the next one; once the whole round trip is read, `check` (if
+  // any) is given its result and may throw.
+  void send_ahead(std::string_view sql, Params params = {},
+                  std::function<void(const Result&)> check = {});
+  bool has_ahead() const { return !ahead_.empty(); }
+  // Sends what is queued, on its own, and reads its answers.
+  void flush_ahead();
+  // Forgets what is queued: none of it reaches the server.
+  void discard_ahead() noexcept;
+  // Commits the open transaction; one whose BEGIN was never sent had nothing to commit.
+  void commit();
+  // Ends the open transaction with a ROLLBACK whose answer is not waited for: it is read before
+  // the next statement's (by then it has long arrived).
+  void end_transaction_later();
 
   // False once the connection failed in a way that leaves it unusable.
   bool usable() const;
-  // In a transaction (or a failed one) rather than idle.
+  // In a transaction (or a failed one, or one queued to begin) rather than idle.
   bool in_transaction() const;
 
  private:
+  // A statement to send: prepared (by its text) or, for the few without parameters that open
+  // and end transactions, not.
+  struct Queued {
+    std::string sql;
+    Params params;
+    std::function<void(const Result&)> check;
+    bool prepare = true;
+  };
+
   Connection(pg_conn* conn, const ConnectOptions& options);
   void send_and_flush(bool sent);
   // Reads until the statement's last result; throws on an error result.
   Result finish(std::string_view what);
+  // Sends `batch` (after what is queued ahead) in one round trip and reads every answer, the
+  // unclaimed ROLLBACK's first; returns the last statement's result.
+  Result run(std::vector<Queued> batch);
+  // Reads the answers of ROLLBACKs sent by end_transaction_later(); one that failed leaves the
+  // session in doubt, and the connection is marked broken.
+  void claim(std::chrono::steady_clock::time_point deadline);
+  void await_result(std::chrono::steady_clock::time_point deadline);
   [[noreturn]] void fail(std::string what, bool broken);
 
   pg_conn* conn_;
   ConnectOptions options_;
   bool broken_ = false;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
+  std::uint64_t names_ = 0;                                // prepared statements named so far
+  std::vector<Queued> ahead_;
+  bool begin_queued_ = false;  // ahead_ opens a transaction
+  int unclaimed_ = 0;          // pipeline syncs sent whose answers nobody has read yet
 };
 
 // SQLSTATEs that mean "run the transaction again": serialization failure, deadlock.

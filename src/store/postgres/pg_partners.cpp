@@ -175,13 +175,29 @@ void PgPartners::update_partner(const domain::Partner& p) {
   });
 }
 
+namespace {
+
+constexpr const char* kCredentials =
+    "SELECT partner_id, password_hash FROM partners WHERE username = $1";
+
+std::optional<domain::Credentials> read_credentials(const Result& q) {
+  if (q.rows() == 0) return std::nullopt;
+  return domain::Credentials{q.integer(0, 0), q.string(0, 1)};
+}
+
+}  // namespace
+
 std::optional<domain::Credentials> PgPartners::credentials(std::string_view username) {
-  return backend_.read([&](Connection& db) -> std::optional<domain::Credentials> {
-    auto q = db.exec("SELECT partner_id, password_hash FROM partners WHERE username = $1",
-                     Params().add(username));
-    if (q.rows() == 0) return std::nullopt;
-    return domain::Credentials{q.integer(0, 0), q.string(0, 1)};
+  return backend_.read([&](Connection& db) {
+    return read_credentials(db.exec(kCredentials, Params().add(username)));
   });
+}
+
+void PgPartners::expect_credentials(std::string_view username, CredentialsStill still) {
+  backend_.check_with_next_read(kCredentials, Params().add(username),
+                                [still = std::move(still)](const Result& q) {
+                                  if (!still(read_credentials(q))) throw CredentialsChanged();
+                                });
 }
 
 void PgPartners::set_password_hash(PartnerId partner, const std::string& hash) {

@@ -17,6 +17,8 @@ class PgPartners final : public PartnerStore {
   void update_partner(const domain::Partner& partner) override;
 
   std::optional<domain::Credentials> credentials(std::string_view username) override;
+  // In the round trip of the request's first read.
+  void expect_credentials(std::string_view username, CredentialsStill still) override;
   void set_password_hash(PartnerId partner, const std::string& hash) override;
 
   domain::Billing billing(PartnerId partner) override;

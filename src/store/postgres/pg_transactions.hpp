@@ -16,6 +16,7 @@ class PgTransactions final : public Transactions {
   void end_read() noexcept override { backend_.end_read(); }
   // A snapshot never outlives its request here.
   void release_stale_snapshot() noexcept override {}
+  void settle_checks() override { backend_.settle_checks(); }
   std::uint64_t take_commit_ticket() override { return 0; }
   void when_durable(std::uint64_t, UniqueFunction<void(bool ok)> done) override { done(true); }
 

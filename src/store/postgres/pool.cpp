@@ -64,6 +64,7 @@ bool Pool::hand_to_waiter(std::unique_ptr<Connection>& connection) {
 }
 
 void Pool::give_back(std::unique_ptr<Connection> connection) {
+  connection->discard_ahead();  // queued by a lease that ended before sending it
   if (!connection->usable() || connection->in_transaction()) {
     // Broken, or left mid-transaction by a failure: close it rather than hand out its state.
     connection.reset();

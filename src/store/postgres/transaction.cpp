@@ -16,7 +16,8 @@ const char* begin_statement(Isolation isolation) {
 
 void rollback_quietly(Connection& connection) noexcept {
   try {
-    if (connection.usable() && connection.in_transaction()) connection.script("ROLLBACK");
+    connection.discard_ahead();
+    if (connection.usable() && connection.in_transaction()) connection.end_transaction_later();
   } catch (...) {
     // The pool closes a connection still in a transaction when it comes back.
   }

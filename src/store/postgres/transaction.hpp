@@ -18,7 +18,8 @@ enum class Isolation { read_committed, repeatable_read, serializable };
 constexpr int kTransactionAttempts = 10;
 
 const char* begin_statement(Isolation isolation);
-// Ends a failed transaction; a connection that cannot even do that is marked broken.
+// Ends a transaction (a failed one, or a read), without waiting for the answer; what was queued
+// and never sent is forgotten. A connection that cannot even do that is marked broken.
 void rollback_quietly(Connection& connection) noexcept;
 // A short random pause that grows with each attempt, so that clashing writers spread out.
 std::chrono::microseconds retry_pause(int attempt);
@@ -27,16 +28,17 @@ template <typename Work>
 auto transact(Connection& connection, Isolation isolation, Work&& work)
     -> std::invoke_result_t<Work&, Connection&> {
   for (int attempt = 1;; ++attempt) {
-    connection.script(begin_statement(isolation));
+    // Sent with the work's first statement, in its round trip.
+    connection.begin_later(begin_statement(isolation));
     std::exception_ptr failure;
     try {
       if constexpr (std::is_void_v<std::invoke_result_t<Work&, Connection&>>) {
         work(connection);
-        connection.script("COMMIT");
+        connection.commit();
         return;
       } else {
         auto result = work(connection);
-        connection.script("COMMIT");
+        connection.commit();
         return result;
       }
     } catch (const PgError& e) {

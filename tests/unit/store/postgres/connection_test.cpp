@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -89,6 +90,105 @@ TEST(PostgresConnectionTest, PreparedStatementsStayBoundedAndRunPastTheBound) {
   }
   EXPECT_LE(connection->exec("SELECT count(*) FROM pg_prepared_statements").integer(0, 0), 257);
   EXPECT_EQ(connection->exec("SELECT $1::bigint + 0", Params().add(7)).integer(0, 0), 7);
+}
+
+// Statements queued ahead travel with the next one: a transaction begun that way sees its own
+// snapshot, checks see their statement's rows, and nothing queued survives a discard.
+TEST(PostgresConnectionTest, QueuedStatementsGoWithTheNextOneInOrder) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto connection = Connection::open(db.url(), {});
+  connection->script("CREATE TABLE t (id BIGINT PRIMARY KEY)");
+  connection->begin_later("BEGIN ISOLATION LEVEL REPEATABLE READ");
+  EXPECT_TRUE(connection->in_transaction());  // queued to begin
+  std::int64_t seen = -1;
+  connection->send_ahead("INSERT INTO t VALUES ($1), ($2)", Params().add(1).add(2));
+  connection->send_ahead("SELECT count(*) FROM t", {},
+                         [&](const Result& r) { seen = r.integer(0, 0); });
+  EXPECT_EQ(seen, -1);  // nothing sent yet
+  EXPECT_EQ(connection->exec("SELECT current_setting('transaction_isolation')").string(0, 0),
+            "repeatable read");
+  EXPECT_EQ(seen, 2);
+  connection->commit();
+  EXPECT_FALSE(connection->in_transaction());
+  EXPECT_EQ(connection->exec("SELECT count(*) FROM t").integer(0, 0), 2);
+
+  // Discarded: never sent.
+  connection->begin_later("BEGIN");
+  connection->send_ahead("INSERT INTO t VALUES (3)");
+  connection->discard_ahead();
+  EXPECT_FALSE(connection->in_transaction());
+  EXPECT_EQ(connection->exec("SELECT count(*) FROM t").integer(0, 0), 2);
+
+  // A transaction whose BEGIN was never sent commits nothing and costs nothing.
+  connection->begin_later("BEGIN");
+  connection->commit();
+  EXPECT_FALSE(connection->in_transaction());
+}
+
+TEST(PostgresConnectionTest, AFailedQueuedStatementFailsTheRoundTripAndSkipsItsChecks) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto connection = Connection::open(db.url(), {});
+  connection->script("CREATE TABLE t (id BIGINT PRIMARY KEY)");
+  connection->exec("INSERT INTO t VALUES (1)");
+  bool checked = false;
+  connection->begin_later("BEGIN");
+  connection->send_ahead("INSERT INTO t VALUES (1)");  // a duplicate
+  connection->send_ahead("SELECT 1", {}, [&](const Result&) { checked = true; });
+  try {
+    connection->exec("INSERT INTO t VALUES (2)");
+    ADD_FAILURE() << "the duplicate was not refused";
+  } catch (const PgError& e) {
+    EXPECT_EQ(e.sqlstate, "23505");
+    EXPECT_FALSE(e.broken);
+  }
+  EXPECT_FALSE(checked);
+  rollback_quietly(*connection);
+  ASSERT_TRUE(connection->usable());
+  EXPECT_EQ(connection->exec("SELECT count(*) FROM t").integer(0, 0), 1);
+  // A check that throws does so once the round trip is read: the connection stays in step.
+  connection->send_ahead("SELECT 1", {}, [](const Result&) { throw std::logic_error("no"); });
+  EXPECT_THROW(connection->exec("SELECT 2"), std::logic_error);
+  EXPECT_EQ(connection->exec("SELECT 3").integer(0, 0), 3);
+}
+
+TEST(PostgresConnectionTest, ATransactionEndedLaterIsOverByTheNextStatement) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto connection = Connection::open(db.url(), {});
+  connection->script("CREATE TABLE t (id BIGINT PRIMARY KEY)");
+  for (int round = 0; round < 3; ++round) {
+    connection->begin_later("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    EXPECT_EQ(connection->exec("SELECT count(*) FROM t").integer(0, 0), round);
+    connection->end_transaction_later();
+    EXPECT_FALSE(connection->in_transaction());
+    // Seen by a statement of its own (not in the old snapshot), after a write elsewhere.
+    auto other = Connection::open(db.url(), {});
+    other->exec("INSERT INTO t VALUES ($1)", Params().add(round));
+  }
+  EXPECT_EQ(connection->exec("SELECT count(*) FROM t").integer(0, 0), 3);
+  // A script after one also finds the session idle.
+  connection->begin_later("BEGIN");
+  connection->exec("SELECT 1");
+  connection->end_transaction_later();
+  connection->script("BEGIN ISOLATION LEVEL SERIALIZABLE; COMMIT");
+  EXPECT_FALSE(connection->in_transaction());
+}
+
+// Past the bound, the statements are forgotten in the same round trip as the next statement: a
+// transaction begun with it must still be able to set its isolation level.
+TEST(PostgresConnectionTest, ForgettingPreparedStatementsLeavesTheNextBeginFirst) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto connection = Connection::open(db.url(), {});
+  for (int k = 0; k < 300; ++k) {
+    connection->begin_later("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    auto sql = "SELECT $1::bigint + " + std::to_string(k);
+    EXPECT_EQ(connection->exec(sql, Params().add(1)).integer(0, 0), k + 1);
+    connection->end_transaction_later();
+  }
+  EXPECT_LE(connection->exec("SELECT count(*) FROM pg_prepared_statements").integer(0, 0), 257);
 }
 
 TEST(PostgresConnectionTest, AStatementPastItsTimeoutIsCancelledByTheServer) {
