@@ -56,7 +56,12 @@ PendingLogin::~PendingLogin() {
 
 void PendingLogin::verify() {
   const auto& [username, password] = credentials_;
-  right_ = verify_password(hash_, password) && partner_ != 0;
+  // Requests with the same credentials that arrived together each wait for a verification: once
+  // the first has been made, the rest find it in the cache instead of making their own.
+  // (An unknown username's dummy verification is never in the cache: it always costs the same.)
+  bool verified =
+      cache_->contains(username, password, partner_, hash_) || verify_password(hash_, password);
+  right_ = verified && partner_ != 0;
   if (right_) cache_->remember(username, password, partner_, hash_);
   attempt_.settle(right_);
 }

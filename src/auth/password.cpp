@@ -67,7 +67,16 @@ std::string hash_password(std::string_view password) {
   return out;
 }
 
+namespace {
+std::atomic<std::uint64_t> g_verifications{0};
+}  // namespace
+
+std::uint64_t verifications_made() {
+  return g_verifications.load(std::memory_order_relaxed);
+}
+
 bool verify_password(const std::string& hash, std::string_view password) {
+  g_verifications.fetch_add(1, std::memory_order_relaxed);
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 

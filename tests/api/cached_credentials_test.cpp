@@ -1,6 +1,10 @@
 // A GET let in on cached credentials is confirmed by the store with its first read (in the same
 // round trip on PostgreSQL): a password changed meanwhile, by this server or another on the same
 // database, refuses the old one at the next request, and nothing of that request is answered.
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "auth/password.hpp"
 #include "support/api_fixture.hpp"
 
@@ -67,6 +71,40 @@ TEST_F(CachedCredentialsTest, WritesCheckTheDatabaseBeforeTheyChangeAnything) {
   auto settings = get_as({alpha.username, "changed-elsewhere-3"}, "/partner/settings");
   ASSERT_EQ(settings.status, 200) << settings.body;
   EXPECT_TRUE(settings.json.at("api_version").is_null()) << settings.body;
+}
+
+// One verification worker, with room for every request below to wait.
+class ColdCredentialsTest : public CachedCredentialsTest {
+ protected:
+  http::ServerLimits server_limits() override {
+    auto limits = ApiTest::server_limits();
+    limits.worker_threads = 1;
+    limits.worker_queue = 16;
+    return limits;
+  }
+};
+
+TEST_F(ColdCredentialsTest, RequestsArrivingTogetherOnUncachedCredentialsVerifyThemOnce) {
+  // A production-cost hash, so that the first verification is still running when the others
+  // queue behind it.
+  auth::set_hash_cost(auth::HashCost::interactive);
+  partners().set_password_hash(alpha_id, auth::hash_password(alpha.password));
+  auth::set_hash_cost(auth::HashCost::minimal);
+  constexpr int kRequests = 6;
+  std::vector<Reply> replies(kRequests);
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  auto before = auth::verifications_made();
+  for (int i = 0; i < kRequests; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go) std::this_thread::yield();
+      replies[i] = get("/partner/quota");
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  for (const auto& reply : replies) EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(auth::verifications_made() - before, 1u);
 }
 
 }  // namespace

@@ -675,6 +675,10 @@ CopySummary copy_from_sqlite(sqlite::Connection& source, Connection& target,
     summary.sequences = set_sequences(source, pg);
     spdlog::info("migrate-db: committing");
   });
+  // Until autovacuum gets round to the new tables, the planner would know nothing of their
+  // sizes: the first servers would plan their queries blind.
+  spdlog::info("migrate-db: gathering the planner's statistics (ANALYZE)");
+  target.script("ANALYZE");
   return summary;
 }
 
