@@ -9,6 +9,7 @@
 #include "auth/authenticator.hpp"
 #include "billing/sandbox_card_processor.hpp"
 #include "cli/commands.hpp"
+#include "cli/server_log.hpp"
 #include "domain/netblock.hpp"
 #include "domain/partner.hpp"
 #include "domain/text.hpp"
@@ -110,6 +111,7 @@ void report_partner_clashes(store::PartnerStore& partners) {
 }  // namespace
 
 int serve(const ServeOptions& options) {
+  use_server_log();
   if (options.api_root.empty() || options.api_root.front() != '/' || options.api_root.back() == '/')
     throw std::invalid_argument("--api-root must start with / and not end with /");
   auto endpoint = parse_listen(options.listen);
@@ -184,8 +186,11 @@ int serve(const ServeOptions& options) {
       bound.address().to_string(), bound.port(), options.api_root, threads,
       store::redacted_url(options.db),
       postgres ? "pool " + std::to_string(options.db_pool) : "synchronous=" + options.synchronous);
+  // What a supervisor or a script waits for, out at once.
+  spdlog::default_logger()->flush();
   server.run(threads);
   spdlog::info("accountsd stopped");
+  spdlog::default_logger()->flush();
   return 0;
 }
 
