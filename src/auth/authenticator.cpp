@@ -89,8 +89,8 @@ std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenti
   if (speculate) {
     if (auto verified = cache_.recall(username, credentials->password)) {
       partners_.expect_credentials(
-          username, [this, verified = *verified](const std::optional<domain::Credentials>& now) {
-            return now && cache_.matches(verified, now->partner_id, now->password_hash);
+          username, [verified = *verified](const std::optional<domain::Credentials>& now) {
+            return now && CredentialCache::matches(verified, now->partner_id, now->password_hash);
           });
       return verified->partner;
     }

@@ -1,5 +1,6 @@
 // Remembers recently verified credentials, so a request costs a keyed hash instead of an Argon2id
-// verification. Holds digests only, never passwords.
+// verification. Holds digests of passwords, never passwords; and the stored hashes they were
+// verified against, which are the database's anyway.
 #pragma once
 
 #include <array>
@@ -19,16 +20,16 @@ class CredentialCache {
   explicit CredentialCache(std::chrono::seconds ttl = std::chrono::minutes(5),
                            std::size_t capacity = 100000);
 
-  // A (username, password) verified within the TTL: whose it was, and (as a digest) the stored
-  // hash it was verified against.
+  // A (username, password) verified within the TTL: whose it was, and the stored hash it was
+  // verified against.
   struct Verified {
     std::int64_t partner = 0;
-    std::string hash_digest;
+    std::string hash;
   };
   std::optional<Verified> recall(std::string_view username, std::string_view password);
   // Whether `verified` was verified against the stored hash `hash` (of its partner). A changed
   // stored hash (password change, from this process or another) never matches.
-  bool matches(const Verified& verified, std::int64_t partner, std::string_view hash) const;
+  static bool matches(const Verified& verified, std::int64_t partner, std::string_view hash);
   // recall() and matches() in one.
   bool contains(std::string_view username, std::string_view password, std::int64_t partner,
                 std::string_view hash);
