@@ -23,18 +23,14 @@ Connection& Backend::snapshot_connection(Snapshot& snapshot) {
   if (!snapshot.lease) snapshot.lease.emplace(pool_.acquire());
   auto& connection = **snapshot.lease;
   if (!snapshot.open) {
-    // BEGIN and the checks go with the first statement, in one round trip.
+    // Goes with the first statement (and any check queued before it), in one round trip.
     connection.begin_later("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    for (auto& check : snapshot.checks)
-      connection.send_ahead(check.sql, std::move(check.params), std::move(check.check));
-    snapshot.checks.clear();
     snapshot.open = true;
   }
   return connection;
 }
 
 void Backend::end_snapshot(Snapshot& snapshot) noexcept {
-  snapshot.checks.clear();
   if (!snapshot.open) return;
   snapshot.open = false;
   // Read-only: nothing to keep, and nothing lost if this fails (the pool then closes it). Not
@@ -48,18 +44,15 @@ void Backend::check_with_next_read(std::string sql, Params params,
   if (snapshot.depth == 0) {
     auto lease = pool_.acquire();
     check(lease->exec(sql, params));
-  } else if (snapshot.open) {
-    (**snapshot.lease).send_ahead(sql, std::move(params), std::move(check));
-  } else {
-    snapshot.checks.push_back({std::move(sql), std::move(params), std::move(check)});
+    return;
   }
+  // Queued behind the snapshot's BEGIN, ahead of its next statement.
+  snapshot_connection(snapshot).send_ahead(sql, std::move(params), std::move(check));
 }
 
 void Backend::settle_checks() {
   auto& snapshot = snapshot_.get();
-  if (snapshot.depth == 0) return;
-  if (!snapshot.checks.empty() || (snapshot.lease && (**snapshot.lease).has_ahead()))
-    snapshot_connection(snapshot).flush_ahead();
+  if (snapshot.depth > 0 && snapshot.lease) (**snapshot.lease).flush_ahead();
 }
 
 void Backend::lock_partner(Connection& connection, std::int64_t partner) {

@@ -9,7 +9,6 @@
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "async/local.hpp"
 #include "store/postgres/pool.hpp"
@@ -87,12 +86,6 @@ class Backend {
     int depth = 0;
     std::optional<Pool::Lease> lease;  // held from the first read in a scope to its end
     bool open = false;  // a REPEATABLE READ transaction is open (or queued to) on `lease`
-    struct Check {
-      std::string sql;
-      Params params;
-      std::function<void(const Result&)> check;
-    };
-    std::vector<Check> checks;  // for the snapshot's first round trip
   };
 
   Connection& snapshot_connection(Snapshot& snapshot);

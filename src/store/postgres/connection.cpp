@@ -204,7 +204,7 @@ void Connection::fail(std::string what, bool broken) {
 
 void Connection::send_and_flush(bool sent) {
   if (!sent) fail("cannot send a statement to PostgreSQL", true);
-  auto deadline = std::chrono::steady_clock::now() + options_.statement_timeout + kSilenceMargin;
+  auto deadline = answer_deadline();
   for (;;) {
     int left = PQflush(conn_);
     if (left == 0) return;
@@ -217,7 +217,7 @@ void Connection::send_and_flush(bool sent) {
 }
 
 Result Connection::finish(std::string_view what) {
-  auto deadline = std::chrono::steady_clock::now() + options_.statement_timeout + kSilenceMargin;
+  auto deadline = answer_deadline();
   Result last(nullptr);
   std::optional<PgError> error;
   for (;;) {
@@ -234,6 +234,10 @@ Result Connection::finish(std::string_view what) {
   }
   if (PQstatus(conn_) != CONNECTION_OK) fail("lost the connection to PostgreSQL", true);
   return last;
+}
+
+std::chrono::steady_clock::time_point Connection::answer_deadline() const {
+  return std::chrono::steady_clock::now() + options_.statement_timeout + kSilenceMargin;
 }
 
 void Connection::await_result(std::chrono::steady_clock::time_point deadline) {
@@ -314,7 +318,7 @@ Result Connection::run(std::vector<Queued> batch) {
   if (PQpipelineSync(conn_) != 1) fail("cannot send a statement to PostgreSQL", true);
   send_and_flush(true);
 
-  auto deadline = std::chrono::steady_clock::now() + options_.statement_timeout + kSilenceMargin;
+  auto deadline = answer_deadline();
   auto read_sync = [&] {
     await_result(deadline);
     Result sync(PQgetResult(conn_));
@@ -422,7 +426,7 @@ void Connection::script(std::string_view sql) {
   flush_ahead();
   if (broken_) throw PgError("the PostgreSQL connection is broken", "", true);
   if (unclaimed_ > 0) {
-    claim(std::chrono::steady_clock::now() + options_.statement_timeout + kSilenceMargin);
+    claim(answer_deadline());
     if (PQexitPipelineMode(conn_) != 1) fail("out of step with PostgreSQL", true);
   }
   std::string text(sql);

@@ -162,6 +162,9 @@ class Connection {
   // session in doubt, and the connection is marked broken.
   void claim(std::chrono::steady_clock::time_point deadline);
   void await_result(std::chrono::steady_clock::time_point deadline);
+  // When to stop waiting for an answer sent now: the server's own timeout answers first while
+  // the server is alive.
+  std::chrono::steady_clock::time_point answer_deadline() const;
   [[noreturn]] void fail(std::string what, bool broken);
 
   pg_conn* conn_;
