@@ -26,7 +26,7 @@ bool poll_ready(int fd, Direction direction, Deadline deadline) {
 }
 
 // The descriptor and its deadline, shared by their two completions, which both run on the
-// fiber's executor (a strand), one after the other.
+// fiber's executor (its connection's context, run by one thread), one after the other.
 struct FdWait {
   FdWait(const asio::any_io_executor& executor, int fd, Deadline deadline)
       : descriptor(executor, fd), timer(executor, deadline) {}
@@ -109,7 +109,7 @@ bool Wakeup::notify() {
     timer = timer_;
   }
   notified_.notify_one();
-  // The timer belongs to the fiber's strand: cancel it there, not from this thread.
+  // The timer belongs to the fiber's context: cancel it there, not from this thread.
   if (timer) asio::post(timer->get_executor(), [timer] { timer->cancel(); });
   if (resume) resume();
   return true;

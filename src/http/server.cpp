@@ -9,7 +9,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -20,6 +19,7 @@
 #include <utility>
 
 #include "async/in_fiber.hpp"
+#include "http/connection_deadline.hpp"
 #include "http/error_response.hpp"
 #include "http/request_parser.hpp"
 
@@ -31,7 +31,7 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using TlsStream = beast::ssl_stream<tcp::socket>;
 
 // After answering an error the server closes, but first reads and discards what the client is
 // still sending, for at most this long and this much: closing a socket with unread input sends a
@@ -39,9 +39,10 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 constexpr std::chrono::seconds kLingerTime{1};
 constexpr std::size_t kLingerBytes = 1024 * 1024;
 
-// One client connection, as stop() sees it. `busy` is touched only on the connection's strand.
+// One client connection, as stop() sees it. `busy` is touched only by the connection's own
+// context (one thread).
 struct Server::Connection {
-  explicit Connection(asio::any_io_executor strand) : executor(std::move(strand)) {}
+  explicit Connection(asio::any_io_executor context) : executor(std::move(context)) {}
   virtual ~Connection() = default;
   // Cancels the pending read or handshake; call on `executor`.
   virtual void cancel() = 0;
@@ -49,12 +50,17 @@ struct Server::Connection {
   bool busy = false;
 };
 
-// A connection with its stream: beast::tcp_stream, or a TlsStream over one.
+// A connection with its stream: the socket, or a TlsStream over one.
 template <typename Stream>
 struct Server::StreamConnection final : Server::Connection {
   StreamConnection(tcp::socket socket, asio::ssl::context* tls)
-      : Connection(socket.get_executor()), stream(make(std::move(socket), tls)) {}
-  void cancel() override { beast::get_lowest_layer(stream).cancel(); }
+      : Connection(socket.get_executor()),
+        stream(make(std::move(socket), tls)),
+        deadline(std::make_shared<ConnectionDeadline>(beast::get_lowest_layer(stream))) {}
+  void cancel() override {
+    boost::system::error_code ignored;  // already closed: nothing to cancel
+    beast::get_lowest_layer(stream).cancel(ignored);
+  }
   static Stream make(tcp::socket socket, asio::ssl::context* tls) {
     if constexpr (std::is_same_v<Stream, TlsStream>)
       return Stream(std::move(socket), *tls);
@@ -62,6 +68,7 @@ struct Server::StreamConnection final : Server::Connection {
       return Stream(std::move(socket));
   }
   Stream stream;
+  std::shared_ptr<ConnectionDeadline> deadline;
 };
 
 namespace {
@@ -144,9 +151,9 @@ struct ResumeSession {
 // chunk), never a complete-looking one. HTTP/1.0 has no chunks: its body ends with the
 // connection, so a cut there looks like an end.
 template <typename Stream>
-asio::awaitable<bool> write_streamed(Stream& stream, Response response, unsigned version,
-                                     bool keep_alive, const ServerLimits& limits,
-                                     const std::string& request_id) {
+asio::awaitable<bool> write_streamed(Stream& stream, ConnectionDeadline& connection_deadline,
+                                     Response response, unsigned version, bool keep_alive,
+                                     const ServerLimits& limits, const std::string& request_id) {
   bhttp::response<bhttp::buffer_body> message{static_cast<bhttp::status>(response.status), version};
   message.set(bhttp::field::server, "accountsd");
   for (auto& [name, value] : response.headers) message.insert(name, value);
@@ -154,7 +161,6 @@ asio::awaitable<bool> write_streamed(Stream& stream, Response response, unsigned
   message.keep_alive(keep_alive && chunked);
   message.chunked(chunked);
   bhttp::response_serializer<bhttp::buffer_body> serializer(message);
-  auto& tcp_stream = beast::get_lowest_layer(stream);
   const auto deadline = std::chrono::steady_clock::now() + limits.stream_timeout;
   std::string piece;
   for (bool more = true; more;) {
@@ -175,12 +181,12 @@ asio::awaitable<bool> write_streamed(Stream& stream, Response response, unsigned
     message.body().data = piece.data();
     message.body().size = piece.size();
     message.body().more = more;
-    tcp_stream.expires_at(
+    connection_deadline.expires_at(
         std::min(std::chrono::steady_clock::now() + limits.read_timeout, deadline));
     // The header goes with the first piece; need_buffer: this piece is out, the next one wanted.
     auto [ec, sent] = co_await bhttp::async_write(stream, serializer, use_tuple);
     if (ec && ec != bhttp::error::need_buffer) {
-      if (ec == beast::error::timeout)
+      if (connection_deadline.expired())
         spdlog::warn("request {}: answer cut short: the client took too long", request_id);
       co_return false;
     }
@@ -234,7 +240,7 @@ Server::Server(RequestHandler handler, ServerLimits limits)
     : handler_(std::move(handler)),
       limits_(limits),
       workers_(worker_threads(limits.worker_threads), limits.worker_queue),
-      acceptor_(asio::make_strand(ioc_)) {}
+      acceptor_(ioc_) {}
 
 Server::~Server() {
   stop();
@@ -248,7 +254,7 @@ Server::~Server() {
 asio::awaitable<bool> Server::wait_durable(std::uint64_t ticket) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
       [this, ticket](auto handler) {
-        // The session's strand: the completion must not run the session on the waiter's thread.
+        // The session's context: the completion must not run the session on the waiter's thread.
         asio::any_io_executor session = asio::get_associated_executor(handler);
         ResumeSession<decltype(handler), DurabilityWait> resume{
             DurabilityWait(durability_waits_),
@@ -328,19 +334,33 @@ void Server::stop_on_signals() {
 }
 
 void Server::start(unsigned threads) {
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) {
-    threads_.emplace_back([this] {
+  threads = std::max(1u, threads);
+  {
+    std::lock_guard lock(mutex_);
+    while (more_contexts_.size() + 1 < threads) {
+      more_contexts_.push_back(std::make_unique<asio::io_context>(1));
+      if (!stopping_) idle_work_.push_back(asio::make_work_guard(*more_contexts_.back()));
+    }
+  }
+  for (unsigned i = 0; i < threads; ++i) {
+    auto& context = i == 0 ? ioc_ : *more_contexts_[i - 1];
+    threads_.emplace_back([this, &context] {
       if (!housekeeping_) {
-        ioc_.run();
+        context.run();
         return;
       }
       // run_for returns once the interval is over, busy or idle, and when the context stops.
-      while (!ioc_.stopped()) {
-        ioc_.run_for(housekeeping_interval_);
+      while (!context.stopped()) {
+        context.run_for(housekeeping_interval_);
         housekeeping_();
       }
     });
   }
+}
+
+asio::io_context& Server::next_context() {
+  auto n = next_context_.fetch_add(1, std::memory_order_relaxed) % (more_contexts_.size() + 1);
+  return n == 0 ? ioc_ : *more_contexts_[n - 1];
 }
 
 void Server::run(unsigned threads) {
@@ -367,6 +387,8 @@ void Server::stop() {
     });
   }
   std::lock_guard lock(mutex_);
+  // The added contexts then end once their connections have.
+  idle_work_.clear();
   for (auto& [raw, weak] : connections_) {
     if (auto connection = weak.lock()) {
       // Idle connections are waiting for a request: cancel that read. Busy ones finish first.
@@ -381,13 +403,14 @@ void Server::stop() {
       if (ec) return;
       spdlog::warn("connections still open after the drain timeout; stopping anyway");
       ioc_.stop();
+      for (auto& context : more_contexts_) context->stop();
     });
   }
 }
 
 asio::awaitable<void> Server::accept_loop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(ioc_), use_tuple);
+    auto [ec, socket] = co_await acceptor_.async_accept(next_context(), use_tuple);
     if (stopping_ || ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of file descriptors and the like: back off briefly instead of spinning.
@@ -400,22 +423,23 @@ asio::awaitable<void> Server::accept_loop() {
     if (tls_)
       asio::co_spawn(executor, session<TlsStream>(std::move(socket)), asio::detached);
     else
-      asio::co_spawn(executor, session<beast::tcp_stream>(std::move(socket)), asio::detached);
+      asio::co_spawn(executor, session<tcp::socket>(std::move(socket)), asio::detached);
   }
 }
 
 template <typename Stream>
-asio::awaitable<void> Server::session(tcp::socket socket) {
+asio::awaitable<void> Server::session(tcp::socket accepted) {
   constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
-  auto connection = std::make_shared<StreamConnection<Stream>>(std::move(socket), tls_.get());
+  auto connection = std::make_shared<StreamConnection<Stream>>(std::move(accepted), tls_.get());
   {
     std::lock_guard lock(mutex_);
     connections_.emplace(connection.get(), connection);
   }
   auto& stream = connection->stream;
-  auto& tcp_stream = beast::get_lowest_layer(stream);
+  auto& socket = beast::get_lowest_layer(stream);
+  auto& deadline = *connection->deadline;
   boost::system::error_code peer_ec;
-  auto peer = tcp_stream.socket().remote_endpoint(peer_ec).address();
+  auto peer = socket.remote_endpoint(peer_ec).address();
   beast::flat_buffer buffer;
   // Whether the client may still be sending when the connection closes (see kLingerTime).
   bool linger = false;
@@ -423,7 +447,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
   // Writes `response`; false when the connection must close afterwards.
   auto reply = [&](Response response, unsigned version, bool keep_alive) -> asio::awaitable<bool> {
     auto message = to_beast(std::move(response), version, keep_alive && !stopping_);
-    tcp_stream.expires_after(limits_.read_timeout);
+    deadline.expires_after(limits_.read_timeout);
     auto [ec, sent] = co_await bhttp::async_write(stream, message, use_tuple);
     co_return !ec && message.keep_alive();
   };
@@ -435,7 +459,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     open = !stopping_;
     if (open) {
       // Bounded like a request: a client that never finishes its handshake is dropped.
-      tcp_stream.expires_after(limits_.read_timeout);
+      deadline.expires_after(limits_.read_timeout);
       auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
       if (ec) {
         // Plain HTTP on the TLS port, scanners, timeouts: nothing to answer, nothing to keep.
@@ -450,7 +474,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     apply_limits(parser, limits_);
     // The body limit depends on the route, known once the headers are in (admit_body).
     parser.body_limit(boost::none);
-    tcp_stream.expires_after(limits_.read_timeout);
+    deadline.expires_after(limits_.read_timeout);
     auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
     connection->busy = true;
     // Answers that the server writes itself speak the request's HTTP version when it is known
@@ -479,7 +503,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
           linger = true;
           break;
         }
-        tcp_stream.expires_after(limits_.large_body_timeout);
+        deadline.expires_after(limits_.large_body_timeout);
       }
     }
     if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
@@ -487,7 +511,9 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
       auto [wec, wn] = co_await bhttp::async_write(stream, go_on, use_tuple);
       ec = wec;
     }
-    if (!ec) std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+    // Most requests have no body, or all of it came with the headers: no second read then.
+    if (!ec && !parser.is_done())
+      std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     if (ec == bhttp::error::body_limit) {
       // A chunked body that grew past its limit.
       co_await reply(early_error(ErrorKind::payload_too_large, too_large(body_limit)), version,
@@ -501,9 +527,8 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
       linger = true;
       break;
     }
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-        ec == asio::error::eof) {
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == asio::error::eof) {
       break;
     }
     if (ec) {
@@ -576,7 +601,7 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     if (response.stream) {
       const int status = response.status;
       keep =
-          co_await write_streamed(stream, std::move(response), message.version(),
+          co_await write_streamed(stream, deadline, std::move(response), message.version(),
                                   message.keep_alive() && !stopping_, limits_, request.request_id);
       log_access(status);
     } else {
@@ -590,23 +615,24 @@ asio::awaitable<void> Server::session(tcp::socket socket) {
     // close_notify, and the client's in return; a client that just closes TCP (truncation) or
     // never answers is no error worth reporting.
     if (open) {
-      tcp_stream.expires_after(kLingerTime);
+      deadline.expires_after(kLingerTime);
       co_await stream.async_shutdown(use_tuple);
     }
   }
   boost::system::error_code ignored;
-  tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
   if (linger) {
     // The response is on its way; read and drop the rest of the client's request meanwhile.
-    tcp_stream.expires_after(kLingerTime);
+    deadline.expires_after(kLingerTime);
     std::array<char, 16 * 1024> discard;
     for (std::size_t drained = 0; drained < kLingerBytes;) {
-      auto [ec, n] = co_await tcp_stream.async_read_some(asio::buffer(discard), use_tuple);
+      auto [ec, n] = co_await socket.async_read_some(asio::buffer(discard), use_tuple);
       if (ec) break;
       drained += n;
     }
   }
-  tcp_stream.socket().close(ignored);
+  deadline.stop();
+  socket.close(ignored);
   std::lock_guard lock(mutex_);
   connections_.erase(connection.get());
   if (stopping_ && connections_.empty() && drain_timer_) {

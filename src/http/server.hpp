@@ -1,9 +1,10 @@
-// The HTTP/1.1 server, plain or over TLS: Beast + Asio C++20 coroutines, one io_context on N
-// threads, limits, timeouts, keep-alive and graceful shutdown.
+// The HTTP/1.1 server, plain or over TLS: Beast + Asio C++20 coroutines, an io_context per I/O
+// thread, limits, timeouts, keep-alive and graceful shutdown.
 #pragma once
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -47,7 +48,7 @@ class Server {
   void set_tls(std::shared_ptr<boost::asio::ssl::context> context) { tls_ = std::move(context); }
   // Binds and starts listening; returns the bound endpoint (port 0 picks a free one).
   boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& endpoint);
-  // Runs the io_context on `threads` threads until stop() completes; blocks the caller.
+  // Serves on `threads` threads until stop() completes; blocks the caller.
   void run(unsigned threads);
   // Starts the same threads in the background (tests); stop() then joins them.
   void start(unsigned threads);
@@ -73,7 +74,7 @@ class Server {
   // One connection from accept to close: the TLS handshake when Stream is an ssl_stream, then
   // the same request loop for both kinds.
   template <typename Stream>
-  boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
+  boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket accepted);
   // true once `ticket` is durable; the session's thread serves other connections meanwhile.
   boost::asio::awaitable<bool> wait_durable(std::uint64_t ticket);
   // How work handed to the worker pool ended.
@@ -86,6 +87,8 @@ class Server {
   boost::asio::awaitable<Response> finish_deferred(std::shared_ptr<Deferred> deferred,
                                                    const std::string& request_id);
   void join();
+  // The context of the next connection accepted: each in turn.
+  boost::asio::io_context& next_context();
 
   // Durability waits and worker-pool tasks not completed yet. Each completes by posting to ioc_,
   // so the destructor waits for them before ioc_ goes.
@@ -103,8 +106,15 @@ class Server {
   std::function<void()> housekeeping_;
   std::chrono::milliseconds housekeeping_interval_{0};
   DurabilityWaits durability_waits_;
-  boost::asio::io_context ioc_;
-  // After ioc_: its tasks hold work on ioc_, so it goes first.
+  // One context per I/O thread, each run by that thread alone: a connection lives on one, so its
+  // coroutine needs no strand and a completion never crosses threads. ioc_ is the first, and
+  // also holds the acceptor, the signals and the drain timer; start() adds the others.
+  boost::asio::io_context ioc_{1};
+  std::vector<std::unique_ptr<boost::asio::io_context>> more_contexts_;
+  // Keep the added contexts running while they have no connection, until stop().
+  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> idle_work_;
+  std::atomic<std::size_t> next_context_{0};
+  // After the contexts: its tasks hold work on them, so it goes first.
   WorkerPool workers_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
