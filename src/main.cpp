@@ -93,6 +93,11 @@ int main(int argc, char** argv) {
                    "PostgreSQL: milliseconds a statement may run (statement_timeout)")
       ->check(CLI::Range(1L, 3'600'000L))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--metrics-listen", serve_options.metrics_listen,
+                   "where GET /metrics is served: api (the API listener), off, or ADDRESS:PORT "
+                   "of its own")
+      ->capture_default_str();
   auto* tls_cert = serve_cmd->add_option("--tls-cert", serve_options.tls_cert,
                                          "PEM certificate chain: serve HTTPS (needs --tls-key)");
   auto* tls_key = serve_cmd->add_option("--tls-key", serve_options.tls_key,

@@ -35,8 +35,10 @@ boost::asio::ip::address client_address(const Call& call) {
   return forwarded_client(call.request.headers).value_or(peer);
 }
 
-App::App(Services services)
-    : services_(std::move(services)), routes_(make_routes(services_.config)) {
+App::App(Services services) : App(services, make_routes(services)) {}
+
+App::App(Services services, http::Router<Route> routes)
+    : services_(std::move(services)), routes_(std::move(routes)) {
   if (!services_.signups)
     services_.signups = std::make_shared<auth::SignupLimiter>(services_.config.signup_limits);
 }
@@ -81,12 +83,14 @@ std::vector<std::string> route_segments(boost::urls::url_view url) {
 
 }  // namespace
 
-std::optional<std::size_t> App::body_limit(std::string_view method, std::string_view raw) const {
+http::ResolvedRoute App::resolve(std::string_view method, std::string_view raw) const {
   std::string lenient;
   auto target = parse_target(raw, lenient);
-  if (!target) return std::nullopt;
-  auto match = routes_.match(method, route_segments(*target));
-  return match.value ? match.value->body_limit : std::nullopt;
+  // Unparsable: no route, and dispatch answers 400.
+  if (!target) return {};
+  http::ResolvedRoute resolved{routes_.match(method, route_segments(*target)), std::nullopt};
+  if (resolved.match.found()) resolved.body_limit = routes_[resolved.match.index].body_limit;
+  return resolved;
 }
 
 http::Response App::dispatch(http::Request& request, std::optional<store::PartnerId> verified,
@@ -94,13 +98,14 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   std::string lenient;
   auto target = parse_target(request.target, lenient);
   if (!target) throw bad_request("malformed request target");
-  auto match = routes_.match(request.method, route_segments(*target));
-  if (!match.value) {
+  const auto& match = *request.route;
+  if (!match.found()) {
     if (!match.path_known) throw not_found("no such endpoint: " + std::string(target->path()));
     Error error(ErrorKind::method_not_allowed, request.method + " is not allowed here");
     error.allow = match.allow;
     throw error;
   }
+  const auto& route = routes_[match.index];
   Call call{request, match.params, target->params(), services_};
   // A GET's reads (credentials included) share one snapshot; writes open their own transaction.
   std::optional<store::ReadSnapshot> snapshot;
@@ -108,7 +113,7 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   // Only a GET: it has nothing to undo when its credentials turn out changed.
   speculate = speculate && snapshot;
   bool speculated = false;
-  auto access = match.value->access;
+  auto access = route.access;
   auto authorization = request.header("Authorization");
   const bool optional = access == Access::partner_if_sent || access == Access::signup;
   if (verified) {
@@ -140,12 +145,12 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   } else if (access == Access::service) {
     check_service_token(authorization, services_.config.service_token);
   }
-  if (!speculated) return match.value->handler(call);
+  if (!speculated) return route.handler(call);
   // Nothing is answered before the credentials are confirmed: not data, and not a client error
   // either. (Other failures answer 500 or 503 and say nothing of the partner's data.)
   std::exception_ptr refused;
   try {
-    auto response = match.value->handler(call);
+    auto response = route.handler(call);
     services_.database.transactions().settle_checks();
     return response;
   } catch (const Error&) {
@@ -158,6 +163,7 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
 }
 
 http::Response App::handle(http::Request& request) {
+  if (!request.route) request.route = resolve(request.method, request.target).match;
   return handle_step(request, [this, &request] {
     try {
       return dispatch(request, std::nullopt, true);

@@ -15,6 +15,10 @@
 #include "http/router.hpp"
 #include "store/database.hpp"
 
+namespace accountsd::metrics {
+class Scrape;
+}
+
 namespace accountsd::api {
 
 struct AppConfig {
@@ -41,6 +45,8 @@ struct Services {
   AppConfig config;
   // Counts self-signups; App makes one from config.signup_limits unless given one.
   std::shared_ptr<auth::SignupLimiter> signups{};
+  // What GET /metrics answers (metrics::Scrape); null when this server shows no metrics.
+  const metrics::Scrape* metrics = nullptr;
 };
 
 // Who may call a route.
@@ -49,6 +55,7 @@ enum class Access {
   partner_if_sent,  // no credentials needed, but Basic credentials that are sent must be right
   signup,           // a partner's Basic credentials, or none at all (self-signup)
   service,          // the storage service's Bearer token
+  anyone,           // no credentials, and any that are sent are ignored (GET /metrics)
 };
 
 // One call of an endpoint: the request, its decoded path parameters and query, and the caller.
@@ -79,28 +86,35 @@ struct Route {
   std::optional<std::size_t> body_limit;
 };
 
-// Registers every endpoint of the spec; defined in api/routes.cpp.
-http::Router<Route> make_routes(const AppConfig& config);
+// Registers every endpoint of the spec, and GET /metrics when `services` has metrics to show;
+// defined in api/routes.cpp.
+http::Router<Route> make_routes(const Services& services);
+// GET /metrics alone: the table of a listener of its own (serve --metrics-listen ADDR:PORT).
+http::Router<Route> make_metrics_routes();
 
 class App {
  public:
+  // Serves make_routes(services).
   explicit App(Services services);
+  App(Services services, http::Router<Route> routes);
   // The response, with the ticket of any commit it made (http::Response::durable_ticket). A
   // request that needs Argon2id (a login not in the credential cache, a password to hash) gets
   // an http::Deferred response whose steps are handled the same way.
   http::Response handle(http::Request& request);
-  // The body limit of the route that `method` and the raw `target` reach, for the server to
-  // apply before reading the body (http::ServerLimits::body_limit); nullopt: the default.
-  std::optional<std::size_t> body_limit(std::string_view method, std::string_view target) const;
+  // The route that `method` and the raw `target` reach and its body limit, for the server to
+  // resolve once a request's headers are in (http::Server::set_route_resolver) and store on the
+  // request; handle() resolves a request that comes without.
+  http::ResolvedRoute resolve(std::string_view method, std::string_view target) const;
+  // The route table, in the order that http::RouteMatch::index counts.
+  const http::Router<Route>& routes() const { return routes_; }
 
  private:
   // One step of a request: `step`'s response with errors mapped and the step's commit ticket;
   // a deferred response's work and continuation wrapped to be handled the same way.
   http::Response handle_step(http::Request& request, UniqueFunction<http::Response()> step);
   http::Response respond(http::Request& request, UniqueFunction<http::Response()>& step);
-  // Routes and runs the request; `verified` is the partner a deferred login found.
-  // Routes `request` and runs its handler. `verified`: the partner a deferred login found. With
-  // `speculate`, a GET may be let in on cached credentials that its first read confirms
+  // Runs the handler of the route `request` reached. `verified`: the partner a deferred login
+  // found. With `speculate`, a GET may be let in on cached credentials that its first read confirms
   // (Authenticator::authenticate); store::CredentialsChanged then says to dispatch again without.
   http::Response dispatch(http::Request& request, std::optional<store::PartnerId> verified,
                           bool speculate = false);

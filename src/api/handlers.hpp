@@ -6,6 +6,8 @@
 
 namespace accountsd::api {
 
+// Aligned by hand.
+// clang-format off
 http::Response get_ping(Call& call);                  // ping.cpp
 http::Response get_billing(Call& call);               // partner_billing.cpp
 http::Response post_billing(Call& call);              // partner_billing.cpp
@@ -50,5 +52,8 @@ http::Response put_share(Call& call);                 // internal_usage.cpp
 http::Response delete_share(Call& call);              // internal_usage.cpp
 http::Response put_usage(Call& call);                 // internal_usage.cpp
 http::Response get_user_policy(Call& call);           // device_policies.cpp
+
+http::Response get_metrics(Call& call);               // metrics_page.cpp
+// clang-format on
 
 }  // namespace accountsd::api

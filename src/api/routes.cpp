@@ -4,12 +4,18 @@
 
 namespace accountsd::api {
 
-http::Router<Route> make_routes(const AppConfig& config) {
+// Where Prometheus scrapes; outside the API root, as scrapers expect.
+constexpr const char* kMetricsPath = "/metrics";
+
+http::Router<Route> make_routes(const Services& services) {
+  const auto& config = services.config;
   http::Router<Route> routes;
   auto add = [&](const char* method, const char* path, Access access, Handler handler,
                  std::optional<std::size_t> body_limit = std::nullopt) {
     routes.add(method, config.api_root + path, Route{access, handler, body_limit});
   };
+  // The table is aligned by hand.
+  // clang-format off
   // Part A: the partner's own account.
   add("GET",  "/ping",              Access::partner_if_sent, get_ping);
   add("GET",  "/partner/billing",   Access::partner, get_billing);
@@ -63,6 +69,16 @@ http::Router<Route> make_routes(const AppConfig& config) {
   internal("DELETE", "/shares/{room_key}",  delete_share);
   internal("PUT",    "/usage",              put_usage);
   internal("GET",    "/policy",             get_user_policy);
+  // clang-format on
+
+  // Operations: Prometheus metrics on this listener (serve --metrics-listen api, the default).
+  if (services.metrics) routes.add("GET", kMetricsPath, Route{Access::anyone, get_metrics, {}});
+  return routes;
+}
+
+http::Router<Route> make_metrics_routes() {
+  http::Router<Route> routes;
+  routes.add("GET", kMetricsPath, Route{Access::anyone, get_metrics, {}});
   return routes;
 }
 

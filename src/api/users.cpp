@@ -12,6 +12,7 @@
 #include "domain/email.hpp"
 #include "domain/netblock.hpp"
 #include "domain/user_fields.hpp"
+#include "metrics/events.hpp"
 
 namespace accountsd::api {
 namespace {
@@ -60,6 +61,7 @@ void check_signup_network(Call& call, const domain::Partner& partner) {
 // Refuses a self-signup beyond the limits of B.3 (429 with Retry-After).
 void check_signup_limit(std::optional<long long> wait, const std::string& what) {
   if (!wait) return;
+  metrics::count_throttled(metrics::Throttle::signup);
   Error error(ErrorKind::too_many_requests,
               "too many signups " + what + "; try again in " + std::to_string(*wait) + " seconds");
   error.retry_after = wait;

@@ -4,6 +4,7 @@
 
 #include "auth/password.hpp"
 #include "error.hpp"
+#include "metrics/events.hpp"
 
 namespace accountsd::auth {
 
@@ -32,6 +33,7 @@ std::optional<BasicCredentials> parse_basic(std::string_view header) {
 namespace {
 
 Error throttled(long long wait) {
+  metrics::count_throttled(metrics::Throttle::login);
   Error error(ErrorKind::too_many_requests,
               "too many failed logins; try again in " + std::to_string(wait) + " seconds");
   error.retry_after = wait;
@@ -63,6 +65,7 @@ void PendingLogin::verify() {
       cache_->contains(username, password, partner_, hash_) || verify_password(hash_, password);
   right_ = verified && partner_ != 0;
   if (right_) cache_->remember(username, password, partner_, hash_);
+  if (!right_) metrics::count_failed_login();
   attempt_.settle(right_);
 }
 

@@ -27,6 +27,8 @@ struct ServeOptions {
   std::size_t db_pool = 16;
   long db_pool_wait_ms = 5'000;
   long db_statement_timeout_ms = 30'000;
+  // Where GET /metrics is served: "api" (the API listener), "off", or an ADDRESS:PORT of its own.
+  std::string metrics_listen = "api";
 };
 int serve(const ServeOptions& options);
 

@@ -3,9 +3,11 @@
 #include <boost/asio/ip/address.hpp>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "api/app.hpp"
+#include "api/app_metrics.hpp"
 #include "auth/authenticator.hpp"
 #include "billing/sandbox_card_processor.hpp"
 #include "cli/commands.hpp"
@@ -16,15 +18,17 @@
 #include "http/open_files.hpp"
 #include "http/server.hpp"
 #include "http/tls.hpp"
+#include "metrics/scrape.hpp"
 #include "store/database.hpp"
 
 namespace accountsd::cli {
 namespace {
 
-// "127.0.0.1:8080", "[::1]:8080" or ":8080" (all IPv4 interfaces).
-boost::asio::ip::tcp::endpoint parse_listen(const std::string& text) {
+// "127.0.0.1:8080", "[::1]:8080" or ":8080" (all IPv4 interfaces), given as `flag`.
+boost::asio::ip::tcp::endpoint parse_listen(const std::string& text,
+                                            const std::string& flag = "--listen") {
   auto colon = text.rfind(':');
-  if (colon == std::string::npos) throw std::invalid_argument("--listen must be ADDRESS:PORT");
+  if (colon == std::string::npos) throw std::invalid_argument(flag + " must be ADDRESS:PORT");
   std::string host = text.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
@@ -33,12 +37,12 @@ boost::asio::ip::tcp::endpoint parse_listen(const std::string& text) {
   try {
     port = std::stoul(text.substr(colon + 1));
   } catch (const std::exception&) {
-    throw std::invalid_argument("--listen has no valid port: " + text);
+    throw std::invalid_argument(flag + " has no valid port: " + text);
   }
-  if (port > 65535) throw std::invalid_argument("--listen port out of range: " + text);
+  if (port > 65535) throw std::invalid_argument(flag + " port out of range: " + text);
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);
-  if (ec) throw std::invalid_argument("--listen has no valid IP address: " + text);
+  if (ec) throw std::invalid_argument(flag + " has no valid IP address: " + text);
   return {address, static_cast<unsigned short>(port)};
 }
 
@@ -62,6 +66,20 @@ store::Synchronous parse_synchronous(const std::string& text) {
   if (text == "full") return store::Synchronous::full;
   if (text == "normal") return store::Synchronous::normal;
   throw std::invalid_argument("--synchronous must be group, full or normal");
+}
+
+// Where GET /metrics is served (--metrics-listen): on the API listener, on an address of its own,
+// or nowhere.
+struct MetricsPlace {
+  bool on_api = false;
+  std::optional<boost::asio::ip::tcp::endpoint> own;
+};
+
+MetricsPlace parse_metrics_listen(const std::string& text) {
+  if (text == "api") return {.on_api = true, .own = std::nullopt};
+  if (text == "off") return {};
+  return {.on_api = false,
+          .own = parse_listen(text, "--metrics-listen (api, off or ADDRESS:PORT)")};
 }
 
 // Whether only this machine can reach `address`; 0.0.0.0 and :: reach every interface.
@@ -144,12 +162,12 @@ int serve(const ServeOptions& options) {
     config.trusted_proxies.push_back(*block);
   }
   config.max_backup_bytes = options.max_backup_bytes;
-  api::App app(api::Services{*database, cards, authenticator, config});
+  auto metrics_place = parse_metrics_listen(options.metrics_listen);
+  metrics::Scrape scrape;
+  api::Services services{*database, cards, authenticator, config};
+  if (metrics_place.on_api) services.metrics = &scrape;
+  api::App app(services);
   http::ServerLimits limits;
-  // The routes that take more (or less) than the default body, as the API's route table says.
-  limits.body_limit = [&app](std::string_view method, std::string_view target) {
-    return app.body_limit(method, target);
-  };
   limits.large_bodies = options.max_large_bodies;
   limits.worker_threads = options.hash_threads;
   limits.worker_queue = options.hash_queue;
@@ -157,6 +175,14 @@ int serve(const ServeOptions& options) {
   // it waits for the database, so that the I/O threads serve others meanwhile.
   limits.fibers = postgres;
   http::Server server([&app](http::Request& request) { return app.handle(request); }, limits);
+  // Each request is routed once, as its headers arrive; the route also says how much body it
+  // may carry.
+  server.set_route_resolver([&app](std::string_view method, std::string_view target) {
+    return app.resolve(method, target);
+  });
+  // Without metrics to show, nothing is counted either.
+  std::optional<api::AppMetrics> app_metrics;
+  if (metrics_place.on_api || metrics_place.own) app_metrics.emplace(app, server, scrape);
   server.set_durability_waiter([&transactions = database->transactions()](
                                    std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     transactions.when_durable(ticket, std::move(done));
@@ -172,6 +198,25 @@ int serve(const ServeOptions& options) {
   if (tls) server.set_tls(tls);
   auto bound = server.listen(endpoint);
   server.stop_on_signals();
+  // GET /metrics on an address of its own: the same server code on one thread, with a route
+  // table of that one route.
+  std::optional<api::App> metrics_app;
+  std::optional<http::Server> metrics_server;
+  if (metrics_place.own) {
+    api::Services metrics_services = services;
+    metrics_services.metrics = &scrape;
+    metrics_app.emplace(metrics_services, api::make_metrics_routes());
+    metrics_server.emplace(
+        [&metrics_app](http::Request& request) { return metrics_app->handle(request); });
+    metrics_server->set_route_resolver(
+        [&metrics_app](std::string_view method, std::string_view target) {
+          return metrics_app->resolve(method, target);
+        });
+    auto metrics_bound = metrics_server->listen(*metrics_place.own);
+    metrics_server->start(1);
+    spdlog::info("metrics on http://{}:{}/metrics", metrics_bound.address().to_string(),
+                 metrics_bound.port());
+  }
   unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   if (!tls && !is_loopback(bound.address())) {
@@ -189,6 +234,7 @@ int serve(const ServeOptions& options) {
   // What a supervisor or a script waits for, out at once.
   spdlog::default_logger()->flush();
   server.run(threads);
+  if (metrics_server) metrics_server->stop();
   spdlog::info("accountsd stopped");
   spdlog::default_logger()->flush();
   return 0;

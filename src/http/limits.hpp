@@ -3,22 +3,12 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
-#include <optional>
-#include <string_view>
 
 namespace accountsd::http {
 
-// The largest body a request may carry, chosen from its method and raw target once its headers
-// are in and before any of its body is read; nullopt means ServerLimits::body_bytes. Supplied by
-// whoever knows the routes, so that the server itself knows none.
-using BodyLimit =
-    std::function<std::optional<std::size_t>(std::string_view method, std::string_view target)>;
-
 struct ServerLimits {
+  // The largest body a request may carry, unless its route says otherwise (ResolvedRoute).
   std::size_t body_bytes = 1024 * 1024;
-  // Lets some requests carry more (or less) than body_bytes; unset: body_bytes for every request.
-  BodyLimit body_limit;
   // Requests allowed a body beyond body_bytes that may be in flight at once, from their headers
   // until their handler is done; more get 503 before their body is read. This, not the number
   // of connections, bounds the memory that large bodies take (docs/operations.md).

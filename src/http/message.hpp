@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "http/route_match.hpp"
 #include "unique_function.hpp"
 
 namespace accountsd::http {
@@ -25,6 +27,9 @@ struct Request {
   std::string body;
   boost::asio::ip::address peer;
   std::string request_id;
+  // The route it reached, once resolved: by the server as the headers arrive
+  // (Server::set_route_resolver), else by the handler.
+  std::optional<RouteMatch> route;
 
   // The first value of header `name` (case-insensitive), or empty.
   std::string_view header(std::string_view name) const;

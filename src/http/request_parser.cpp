@@ -7,14 +7,10 @@ void apply_limits(BeastParser& parser, const ServerLimits& limits) {
   parser.body_limit(limits.body_bytes);
 }
 
-BodyAdmission admit_body(BeastParser& parser, const ServerLimits& limits) {
-  const auto& message = parser.get();
+BodyAdmission admit_body(BeastParser& parser, const ServerLimits& limits,
+                         std::optional<std::size_t> route_limit) {
   BodyAdmission admission;
-  admission.limit = limits.body_bytes;
-  if (limits.body_limit) {
-    if (auto limit = limits.body_limit(message.method_string(), message.target()))
-      admission.limit = *limit;
-  }
+  admission.limit = route_limit.value_or(limits.body_bytes);
   auto declared = parser.content_length();
   admission.too_large = declared && *declared > admission.limit;
   admission.large = admission.limit > limits.body_bytes && !admission.too_large &&

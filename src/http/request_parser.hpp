@@ -5,6 +5,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <optional>
 #include <string>
 
 #include "http/limits.hpp"
@@ -24,11 +25,12 @@ struct BodyAdmission {
   bool large = false;      // it may carry more than body_bytes: it needs a large-body slot
 };
 
-// Decides the body limit of `parser`'s request from its method, target and framing headers, and
-// sets it on the parser (for a chunked body, which is cut at the limit). Beast checks a
-// Content-Length against the limit only as the headers finish, so the headers must be read with
-// no body limit and this called right after.
-BodyAdmission admit_body(BeastParser& parser, const ServerLimits& limits);
+// Decides the body limit of `parser`'s request from its route's `route_limit` (nullopt: the
+// default) and its framing headers, and sets it on the parser (for a chunked body, which is cut
+// at the limit). Beast checks a Content-Length against the limit only as the headers finish, so
+// the headers must be read with no body limit and this called right after.
+BodyAdmission admit_body(BeastParser& parser, const ServerLimits& limits,
+                         std::optional<std::size_t> route_limit);
 
 // Moves a parsed message into a Request from `peer`, tagged with `request_id`.
 Request to_request(boost::beast::http::request<boost::beast::http::string_body>& message,

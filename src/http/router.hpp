@@ -2,76 +2,58 @@
 #pragma once
 
 #include <algorithm>
-#include <optional>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "http/route_match.hpp"
+
 namespace accountsd::http {
-
-// Path parameters captured from `{name}` segments, already percent-decoded.
-class PathParams {
- public:
-  void add(std::string name, std::string value) {
-    items_.emplace_back(std::move(name), std::move(value));
-  }
-  // The value captured for `name`; empty when the route has no such segment.
-  const std::string& get(std::string_view name) const {
-    static const std::string none;
-    for (const auto& [key, value] : items_)
-      if (key == name) return value;
-    return none;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> items_;
-};
 
 // Splits a pattern such as "/users/{u}/shares/" into segments; a trailing slash is not a segment.
 std::vector<std::string> split_pattern(std::string_view pattern);
-
-// Result of looking up a request: the value, or why there is none.
-template <typename T>
-struct RouteMatch {
-  const T* value = nullptr;
-  PathParams params;
-  bool path_known = false;         // some route has this path (so a miss is a 405, not a 404)
-  std::vector<std::string> allow;  // methods registered for this path
-};
 
 // A small table of (method, path pattern) -> T, matched segment by segment.
 template <typename T>
 class Router {
  public:
   void add(std::string method, std::string_view pattern, T value) {
-    routes_.push_back({std::move(method), split_pattern(pattern), std::move(value)});
+    routes_.push_back(
+        {std::move(method), std::string(pattern), split_pattern(pattern), std::move(value)});
   }
 
-  RouteMatch<T> match(std::string_view method, const std::vector<std::string>& segments) const {
-    RouteMatch<T> result;
-    for (const auto& route : routes_) {
+  // The first route registered for `method` and `segments`. The match views this table: add
+  // nothing once requests are being matched.
+  RouteMatch match(std::string_view method, const std::vector<std::string>& segments) const {
+    RouteMatch result;
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+      const auto& route = routes_[i];
       PathParams params;
       if (!matches(route.segments, segments, params)) continue;
       result.path_known = true;
       if (std::find(result.allow.begin(), result.allow.end(), route.method) == result.allow.end())
         result.allow.push_back(route.method);
-      if (route.method == method && result.value == nullptr) {
-        result.value = &route.value;
+      if (route.method == method && !result.found()) {
+        result.index = i;
+        result.pattern = route.pattern;
         result.params = std::move(params);
       }
     }
     return result;
   }
 
-  template <typename F>
-  void for_each(F&& f) const {
-    for (const auto& route : routes_) f(route.method, route.segments, route.value);
-  }
+  // The routes in the order they were added: RouteMatch::index is a place in it.
+  std::size_t size() const { return routes_.size(); }
+  const T& operator[](std::size_t index) const { return routes_.at(index).value; }
+  const std::string& method(std::size_t index) const { return routes_.at(index).method; }
+  const std::string& pattern(std::size_t index) const { return routes_.at(index).pattern; }
 
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     T value;
   };

@@ -105,6 +105,9 @@ std::string too_large(std::size_t limit) {
   return "request body is larger than " + std::to_string(limit) + " bytes";
 }
 
+// What the access log and the request observer name a request that reached no route by.
+constexpr std::string_view kUnmatched = "(unmatched)";
+
 // How long a client refused for too many large bodies in flight is asked to wait.
 constexpr std::chrono::seconds kLargeBodyRetryAfter{5};
 
@@ -322,6 +325,11 @@ tcp::endpoint Server::listen(const tcp::endpoint& endpoint) {
   return acceptor_.local_endpoint();
 }
 
+std::size_t Server::open_connections() {
+  std::lock_guard lock(mutex_);
+  return connections_.size();
+}
+
 void Server::stop_on_signals() {
   auto signals = std::make_shared<asio::signal_set>(ioc_, SIGINT, SIGTERM);
   signals->async_wait([this, signals](const boost::system::error_code& ec, int signal) {
@@ -484,8 +492,12 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     // handler's copies of it all live within that span.
     std::optional<LargeBodySlot> large;
     std::size_t body_limit = limits_.body_bytes;
+    // Routed once, here: the handler finds the route on the request.
+    std::optional<ResolvedRoute> route;
     if (!ec) {
-      auto admission = admit_body(parser, limits_);
+      if (route_resolver_)
+        route = route_resolver_(parser.get().method_string(), parser.get().target());
+      auto admission = admit_body(parser, limits_, route ? route->body_limit : std::nullopt);
       body_limit = admission.limit;
       if (admission.too_large) {
         co_await reply(early_error(ErrorKind::payload_too_large, too_large(body_limit)), version,
@@ -546,6 +558,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
 
     auto& message = parser.get();
     Request request = to_request(message, peer, new_request_id(next_request_++));
+    if (route) request.route = std::move(route->match);
 
     auto started = std::chrono::steady_clock::now();
     Response response;
@@ -578,13 +591,15 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
             request.request_id);
       }
     }
+    // The route's template, not the path sent: a path holds partners' usernames and ids.
     auto log_access = [&](int status) {
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
-      auto path = std::string_view(request.target).substr(0, request.target.find('?'));
-      spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, path, status, micros / 1000,
-                   micros % 1000, request.request_id, peer.to_string());
+      auto elapsed = std::chrono::steady_clock::now() - started;
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+      auto route_name =
+          request.route && request.route->found() ? request.route->pattern : kUnmatched;
+      spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, route_name, status,
+                   micros / 1000, micros % 1000, request.request_id, peer.to_string());
+      if (request_observer_) request_observer_(request, status, elapsed);
     };
     // A streamed answer is logged once it has all gone out, with the time that took.
     if (!response.stream) log_access(response.status);

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -32,6 +33,17 @@ namespace accountsd::http {
 
 // Answers one request. It may consume the request: move its body out, or wipe secrets in it.
 using RequestHandler = std::function<Response(Request&)>;
+
+// Which route a request's method and raw target reach, and the body that route takes: asked once
+// per request, as its headers arrive and before its body is read. Supplied by whoever knows the
+// routes, so that the server itself knows none.
+using RouteResolver =
+    std::function<ResolvedRoute(std::string_view method, std::string_view target)>;
+
+// Told of every answered request as its access-log line is written: its status and how long the
+// answer took. Runs on an I/O thread, once per request: it must be quick.
+using RequestObserver = std::function<void(const Request& request, int status,
+                                           std::chrono::steady_clock::duration elapsed)>;
 
 // Called with a response's durable_ticket; must call `done` exactly once, from any thread: true
 // once the change is on disk, false when that could not be ensured.
@@ -65,6 +77,13 @@ class Server {
     housekeeping_ = std::move(task);
     housekeeping_interval_ = interval;
   }
+  // Resolves each request's route once (Request::route) and takes its body limit from it; call
+  // before listen(). Without one, every body may be ServerLimits::body_bytes.
+  void set_route_resolver(RouteResolver resolver) { route_resolver_ = std::move(resolver); }
+  // Calls `observer` for every request answered; call before listen().
+  void set_request_observer(RequestObserver observer) { request_observer_ = std::move(observer); }
+  // Connections open now, idle ones included. Thread-safe.
+  std::size_t open_connections();
 
  private:
   struct Connection;
@@ -104,6 +123,8 @@ class Server {
   std::shared_ptr<boost::asio::ssl::context> tls_;
   DurabilityWaiter durability_waiter_;
   std::function<void()> housekeeping_;
+  RouteResolver route_resolver_;
+  RequestObserver request_observer_;
   std::chrono::milliseconds housekeeping_interval_{0};
   DurabilityWaits durability_waits_;
   // One context per I/O thread, each run by that thread alone: a connection lives on one, so its

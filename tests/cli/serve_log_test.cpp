@@ -1,5 +1,6 @@
 // `accountsd serve` writes its log to stdout in blocks: every request still gets its line, and
-// none is left behind when the server stops, nor when a warning is logged.
+// none is left behind when the server stops, nor when a warning is logged. A line names the
+// route's template, never the path sent.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -35,6 +36,27 @@ TEST(ServeLogTest, EveryRequestHasItsLineOnceTheServerStops) {
   EXPECT_EQ(count(log, "GET /apis/accounts/v1/partner/quota 401 "), 1u);
   // In order: the stop comes after every request's line.
   EXPECT_GT(log.find("accountsd stopped"), log.rfind("GET /apis/accounts/v1/partner/quota 401"));
+}
+
+TEST(ServeLogTest, ALineNamesTheRouteTemplateNotThePathSent) {
+  TempDatabase temp;
+  ServerProcess server(temp.dir / "serve.log");
+  auto port = server.start("sqlite:" + temp.path);
+  ASSERT_NE(port, 0) << server.log();
+  EXPECT_EQ(
+      http_request(port, "GET", "/apis/accounts/v1/users/secret-user?x=1", "", std::nullopt).status,
+      401);
+  EXPECT_EQ(http_request(port, "POST", "/apis/accounts/v1/users/secret-user/shares/secret-room",
+                         "{}", std::nullopt)
+                .status,
+            401);
+  EXPECT_EQ(http_request(port, "GET", "/secret-path", "", std::nullopt).status, 404);
+  EXPECT_EQ(server.stop(), 0) << server.log();
+  auto log = server.log();
+  EXPECT_EQ(count(log, "GET /apis/accounts/v1/users/{u} 401 "), 1u) << log;
+  EXPECT_EQ(count(log, "POST /apis/accounts/v1/users/{u}/shares/{room_key} 401 "), 1u) << log;
+  EXPECT_EQ(count(log, "GET (unmatched) 404 "), 1u) << log;
+  EXPECT_EQ(log.find("secret"), std::string::npos) << log;
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <boost/beast/http.hpp>
 #include <random>
 
+#include "api/app_metrics.hpp"
 #include "auth/password.hpp"
+#include "metrics/scrape.hpp"
 
 namespace accountsd::testing {
 
@@ -18,6 +20,10 @@ namespace bhttp = beast::http;
 boost::json::value json(const std::string& text) {
   return boost::json::parse(text);
 }
+
+ApiTest::ApiTest() = default;
+// Here, where the metrics' types are complete.
+ApiTest::~ApiTest() = default;
 
 void ApiTest::SetUp() {
   ASSERT_GE(sodium_init(), 0);
@@ -43,16 +49,22 @@ void ApiTest::SetUp() {
   authenticator_->share_failures(database_->login_failures());
   api::AppConfig config;
   configure(config);
-  app_ = std::make_unique<api::App>(api::Services{*database_, *cards_, *authenticator_, config});
+  api::Services services{*database_, *cards_, *authenticator_, config};
+  if (serve_metrics()) {
+    scrape_ = std::make_unique<metrics::Scrape>();
+    services.metrics = scrape_.get();
+  }
+  app_ = std::make_unique<api::App>(services);
   auto limits = server_limits();
   // As `accountsd serve` runs on PostgreSQL: handlers in fibers, which its waits suspend.
   if (test_db_->postgres()) limits.fibers = true;
-  // As `accountsd serve` wires it: the route table says which routes take larger bodies.
-  limits.body_limit = [this](std::string_view method, std::string_view target) {
-    return app_->body_limit(method, target);
-  };
   server_ = std::make_unique<http::Server>(
       [this](http::Request& request) { return app_->handle(request); }, limits);
+  // As `accountsd serve` wires it: each request routed once, its route's body limit applied.
+  server_->set_route_resolver([this](std::string_view method, std::string_view target) {
+    return app_->resolve(method, target);
+  });
+  if (scrape_) app_metrics_ = std::make_unique<api::AppMetrics>(*app_, *server_, *scrape_);
   server_->set_durability_waiter([this](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     wait_durable(ticket, std::move(done));
   });
@@ -65,7 +77,9 @@ void ApiTest::SetUp() {
 void ApiTest::TearDown() {
   if (server_) server_->stop();
   server_.reset();
+  app_metrics_.reset();
   app_.reset();
+  scrape_.reset();
   authenticator_.reset();
   database_.reset();
   test_db_.reset();

@@ -20,6 +20,13 @@
 #include "support/http_client.hpp"
 #include "support/test_database.hpp"
 
+namespace accountsd::api {
+class AppMetrics;
+}
+namespace accountsd::metrics {
+class Scrape;
+}
+
 namespace accountsd::testing {
 
 class ApiTest : public ::testing::Test {
@@ -30,6 +37,8 @@ class ApiTest : public ::testing::Test {
 
   static constexpr const char* kServiceToken = "test-service-token-0123456789";
 
+  ApiTest();
+  ~ApiTest() override;
   void SetUp() override;
   void TearDown() override;
   // Adjusts the server's configuration before it starts (trusted proxies, service token...).
@@ -50,6 +59,9 @@ class ApiTest : public ::testing::Test {
   virtual void wait_durable(std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     database_->transactions().when_durable(ticket, std::move(done));
   }
+  // Whether the server shows GET /metrics, as `accountsd serve` does by default (off here, so
+  // that other suites' servers are as before).
+  virtual bool serve_metrics() { return false; }
   // Sends `method` to an /internal/v1 path with the service token (or `authorization` if given).
   Reply internal(const std::string& method, const std::string& path, const std::string& body,
                  const std::optional<std::string>& authorization = std::nullopt);
@@ -102,8 +114,10 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<store::Database> database_;
   std::unique_ptr<billing::SandboxCardProcessor> cards_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<metrics::Scrape> scrape_;
   std::unique_ptr<api::App> app_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<api::AppMetrics> app_metrics_;
 };
 
 // A JSON body from text, for assertions.

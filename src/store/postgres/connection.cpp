@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "async/wait.hpp"
+#include "metrics/events.hpp"
 
 namespace accountsd::store::postgres {
 namespace {
@@ -394,7 +395,9 @@ void Connection::commit() {
   }
   std::vector<Queued> batch;
   batch.push_back({"COMMIT", {}, {}, false});
+  auto started = std::chrono::steady_clock::now();
   run(std::move(batch));
+  metrics::observe_commit(std::chrono::steady_clock::now() - started);
 }
 
 void Connection::end_transaction_later() {

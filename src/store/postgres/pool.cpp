@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "metrics/events.hpp"
 #include "store/unavailable.hpp"
 
 namespace accountsd::store::postgres {
@@ -14,7 +15,8 @@ Pool::Pool(std::string url, PoolOptions options)
 Pool::~Pool() = default;
 
 Pool::Lease Pool::acquire() {
-  const auto deadline = std::chrono::steady_clock::now() + options_.wait;
+  const auto waited_from = std::chrono::steady_clock::now();
+  const auto deadline = waited_from + options_.wait;
   bool counted_wait = false;
   for (;;) {
     std::unique_lock lock(mutex_);
@@ -42,7 +44,9 @@ Pool::Lease Pool::acquire() {
     if (!counted_wait) ++waits_;
     counted_wait = true;
     lock.unlock();
-    if (!waiter->wakeup->wait(deadline)) {
+    bool woken = waiter->wakeup->wait(deadline);
+    metrics::observe_pool_wait(std::chrono::steady_clock::now() - waited_from, !woken);
+    if (!woken) {
       std::lock_guard relock(mutex_);
       ++timeouts_;
       throw Unavailable("no database connection came free in time");

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "domain/case_fold.hpp"
+#include "metrics/events.hpp"
 #include "store/sqlite/wal_syncer.hpp"
 
 namespace accountsd::store::sqlite {
@@ -338,8 +339,10 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+  auto started = std::chrono::steady_clock::now();
   connection_.prepared("COMMIT").run();
   done_ = true;
+  metrics::observe_commit(std::chrono::steady_clock::now() - started);
 }
 
 }  // namespace accountsd::store::sqlite

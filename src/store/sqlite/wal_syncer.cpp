@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <filesystem>
 
+#include "metrics/events.hpp"
+
 namespace accountsd::store::sqlite {
 namespace {
 
@@ -107,6 +109,7 @@ void WalSyncer::run() {
     // Every commit with a ticket up to `target` wrote its frames before this load, so before
     // the sync starts.
     std::uint64_t target = sequence_.load();
+    auto started = std::chrono::steady_clock::now();
     std::error_code ec;
     try {
       ec = sync_();
@@ -114,8 +117,12 @@ void WalSyncer::run() {
       spdlog::error("syncing the WAL threw: {}", e.what());
       ec = std::make_error_code(std::errc::io_error);
     }
+    auto elapsed = std::chrono::steady_clock::now() - started;
     lock.lock();
-    if (!ec) synced_ = std::max(synced_, target);
+    if (!ec && target > synced_) {
+      metrics::observe_group_commit(elapsed, target - synced_);
+      synced_ = target;
+    }
     auto covered = std::partition(waiters_.begin(), waiters_.end(),
                                   [target](const auto& waiter) { return waiter.first > target; });
     std::vector<std::pair<std::uint64_t, Completion>> ready(

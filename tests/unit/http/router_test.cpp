@@ -41,20 +41,20 @@ TEST(SplitPattern, RootIsNoSegments) {
 TEST(Router, MatchesStaticPaths) {
   auto router = make_router();
   auto match = router.match("GET", {"ping"});
-  ASSERT_NE(match.value, nullptr);
-  EXPECT_EQ(*match.value, 1);
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 1);
   EXPECT_TRUE(match.path_known);
 
   match = router.match("GET", {"partner", "settings"});
-  ASSERT_NE(match.value, nullptr);
-  EXPECT_EQ(*match.value, 2);
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 2);
 }
 
 TEST(Router, ChoosesTheRouteOfTheMethod) {
   auto router = make_router();
   auto match = router.match("POST", {"partner", "settings"});
-  ASSERT_NE(match.value, nullptr);
-  EXPECT_EQ(*match.value, 3);
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 3);
 }
 
 TEST(Router, MatchesWithOrWithoutTrailingSlash) {
@@ -62,58 +62,68 @@ TEST(Router, MatchesWithOrWithoutTrailingSlash) {
   // The pattern was registered with a trailing slash; the request comes without and with one.
   for (std::string_view path : {"/shares", "/shares/"}) {
     auto match = router.match("GET", split_pattern(path));
-    ASSERT_NE(match.value, nullptr) << path;
-    EXPECT_EQ(*match.value, 4);
+    ASSERT_TRUE(match.found()) << path;
+    EXPECT_EQ(router[match.index], 4);
   }
   auto match = router.match("GET", split_pattern("/ping/"));
-  ASSERT_NE(match.value, nullptr);
-  EXPECT_EQ(*match.value, 1);
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 1);
 }
 
 TEST(Router, CapturesParameters) {
   auto router = make_router();
   auto match = router.match("GET", {"users", "joe@example.com"});
-  ASSERT_NE(match.value, nullptr);
-  EXPECT_EQ(*match.value, 5);
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 5);
   EXPECT_EQ(match.params.get("u"), "joe@example.com");
   EXPECT_EQ(match.params.get("room_key"), "");
 
   match = router.match("POST", {"users", "jsmith", "shares", "holiday pics"});
-  ASSERT_NE(match.value, nullptr);
-  EXPECT_EQ(*match.value, 7);
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 7);
   EXPECT_EQ(match.params.get("u"), "jsmith");
   EXPECT_EQ(match.params.get("room_key"), "holiday pics");
+}
+
+TEST(Router, NamesTheRouteByItsTemplate) {
+  auto router = make_router();
+  auto match = router.match("POST", {"users", "jsmith", "shares", "holiday pics"});
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(match.pattern, "/users/{u}/shares/{room_key}");
+  EXPECT_EQ(router.method(match.index), "POST");
+  EXPECT_EQ(router.pattern(match.index), match.pattern);
+  EXPECT_TRUE(router.match("GET", {"nope"}).pattern.empty());
 }
 
 TEST(Router, CapturesSegmentsThatLookLikeStaticWords) {
   auto router = make_router();
   auto match = router.match("GET", {"users", "shares"});
-  ASSERT_NE(match.value, nullptr);
-  EXPECT_EQ(*match.value, 5);
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 5);
   EXPECT_EQ(match.params.get("u"), "shares");
 }
 
 TEST(Router, AnEmptySegmentDoesNotFillAParameter) {
   auto router = make_router();
   auto match = router.match("GET", {"users", ""});
-  EXPECT_EQ(match.value, nullptr);
+  EXPECT_FALSE(match.found());
   EXPECT_FALSE(match.path_known);
 }
 
 TEST(Router, WrongMethodOnAKnownPathListsAllowedMethods) {
   auto router = make_router();
   auto match = router.match("DELETE", {"partner", "settings"});
-  EXPECT_EQ(match.value, nullptr);
+  EXPECT_FALSE(match.found());
   EXPECT_TRUE(match.path_known);
   EXPECT_EQ(match.allow, (Segments{"GET", "POST"}));
 
   match = router.match("PUT", {"users", "jsmith", "shares", "room"});
-  EXPECT_EQ(match.value, nullptr);
+  EXPECT_FALSE(match.found());
   EXPECT_TRUE(match.path_known);
   EXPECT_EQ(match.allow, (Segments{"GET", "POST"}));
 
   match = router.match("POST", {"ping"});
-  EXPECT_EQ(match.value, nullptr);
+  EXPECT_FALSE(match.found());
   EXPECT_TRUE(match.path_known);
   EXPECT_EQ(match.allow, Segments{"GET"});
 }
@@ -121,7 +131,7 @@ TEST(Router, WrongMethodOnAKnownPathListsAllowedMethods) {
 TEST(Router, MethodsAreCaseSensitive) {
   auto router = make_router();
   auto match = router.match("get", {"ping"});
-  EXPECT_EQ(match.value, nullptr);
+  EXPECT_FALSE(match.found());
   EXPECT_TRUE(match.path_known);
 }
 
@@ -135,7 +145,7 @@ TEST(Router, UnknownPathIsNoMatch) {
                                                     {"users", "a", "shares"},
                                                     {"Ping"}}) {
     auto match = router.match("GET", segments);
-    EXPECT_EQ(match.value, nullptr);
+    EXPECT_FALSE(match.found());
     EXPECT_FALSE(match.path_known);
     EXPECT_TRUE(match.allow.empty());
   }
@@ -146,7 +156,7 @@ TEST(Router, ListsAMethodOnceInAllow) {
   router.add("GET", "/a/{x}", 1);
   router.add("GET", "/a/b", 2);
   auto match = router.match("POST", {"a", "b"});
-  EXPECT_EQ(match.value, nullptr);
+  EXPECT_FALSE(match.found());
   EXPECT_TRUE(match.path_known);
   EXPECT_EQ(match.allow, Segments{"GET"});
 }
@@ -156,8 +166,8 @@ TEST(Router, FirstRegisteredRouteWins) {
   router.add("GET", "/a/b", 1);
   router.add("GET", "/a/{x}", 2);
   auto match = router.match("GET", {"a", "b"});
-  ASSERT_NE(match.value, nullptr);
-  EXPECT_EQ(*match.value, 1);
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 1);
   EXPECT_EQ(match.params.get("x"), "");
 }
 
