@@ -1,5 +1,6 @@
 #include "api/handlers.hpp"
 #include "api/params.hpp"
+#include "api/representations.hpp"
 #include "domain/clock.hpp"
 #include "domain/quota.hpp"
 #include "error.hpp"
@@ -27,10 +28,12 @@ http::Response get_client_revisions(Call& call) {
     constexpr auto lowest = std::numeric_limits<std::int64_t>::min();
     filter.last_login_since = since < lowest ? lowest : std::int64_t(since);
   }
-  boost::json::array body;
-  for (const auto& row : call.usage().client_revisions(call.partner, filter))
-    body.push_back(boost::json::object{{"revision", row.revision}, {"count", row.count}});
-  return http::json_response(200, body);
+  return written_list_response(
+      call.usage().client_revisions(call.partner, filter),
+      [](http::JsonWriter& out, const domain::RevisionCount& row) {
+        out.begin_object().member("revision", row.revision).member("count", row.count).end_object();
+      },
+      40);
 }
 
 }  // namespace accountsd::api

@@ -61,6 +61,20 @@ http::Response written_list_response(const Range& items, Write write, std::size_
   return http::raw_json_response(200, std::move(text));
 }
 
+// 200 with a JSON array whose items `fill(writer)` writes, as text with no document in between;
+// `bytes` guesses the text's size so that it is allocated once. For a store that hands its rows
+// to a visitor instead of returning them.
+template <typename Fill>
+http::Response written_array_response(std::size_t bytes, Fill fill) {
+  std::string text;
+  text.reserve(bytes);
+  http::JsonWriter out(text);
+  out.begin_array();
+  fill(out);
+  out.end_array();
+  return http::raw_json_response(200, std::move(text));
+}
+
 // 200 with `write(writer, args...)` as its body.
 template <typename Write, typename... Args>
 http::Response written_response(Write write, const Args&... args) {

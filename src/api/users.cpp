@@ -175,7 +175,11 @@ http::Response get_users(Call& call) {
                                   call.services.config.list_page_rows);
   }
   // ~420 bytes per user as the demo data has them.
-  return written_list_response(call.directory().users(call.partner, q), write_user, 512);
+  return written_array_response(
+      2 + std::size_t(std::min<std::int64_t>(*q.limit, 1000)) * 512, [&](http::JsonWriter& out) {
+        call.directory().visit_users(call.partner, q,
+                                     [&](const domain::User& user) { write_user(out, user); });
+      });
 }
 
 http::Response post_users(Call& call) {

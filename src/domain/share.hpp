@@ -19,13 +19,17 @@ struct Share {
   std::optional<std::int64_t> last_login{};  // the last visit (C.6)
 };
 
-// One user who has shares, with those shares ordered by room_key.
-struct UserShares {
+// A user who has shares, as the share listing shows it.
+struct ShareOwner {
   std::int64_t avatar_id = 0;
   std::string username;
   std::string name;
   std::string email;
   std::optional<std::string> share_id;
+};
+
+// One user who has shares, with those shares ordered by room_key.
+struct UserShares : ShareOwner {
   std::vector<Share> shares;
 };
 

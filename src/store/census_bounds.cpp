@@ -1,4 +1,4 @@
-// census_bounds: the day and hour boundaries of a census's login filter, shared by the backends.
+// census_bounds: the bucket ranges of a census's login filter, shared by the backends.
 #include "store/census_bounds.hpp"
 
 #include <limits>
@@ -7,9 +7,6 @@
 
 namespace accountsd::store {
 namespace {
-
-constexpr std::int64_t kDay = 86400;
-constexpr std::int64_t kHour = 3600;
 
 // The smallest n with n * span >= t; `/` truncates toward zero, which for t < 0 already rounds up.
 std::int64_t ceil_div(std::int64_t t, std::int64_t span) {
@@ -21,11 +18,17 @@ std::int64_t ceil_div(std::int64_t t, std::int64_t span) {
 CensusBounds census_bounds(std::int64_t since) {
   CensusBounds b;
   b.since = since;
-  b.first_day = ceil_div(since, kDay);
-  b.first_hour = ceil_div(since, kHour);
-  b.hours_end = b.first_day * (kDay / kHour);
+  for (std::size_t i = 0; i < kCensusSpans.size(); ++i) {
+    const auto span = kCensusSpans[i];
+    b.ranges[i].span = span;
+    b.ranges[i].first = ceil_div(since, span);
+    // No overflow: ceil_div(since, next) * (next / span) < since / span + next / span + 1.
+    b.ranges[i].end = i + 1 < kCensusSpans.size()
+                          ? ceil_div(since, kCensusSpans[i + 1]) * (kCensusSpans[i + 1] / span)
+                          : std::numeric_limits<std::int64_t>::max();
+  }
   // Past 2^63 - 1 when `since` lies in the last partial hour before it: then every login counts.
-  domain::Int128 last = domain::Int128(b.first_hour) * kHour - 1;
+  domain::Int128 last = domain::Int128(b.ranges[0].first) * kCensusSpans[0] - 1;
   constexpr auto highest = std::numeric_limits<std::int64_t>::max();
   b.partial_last = last > highest ? highest : std::int64_t(last);
   return b;

@@ -1,20 +1,33 @@
 // How the client-revision census (A.10) splits "last_login >= since" over the device_census
-// counters (migration 004): the same day and hour arithmetic for every backend.
+// counters (migrations 004 and 013): the same arithmetic for every backend.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 namespace accountsd::store {
 
-// Where "last_login >= since" splits into whole days, whole hours and one partial hour:
-// the devices in it are the day buckets >= first_day, the hour buckets in
-// [first_hour, hours_end), and the devices rows with since <= last_login <= partial_last.
+// The spans (in seconds) that device_census counts last logins by, finest first: an hour, 6
+// hours, a day, 8 days and 64 days. Each divides the next, so a bucket of one span is a whole
+// number of buckets of the span before it. (Span 0 counts every device.) The migrations' triggers
+// list the same spans.
+inline constexpr std::array<std::int64_t, 5> kCensusSpans{3600, 21600, 86400, 691200, 5529600};
+
+// Where "last_login >= since" splits into counter rows and one partial hour: for each span of
+// kCensusSpans, the buckets in [first, end) of that span, and the devices rows with
+// since <= last_login <= partial_last. The ranges follow each other in time: a span's `end` is
+// where the next span's first bucket starts, and the coarsest span's range is open (end is
+// INT64_MAX). So a census reads fewer than 6, 4, 8 and 8 buckets of the four finer spans and
+// the 64-day buckets from there on, per revision, however long ago `since` is.
 struct CensusBounds {
+  struct Range {
+    std::int64_t span = 0;
+    std::int64_t first = 0;  // the first bucket starting at or after `since`
+    std::int64_t end = 0;    // past the last bucket this span counts
+  };
   std::int64_t since = 0;
-  std::int64_t first_day = 0;     // index of the first day starting at or after `since`
-  std::int64_t first_hour = 0;    // index of the first hour starting at or after `since`
-  std::int64_t hours_end = 0;     // first_day in hours: later hours are counted by day
-  std::int64_t partial_last = 0;  // the second before first_hour starts (at most 2^63 - 1)
+  std::int64_t partial_last = 0;  // the second before the first whole hour (at most 2^63 - 1)
+  std::array<Range, kCensusSpans.size()> ranges{};
 };
 
 // Exact for every `since`, INT64_MIN and INT64_MAX included.

@@ -75,7 +75,17 @@ class Directory {
                                                       std::string_view email) = 0;
   // The user whose username, or else email, is `key`.
   virtual std::optional<domain::User> find_user(PartnerId partner, std::string_view key) = 0;
-  virtual std::vector<domain::User> users(PartnerId partner, const domain::UserQuery& query) = 0;
+  // The users `query` selects, in its order, handed to `visit` one at a time as they are read: a
+  // page is written out without being copied into objects first. `user` is the store's, valid
+  // only during the call (it reuses it for the next user).
+  virtual void visit_users(PartnerId partner, const domain::UserQuery& query,
+                           const std::function<void(const domain::User& user)>& visit) = 0;
+  // The same users, collected.
+  std::vector<domain::User> users(PartnerId partner, const domain::UserQuery& query) {
+    std::vector<domain::User> out;
+    visit_users(partner, query, [&](const domain::User& user) { out.push_back(user); });
+    return out;
+  }
   // The users `query` selects, in its order, from its offset on to the last (its limit is
   // ignored), a page at a time (Cursor).
   virtual std::unique_ptr<Cursor<domain::User>> user_cursor(PartnerId partner,

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -32,9 +34,25 @@ class Usage {
   virtual bool set_share_enabled(PartnerId partner, std::int64_t avatar_id,
                                  std::string_view room_key, bool enabled) = 0;
 
-  // Users with at least one share, by avatar_id, from `offset`, at most `limit` of them (A.9).
-  virtual std::vector<domain::UserShares> shares(PartnerId partner, std::int64_t offset,
-                                                 std::optional<std::int64_t> limit) = 0;
+  // Receives a user with shares and those shares, by room_key: the store's own values, valid
+  // only during the call (it reuses them for the next user).
+  using ShareVisitor =
+      std::function<void(const domain::ShareOwner& user, std::span<const domain::Share> shares)>;
+  // Users with at least one share, by avatar_id, from `offset`, at most `limit` of them (A.9),
+  // handed to `visit` one at a time as they are read: a page is written out without being
+  // copied into objects first.
+  virtual void visit_shares(PartnerId partner, std::int64_t offset,
+                            std::optional<std::int64_t> limit, const ShareVisitor& visit) = 0;
+  // The same users, collected.
+  std::vector<domain::UserShares> shares(PartnerId partner, std::int64_t offset,
+                                         std::optional<std::int64_t> limit) {
+    std::vector<domain::UserShares> out;
+    visit_shares(partner, offset, limit,
+                 [&](const domain::ShareOwner& user, std::span<const domain::Share> shares) {
+                   out.push_back({user, {shares.begin(), shares.end()}});
+                 });
+    return out;
+  }
   // The same users, from the `offset`-th on to the last, a page at a time (Cursor).
   virtual std::unique_ptr<Cursor<domain::UserShares>> share_cursor(PartnerId partner,
                                                                    std::int64_t offset) = 0;

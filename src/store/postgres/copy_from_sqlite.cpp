@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "domain/quota.hpp"
+#include "store/census_bounds.hpp"
 #include "store/migrations.hpp"
 #include "store/postgres/counters.hpp"
 #include "store/postgres/migrate.hpp"
@@ -566,12 +567,16 @@ void verify_recount(Connection& target, const std::string& table, const std::str
 // The device census and the share blocks, which the copy takes as they are with their triggers
 // off, against a recount from the copied devices and users (what the triggers would have made).
 void verify_derived_tables(Connection& target) {
+  std::string spans = "(0::bigint)";
+  for (auto span : kCensusSpans) spans += ", (" + std::to_string(span) + ")";
   verify_recount(target, "device_census", "partner_id, span, bucket, client_revision", "devices",
                  "SELECT partner_id, s.span, CASE WHEN s.span = 0 THEN 0 ELSE last_login / s.span "
                  "- CASE WHEN last_login % s.span < 0 THEN 1 ELSE 0 END END AS bucket, "
                  "client_revision, count(*) AS devices FROM devices "
-                 "CROSS JOIN (VALUES (0::bigint), (86400), (3600)) AS s (span) "
-                 "WHERE s.span = 0 OR last_login IS NOT NULL GROUP BY 1, 2, 3, 4");
+                 "CROSS JOIN (VALUES " +
+                     spans +
+                     ") AS s (span) "
+                     "WHERE s.span = 0 OR last_login IS NOT NULL GROUP BY 1, 2, 3, 4");
   verify_recount(target, "share_user_blocks", "partner_id, level, block", "users",
                  "SELECT partner_id, l.level, avatar_id >> l.level::integer AS block, "
                  "count(*) AS users FROM users CROSS JOIN (VALUES (8::bigint), (16)) AS l (level) "

@@ -1,6 +1,7 @@
 // PgUsage: the client-revision census (A.10), read from the device_census counters that the
 // schema's triggers keep, as SqliteUsage reads them (see sqlite/census.cpp for the cost).
 #include <limits>
+#include <string>
 
 #include "store/census_bounds.hpp"
 #include "store/postgres/pg_usage.hpp"
@@ -13,33 +14,42 @@ constexpr const char* kCensusAllSql =
     "SELECT client_revision, devices FROM device_census WHERE partner_id = $1 AND span = 0 "
     "AND bucket = 0 AND client_revision BETWEEN $2 AND $3 ORDER BY client_revision";
 
-// The same, and $4 .. $8 the CensusBounds fields in order: devices logged in since then. One
-// statement, so the three parts read one snapshot; sum() of BIGINT is NUMERIC, hence the cast.
-constexpr const char* kCensusSinceSql =
-    "SELECT client_revision, sum(n)::bigint FROM ("
-    " SELECT client_revision, devices AS n FROM device_census WHERE partner_id = $1"
-    "  AND span = 86400 AND bucket >= $5 AND client_revision BETWEEN $2 AND $3"
-    " UNION ALL"
-    " SELECT client_revision, devices FROM device_census WHERE partner_id = $1"
-    "  AND span = 3600 AND bucket >= $6 AND bucket < $7 AND client_revision BETWEEN $2 AND $3"
-    " UNION ALL"
-    " SELECT client_revision, 1 FROM devices WHERE partner_id = $1"
-    "  AND last_login BETWEEN $4 AND $8 AND client_revision BETWEEN $2 AND $3"
-    ") AS counted GROUP BY client_revision ORDER BY client_revision";
+// The same, and $4 since, $5 partial_last, then each CensusBounds range's first and end bucket
+// ($6 and $7 for the first span, and so on): devices logged in since then. One statement, so
+// that every part reads one snapshot; sum() of BIGINT is NUMERIC, hence the cast.
+std::string census_since_sql() {
+  std::string sql = "SELECT client_revision, sum(n)::bigint FROM (";
+  int parameter = 6;
+  for (auto span : kCensusSpans) {
+    sql +=
+        " SELECT client_revision, devices AS n FROM device_census WHERE partner_id = $1"
+        " AND span = " +
+        std::to_string(span) + " AND bucket >= $" + std::to_string(parameter) + " AND bucket < $" +
+        std::to_string(parameter + 1) + " AND client_revision BETWEEN $2 AND $3 UNION ALL";
+    parameter += 2;
+  }
+  return sql +
+         " SELECT client_revision, 1 FROM devices WHERE partner_id = $1"
+         "  AND last_login BETWEEN $4 AND $5 AND client_revision BETWEEN $2 AND $3"
+         ") AS counted GROUP BY client_revision ORDER BY client_revision";
+}
 
 }  // namespace
 
 std::vector<domain::RevisionCount> PgUsage::client_revisions(PartnerId partner,
                                                              const domain::CensusFilter& filter) {
+  static const std::string since_sql = census_since_sql();
   auto max_revision = filter.max_revision.value_or(std::numeric_limits<std::int64_t>::max());
   Params params;
   params.add(partner).add(filter.min_revision).add(max_revision);
   if (filter.last_login_since) {
     auto b = census_bounds(*filter.last_login_since);
-    params.add(b.since).add(b.first_day).add(b.first_hour).add(b.hours_end).add(b.partial_last);
+    params.add(b.since).add(b.partial_last);
+    for (const auto& range : b.ranges) params.add(range.first).add(range.end);
   }
   return backend_.read([&](Connection& db) {
-    auto rows = db.exec(filter.last_login_since ? kCensusSinceSql : kCensusAllSql, params);
+    auto rows =
+        db.exec(filter.last_login_since ? std::string_view(since_sql) : kCensusAllSql, params);
     std::vector<domain::RevisionCount> out;
     for (int row = 0; row < rows.rows(); ++row)
       out.push_back({rows.integer(row, 0), rows.integer(row, 1)});

@@ -642,7 +642,10 @@ std::optional<domain::User> PgDirectory::find_user(PartnerId partner, std::strin
   });
 }
 
-std::vector<domain::User> PgDirectory::users(PartnerId partner, const domain::UserQuery& query) {
+// The page is read whole, in one round trip for the users and one for their share rooms, and
+// only then visited: the read may run again (a retried transaction), a visit must not.
+void PgDirectory::visit_users(PartnerId partner, const domain::UserQuery& query,
+                              const std::function<void(const domain::User& user)>& visit) {
   Params params;
   auto sql = select_users(partner, query, params);
   // No LIMIT (NULL) when the query has none, or a negative one, as SQLite takes LIMIT -1.
@@ -650,11 +653,12 @@ std::vector<domain::User> PgDirectory::users(PartnerId partner, const domain::Us
   if (query.limit && *query.limit >= 0) limit = query.limit;
   sql += " LIMIT " + next_param(params, limit);
   sql += " OFFSET " + next_param(params, offset_of(query));
-  return backend_.read([&](Connection& c) {
+  auto users = backend_.read([&](Connection& c) {
     auto out = read_users(c.exec(sql, params));
     add_share_rooms(c, partner, out);
     return out;
   });
+  for (const auto& user : users) visit(user);
 }
 
 std::unique_ptr<Cursor<domain::User>> PgDirectory::user_cursor(PartnerId partner,

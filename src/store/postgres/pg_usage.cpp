@@ -304,11 +304,8 @@ std::vector<domain::UserShares> share_page(Connection& db, PartnerId partner, Sh
       Params().add(partner).add(limit).add(from.skip).add(from.first_avatar_id));
   std::vector<domain::UserShares> out;
   for (int row = 0; row < users.rows(); ++row) {
-    out.push_back({users.integer(row, 0),
-                   users.string(row, 1),
-                   users.string(row, 2),
-                   users.string(row, 3),
-                   users.optional_string(row, 4),
+    out.push_back({{users.integer(row, 0), users.string(row, 1), users.string(row, 2),
+                    users.string(row, 3), users.optional_string(row, 4)},
                    {}});
   }
   if (out.empty()) return out;
@@ -391,15 +388,18 @@ class PgShareCursor final : public Cursor<domain::UserShares> {
 
 }  // namespace
 
-std::vector<domain::UserShares> PgUsage::shares(PartnerId partner, std::int64_t offset,
-                                                std::optional<std::int64_t> limit) {
-  return backend_.read([&](Connection& db) {
+// The page is read whole (two round trips) and only then visited: the read may run again (a
+// retried transaction), a visit must not.
+void PgUsage::visit_shares(PartnerId partner, std::int64_t offset,
+                           std::optional<std::int64_t> limit, const ShareVisitor& visit) {
+  auto page = backend_.read([&](Connection& db) {
     // Inside the request's snapshot already, or else in a read transaction of its own.
     if (db.in_transaction()) return list_shares(db, partner, offset, limit);
     return transact(db, Isolation::repeatable_read, [&](Connection& snapshot) {
       return list_shares(snapshot, partner, offset, limit);
     });
   });
+  for (const auto& user : page) visit(user, user.shares);
 }
 
 std::unique_ptr<Cursor<domain::UserShares>> PgUsage::share_cursor(PartnerId partner,

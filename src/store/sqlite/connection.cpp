@@ -126,8 +126,13 @@ std::int64_t Statement::integer(int column) const {
 }
 
 std::string Statement::text(int column) const {
+  return std::string(text_view(column));
+}
+
+std::string_view Statement::text_view(int column) const {
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  return data ? std::string(data, std::size_t(sqlite3_column_bytes(stmt_, column))) : std::string();
+  return data ? std::string_view(data, std::size_t(sqlite3_column_bytes(stmt_, column)))
+              : std::string_view();
 }
 
 int Statement::type(int column) const {

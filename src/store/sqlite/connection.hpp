@@ -81,6 +81,8 @@ class Statement {
   bool is_null(int column) const;
   std::int64_t integer(int column) const;
   std::string text(int column) const;
+  // The same text without a copy; valid until the next step or reset.
+  std::string_view text_view(int column) const;
   std::optional<std::int64_t> optional_integer(int column) const;
   std::optional<std::string> optional_text(int column) const;
   // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL: what the row holds,

@@ -38,7 +38,8 @@ class SqliteDirectory final : public Directory {
   std::optional<std::string> taken_user_field(PartnerId partner, std::string_view username,
                                               std::string_view email) override;
   std::optional<domain::User> find_user(PartnerId partner, std::string_view key) override;
-  std::vector<domain::User> users(PartnerId partner, const domain::UserQuery& query) override;
+  void visit_users(PartnerId partner, const domain::UserQuery& query,
+                   const std::function<void(const domain::User& user)>& visit) override;
   std::unique_ptr<Cursor<domain::User>> user_cursor(PartnerId partner,
                                                     const domain::UserQuery& query) override;
   std::int64_t count_users(PartnerId partner, const domain::UserQuery& query) override;

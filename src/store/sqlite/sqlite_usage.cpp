@@ -10,10 +10,22 @@
 namespace accountsd::store::sqlite {
 namespace {
 
-// Reads a row of kShareColumns.
+// Reads a row of kShareColumns from `first` on into `share`, reusing its strings' memory.
+void read_share(const Statement& q, int first, domain::Share& share) {
+  share.room_key.assign(q.text_view(first));
+  share.name.assign(q.text_view(first + 1));
+  share.description.assign(q.text_view(first + 2));
+  share.creation_time = q.integer(first + 3);
+  share.update_time = q.integer(first + 4);
+  share.enabled = q.integer(first + 5) != 0;
+  share.password_required = q.integer(first + 6) != 0;
+  share.last_login = q.optional_integer(first + 7);
+}
+
 domain::Share read_share(const Statement& q) {
-  return {q.text(0),    q.text(1),         q.text(2),         q.integer(3),
-          q.integer(4), q.integer(5) != 0, q.integer(6) != 0, q.optional_integer(7)};
+  domain::Share share;
+  read_share(q, 0, share);
+  return share;
 }
 
 // Confirms the user belongs to the partner (every path below is scoped by both ids).
@@ -283,42 +295,53 @@ std::optional<SharePosition> locate_share_offset(Connection& db, PartnerId partn
   return SharePosition{block << 8, remaining};
 }
 
+// Hands `visit` at most `limit` users with shares from `from` on (Cursor pages pass rows, shares()
+// an optional limit), each with its shares by room_key; returns how many users and the last one's
+// avatar_id. The page of users and their shares are read side by side, the shares in one walk of
+// the shares primary key from the page's first avatar_id on (no join to materialize and no sort):
+// the users with shares in that range are exactly the page, in the same order. One user and its
+// shares are held at a time, in objects reused for the next.
+struct PageEnd {
+  std::int64_t users = 0;
+  std::int64_t last_avatar_id = 0;
+};
 
-// At most `limit` users with shares from `from` on (Cursor pages pass rows, shares() an
-// optional limit), each with its shares by room_key.
-std::vector<domain::UserShares> share_page(Connection& db, PartnerId partner, SharePosition from,
-                                           std::optional<std::int64_t> limit) {
-  // The page of users, then their shares in one walk of the shares primary key over the page's
-  // avatar_id range (no join to materialize and no sort): the users with shares inside that range
-  // are exactly the page.
+PageEnd visit_share_page(Connection& db, PartnerId partner, SharePosition from,
+                         std::optional<std::int64_t> limit, const Usage::ShareVisitor& visit) {
   auto& users = db.prepared(kSharePageUsersSql);
   users.bind(1, partner).bind(2, limit.value_or(-1)).bind(3, from.skip);
   users.bind(4, from.first_avatar_id);
-  std::vector<domain::UserShares> out;
-  while (users.step()) {
-    out.push_back({users.integer(0),
-                   users.text(1),
-                   users.text(2),
-                   users.text(3),
-                   users.optional_text(4),
-                   {}});
-  }
-  if (out.empty()) return out;
   auto& shares = db.prepared(
       "SELECT avatar_id, room_key, name, description, creation_time, update_time, enabled, "
-      "password_required, last_login FROM shares WHERE avatar_id BETWEEN ?1 AND ?2 AND "
-      "partner_id = ?3 ORDER BY avatar_id, room_key");
-  shares.bind(1, out.front().avatar_id).bind(2, out.back().avatar_id).bind(3, partner);
-  auto user = out.begin();
-  while (shares.step()) {
-    const std::int64_t avatar = shares.integer(0);
-    while (user != out.end() && user->avatar_id < avatar) ++user;
-    if (user == out.end() || user->avatar_id != avatar) continue;
-    user->shares.push_back({shares.text(1), shares.text(2), shares.text(3), shares.integer(4),
-                            shares.integer(5), shares.integer(6) != 0, shares.integer(7) != 0,
-                            shares.optional_integer(8)});
+      "password_required, last_login FROM shares WHERE avatar_id >= ?1 AND partner_id = ?2 "
+      "ORDER BY avatar_id, room_key");
+  PageEnd end;
+  domain::ShareOwner user;
+  std::vector<domain::Share> user_shares;
+  bool more_shares = false;
+  while (users.step()) {
+    user.avatar_id = users.integer(0);
+    user.username.assign(users.text_view(1));
+    user.name.assign(users.text_view(2));
+    user.email.assign(users.text_view(3));
+    if (users.is_null(4))
+      user.share_id.reset();
+    else
+      user.share_id = users.text_view(4);
+    if (end.users++ == 0) {
+      shares.bind(1, user.avatar_id).bind(2, partner);
+      more_shares = shares.step();
+    }
+    std::size_t count = 0;
+    for (; more_shares && shares.integer(0) <= user.avatar_id; more_shares = shares.step()) {
+      if (shares.integer(0) < user.avatar_id) continue;
+      if (count == user_shares.size()) user_shares.emplace_back();
+      read_share(shares, 1, user_shares[count++]);
+    }
+    end.last_avatar_id = user.avatar_id;
+    visit(user, std::span(user_shares.data(), count));
   }
-  return out;
+  return end;
 }
 
 // Pages of users with shares on a snapshot connection of its own: each page starts after the
@@ -337,9 +360,14 @@ class SqliteShareCursor final : public Cursor<domain::UserShares> {
 
   std::vector<domain::UserShares> next_page(std::size_t rows) override {
     if (done_ || rows == 0) return {};
-    auto page = share_page(*db_, partner_, from_, std::int64_t(rows));
-    done_ = page.size() < rows;
-    if (!page.empty()) from_ = {page.back().avatar_id + 1, 0};
+    std::vector<domain::UserShares> page;
+    auto end = visit_share_page(
+        *db_, partner_, from_, std::int64_t(rows),
+        [&](const domain::ShareOwner& user, std::span<const domain::Share> shares) {
+          page.push_back({user, {shares.begin(), shares.end()}});
+        });
+    done_ = std::size_t(end.users) < rows;
+    if (end.users > 0) from_ = {end.last_avatar_id + 1, 0};
     return page;
   }
 
@@ -352,18 +380,18 @@ class SqliteShareCursor final : public Cursor<domain::UserShares> {
 
 }  // namespace
 
-std::vector<domain::UserShares> SqliteUsage::shares(PartnerId partner, std::int64_t offset,
-                                                    std::optional<std::int64_t> limit) {
+void SqliteUsage::visit_shares(PartnerId partner, std::int64_t offset,
+                               std::optional<std::int64_t> limit, const ShareVisitor& visit) {
   auto& db = this->db();
   // The block counts and the page must come from one state of the database.
   ReadTransaction snapshot(db);
   SharePosition position;
   if (offset > 0) {
     auto found = locate_share_offset(db, partner, offset);
-    if (!found) return {};
+    if (!found) return;
     position = *found;
   }
-  return share_page(db, partner, position, limit);
+  visit_share_page(db, partner, position, limit, visit);
 }
 
 std::unique_ptr<Cursor<domain::UserShares>> SqliteUsage::share_cursor(PartnerId partner,

@@ -26,8 +26,8 @@ class SqliteUsage final : public Usage {
   bool set_share_enabled(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
                          bool enabled) override;
 
-  std::vector<domain::UserShares> shares(PartnerId partner, std::int64_t offset,
-                                         std::optional<std::int64_t> limit) override;
+  void visit_shares(PartnerId partner, std::int64_t offset, std::optional<std::int64_t> limit,
+                    const ShareVisitor& visit) override;
   std::unique_ptr<Cursor<domain::UserShares>> share_cursor(PartnerId partner,
                                                            std::int64_t offset) override;
   std::vector<domain::RevisionCount> client_revisions(PartnerId partner,

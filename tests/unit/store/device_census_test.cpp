@@ -3,6 +3,7 @@
 // made from the devices rows, and the query reads counters instead of scanning devices.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "domain/quota.hpp"
+#include "store/census_bounds.hpp"
 #include "store/database.hpp"
 #include "store/sqlite/census.hpp"
 #include "store/sqlite/connection.hpp"
@@ -131,8 +133,8 @@ class DeviceCensusTest : public ::testing::Test {
       auto revision = q.integer(1);
       ++out[{partner, 0, 0, revision}];
       if (auto login = q.optional_integer(2)) {
-        ++out[{partner, kDay, floor_div(*login, kDay), revision}];
-        ++out[{partner, kHour, floor_div(*login, kHour), revision}];
+        for (auto span : store::kCensusSpans)
+          ++out[{partner, span, floor_div(*login, span), revision}];
       }
     }
     return out;
@@ -221,6 +223,42 @@ class DeviceCensusTest : public ::testing::Test {
     }
   }
 
+  // Devices written under the schema before `migration`, then the store opened: its
+  // migrations count them, and the triggers carry on from there.
+  void count_existing_devices_from(int migration) {
+    std::mt19937_64 rng(4);
+    migrate_before(db_.path, migration);
+    {
+      store::sqlite::Connection db(db_.path);
+      db.exec(
+          "INSERT INTO partners (partner_id, username, name, password_hash, created_at) "
+          "VALUES (1, 'alpha', 'alpha', '-', 0), (2, 'beta', 'beta', '-', 0);"
+          "INSERT INTO plans (plan_id, partner_id, name, storage_bytes) "
+          "VALUES (1, 1, 'p', 0), (2, 2, 'p', 0);"
+          "INSERT INTO groups (group_id, partner_id, name, plan_id) "
+          "VALUES (1, 1, 'g', 1), (2, 2, 'g', 2);"
+          "INSERT INTO users (avatar_id, partner_id, username, name, email, group_id, plan_id, "
+          "creation_time) VALUES (1, 1, 'ann', 'ann', 'ann@example.com', 1, 1, 0), "
+          "(2, 2, 'bob', 'bob', 'bob@example.com', 2, 2, 0);"
+          "INSERT INTO partner_counters (partner_id) VALUES (1), (2)");
+      for (int i = 0; i < 600; ++i) {
+        auto avatar = 1 + i % 2;
+        db.prepared(
+              "INSERT INTO devices (partner_id, avatar_id, name, client_revision, creation_time, "
+              "last_login) VALUES (?1, ?1, ?2, ?3, 0, ?4)")
+            .bind(1, avatar)
+            .bind(2, "d" + std::to_string(i))
+            .bind(3, kRevisions[rng() % std::size(kRevisions)])
+            .bind(4, random_login(rng))
+            .run();
+      }
+    }
+    open();
+    expect_exact({1, 2}, rng);
+    for (int i = 0; i < 50; ++i) random_write(PartnerId(1 + i % 2), rng);
+    expect_exact({1, 2}, rng);
+  }
+
   TempDatabase db_;
   std::unique_ptr<store::Database> store_;
   std::unique_ptr<store::sqlite::Connection> db_connection_;
@@ -260,39 +298,15 @@ TEST_F(DeviceCensusTest, AnUnchangedReportLeavesTheCountersAsTheyWere) {
   EXPECT_EQ(before, expected());
 }
 
-// Migration 004 counts the devices that were there before it, and the triggers carry on from it.
-TEST_F(DeviceCensusTest, TheMigrationCountsExistingDevices) {
-  std::mt19937_64 rng(4);
-  migrate_before(db_.path, 4);
-  {
-    store::sqlite::Connection db(db_.path);
-    db.exec(
-        "INSERT INTO partners (partner_id, username, name, password_hash, created_at) "
-        "VALUES (1, 'alpha', 'alpha', '-', 0), (2, 'beta', 'beta', '-', 0);"
-        "INSERT INTO plans (plan_id, partner_id, name, storage_bytes) "
-        "VALUES (1, 1, 'p', 0), (2, 2, 'p', 0);"
-        "INSERT INTO groups (group_id, partner_id, name, plan_id) "
-        "VALUES (1, 1, 'g', 1), (2, 2, 'g', 2);"
-        "INSERT INTO users (avatar_id, partner_id, username, name, email, group_id, plan_id, "
-        "creation_time) VALUES (1, 1, 'ann', 'ann', 'ann@example.com', 1, 1, 0), "
-        "(2, 2, 'bob', 'bob', 'bob@example.com', 2, 2, 0);"
-        "INSERT INTO partner_counters (partner_id) VALUES (1), (2)");
-    for (int i = 0; i < 600; ++i) {
-      auto avatar = 1 + i % 2;
-      db.prepared(
-            "INSERT INTO devices (partner_id, avatar_id, name, client_revision, creation_time, "
-            "last_login) VALUES (?1, ?1, ?2, ?3, 0, ?4)")
-          .bind(1, avatar)
-          .bind(2, "d" + std::to_string(i))
-          .bind(3, kRevisions[rng() % std::size(kRevisions)])
-          .bind(4, random_login(rng))
-          .run();
-    }
-  }
-  open();
-  expect_exact({1, 2}, rng);
-  for (int i = 0; i < 50; ++i) random_write(PartnerId(1 + i % 2), rng);
-  expect_exact({1, 2}, rng);
+// Migration 004 counts the devices that were there before it (013 then adds up the coarser spans
+// of those counts).
+TEST_F(DeviceCensusTest, TheMigrationsCountExistingDevices) {
+  count_existing_devices_from(4);
+}
+
+// Migration 013 adds up the coarser spans of devices counted by day and hour.
+TEST_F(DeviceCensusTest, CoarserSpansAreAddedUpFromTheDayAndHourCounts) {
+  count_existing_devices_from(13);
 }
 
 TEST_F(DeviceCensusTest, TheQueryReadsCountersAndOnePartialHourOfDevices) {
@@ -304,18 +318,18 @@ TEST_F(DeviceCensusTest, TheQueryReadsCountersAndOnePartialHourOfDevices) {
 
   auto since = query_plan(db_.path, store::sqlite::kCensusSinceSql);
   EXPECT_EQ(since.find("SCAN device"), std::string::npos) << since;
+  EXPECT_EQ(since.find("TEMP B-TREE"), std::string::npos) << since;
   EXPECT_NE(since.find("SEARCH devices USING COVERING INDEX devices_by_login (partner_id=? AND "
                        "last_login>? AND last_login<?)"),
             std::string::npos)
       << since;
-  EXPECT_NE(since.find("SEARCH device_census USING PRIMARY KEY (partner_id=? AND span=? AND "
-                       "bucket>?)"),
-            std::string::npos)
-      << since;
-  EXPECT_NE(since.find("SEARCH device_census USING PRIMARY KEY (partner_id=? AND span=? AND "
-                       "bucket>? AND bucket<?)"),
-            std::string::npos)
-      << since;
+  // One range of buckets per span.
+  const std::string range =
+      "SEARCH device_census USING PRIMARY KEY (partner_id=? AND span=? AND bucket>? AND bucket<?)";
+  std::size_t ranges = 0;
+  for (auto at = since.find(range); at != std::string::npos; at = since.find(range, at + 1))
+    ++ranges;
+  EXPECT_EQ(ranges, store::kCensusSpans.size()) << since;
 }
 
 // devices_by_login leads with partner_id, which SQLite would otherwise also pick to find one
@@ -335,29 +349,56 @@ TEST_F(DeviceCensusTest, AUsersDevicesAreFoundByAvatarNotAmongThePartners) {
   }
 }
 
-// The split of "last_login >= since" into whole days, whole hours and a partial hour.
-TEST(CensusBounds, SplitsAtTheFirstHourAndDayBoundaries) {
+// The split of "last_login >= since" into ranges of buckets of each span and a partial hour.
+TEST(CensusBounds, TilesEverythingFromSinceOnWithoutGapOrOverlap) {
   std::mt19937_64 rng(1);
   std::vector<std::int64_t> cases = {kMin,        kMin + 1, kMin + 3599, -kDay - 1, -kDay,
                                      -kHour - 1,  -1,       0,           1,         kHour - 1,
                                      kHour,       kDay - 1, kDay,        kMidnight, kMidnight + 1,
                                      kMax - 3600, kMax - 1, kMax};
   for (int i = 0; i < 1000; ++i) cases.push_back(std::int64_t(rng()));
+  for (int i = 0; i < 1000; ++i) cases.push_back(kMidnight - std::int64_t(rng() % (400 * kDay)));
   for (auto since : cases) {
     SCOPED_TRACE(since);
     auto b = store::census_bounds(since);
     using domain::Int128;
     EXPECT_EQ(b.since, since);
-    // The first boundaries at or after `since`.
-    EXPECT_GE(Int128(b.first_day) * kDay, since);
-    EXPECT_LT(Int128(b.first_day - 1) * kDay, since);
-    EXPECT_GE(Int128(b.first_hour) * kHour, since);
-    EXPECT_LT(Int128(b.first_hour - 1) * kHour, since);
-    EXPECT_EQ(b.hours_end, b.first_day * 24);
-    EXPECT_LE(b.first_hour, b.hours_end);
-    auto last = Int128(b.first_hour) * kHour - 1;
+    // Each range starts at the first bucket of its span that starts at or after `since`...
+    for (std::size_t i = 0; i < b.ranges.size(); ++i) {
+      const auto& r = b.ranges[i];
+      EXPECT_EQ(r.span, store::kCensusSpans[i]);
+      EXPECT_GE(Int128(r.first) * r.span, since);
+      EXPECT_LT(Int128(r.first - 1) * r.span, since);
+      EXPECT_LE(r.first, r.end);
+      // ... and ends where the next span's range starts, so that no time is counted twice or
+      // left out; the last one is open.
+      if (i + 1 < b.ranges.size()) {
+        const auto& next = b.ranges[i + 1];
+        EXPECT_EQ(Int128(r.end) * r.span, Int128(next.first) * next.span);
+        // Fewer buckets than make one of the next span.
+        EXPECT_LT(r.end - r.first, next.span / r.span);
+      } else {
+        EXPECT_EQ(r.end, kMax);
+      }
+    }
+    // The partial hour runs from `since` to the first whole hour.
+    auto last = Int128(b.ranges[0].first) * kHour - 1;
     EXPECT_EQ(b.partial_last, last > kMax ? kMax : std::int64_t(last));
     EXPECT_GE(Int128(b.partial_last) + 1, since);  // the partial hour may be empty, never negative
+  }
+}
+
+// A census of the last 30 days reads few counter rows per revision, at any time of day.
+TEST(CensusBounds, ThirtyDaysReadAFewBucketsPerSpan) {
+  for (std::int64_t now = kMidnight; now < kMidnight + 70 * kDay; now += 3607) {
+    auto b = store::census_bounds(now - 30 * kDay);
+    std::int64_t buckets = 0;
+    for (const auto& r : b.ranges) {
+      // Only buckets up to now hold logins (leaving out clients whose clock runs ahead).
+      auto last = floor_div(now, r.span);
+      buckets += std::max<std::int64_t>(0, std::min(r.end, last + 1) - r.first);
+    }
+    EXPECT_LE(buckets, 5 + 3 + 7 + 4 + 2) << now;
   }
 }
 

@@ -83,7 +83,8 @@ const char* const kKeptRows[] = {
     "SELECT avatar_id, room_key, partner_id, name, description, creation_time, update_time, "
     "enabled FROM shares ORDER BY avatar_id, room_key",
     "SELECT * FROM partner_counters ORDER BY partner_id",
-    "SELECT * FROM device_census ORDER BY 1, 2, 3, 4",
+    // Migration 013 adds coarser spans beside these.
+    "SELECT * FROM device_census WHERE span IN (0, 3600, 86400) ORDER BY 1, 2, 3, 4",
     "SELECT * FROM share_user_blocks ORDER BY 1, 2, 3",
     "SELECT email_id, partner_id, avatar_id, email, template_name, queued_at FROM "
     "activation_emails ORDER BY email_id",
@@ -154,10 +155,11 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
   std::set<std::string> gone, added;
   for (const auto& [name, sql] : schema_before) {
     auto it = schema_after.find(name);
-    if (it == schema_after.end())
+    if (it == schema_after.end()) {
       gone.insert(name);
-    else
+    } else if (name != "trigger:device_census_change") {  // 013 counts more spans
       EXPECT_EQ(it->second, sql) << name;
+    }
   }
   for (const auto& [name, sql] : schema_after)
     if (!schema_before.contains(name)) added.insert(name);

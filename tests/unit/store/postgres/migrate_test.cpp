@@ -79,6 +79,9 @@ TEST(PostgresMigrateTest, TheCensusTriggersCountDevicesByRevisionDayAndHour) {
   EXPECT_EQ(census(0), "0:7=2");
   EXPECT_EQ(census(86400), "-1:7=1 1:7=1");  // floor division: -1 s is in day -1
   EXPECT_EQ(census(3600), "-1:7=1 25:7=1");
+  EXPECT_EQ(census(21600), "-1:7=1 4:7=1");
+  EXPECT_EQ(census(691200), "-1:7=1 0:7=1");
+  EXPECT_EQ(census(5529600), "-1:7=1 0:7=1");
   c->script("UPDATE devices SET client_revision = 8 WHERE name = 'a'");
   EXPECT_EQ(census(0), "0:7=1 0:8=1");
   c->script("DELETE FROM devices");
@@ -87,6 +90,50 @@ TEST(PostgresMigrateTest, TheCensusTriggersCountDevicesByRevisionDayAndHour) {
             300 >> 8);
   c->script("UPDATE users SET num_shares = 0");
   EXPECT_EQ(c->exec("SELECT count(*) FROM share_user_blocks").integer(0, 0), 0);
+}
+
+// Migration 013 adds up the 6-hour, 8-day and 64-day counts of the devices counted by 012's
+// triggers by hour and day, and its triggers carry on from there.
+TEST(PostgresMigrateTest, CoarserCensusSpansAreAddedUpFromTheDayAndHourCounts) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto c = Connection::open(db.url(), {});
+  c->script(
+      "CREATE TABLE schema_migrations (number BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at BIGINT NOT NULL)");
+  for (const auto& migration : migrations()) {
+    if (migration.number >= 13) break;
+    c->script(migration.postgres);
+    c->exec("INSERT INTO schema_migrations VALUES ($1, $2, 0)",
+            Params().add(migration.number).add(migration.name));
+  }
+  c->script(
+      "INSERT INTO partners (partner_id, username, name, password_hash, created_at) "
+      "VALUES (1, 'p', 'P', 'x', 0);"
+      "INSERT INTO plans (plan_id, partner_id, name, storage_bytes) VALUES (1, 1, 'U', 0);"
+      "INSERT INTO groups (group_id, partner_id, name, plan_id) VALUES (1, 1, 'G', 1);"
+      "INSERT INTO users (avatar_id, partner_id, username, name, email, group_id, plan_id, "
+      "creation_time) VALUES (300, 1, 'u', 'U', 'u@x', 1, 1, 0);"
+      "INSERT INTO devices (partner_id, avatar_id, name, client_revision, creation_time, "
+      "last_login) SELECT 1, 300, 'd' || i, 7 + i % 3, 0, (i * 7919 % 5000 - 1000) * 3607 "
+      "FROM generate_series(1, 500) AS i;"
+      "INSERT INTO devices (partner_id, avatar_id, name, client_revision, creation_time) "
+      "VALUES (1, 300, 'never', 7, 0)");
+  EXPECT_EQ(migrate(*c), static_cast<int>(migrations().size()) - 12);
+  // What the triggers would have counted, from the devices rows.
+  const char* differing =
+      "WITH recount AS (SELECT partner_id, s.span, CASE WHEN s.span = 0 THEN 0 ELSE "
+      "last_login / s.span - CASE WHEN last_login % s.span < 0 THEN 1 ELSE 0 END END AS bucket, "
+      "client_revision, count(*) AS devices FROM devices CROSS JOIN (VALUES (0::bigint), "
+      "(3600), (21600), (86400), (691200), (5529600)) AS s (span) WHERE s.span = 0 OR "
+      "last_login IS NOT NULL GROUP BY 1, 2, 3, 4) SELECT count(*) FROM recount r FULL JOIN "
+      "device_census t USING (partner_id, span, bucket, client_revision) "
+      "WHERE r.devices IS DISTINCT FROM t.devices";
+  EXPECT_EQ(c->exec(differing).integer(0, 0), 0);
+  EXPECT_GT(c->exec("SELECT count(*) FROM device_census WHERE span = 5529600").integer(0, 0), 1);
+  c->script("UPDATE devices SET last_login = last_login + 40000 WHERE name LIKE 'd1%'");
+  c->script("DELETE FROM devices WHERE name LIKE 'd2%'");
+  EXPECT_EQ(c->exec(differing).integer(0, 0), 0);
 }
 
 }  // namespace
