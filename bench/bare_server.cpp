@@ -1,9 +1,11 @@
-// The ceiling for bench/run: a bare Boost.Beast server answering every request with /ping's JSON.
+// The ceiling for bench/run: a bare Boost.Beast server answering every request with /ping's JSON,
+// or, for a target that ends with /page, with a fixed JSON array the size of a list page.
 //
 //   accountsd_bare [--listen HOST:PORT] [--threads N]   (defaults 127.0.0.1:8080, 0 = every core)
 //
 // It parses each request in full, as accountsd does, but has no routing, logging, database or
-// limits beyond Beast's defaults: the most any endpoint of accountsd can do on this machine.
+// limits beyond Beast's defaults: the most any endpoint of accountsd can do on this machine, and
+// with /page the most a list page of 100 users can do (the kernel and wrk move its bytes too).
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -36,6 +38,14 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // two write the same bytes.
 constexpr std::string_view kBody = R"("pong")";
 
+// About what /users/?limit=100 and /shares/?limit=100 answer on the bench's data sets (41-44 KB):
+// a JSON array of 100 strings of 430 characters.
+std::string page_body() {
+  std::string body = "[";
+  for (int i = 0; i < 100; ++i) body += (i ? ",\"" : "\"") + std::string(430, 'x') + "\"";
+  return body + "]";
+}
+
 // One connection: answers its requests one after another until the client closes or an error.
 // Every read is a full parse of a new request; the buffer and the response are reused.
 asio::awaitable<void> session(tcp::socket socket) {
@@ -43,15 +53,21 @@ asio::awaitable<void> session(tcp::socket socket) {
   // Like accountsd's (beast::tcp_stream), and what a request-response client wants.
   socket.set_option(tcp::no_delay(true), ignored);
   boost::beast::flat_buffer buffer;
-  bhttp::response<bhttp::string_body> response{bhttp::status::ok, 11};
-  response.set(bhttp::field::server, "accountsd");
-  response.set(bhttp::field::content_type, "application/json; charset=utf-8");
-  response.body() = kBody;
-  response.prepare_payload();
+  auto make = [](std::string body) {
+    bhttp::response<bhttp::string_body> response{bhttp::status::ok, 11};
+    response.set(bhttp::field::server, "accountsd");
+    response.set(bhttp::field::content_type, "application/json; charset=utf-8");
+    response.body() = std::move(body);
+    response.prepare_payload();
+    return response;
+  };
+  auto pong = make(std::string(kBody));
+  auto page = make(page_body());
   for (;;) {
     bhttp::request<bhttp::string_body> request;
     auto [read_error, read] = co_await bhttp::async_read(socket, buffer, request, use_tuple);
     if (read_error) break;
+    auto& response = request.target().ends_with("/page") ? page : pong;
     // Only the version and Connection follow the request; both stay put on a keep-alive run.
     response.version(request.version());
     response.keep_alive(request.keep_alive());
