@@ -26,13 +26,25 @@ void check_service_token(std::string_view authorization, const std::string& toke
 
 }  // namespace
 
+namespace {
+
+bool from_trusted_proxy(const Call& call) {
+  const auto& proxies = call.services.config.trusted_proxies;
+  return std::any_of(proxies.begin(), proxies.end(),
+                     [&](const auto& block) { return domain::contains(block, call.request.peer); });
+}
+
+}  // namespace
+
 boost::asio::ip::address client_address(const Call& call) {
   const auto& peer = call.request.peer;
-  const auto& proxies = call.services.config.trusted_proxies;
-  bool trusted = std::any_of(proxies.begin(), proxies.end(),
-                             [&](const auto& block) { return domain::contains(block, peer); });
-  if (!trusted) return peer;
+  if (!from_trusted_proxy(call)) return peer;
   return forwarded_client(call.request.headers).value_or(peer);
+}
+
+std::string client_address_text(const Call& call) {
+  if (!from_trusted_proxy(call)) return call.request.peer_string();
+  return client_address(call).to_string();
 }
 
 App::App(Services services) : App(services, make_routes(services)) {}
@@ -81,14 +93,46 @@ std::vector<std::string> route_segments(boost::urls::url_view url) {
   return segments;
 }
 
+// route_segments of a target whose path holds only unreserved characters and '/' (nearly every
+// request): such a path is valid origin-form with nothing to decode, so it is split as it is,
+// without a URL parse. Anything else (a percent sign, a sub-delimiter, a dot segment, no leading
+// '/'): nullopt.
+// A query is not looked at here; dispatch parses it.
+std::optional<std::vector<std::string>> plain_route_segments(std::string_view raw) {
+  auto path = raw.substr(0, raw.find('?'));
+  if (path.empty() || path.front() != '/' || path.starts_with("//")) return std::nullopt;
+  for (char c : path) {
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                            c == '~' || c == '/';
+    if (!unreserved) return std::nullopt;
+  }
+  std::vector<std::string> segments;
+  for (std::size_t from = 1;;) {
+    auto slash = path.find('/', from);
+    auto segment = path.substr(from, slash == std::string_view::npos ? slash : slash - from);
+    // Dot segments are left to the URL parser, which has rules of its own for them.
+    if (segment == "." || segment == "..") return std::nullopt;
+    segments.emplace_back(segment);
+    if (slash == std::string_view::npos) break;
+    from = slash + 1;
+  }
+  if (segments.back().empty()) segments.pop_back();
+  return segments;
+}
+
 }  // namespace
 
 http::ResolvedRoute App::resolve(std::string_view method, std::string_view raw) const {
-  std::string lenient;
-  auto target = parse_target(raw, lenient);
-  // Unparsable: no route, and dispatch answers 400.
-  if (!target) return {};
-  http::ResolvedRoute resolved{routes_.match(method, route_segments(*target)), std::nullopt};
+  auto segments = plain_route_segments(raw);
+  if (!segments) {
+    std::string lenient;
+    auto target = parse_target(raw, lenient);
+    // Unparsable: no route, and dispatch answers 400.
+    if (!target) return {};
+    segments = route_segments(*target);
+  }
+  http::ResolvedRoute resolved{routes_.match(method, *segments), std::nullopt};
   if (resolved.match.found()) resolved.body_limit = routes_[resolved.match.index].body_limit;
   return resolved;
 }
@@ -96,17 +140,25 @@ http::ResolvedRoute App::resolve(std::string_view method, std::string_view raw) 
 http::Response App::dispatch(http::Request& request, std::optional<store::PartnerId> verified,
                              bool speculate) {
   std::string lenient;
-  auto target = parse_target(request.target, lenient);
-  if (!target) throw bad_request("malformed request target");
+  std::optional<boost::urls::url_view> target;
   const auto& match = *request.route;
   if (!match.found()) {
+    target = parse_target(request.target, lenient);
+    if (!target) throw bad_request("malformed request target");
     if (!match.path_known) throw not_found("no such endpoint: " + std::string(target->path()));
     Error error(ErrorKind::method_not_allowed, request.method + " is not allowed here");
     error.allow = match.allow;
     throw error;
   }
+  // A route was found, so the target parsed when it was resolved: parse it again only for its
+  // query, which most calls do not have.
+  if (request.target.find('?') != std::string::npos) {
+    target = parse_target(request.target, lenient);
+    if (!target) throw bad_request("malformed request target");
+  }
   const auto& route = routes_[match.index];
-  Call call{request, match.params, target->params(), services_};
+  Call call{request, match.params, target ? target->params() : boost::urls::params_view(),
+            services_};
   // A GET's reads (credentials included) share one snapshot; writes open their own transaction.
   std::optional<store::ReadSnapshot> snapshot;
   if (request.method == "GET") snapshot.emplace(services_.database.transactions());
@@ -120,8 +172,8 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
     call.partner = *verified;
   } else if (access == Access::partner || (optional && !authorization.empty())) {
     // Failures count against the client, not against a trusted proxy that every client shares.
-    auto login = services_.authenticator.authenticate(authorization,
-                                                      client_address(call).to_string(), speculate);
+    auto login =
+        services_.authenticator.authenticate(authorization, client_address_text(call), speculate);
     if (auto* partner = std::get_if<store::PartnerId>(&login)) {
       call.partner = *partner;
       speculated = speculate;

@@ -76,6 +76,9 @@ struct Call {
 // The caller's address (A.2): the TCP peer, or the last X-Forwarded-For hop when the peer is a
 // trusted proxy; 400 when that hop is not a bare address (api/forwarded_for.hpp).
 boost::asio::ip::address client_address(const Call& call);
+// The same as text: the peer's as the server formatted it for the connection, unless a trusted
+// proxy forwarded another.
+std::string client_address_text(const Call& call);
 
 using Handler = http::Response (*)(Call&);
 

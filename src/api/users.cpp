@@ -187,7 +187,7 @@ http::Response post_users(Call& call) {
   const bool signup = call.partner == 0;
   // Every self-signup counts, whatever its outcome; first, so that nothing costs more.
   if (signup)
-    check_signup_limit(services.signups->admit_address(client_address(call).to_string()),
+    check_signup_limit(services.signups->admit_address(client_address_text(call)),
                        "from your address");
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);

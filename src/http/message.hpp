@@ -26,6 +26,9 @@ struct Request {
   Headers headers;     // in arrival order; names as sent
   std::string body;
   boost::asio::ip::address peer;
+  // `peer` as text, formatted once per connection by the server (empty when a Request is made
+  // elsewhere: peer_string() formats it then).
+  std::string peer_text;
   std::string request_id;
   // The route it reached, once resolved: by the server as the headers arrive
   // (Server::set_route_resolver), else by the handler.
@@ -33,6 +36,8 @@ struct Request {
 
   // The first value of header `name` (case-insensitive), or empty.
   std::string_view header(std::string_view name) const;
+  // The peer's address as text.
+  std::string peer_string() const { return peer_text.empty() ? peer.to_string() : peer_text; }
 };
 
 // Writes the next piece of a streamed body into `piece` (empty, its capacity kept from the

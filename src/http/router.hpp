@@ -58,17 +58,22 @@ class Router {
     T value;
   };
 
+  static bool is_parameter(const std::string& p) {
+    return p.size() > 2 && p.front() == '{' && p.back() == '}';
+  }
+
   static bool matches(const std::vector<std::string>& pattern,
                       const std::vector<std::string>& segments, PathParams& params) {
     if (pattern.size() != segments.size()) return false;
+    // Checked from the last segment back: every route starts with the same few segments
+    // (apis/accounts/v1), so the last ones tell routes apart soonest.
+    for (std::size_t i = pattern.size(); i-- > 0;) {
+      const auto& p = pattern[i];
+      if (is_parameter(p) ? segments[i].empty() : p != segments[i]) return false;
+    }
     for (std::size_t i = 0; i < pattern.size(); ++i) {
       const auto& p = pattern[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        if (segments[i].empty()) return false;
-        params.add(p.substr(1, p.size() - 2), segments[i]);
-      } else if (p != segments[i]) {
-        return false;
-      }
+      if (is_parameter(p)) params.add(p.substr(1, p.size() - 2), segments[i]);
     }
     return true;
   }

@@ -73,12 +73,18 @@ struct Server::StreamConnection final : Server::Connection {
 
 namespace {
 
+// "%08x-%06llx" of the boot stamp and `n`, without printf's format parsing on every request.
 std::string new_request_id(std::uint64_t n) {
   static const std::uint32_t boot =
       static_cast<std::uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-  char out[32];
-  std::snprintf(out, sizeof out, "%08x-%06llx", boot, static_cast<unsigned long long>(n));
-  return out;
+  constexpr char kHex[] = "0123456789abcdef";
+  char out[8 + 1 + 16];
+  for (int i = 7; i >= 0; --i) out[7 - i] = kHex[(boot >> (4 * i)) & 0xf];
+  out[8] = '-';
+  int digits = 6;  // at least six, as %06llx
+  while (digits < 16 && (n >> (4 * digits)) != 0) ++digits;
+  for (int i = 0; i < digits; ++i) out[9 + i] = kHex[(n >> (4 * (digits - 1 - i))) & 0xf];
+  return std::string(out, std::size_t(9 + digits));
 }
 
 bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned version,
@@ -448,6 +454,8 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
   auto& deadline = *connection->deadline;
   boost::system::error_code peer_ec;
   auto peer = socket.remote_endpoint(peer_ec).address();
+  // Once per connection: every request's log line and throttle key use it.
+  const std::string peer_text = peer.to_string();
   beast::flat_buffer buffer;
   // Whether the client may still be sending when the connection closes (see kLingerTime).
   bool linger = false;
@@ -558,6 +566,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
 
     auto& message = parser.get();
     Request request = to_request(message, peer, new_request_id(next_request_++));
+    request.peer_text = peer_text;
     if (route) request.route = std::move(route->match);
 
     auto started = std::chrono::steady_clock::now();
@@ -598,7 +607,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       auto route_name =
           request.route && request.route->found() ? request.route->pattern : kUnmatched;
       spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, route_name, status,
-                   micros / 1000, micros % 1000, request.request_id, peer.to_string());
+                   micros / 1000, micros % 1000, request.request_id, peer_text);
       if (request_observer_) request_observer_(request, status, elapsed);
     };
     // A streamed answer is logged once it has all gone out, with the time that took.

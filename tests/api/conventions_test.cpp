@@ -97,6 +97,23 @@ TEST_F(ConventionsTest, PathsWorkWithAndWithoutTrailingSlash) {
   EXPECT_EQ(get("/partner/settings").json.at("share_link_ttl"), boost::json::value(33));
 }
 
+// Plain paths are split without a URL parse (App::resolve); percent-encoded ones go through the
+// parser. Both must reach the same route.
+TEST_F(ConventionsTest, PercentEncodedPathsReachTheSameRouteAsPlainOnes) {
+  for (const auto& [plain, encoded] : std::vector<std::pair<std::string, std::string>>{
+           {"/ping", "/p%69ng"},
+           {"/partner/quota", "/partner/%71uota"},
+           {"/partner/settings/", "/p%61rtner/settings/"},
+           {"/shares/", "/%73hares/"}}) {
+    SCOPED_TRACE(plain + " " + encoded);
+    auto a = get(plain);
+    auto b = get(encoded);
+    EXPECT_EQ(a.status, 200) << a.body;
+    EXPECT_EQ(b.status, a.status) << b.body;
+    EXPECT_EQ(b.json, a.json);
+  }
+}
+
 TEST_F(ConventionsTest, SuccessResponsesAreJsonUtf8) {
   for (const char* path : {"/partner/quota", "/partner/features", "/partner/settings",
                            "/partner/billing", "/shares/", "/clientrevisions/", "/ping"}) {
