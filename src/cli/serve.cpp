@@ -133,6 +133,7 @@ int serve(const ServeOptions& options) {
   if (options.api_root.empty() || options.api_root.front() != '/' || options.api_root.back() == '/')
     throw std::invalid_argument("--api-root must start with / and not end with /");
   auto endpoint = parse_listen(options.listen);
+  auto metrics_place = parse_metrics_listen(options.metrics_listen);
   if (options.tls_cert.empty() != options.tls_key.empty())
     throw std::invalid_argument("--tls-cert and --tls-key go together: give both or neither");
   std::shared_ptr<boost::asio::ssl::context> tls;
@@ -162,7 +163,6 @@ int serve(const ServeOptions& options) {
     config.trusted_proxies.push_back(*block);
   }
   config.max_backup_bytes = options.max_backup_bytes;
-  auto metrics_place = parse_metrics_listen(options.metrics_listen);
   metrics::Scrape scrape;
   api::Services services{*database, cards, authenticator, config};
   if (metrics_place.on_api) services.metrics = &scrape;
@@ -206,8 +206,12 @@ int serve(const ServeOptions& options) {
     api::Services metrics_services = services;
     metrics_services.metrics = &scrape;
     metrics_app.emplace(metrics_services, api::make_metrics_routes());
+    // Its worker pool stays idle: nothing here hashes a password.
+    http::ServerLimits metrics_limits;
+    metrics_limits.worker_threads = 1;
     metrics_server.emplace(
-        [&metrics_app](http::Request& request) { return metrics_app->handle(request); });
+        [&metrics_app](http::Request& request) { return metrics_app->handle(request); },
+        metrics_limits);
     metrics_server->set_route_resolver(
         [&metrics_app](std::string_view method, std::string_view target) {
           return metrics_app->resolve(method, target);
