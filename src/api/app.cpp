@@ -43,8 +43,10 @@ boost::asio::ip::address client_address(const Call& call) {
 }
 
 std::string client_address_text(const Call& call) {
-  if (!from_trusted_proxy(call)) return call.request.peer_string();
-  return client_address(call).to_string();
+  if (from_trusted_proxy(call)) {
+    if (auto forwarded = forwarded_client(call.request.headers)) return forwarded->to_string();
+  }
+  return call.request.peer_string();
 }
 
 App::App(Services services) : App(services, make_routes(services)) {}
@@ -139,22 +141,20 @@ http::ResolvedRoute App::resolve(std::string_view method, std::string_view raw) 
 
 http::Response App::dispatch(http::Request& request, std::optional<store::PartnerId> verified,
                              bool speculate) {
+  const auto& match = *request.route;
+  // A found route means the target parsed when it was resolved: it is parsed again only for a
+  // miss's answer or for its query, which most calls do not have.
   std::string lenient;
   std::optional<boost::urls::url_view> target;
-  const auto& match = *request.route;
-  if (!match.found()) {
+  if (!match.found() || request.target.find('?') != std::string::npos) {
     target = parse_target(request.target, lenient);
     if (!target) throw bad_request("malformed request target");
+  }
+  if (!match.found()) {
     if (!match.path_known) throw not_found("no such endpoint: " + std::string(target->path()));
     Error error(ErrorKind::method_not_allowed, request.method + " is not allowed here");
     error.allow = match.allow;
     throw error;
-  }
-  // A route was found, so the target parsed when it was resolved: parse it again only for its
-  // query, which most calls do not have.
-  if (request.target.find('?') != std::string::npos) {
-    target = parse_target(request.target, lenient);
-    if (!target) throw bad_request("malformed request target");
   }
   const auto& route = routes_[match.index];
   Call call{request, match.params, target ? target->params() : boost::urls::params_view(),
