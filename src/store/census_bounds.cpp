@@ -15,6 +15,22 @@ std::int64_t ceil_div(std::int64_t t, std::int64_t span) {
 
 }  // namespace
 
+std::string census_since_rows_sql(std::string_view mark) {
+  const std::string m(mark);
+  std::string sql;
+  int parameter = 6;
+  for (auto span : kCensusSpans) {
+    sql += "SELECT client_revision, devices AS n FROM device_census WHERE partner_id = " + m +
+           "1 AND span = " + std::to_string(span) + " AND bucket >= " + m +
+           std::to_string(parameter) + " AND bucket < " + m + std::to_string(parameter + 1) +
+           " AND client_revision BETWEEN " + m + "2 AND " + m + "3 UNION ALL ";
+    parameter += 2;
+  }
+  return sql + "SELECT client_revision, 1 FROM devices WHERE partner_id = " + m +
+         "1 AND last_login BETWEEN " + m + "4 AND " + m + "5 AND client_revision BETWEEN " + m +
+         "2 AND " + m + "3";
+}
+
 CensusBounds census_bounds(std::int64_t since) {
   CensusBounds b;
   b.since = since;

@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 namespace accountsd::store {
 
@@ -32,5 +34,11 @@ struct CensusBounds {
 
 // Exact for every `since`, INT64_MIN and INT64_MAX included.
 CensusBounds census_bounds(std::int64_t since);
+
+// The rows "last_login >= since" adds up, for both backends' SQL: a (client_revision, n) row per
+// counter of each CensusBounds range and per device of the partial hour. `mark` is the
+// placeholder prefix ("?" or "$"): 1 partner, 2 and 3 the revision bounds (inclusive), 4 since,
+// 5 partial_last, then each range's first and end bucket (6 and 7 for the first span, and so on).
+std::string census_since_rows_sql(std::string_view mark);
 
 }  // namespace accountsd::store

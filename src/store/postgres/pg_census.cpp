@@ -18,19 +18,7 @@ constexpr const char* kCensusAllSql =
 // ($6 and $7 for the first span, and so on): devices logged in since then. One statement, so
 // that every part reads one snapshot; sum() of BIGINT is NUMERIC, hence the cast.
 std::string census_since_sql() {
-  std::string sql = "SELECT client_revision, sum(n)::bigint FROM (";
-  int parameter = 6;
-  for (auto span : kCensusSpans) {
-    sql +=
-        " SELECT client_revision, devices AS n FROM device_census WHERE partner_id = $1"
-        " AND span = " +
-        std::to_string(span) + " AND bucket >= $" + std::to_string(parameter) + " AND bucket < $" +
-        std::to_string(parameter + 1) + " AND client_revision BETWEEN $2 AND $3 UNION ALL";
-    parameter += 2;
-  }
-  return sql +
-         " SELECT client_revision, 1 FROM devices WHERE partner_id = $1"
-         "  AND last_login BETWEEN $4 AND $5 AND client_revision BETWEEN $2 AND $3"
+  return "SELECT client_revision, sum(n)::bigint FROM (" + census_since_rows_sql("$") +
          ") AS counted GROUP BY client_revision ORDER BY client_revision";
 }
 

@@ -16,22 +16,7 @@
 namespace accountsd::store::sqlite {
 namespace {
 
-std::string census_since_sql() {
-  std::string sql;
-  int parameter = 6;
-  for (auto span : kCensusSpans) {
-    sql += "SELECT client_revision, devices FROM device_census WHERE partner_id = ?1 AND span = " +
-           std::to_string(span) + " AND bucket >= ?" + std::to_string(parameter) +
-           " AND bucket < ?" + std::to_string(parameter + 1) +
-           " AND client_revision BETWEEN ?2 AND ?3 UNION ALL ";
-    parameter += 2;
-  }
-  return sql +
-         "SELECT client_revision, 1 FROM devices WHERE partner_id = ?1 "
-         "AND last_login BETWEEN ?4 AND ?5 AND client_revision BETWEEN ?2 AND ?3";
-}
-
-const std::string kCensusSinceText = census_since_sql();
+const std::string kCensusSinceText = census_since_rows_sql("?");
 
 }  // namespace
 
