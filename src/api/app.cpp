@@ -228,7 +228,14 @@ http::Response App::handle(http::Request& request) {
 }
 
 http::Response App::handle_step(http::Request& request, UniqueFunction<http::Response()> step) {
-  http::Response response = respond(request, step);
+  http::Response response;
+  {
+    // A GET's writes, if any, are its own; any other method's join the store's write batch
+    // (group commit) until the step ends, and the step's reads after its write see it.
+    std::optional<store::WriteRequest> writing;
+    if (request.method != "GET") writing.emplace(services_.database.transactions());
+    response = respond(request, step);
+  }
   if (auto deferred = response.deferred) {
     // The work's exception, if any, is answered by the continuation like any other error.
     auto failure = std::make_shared<std::exception_ptr>();

@@ -11,9 +11,11 @@ enum class Synchronous {
   // Every commit reaches the disk before it returns (SQLite synchronous=FULL): it survives a
   // power loss. One fsync per commit, inside the writer's turn.
   full,
-  // Group commit: a commit returns once it is in the WAL file (synchronous=NORMAL) with a ticket
-  // (Transactions::take_commit_ticket); when_durable says when a background fsync, shared by
-  // every commit made meanwhile, has put it on disk. Durable like `full` for whoever waits.
+  // Group commit: the writes of many requests share one transaction on one writer connection
+  // (sqlite/write_batch.hpp); a request's writes take the batch's ticket
+  // (Transactions::take_commit_ticket), and when_durable says when a background thread has
+  // committed the batch (synchronous=NORMAL) and fsynced the WAL. Durable like `full` for
+  // whoever waits.
   group,
   // synchronous=NORMAL alone: a commit survives a crash of the process, not of the machine.
   normal,

@@ -24,9 +24,17 @@ class Transactions {
   // expect_credentials), when no read has carried them; they throw what they find.
   virtual void settle_checks() {}
 
-  // Group commit (StoreOptions::synchronous == group): a commit returns before it is on disk.
-  // The ticket of this thread's latest commit since the last call, then 0 until the next one;
-  // always 0 in the other modes, whose commits are durable (or never will be) when they return.
+  // A request that may write (any method but GET), around its handling. With group commit
+  // (SQLite, StoreOptions::synchronous == group) its first use of the store joins the open
+  // batch of requests' writes, where it reads and writes until the end; the batch is committed
+  // and synced at once. Pairs nest. Nothing in the other modes.
+  virtual void begin_write_request() noexcept {}
+  virtual void end_write_request() noexcept {}
+
+  // Group commit: a write request's change is committed and on disk only after it has ended.
+  // The ticket of this thread's latest write request that wrote, since the last call, then 0
+  // until the next one; always 0 in the other modes, whose commits are durable (or never will
+  // be) when they return.
   virtual std::uint64_t take_commit_ticket() = 0;
   // Calls `done(true)` once commit `ticket` is on disk (at once for 0 or a commit already
   // synced, else from another thread), or `done(false)` if that could not be ensured.
@@ -42,6 +50,20 @@ class ReadSnapshot {
   ~ReadSnapshot() { transactions_.end_read(); }
   ReadSnapshot(const ReadSnapshot&) = delete;
   ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Transactions& transactions_;
+};
+
+// Holds a write request for a scope.
+class WriteRequest {
+ public:
+  explicit WriteRequest(Transactions& transactions) : transactions_(transactions) {
+    transactions_.begin_write_request();
+  }
+  ~WriteRequest() { transactions_.end_write_request(); }
+  WriteRequest(const WriteRequest&) = delete;
+  WriteRequest& operator=(const WriteRequest&) = delete;
 
  private:
   Transactions& transactions_;

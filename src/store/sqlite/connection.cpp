@@ -6,7 +6,6 @@
 
 #include "domain/case_fold.hpp"
 #include "metrics/events.hpp"
-#include "store/sqlite/wal_syncer.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -199,9 +198,8 @@ std::string Connection::wal_path() const {
   return sqlite3_filename_wal(sqlite3_db_filename(db_, "main"));
 }
 
-void Connection::report_commits_to(std::atomic<std::uint64_t>& commits, WalSyncer* syncer) {
+void Connection::report_commits_to(std::atomic<std::uint64_t>& commits) {
   commits_ = &commits;
-  syncer_ = syncer;
   sqlite3_wal_hook(db_, &Connection::on_wal_commit, this);
 }
 
@@ -210,7 +208,6 @@ int Connection::on_wal_commit(void* self, sqlite3* db, const char* schema, int f
   // Before the COMMIT returns, so before any response that reports it: a snapshot parked before
   // this commit is not reused after it.
   connection.commits_->fetch_add(1, std::memory_order_release);
-  if (connection.syncer_) connection.commit_ticket_ = connection.syncer_->next_ticket();
   // What SQLite's own hook did before this one replaced it: wal_autocheckpoint's default of a
   // PASSIVE checkpoint once the WAL holds 1000 frames. It never waits for readers or writers.
   constexpr int kAutoCheckpointFrames = 1000;

@@ -20,8 +20,6 @@
 
 namespace accountsd::store::sqlite {
 
-class WalSyncer;
-
 // Thrown when a write would break a uniqueness rule; `field` names the column. Callers turn it
 // into Conflict::taken (unique_or_conflict) for the object they write.
 struct UniqueViolation : std::runtime_error {
@@ -136,12 +134,11 @@ class Connection {
   std::string wal_path() const;
 
   // From now on every commit through this connection adds 1 to `commits` once its frames are in
-  // the WAL, and, with a `syncer` (group commit), takes a ticket from it. The connection then
-  // checkpoints as wal_autocheckpoint would (the WAL hook replaces SQLite's automatic
-  // checkpoints). Both must outlive the connection's commits.
-  void report_commits_to(std::atomic<std::uint64_t>& commits, WalSyncer* syncer);
-  // The ticket of the latest commit since the last call; 0 if none.
-  std::uint64_t take_commit_ticket() noexcept { return std::exchange(commit_ticket_, 0); }
+  // the WAL. The connection then checkpoints as wal_autocheckpoint would (the WAL hook replaces
+  // SQLite's automatic checkpoints). `commits` must outlive the connection's commits.
+  void report_commits_to(std::atomic<std::uint64_t>& commits);
+  // Resets every statement left mid-result, so that none holds a transaction's snapshot open.
+  void reset_busy_statements() noexcept;
 
  private:
   friend class Transaction;
@@ -149,7 +146,6 @@ class Connection {
   static int on_wal_commit(void* self, sqlite3* db, const char* schema, int frames);
   // Ends the snapshot now, whatever the nesting (the matching end_read calls still follow).
   void finish_read() noexcept;
-  void reset_busy_statements() noexcept;
   // Whether a parked snapshot may serve the next begin_read().
   bool snapshot_current() const noexcept;
   sqlite3* db_ = nullptr;
@@ -161,8 +157,6 @@ class Connection {
   std::uint64_t snapshot_commits_ = 0;  // *commits_ when the snapshot began
   std::chrono::steady_clock::time_point snapshot_began_;
   std::vector<Statement*> busy_;  // statements that returned a row since their last reset
-  WalSyncer* syncer_ = nullptr;
-  std::uint64_t commit_ticket_ = 0;
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> built_statements_;
 };

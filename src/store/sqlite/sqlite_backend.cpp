@@ -15,44 +15,97 @@ namespace {
 
 std::atomic<std::uint64_t> next_backend_id{1};
 
-// Each thread's connections, by backend id: an id is never reused, so a thread never reaches a
+// What a thread has of a backend: its own connection, and its write request under group commit.
+struct ThreadState {
+  Connection* own = nullptr;
+  int write_requests = 0;        // begin_write_request pairs open
+  Connection* writer = nullptr;  // the batch's, once the request has joined it
+  bool wrote = false;            // the request wrote in the batch
+  std::uint64_t ticket = 0;      // of the latest request that wrote, until taken
+};
+
+// Each thread's state, by backend id: an id is never reused, so a thread never reaches a
 // connection of a destroyed backend.
-thread_local std::unordered_map<std::uint64_t, Connection*> thread_connections;
+thread_local std::unordered_map<std::uint64_t, ThreadState> thread_states;
 
 }  // namespace
 
 SqliteBackend::SqliteBackend(std::string path, const StoreOptions& options)
     : path_(std::move(path)), options_(options), id_(next_backend_id++) {
   auto& first = db();
-  if (options_.synchronous == Synchronous::group) {
-    syncer_ = std::make_unique<WalSyncer>(first.wal_path());
-    first.report_commits_to(commits_, syncer_.get());
-  }
   migrate(first);
+  if (options_.synchronous == Synchronous::group) {
+    // The syncer commits the open batch before each sync; it starts on one only once the
+    // batch exists (a write, or a wait for one).
+    syncer_ = std::make_unique<WalSyncer>(
+        first.wal_path(), [this] { return batch_ ? batch_->commit_open() : WalSyncer::Written{}; });
+    batch_ = std::make_unique<WriteBatch>(path_, options_, commits_, *syncer_);
+  }
 }
 
 SqliteBackend::~SqliteBackend() {
-  // The last sync, for commits still waiting, while the connections keep the WAL file in place.
+  // The last batch, and the last sync for commits still waiting, while the connections keep the
+  // WAL file in place.
+  if (batch_) batch_->commit_open();
   syncer_.reset();
+  batch_.reset();
   connections_.clear();
 }
 
 Connection* SqliteBackend::opened_db() const {
-  auto it = thread_connections.find(id_);
-  return it == thread_connections.end() ? nullptr : it->second;
+  auto it = thread_states.find(id_);
+  return it == thread_states.end() ? nullptr : it->second.own;
 }
 
 Connection& SqliteBackend::db() {
-  if (auto* connection = opened_db()) return *connection;
+  auto& state = thread_states[id_];
+  if (state.writer) return *state.writer;
+  if (state.write_requests > 0) return join_batch();
+  if (state.own) return *state.own;
   auto connection = std::make_unique<Connection>(path_, options_);
-  connection->report_commits_to(commits_, syncer_.get());
+  connection->report_commits_to(commits_);
   Connection* raw = connection.get();
   {
     std::lock_guard lock(mutex_);
     connections_.push_back(std::move(connection));
   }
-  thread_connections.emplace(id_, raw);
+  state.own = raw;
   return *raw;
+}
+
+void SqliteBackend::begin_write_request() noexcept {
+  if (batch_) ++thread_states[id_].write_requests;
+}
+
+bool SqliteBackend::in_write_request() const noexcept {
+  auto it = thread_states.find(id_);
+  return it != thread_states.end() && it->second.write_requests > 0;
+}
+
+Connection& SqliteBackend::join_batch() {
+  auto& state = thread_states[id_];
+  if (!state.writer) state.writer = &batch_->join();
+  return *state.writer;
+}
+
+void SqliteBackend::note_write() noexcept {
+  thread_states[id_].wrote = true;
+}
+
+void SqliteBackend::end_write_request(bool commit_now) noexcept {
+  if (!batch_) return;
+  auto& state = thread_states[id_];
+  if (state.write_requests == 0 || --state.write_requests > 0) return;
+  if (state.writer) {
+    if (auto ticket = batch_->leave(state.wrote, commit_now)) state.ticket = ticket;
+    state.writer = nullptr;
+  }
+  state.wrote = false;
+}
+
+std::uint64_t SqliteBackend::take_commit_ticket() noexcept {
+  auto it = thread_states.find(id_);
+  return it == thread_states.end() ? 0 : std::exchange(it->second.ticket, 0);
 }
 
 std::unique_ptr<Connection> SqliteBackend::open_snapshot() const {

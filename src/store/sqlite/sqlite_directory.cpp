@@ -11,6 +11,7 @@
 #include "store/sql_text.hpp"
 #include "store/sqlite/counters.hpp"
 #include "store/sqlite/sqlite_directory.hpp"
+#include "store/sqlite/write_transaction.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -299,8 +300,8 @@ CounterDelta move_members(Connection& db, PartnerId partner, std::int64_t from, 
 
 std::int64_t SqliteDirectory::create_plan(PartnerId partner, const std::string& name,
                                           std::int64_t storage_bytes) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   unique_or_conflict(Object::plan, [&] {
     db.prepared("INSERT INTO plans (partner_id, name, storage_bytes) VALUES (?1, ?2, ?3)")
         .bind(1, partner)
@@ -323,8 +324,8 @@ std::vector<domain::Plan> SqliteDirectory::plans(PartnerId partner) {
 }
 
 std::int64_t SqliteDirectory::create_group(PartnerId partner, const domain::Group& g) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   if (!plan_bytes(db, partner, g.plan_id)) throw Conflict(Clash::unknown_plan);
   check_device_policy(db, partner, g.device_policy);
   unique_or_conflict(Object::group, [&] {
@@ -363,8 +364,8 @@ std::optional<domain::Group> SqliteDirectory::group(PartnerId partner, std::int6
 
 domain::Group SqliteDirectory::update_group(PartnerId partner, std::int64_t group_id,
                                             const domain::GroupPatch& patch, bool allow_over_plan) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   auto group = group_by_id(db, partner, group_id);
   if (!group) throw NotFound(Object::group);
   if (patch.plan_id && *patch.plan_id != group->plan_id) {
@@ -409,8 +410,8 @@ domain::Group SqliteDirectory::update_group(PartnerId partner, std::int64_t grou
 
 void SqliteDirectory::delete_group(PartnerId partner, std::int64_t group_id,
                                    std::optional<std::int64_t> move_members_to) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   if (!group_by_id(db, partner, group_id)) throw NotFound(Object::group);
   auto& members = db.prepared("SELECT count(*) FROM users WHERE partner_id = ?1 AND group_id = ?2");
   members.bind(1, partner).bind(2, group_id);
@@ -434,8 +435,8 @@ void SqliteDirectory::delete_group(PartnerId partner, std::int64_t group_id,
 }
 
 domain::User SqliteDirectory::create_user(PartnerId partner, const domain::UserCreate& c) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   auto group = group_by_id(db, partner, c.group_id ? *c.group_id : default_group(db, partner));
   if (!group) throw Conflict(Clash::unknown_group);
   std::int64_t plan = c.plan_id.value_or(group->plan_id);
@@ -584,8 +585,8 @@ std::int64_t SqliteDirectory::count_users(PartnerId partner, const domain::UserQ
 
 domain::User SqliteDirectory::update_user(PartnerId partner, std::int64_t avatar_id,
                                           const domain::UserPatch& patch) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   auto user = require_user(db, partner, avatar_id);
   const std::string old_email = user.email;
   CounterDelta delta;
@@ -617,8 +618,8 @@ domain::User SqliteDirectory::update_user(PartnerId partner, std::int64_t avatar
 }
 
 void SqliteDirectory::delete_user(PartnerId partner, std::int64_t avatar_id) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   auto user = require_user(db, partner, avatar_id);
   // `+partner_id`: found through the (avatar_id, name) index, not among all the partner's devices.
   for (const char* sql : {"DELETE FROM devices WHERE +partner_id = ?1 AND avatar_id = ?2",
@@ -634,8 +635,8 @@ void SqliteDirectory::delete_user(PartnerId partner, std::int64_t avatar_id) {
 void SqliteDirectory::queue_activation_email(PartnerId partner, std::int64_t avatar_id,
                                              const std::optional<std::string>& template_name,
                                              const std::optional<std::string>& reg_code) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   auto user = require_user(db, partner, avatar_id);
   db.prepared(
         "INSERT INTO activation_emails (partner_id, avatar_id, email, template_name, queued_at, "
@@ -692,8 +693,8 @@ std::vector<domain::EmailClash> SqliteDirectory::email_clashes() {
 }
 
 void SqliteDirectory::insert_users(PartnerId partner, std::span<const domain::NewUser> users) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   std::unordered_map<std::int64_t, std::int64_t> storage;
   for (const auto& plan : plans(partner)) storage[plan.plan_id] = plan.storage_bytes;
   std::unordered_map<std::int64_t, bool> known_group;

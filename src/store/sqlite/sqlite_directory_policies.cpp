@@ -4,6 +4,7 @@
 
 #include "domain/case_fold.hpp"
 #include "store/sqlite/sqlite_directory.hpp"
+#include "store/sqlite/write_transaction.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -72,8 +73,8 @@ void unique_name(F&& write) {
 
 domain::DevicePolicy SqliteDirectory::create_device_policy(PartnerId partner,
                                                            const domain::DevicePolicy& policy) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   domain::DevicePolicy created = policy;
   created.policy_id = 0;
   check_inheritance(db, partner, created);
@@ -111,8 +112,8 @@ std::optional<domain::DevicePolicy> SqliteDirectory::device_policy(PartnerId par
 std::optional<domain::DevicePolicy> SqliteDirectory::update_device_policy(
     PartnerId partner, std::int64_t policy_id,
     const std::function<void(domain::DevicePolicy&)>& change) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   auto policy = policy_by_id(db, partner, policy_id);
   if (!policy) return std::nullopt;
   change(*policy);
@@ -135,8 +136,8 @@ std::optional<domain::DevicePolicy> SqliteDirectory::update_device_policy(
 }
 
 bool SqliteDirectory::delete_device_policy(PartnerId partner, std::int64_t policy_id) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   if (!policy_by_id(db, partner, policy_id)) return false;
   if (any_row(db, kGroupUsingSql, partner, policy_id)) throw Conflict(Clash::used_by_group);
   if (any_row(db, kHeirSql, partner, policy_id)) throw Conflict(Clash::inherited_from);

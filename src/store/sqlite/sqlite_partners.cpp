@@ -12,6 +12,7 @@
 #include "domain/clock.hpp"
 #include "domain/user.hpp"
 #include "store/sql_text.hpp"
+#include "store/sqlite/write_transaction.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -19,7 +20,9 @@ namespace {
 // Each feature is a column of partners named as the feature, 0 or 1 (domain::kFeatures).
 constexpr int kFeatureCount = int(std::size(domain::kFeatures));
 
-std::string parameters(int first, int count) { return placeholders("?", first, count); }
+std::string parameters(int first, int count) {
+  return placeholders("?", first, count);
+}
 
 domain::Features read_features(const Statement& row, int first) {
   domain::Features f;
@@ -68,8 +71,8 @@ const std::string kSelectFeatures =
 }  // namespace
 
 PartnerId SqlitePartners::create_partner(const domain::NewPartner& p) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   unique_or_conflict(Object::partner, [&] {
     auto& q = db.prepared(kInsertPartner.c_str());
     q.bind(1, p.username)
@@ -130,8 +133,8 @@ std::vector<domain::Partner> SqlitePartners::list_partners() {
 }
 
 void SqlitePartners::update_partner(const domain::Partner& p) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   auto& q = db.prepared(kUpdatePartner.c_str());
   q.bind(1, p.id).bind(2, p.name).bind(3, domain::to_string(p.billing_mode));
   q.bind(4, p.bytes_available);
@@ -150,8 +153,8 @@ std::optional<domain::Credentials> SqlitePartners::credentials(std::string_view 
 }
 
 void SqlitePartners::set_password_hash(PartnerId partner, const std::string& hash) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   db.prepared("UPDATE partners SET password_hash = ?2 WHERE partner_id = ?1")
       .bind(1, partner)
       .bind(2, hash)
@@ -181,8 +184,8 @@ domain::Billing SqlitePartners::billing(PartnerId partner) {
 }
 
 void SqlitePartners::save_billing(PartnerId partner, const domain::Billing& b) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   auto& q = db.prepared(
       "UPDATE partner_billing SET name = ?2, address_json = ?3, city = ?4, state = ?5, "
       "postal_code = ?6, country = ?7, card_brand = ?8, card_last4 = ?9, card_exp_month = ?10, "
@@ -255,8 +258,8 @@ domain::Settings SqlitePartners::settings(PartnerId partner) {
 domain::Settings SqlitePartners::update_settings(
     PartnerId partner,
     const std::function<void(domain::Settings&, const domain::Features&)>& change) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   domain::Settings s = read_settings(db, partner);
   change(s, features(partner));
   db.prepared(
@@ -344,8 +347,8 @@ class BackupBlob {
 }  // namespace
 
 void SqlitePartners::save_backup(PartnerId partner, const domain::Backup& backup) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   // zeroblob() makes room for the value without building it; it is then written in place. A
   // bound value would be copied whole into SQLite's record buffer first.
   db.prepared(

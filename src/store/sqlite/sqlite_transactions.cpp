@@ -7,9 +7,7 @@ void SqliteTransactions::release_stale_snapshot() noexcept {
 }
 
 std::uint64_t SqliteTransactions::take_commit_ticket() {
-  if (!backend_.syncer()) return 0;
-  auto* connection = backend_.opened_db();
-  return connection ? connection->take_commit_ticket() : 0;
+  return backend_.take_commit_ticket();
 }
 
 void SqliteTransactions::when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) {

@@ -1,4 +1,5 @@
-// Transactions on SQLite: this thread's connection's read snapshots and group commit's tickets.
+// Transactions on SQLite: this thread's connection's read snapshots, and group commit's write
+// requests and tickets.
 #pragma once
 
 #include "store/sqlite/sqlite_backend.hpp"
@@ -13,6 +14,8 @@ class SqliteTransactions final : public Transactions {
   void begin_read() override { backend_.db().begin_read(); }
   void end_read() noexcept override { backend_.db().end_read(); }
   void release_stale_snapshot() noexcept override;
+  void begin_write_request() noexcept override { backend_.begin_write_request(); }
+  void end_write_request() noexcept override { backend_.end_write_request(); }
   std::uint64_t take_commit_ticket() override;
   void when_durable(std::uint64_t ticket, UniqueFunction<void(bool ok)> done) override;
 

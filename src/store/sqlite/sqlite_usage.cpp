@@ -6,6 +6,7 @@
 
 #include "domain/clock.hpp"
 #include "store/sqlite/counters.hpp"
+#include "store/sqlite/write_transaction.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -102,8 +103,8 @@ std::optional<domain::Share> SqliteUsage::user_share(PartnerId partner, std::int
 
 bool SqliteUsage::set_share_enabled(PartnerId partner, std::int64_t avatar_id,
                                     std::string_view room_key, bool enabled) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   db.prepared(
         "UPDATE shares SET enabled = ?4, update_time = ?5 WHERE partner_id = ?1 AND "
         "avatar_id = ?2 AND room_key = ?3")
@@ -120,8 +121,8 @@ bool SqliteUsage::set_share_enabled(PartnerId partner, std::int64_t avatar_id,
 
 void SqliteUsage::put_device(PartnerId partner, std::int64_t avatar_id, std::string_view name,
                              const domain::DeviceReport& report) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   require_user(db, partner, avatar_id);
   db.prepared(
         "UPDATE devices SET client_revision = ?4, last_login = ?5, last_backup_complete = ?6 "
@@ -152,8 +153,8 @@ void SqliteUsage::put_device(PartnerId partner, std::int64_t avatar_id, std::str
 }
 
 bool SqliteUsage::delete_device(PartnerId partner, std::int64_t avatar_id, std::string_view name) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   require_user(db, partner, avatar_id);
   db.prepared("DELETE FROM devices WHERE partner_id = ?1 AND avatar_id = ?2 AND name = ?3")
       .bind(1, partner)
@@ -169,8 +170,8 @@ bool SqliteUsage::delete_device(PartnerId partner, std::int64_t avatar_id, std::
 
 void SqliteUsage::put_share(PartnerId partner, std::int64_t avatar_id, std::string_view room_key,
                             const domain::ShareReport& report) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   require_user(db, partner, avatar_id);
   auto now = domain::now_seconds();
   // ?8 and ?9 say whether password_required and last_login were reported; unreported ones keep
@@ -222,8 +223,8 @@ void SqliteUsage::put_share(PartnerId partner, std::int64_t avatar_id, std::stri
 
 bool SqliteUsage::delete_share(PartnerId partner, std::int64_t avatar_id,
                                std::string_view room_key) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   require_user(db, partner, avatar_id);
   db.prepared("DELETE FROM shares WHERE partner_id = ?1 AND avatar_id = ?2 AND room_key = ?3")
       .bind(1, partner)
@@ -238,8 +239,8 @@ bool SqliteUsage::delete_share(PartnerId partner, std::int64_t avatar_id,
 
 void SqliteUsage::set_bytes_stored(PartnerId partner, std::int64_t avatar_id,
                                    std::int64_t bytes_stored) {
-  auto& db = this->db();
-  Transaction txn(db);
+  WriteTransaction txn(backend_);
+  auto& db = txn.db();
   auto& q = db.prepared("SELECT bytes_stored FROM users WHERE partner_id = ?1 AND avatar_id = ?2");
   q.bind(1, partner).bind(2, avatar_id);
   if (!q.step()) throw NotFound(Object::user);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <tuple>
 
 #include "metrics/events.hpp"
 
@@ -64,10 +65,12 @@ std::error_code WalFile::sync() {
   return failed_;
 }
 
-WalSyncer::WalSyncer(std::string wal_path)
-    : WalSyncer([file = std::make_shared<WalFile>(std::move(wal_path))] { return file->sync(); }) {}
+WalSyncer::WalSyncer(std::string wal_path, BeforeSync before_sync)
+    : WalSyncer([file = std::make_shared<WalFile>(std::move(wal_path))] { return file->sync(); },
+                std::move(before_sync)) {}
 
-WalSyncer::WalSyncer(SyncFunction sync) : sync_(std::move(sync)), thread_([this] { run(); }) {}
+WalSyncer::WalSyncer(SyncFunction sync, BeforeSync before_sync)
+    : sync_(std::move(sync)), before_sync_(std::move(before_sync)), thread_([this] { run(); }) {}
 
 WalSyncer::~WalSyncer() {
   {
@@ -83,6 +86,18 @@ std::uint64_t WalSyncer::synced() const {
   return synced_;
 }
 
+void WalSyncer::mark_failed(std::uint64_t ticket) {
+  std::lock_guard lock(mutex_);
+  failed_.insert(ticket);
+}
+
+void WalSyncer::note_pending() noexcept {
+  // One wake-up per sync at most: the flag is cleared when the syncer starts on it.
+  if (pending_.exchange(true, std::memory_order_acq_rel)) return;
+  std::lock_guard lock(mutex_);
+  wake_.notify_one();
+}
+
 void WalSyncer::when_durable(std::uint64_t ticket, Completion done) {
   bool ok = true;
   {
@@ -95,38 +110,64 @@ void WalSyncer::when_durable(std::uint64_t ticket, Completion done) {
       waiters_.emplace_back(ticket, std::move(done));
       wake_.notify_one();
       return;
+    } else {
+      ok = !failed_.contains(ticket);
     }
   }
   done(ok);
 }
 
+WalSyncer::Written WalSyncer::before_sync() {
+  if (before_sync_) return before_sync_();
+  std::uint64_t target = sequence_.load();
+  std::lock_guard lock(mutex_);
+  return {target, target - std::min(target, synced_)};
+}
+
 void WalSyncer::run() {
   std::unique_lock lock(mutex_);
+  auto wanted = [this] { return stopping_ || !waiters_.empty(); };
   for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || !waiters_.empty(); });
-    if (waiters_.empty()) return;
+    if (pending_.load(std::memory_order_acquire)) {
+      // Written but not waited for yet: a waiter usually follows at once; sync soon either way.
+      wake_.wait_for(lock, kIdleWrite, wanted);
+    } else {
+      wake_.wait(lock, [&] { return wanted() || pending_.load(std::memory_order_acquire); });
+    }
+    bool pending = pending_.exchange(false, std::memory_order_acq_rel);
+    if (waiters_.empty() && !pending) {
+      if (stopping_) return;
+      continue;
+    }
     lock.unlock();
-    // Every commit with a ticket up to `target` wrote its frames before this load, so before
-    // the sync starts.
-    std::uint64_t target = sequence_.load();
-    auto started = std::chrono::steady_clock::now();
+    // Every ticket up to `written.ticket` wrote its frames (or failed) before the sync starts.
+    Written written;
     std::error_code ec;
     try {
-      ec = sync_();
+      written = before_sync();
+    } catch (const std::exception& e) {
+      spdlog::error("writing before the WAL sync threw: {}", e.what());
+      ec = std::make_error_code(std::errc::io_error);
+    }
+    auto started = std::chrono::steady_clock::now();
+    try {
+      if (!ec) ec = sync_();
     } catch (const std::exception& e) {
       spdlog::error("syncing the WAL threw: {}", e.what());
       ec = std::make_error_code(std::errc::io_error);
     }
     auto elapsed = std::chrono::steady_clock::now() - started;
+    std::uint64_t target = written.ticket;
     lock.lock();
     if (!ec && target > synced_) {
-      metrics::observe_group_commit(elapsed, target - synced_);
+      if (written.commits > 0) metrics::observe_group_commit(elapsed, written.commits);
       synced_ = target;
     }
     auto covered = std::partition(waiters_.begin(), waiters_.end(),
                                   [target](const auto& waiter) { return waiter.first > target; });
-    std::vector<std::pair<std::uint64_t, Completion>> ready(
-        std::make_move_iterator(covered), std::make_move_iterator(waiters_.end()));
+    std::vector<std::tuple<std::uint64_t, Completion, bool>> ready;
+    for (auto it = covered; it != waiters_.end(); ++it)
+      ready.emplace_back(it->first, std::move(it->second), !ec && !failed_.contains(it->first));
     waiters_.erase(covered, waiters_.end());
     lock.unlock();
     if (ec) {
@@ -134,10 +175,10 @@ void WalSyncer::run() {
                     ec.message(), ready.size());
     }
     std::sort(ready.begin(), ready.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto& [ticket, done] : ready) {
+              [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+    for (auto& [ticket, done, ok] : ready) {
       try {
-        done(!ec);
+        done(ok);
       } catch (const std::exception& e) {
         spdlog::error("completing commit ticket {} threw: {}", ticket, e.what());
       }

@@ -1,15 +1,18 @@
 // Group commit at the fsync level. With synchronous=NORMAL a commit returns once its frames are
-// written to the WAL file, before they are on disk. Each such commit takes a ticket; one
-// background thread fdatasyncs the WAL and then completes every ticket issued before that sync
-// started, so one fdatasync makes many concurrent commits durable. The server sends a write's
-// 2xx only from that completion (docs/operations.md, "Storage").
+// written to the WAL file, before they are on disk. Each commit has a ticket; one background
+// thread fdatasyncs the WAL and then completes every ticket written before that sync started, so
+// one fdatasync makes many commits durable. The server sends a write's 2xx only from that
+// completion (docs/operations.md, "Storage"). The store's WriteBatch issues the tickets: one per
+// batch of requests' writes, committed by this thread's before-sync step.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -48,18 +51,33 @@ class WalSyncer {
   using SyncFunction = std::function<std::error_code()>;
   // Called once with true when the commit is on disk, false when that could not be ensured.
   using Completion = UniqueFunction<void(bool ok)>;
+  // What a sync is about to cover: every ticket up to `ticket` has its frames written (or has
+  // failed: mark_failed), and `commits` requests' writes are among them since the last call.
+  struct Written {
+    std::uint64_t ticket = 0;
+    std::uint64_t commits = 0;
+  };
+  // Run by the syncer's thread before each sync, to write what waits to be written (commit the
+  // open batch) and say what the sync will cover. The default: every ticket issued so far.
+  using BeforeSync = std::function<Written()>;
 
   // Syncs the WAL file at `wal_path` (a WalFile).
-  explicit WalSyncer(std::string wal_path);
+  explicit WalSyncer(std::string wal_path, BeforeSync before_sync = {});
   // Syncs with `sync` instead (tests count calls and make them fail).
-  explicit WalSyncer(SyncFunction sync);
+  explicit WalSyncer(SyncFunction sync, BeforeSync before_sync = {});
   // Completes every pending waiter (after a last sync), then stops the thread.
   ~WalSyncer();
   WalSyncer(const WalSyncer&) = delete;
   WalSyncer& operator=(const WalSyncer&) = delete;
 
-  // A new ticket, larger than every earlier one. Call it once a commit's frames are written.
+  // A new ticket, larger than every earlier one.
   std::uint64_t next_ticket() noexcept { return ++sequence_; }
+  // `ticket`'s writes are lost (its batch was rolled back): its waiters are told false.
+  void mark_failed(std::uint64_t ticket);
+  // Something waits to be written although nobody waits for it yet: sync within kIdleWrite
+  // anyway, so that a batch never stays open for long.
+  void note_pending() noexcept;
+  static constexpr std::chrono::milliseconds kIdleWrite{2};
   // Calls `done` once commit `ticket` is durable: at once (on this thread) when it already is or
   // when `ticket` is 0, otherwise from the syncer's thread, in ticket order within each sync.
   void when_durable(std::uint64_t ticket, Completion done);
@@ -68,13 +86,17 @@ class WalSyncer {
 
  private:
   void run();
+  Written before_sync();
 
   SyncFunction sync_;
+  BeforeSync before_sync_;
+  std::atomic<bool> pending_{false};
   std::atomic<std::uint64_t> sequence_{0};
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<std::pair<std::uint64_t, Completion>> waiters_;  // guarded by mutex_
   std::uint64_t synced_ = 0;                                   // guarded by mutex_
+  std::set<std::uint64_t> failed_;                             // guarded by mutex_
   bool stopping_ = false;                                      // guarded by mutex_
   std::thread thread_;
 };

@@ -105,7 +105,7 @@ class SnapshotReuseTest : public ReadSnapshotTest {
   static constexpr std::chrono::milliseconds kWindow{200};
   std::unique_ptr<Connection> open() {
     auto connection = std::make_unique<Connection>(path_, StoreOptions{.snapshot_reuse = kWindow});
-    connection->report_commits_to(commits_, nullptr);
+    connection->report_commits_to(commits_);
     return connection;
   }
   static void read_once(Connection& db, std::int64_t expected) {

@@ -7,6 +7,7 @@
 #include <future>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/database.hpp"
 #include "support/sqlite_checks.hpp"
@@ -104,6 +105,73 @@ TEST_F(GroupCommitStoreTest, EachThreadTakesTheTicketOfItsOwnCommit) {
   EXPECT_EQ(store->transactions().take_commit_ticket(),
             0u);  // the other thread's commit is not this thread's
   EXPECT_EQ(durable(*store, theirs), std::optional<bool>(true));
+}
+
+TEST_F(GroupCommitStoreTest, AWriteRequestReadsItsOwnWritesAndTakesOneTicketAtItsEnd) {
+  auto store = open(Synchronous::group);
+  auto partner = make_partner(*store, "alpha");
+  store->transactions().take_commit_ticket();
+  {
+    WriteRequest request(store->transactions());
+    set_ttl(*store, partner, 5);
+    EXPECT_EQ(store->partners().settings(partner).share_link_ttl, 5);
+    set_ttl(*store, partner, 6);
+    EXPECT_EQ(store->partners().settings(partner).share_link_ttl, 6);
+    EXPECT_EQ(store->transactions().take_commit_ticket(), 0u);  // not before the request ends
+  }
+  auto ticket = store->transactions().take_commit_ticket();
+  EXPECT_GT(ticket, 0u);
+  EXPECT_EQ(store->transactions().take_commit_ticket(), 0u);
+  EXPECT_EQ(durable(*store, ticket), std::optional<bool>(true));
+  EXPECT_EQ(store->partners().settings(partner).share_link_ttl, 6);
+  // And from another connection to the file.
+  auto reopened = open_store("sqlite:" + path_);
+  EXPECT_EQ(reopened->partners().settings(partner).share_link_ttl, 6);
+}
+
+TEST_F(GroupCommitStoreTest, AWriteRequestThatWritesNothingTakesNoTicket) {
+  auto store = open(Synchronous::group);
+  auto partner = make_partner(*store, "alpha");
+  store->transactions().take_commit_ticket();
+  {
+    WriteRequest request(store->transactions());
+    store->partners().settings(partner);
+    EXPECT_THROW(store->partners().update_settings(partner,
+                                                   [](domain::Settings&, const domain::Features&) {
+                                                     throw std::runtime_error("refused");
+                                                   }),
+                 std::runtime_error);
+  }
+  EXPECT_EQ(store->transactions().take_commit_ticket(), 0u);
+}
+
+TEST_F(GroupCommitStoreTest, WriteRequestsOnSeveralThreadsAllReachTheDisk) {
+  auto store = open(Synchronous::group);
+  constexpr int kThreads = 4;
+  constexpr int kEach = 20;
+  std::vector<PartnerId> partners;
+  for (int t = 0; t < kThreads; ++t)
+    partners.push_back(make_partner(*store, "p" + std::to_string(t)));
+  std::vector<std::future<bool>> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.push_back(std::async(std::launch::async, [&, t] {
+      bool all = true;
+      for (int i = 1; i <= kEach; ++i) {
+        {
+          WriteRequest request(store->transactions());
+          set_ttl(*store, partners[t], i);
+          all = all && store->partners().settings(partners[t]).share_link_ttl == i;
+        }
+        all = all && durable(*store, store->transactions().take_commit_ticket()) ==
+                         std::optional<bool>(true);
+      }
+      return all;
+    }));
+  }
+  for (auto& worker : workers) EXPECT_TRUE(worker.get());
+  auto reopened = open_store("sqlite:" + path_);
+  for (auto partner : partners)
+    EXPECT_EQ(reopened->partners().settings(partner).share_link_ttl, kEach);
 }
 
 TEST_F(GroupCommitStoreTest, FullAndNormalCommitsHaveNoTickets) {

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/gate.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::store::sqlite {
@@ -29,22 +30,18 @@ class ControlledSync {
  public:
   WalSyncer::SyncFunction function() {
     return [this] {
-      std::unique_lock lock(mutex_);
-      ++calls_;
-      changed_.notify_all();
-      changed_.wait(lock, [this] { return !held_; });
+      {
+        std::lock_guard lock(mutex_);
+        ++calls_;
+        changed_.notify_all();
+      }
+      gate_.pass();
+      std::lock_guard lock(mutex_);
       return result_;
     };
   }
-  void hold() {
-    std::lock_guard lock(mutex_);
-    held_ = true;
-  }
-  void release() {
-    std::lock_guard lock(mutex_);
-    held_ = false;
-    changed_.notify_all();
-  }
+  void hold() { gate_.hold(); }
+  void release() { gate_.release(); }
   void fail_with(std::error_code ec) {
     std::lock_guard lock(mutex_);
     result_ = ec;
@@ -63,7 +60,7 @@ class ControlledSync {
   std::mutex mutex_;
   std::condition_variable changed_;
   int calls_ = 0;
-  bool held_ = false;
+  testing::Gate gate_;
   std::error_code result_;
 };
 

@@ -1,0 +1,103 @@
+#include "store/sqlite/write_batch.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "metrics/events.hpp"
+
+namespace accountsd::store::sqlite {
+
+WriteBatch::WriteBatch(const std::string& path, const StoreOptions& options,
+                       std::atomic<std::uint64_t>& commits, WalSyncer& syncer)
+    : writer_(std::make_unique<Connection>(path, options)), syncer_(syncer) {
+  writer_->report_commits_to(commits);
+}
+
+WriteBatch::~WriteBatch() {
+  std::lock_guard lock(turn_);
+  if (open_) commit_locked();
+}
+
+Connection& WriteBatch::join() {
+  turn_.lock();
+  if (!open_) {
+    try {
+      writer_->prepared("BEGIN IMMEDIATE").run();
+    } catch (...) {
+      turn_.unlock();
+      throw;
+    }
+    open_ = true;
+    ticket_ = syncer_.next_ticket();
+    writes_ = 0;
+  }
+  return *writer_;
+}
+
+std::uint64_t WriteBatch::leave(bool wrote, bool commit_now) noexcept {
+  std::uint64_t ticket = 0;
+  bool pending = false;
+  {
+    std::lock_guard lock(turn_, std::adopt_lock);
+    // A statement left mid-result must not keep reading into the COMMIT.
+    writer_->reset_busy_statements();
+    if (open_ && sqlite3_get_autocommit(writer_->handle()) != 0) {
+      fail_locked("SQLite rolled the transaction back after a failed statement");
+    }
+    if (wrote) {
+      ticket = ticket_;  // a failed batch's ticket is failed already
+      if (open_) ++writes_;
+    }
+    if (open_ && writes_ == 0) {
+      // Nothing to keep (reads, or refused changes): end it now rather than hold SQLite's write
+      // lock for the syncer to find.
+      try {
+        writer_->prepared("ROLLBACK").run();
+      } catch (const std::exception& e) {
+        spdlog::error("ending an empty write batch failed: {}", e.what());
+      }
+      open_ = false;
+    }
+    if (open_ && commit_now) commit_locked();
+    pending = open_;
+  }
+  if (pending) syncer_.note_pending();
+  return ticket;
+}
+
+WalSyncer::Written WriteBatch::commit_open() {
+  std::lock_guard lock(turn_);
+  if (open_) commit_locked();
+  return {closed_, std::exchange(committed_, 0)};
+}
+
+void WriteBatch::commit_locked() noexcept {
+  auto started = std::chrono::steady_clock::now();
+  try {
+    writer_->prepared("COMMIT").run();
+  } catch (const std::exception& e) {
+    spdlog::error("committing a batch of {} writes failed: {}", writes_, e.what());
+    try {
+      if (sqlite3_get_autocommit(writer_->handle()) == 0) writer_->prepared("ROLLBACK").run();
+    } catch (const std::exception& rollback) {
+      spdlog::error("rolling back the failed batch failed: {}", rollback.what());
+    }
+    fail_locked("its COMMIT failed");
+    return;
+  }
+  metrics::observe_commit(std::chrono::steady_clock::now() - started);
+  open_ = false;
+  closed_ = ticket_;
+  committed_ += writes_;
+}
+
+void WriteBatch::fail_locked(const char* why) noexcept {
+  if (writes_ > 0)
+    spdlog::error("a batch of {} writes is lost: {}; each is answered 500", writes_, why);
+  syncer_.mark_failed(ticket_);
+  open_ = false;
+  closed_ = ticket_;
+}
+
+}  // namespace accountsd::store::sqlite
