@@ -2,16 +2,23 @@
 #include "api/representations.hpp"
 
 namespace accountsd::api {
+namespace {
+
+// Written straight to text, as every single-object read is (issue 13).
+void write_quota(http::JsonWriter& out, const domain::Quota& quota) {
+  out.begin_object()
+      .member("bytes_available", quota.bytes_available)
+      .member("bytes_allocated", quota.bytes_allocated)
+      .member("bytes_used", quota.bytes_used)
+      .member("share_count", quota.share_count)
+      .member("device_count", quota.device_count)
+      .end_object();
+}
+
+}  // namespace
 
 http::Response get_quota(Call& call) {
-  auto quota = call.partners().quota(call.partner);
-  boost::json::object body;
-  body["bytes_available"] = or_null(quota.bytes_available);
-  body["bytes_allocated"] = quota.bytes_allocated;
-  body["bytes_used"] = quota.bytes_used;
-  body["share_count"] = quota.share_count;
-  body["device_count"] = quota.device_count;
-  return http::json_response(200, body);
+  return written_response(write_quota, call.partners().quota(call.partner));
 }
 
 }  // namespace accountsd::api

@@ -10,20 +10,25 @@
 namespace accountsd::api {
 namespace {
 
-boost::json::object settings_json(const domain::Settings& s) {
-  boost::json::array netblocks;
-  for (const auto& block : s.signup_network_restriction) netblocks.emplace_back(block);
-  return {{"omva_url", or_null(s.omva_url)},
-          {"support_email", or_null(s.support_email)},
-          {"share_link_ttl", s.share_link_ttl},
-          {"autopurge_interval", or_null(s.autopurge_interval)},
-          {"purgehold_duration", s.purgehold_duration},
-          {"ad_domain", or_null(s.ad_domain)},
-          {"signup_network_restriction", std::move(netblocks)},
-          {"versionpurge_interval", or_null(s.versionpurge_interval)},
-          {"admin_email", or_null(s.admin_email)},
-          {"sharing_enabled", s.sharing_enabled},
-          {"api_version", or_null(s.api_version)}};
+// Written straight to text (written_response): a settings read is a single-object read, whose
+// budget (issue 13) a JSON document built and then serialized would spend on allocations.
+void write_settings(http::JsonWriter& out, const domain::Settings& s) {
+  out.begin_object()
+      .member("omva_url", s.omva_url)
+      .member("support_email", s.support_email)
+      .member("share_link_ttl", s.share_link_ttl)
+      .member("autopurge_interval", s.autopurge_interval)
+      .member("purgehold_duration", s.purgehold_duration)
+      .member("ad_domain", s.ad_domain)
+      .key("signup_network_restriction")
+      .begin_array();
+  for (const auto& block : s.signup_network_restriction) out.value(block);
+  out.end_array()
+      .member("versionpurge_interval", s.versionpurge_interval)
+      .member("admin_email", s.admin_email)
+      .member("sharing_enabled", s.sharing_enabled)
+      .member("api_version", s.api_version)
+      .end_object();
 }
 
 // A nullable string setting whose non-null value must also pass `valid`.
@@ -86,7 +91,7 @@ domain::SettingsPatch read_patch(JsonParams& params, const domain::Features& fea
 }  // namespace
 
 http::Response get_settings(Call& call) {
-  return http::json_response(200, settings_json(call.partners().settings(call.partner)));
+  return written_response(write_settings, call.partners().settings(call.partner));
 }
 
 http::Response post_settings(Call& call) {
@@ -104,7 +109,7 @@ http::Response post_settings(Call& call) {
         }
         domain::apply(s, patch);
       });
-  return http::json_response(200, settings_json(settings));
+  return written_response(write_settings, settings);
 }
 
 }  // namespace accountsd::api
