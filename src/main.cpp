@@ -77,6 +77,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t(1), std::size_t(100000)))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--answer-cache-mb", serve_options.answer_cache_mb,
+                   "MiB of whole list answers kept while the data under them is unchanged, "
+                   "SQLite only (0 = none; docs/operations.md)")
+      ->check(CLI::Range(std::size_t(0), std::size_t(1) << 20))
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--db-pool", serve_options.db_pool,
                    "PostgreSQL: connections this server opens at most; every server's together "
                    "must stay under the database's max_connections")

@@ -52,7 +52,9 @@ std::string client_address_text(const Call& call) {
 App::App(Services services) : App(services, make_routes(services)) {}
 
 App::App(Services services, http::Router<Route> routes)
-    : services_(std::move(services)), routes_(std::move(routes)) {
+    : services_(std::move(services)),
+      routes_(std::move(routes)),
+      answers_(std::make_unique<AnswerCache>(services_.config.answer_cache_bytes)) {
   if (!services_.signups)
     services_.signups = std::make_shared<auth::SignupLimiter>(services_.config.signup_limits);
 }
@@ -197,12 +199,12 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   } else if (access == Access::service) {
     check_service_token(authorization, services_.config.service_token);
   }
-  if (!speculated) return route.handler(call);
+  if (!speculated) return answer(route, call);
   // Nothing is answered before the credentials are confirmed: not data, and not a client error
   // either. (Other failures answer 500 or 503 and say nothing of the partner's data.)
   std::exception_ptr refused;
   try {
-    auto response = route.handler(call);
+    auto response = answer(route, call);
     services_.database.transactions().settle_checks();
     return response;
   } catch (const Error&) {
@@ -212,6 +214,22 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   }
   services_.database.transactions().settle_checks();
   std::rethrow_exception(refused);
+}
+
+http::Response App::answer(const Route& route, Call& call) {
+  if (!route.cached || call.partner == 0 || call.request.method != "GET")
+    return route.handler(call);
+  // After authentication, whose read began the snapshot.
+  auto version = services_.database.transactions().snapshot_version();
+  if (!version) return route.handler(call);
+  if (auto kept = answers_->find(call.partner, call.request.target, version->now))
+    return std::move(*kept);
+  auto response = route.handler(call);
+  // Kept only when nothing changed between the snapshot's start and now, so that the number it
+  // is kept under is one that no other state of the data has.
+  if (version->before == version->now)
+    answers_->keep(call.partner, call.request.target, version->now, response);
+  return response;
 }
 
 http::Response App::handle(http::Request& request) {

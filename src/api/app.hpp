@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "api/answer_cache.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/signup_limiter.hpp"
 #include "billing/card_processor.hpp"
@@ -35,6 +36,9 @@ struct AppConfig {
   std::size_t list_page_rows = 500;
   // Self-signups allowed per client address and per brand (B.3).
   auth::SignupLimits signup_limits{};
+  // The most body text that whole answers of cached routes (Route::cached) may keep in
+  // memory; 0 keeps none (api/answer_cache.hpp).
+  std::size_t answer_cache_bytes = 64 * 1024 * 1024;
 };
 
 // What the endpoints share: storage, the card processor, configuration.
@@ -87,6 +91,10 @@ struct Route {
   Handler handler;
   // The most body the route takes; nullopt: the server's default (http::ServerLimits).
   std::optional<std::size_t> body_limit;
+  // A GET whose whole answer may be kept and sent again while the partner's data is unchanged
+  // (AnswerCache): its answer depends on nothing but the partner, the target, the data and
+  // (within a second) the clock.
+  bool cached = false;
 };
 
 // Registers every endpoint of the spec, and GET /metrics when `services` has metrics to show;
@@ -110,6 +118,8 @@ class App {
   http::ResolvedRoute resolve(std::string_view method, std::string_view target) const;
   // The route table, in the order that http::RouteMatch::index counts.
   const http::Router<Route>& routes() const { return routes_; }
+  // The whole answers kept for Route::cached routes.
+  const AnswerCache& answers() const { return *answers_; }
 
  private:
   // One step of a request: `step`'s response with errors mapped and the step's commit ticket;
@@ -121,8 +131,11 @@ class App {
   // (Authenticator::authenticate); store::CredentialsChanged then says to dispatch again without.
   http::Response dispatch(http::Request& request, std::optional<store::PartnerId> verified,
                           bool speculate = false);
+  // The route's handler, or the answer kept for the same call (Route::cached).
+  http::Response answer(const Route& route, Call& call);
   Services services_;
   http::Router<Route> routes_;
+  std::unique_ptr<AnswerCache> answers_;
 };
 
 }  // namespace accountsd::api

@@ -23,6 +23,19 @@ AppMetrics::AppMetrics(const App& app, http::Server& server, metrics::Scrape& sc
     requests_.record(route, request.method, status, elapsed);
   });
   scrape.add([this](auto& families) { requests_.collect(families); });
+  scrape.add([&app](auto& families) {
+    auto counts = app.answers().counts();
+    families.push_back(metrics::counter("accountsd_answer_cache_hits_total",
+                                        "Reads of cached routes answered from kept answers.",
+                                        static_cast<double>(counts.hits)));
+    families.push_back(metrics::counter("accountsd_answer_cache_misses_total",
+                                        "Reads of cached routes that found no current answer "
+                                        "kept (SQLite only).",
+                                        static_cast<double>(counts.misses)));
+    families.push_back(metrics::gauge("accountsd_answer_cache_bytes",
+                                      "Bytes of answers kept, keys included.",
+                                      static_cast<double>(counts.bytes)));
+  });
   scrape.add([&server](auto& families) {
     families.push_back(metrics::gauge("accountsd_open_connections",
                                       "Client connections open on the API listener, idle "

@@ -14,6 +14,11 @@ http::Router<Route> make_routes(const Services& services) {
                  std::optional<std::size_t> body_limit = std::nullopt) {
     routes.add(method, config.api_root + path, Route{access, handler, body_limit});
   };
+  // A partner's read whose answer may be kept whole (Route::cached): the lists, and the
+  // objects that consoles open from them.
+  auto add_cached = [&](const char* path, Handler handler) {
+    routes.add("GET", config.api_root + path, Route{Access::partner, handler, {}, true});
+  };
   // The table is aligned by hand.
   // clang-format off
   // Part A: the partner's own account.
@@ -25,8 +30,8 @@ http::Router<Route> make_routes(const Services& services) {
   add("GET",  "/partner/features",  Access::partner, get_features);
   add("GET",  "/partner/settings",  Access::partner, get_settings);
   add("POST", "/partner/settings",  Access::partner, post_settings);
-  add("GET",  "/shares/",           Access::partner, get_shares);
-  add("GET",  "/clientrevisions/",  Access::partner, get_client_revisions);
+  add_cached( "/shares/",                            get_shares);
+  add_cached( "/clientrevisions/",                   get_client_revisions);
 
   // Part C: what management consoles read beyond Parts A and B.
   add("GET",  "/partner/info",      Access::partner, get_partner_info);
@@ -34,27 +39,27 @@ http::Router<Route> make_routes(const Services& services) {
   add("POST", "/partner/backup",    Access::partner, post_backup, config.max_backup_bytes);
 
   // Part B: plans, groups, users and their devices and shares.
-  add("GET",    "/plans",                        Access::partner, get_plans);
-  add("GET",    "/groups/",                      Access::partner, get_groups);
+  add_cached(   "/plans",                                         get_plans);
+  add_cached(   "/groups/",                                       get_groups);
   add("POST",   "/groups/",                      Access::partner, post_groups);
-  add("GET",    "/groups/{id}",                  Access::partner, get_group);
+  add_cached(   "/groups/{id}",                                   get_group);
   add("POST",   "/groups/{id}",                  Access::partner, post_group);
   add("DELETE", "/groups/{id}",                  Access::partner, delete_group);
-  add("GET",    "/users/",                       Access::partner, get_users);
+  add_cached(   "/users/",                                        get_users);
   add("POST",   "/users/",                       Access::signup,  post_users);
-  add("GET",    "/users/{u}",                    Access::partner, get_user);
+  add_cached(   "/users/{u}",                                     get_user);
   add("POST",   "/users/{u}",                    Access::partner, post_user);
   add("DELETE", "/users/{u}",                    Access::partner, delete_user);
-  add("GET",    "/users/{u}/devices",            Access::partner, get_user_devices);
-  add("GET",    "/users/{u}/shares/",            Access::partner, get_user_shares);
-  add("GET",    "/users/{u}/shares/{room_key}",  Access::partner, get_user_share);
+  add_cached(   "/users/{u}/devices",                             get_user_devices);
+  add_cached(   "/users/{u}/shares/",                             get_user_shares);
+  add_cached(   "/users/{u}/shares/{room_key}",                   get_user_share);
   add("POST",   "/users/{u}/shares/{room_key}",  Access::partner, post_user_share);
 
   // Part C.4-C.5: the device-preference catalogue and device policies.
   add("GET",    "/devicepreferences",            Access::partner, get_device_preferences);
-  add("GET",    "/devicepolicies/",              Access::partner, get_device_policies);
+  add_cached(   "/devicepolicies/",                               get_device_policies);
   add("POST",   "/devicepolicies/",              Access::partner, post_device_policies);
-  add("GET",    "/devicepolicies/{id}",          Access::partner, get_device_policy);
+  add_cached(   "/devicepolicies/{id}",                           get_device_policy);
   add("POST",   "/devicepolicies/{id}",          Access::partner, post_device_policy);
   add("DELETE", "/devicepolicies/{id}",          Access::partner, delete_device_policy);
 

@@ -22,6 +22,7 @@ struct ServeOptions {
   std::size_t max_large_bodies = 2;  // bodies over 1 MiB in flight at once; more get 503
   std::size_t hash_threads = 0;      // Argon2id worker threads; 0 = half the cores, at least 1
   std::size_t hash_queue = 32;       // Argon2id tasks waiting for a worker; more get 503
+  std::size_t answer_cache_mb = 64;  // whole answers of list reads kept in memory; 0 = none
   // PostgreSQL only: pooled connections per process, how long a request waits for one (ms)
   // before its 503, and the longest a statement may run (ms).
   std::size_t db_pool = 16;

@@ -163,6 +163,7 @@ int serve(const ServeOptions& options) {
     config.trusted_proxies.push_back(*block);
   }
   config.max_backup_bytes = options.max_backup_bytes;
+  config.answer_cache_bytes = options.answer_cache_mb << 20;
   metrics::Scrape scrape;
   api::Services services{*database, cards, authenticator, config};
   if (metrics_place.on_api) services.metrics = &scrape;

@@ -1,5 +1,7 @@
 #include "http/message.hpp"
 
+#include <utility>
+
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
 #include <boost/json/serializer.hpp>
@@ -67,6 +69,7 @@ Response complete_inline(Response response) {
     ticket = std::max(ticket, response.durable_ticket);
   }
   response.durable_ticket = ticket;
+  if (response.shared_body) response.body = *std::exchange(response.shared_body, nullptr);
   return response;
 }
 

@@ -51,6 +51,9 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // Set: the body is this text, shared with other answers (a kept one: api/answer_cache.hpp),
+  // and `body` is empty. The server sends it without a copy.
+  std::shared_ptr<const std::string> shared_body;
   // Set: the body is not `body` but what this produces, sent chunked a piece at a time as the
   // client takes it, so that an answer of any size never sits whole in memory (A.1).
   BodyProducer stream;
@@ -76,8 +79,8 @@ struct Deferred {
 
 // A response that defers to `deferred`.
 Response defer(Deferred deferred);
-// Runs a deferred response's steps on the calling thread, delays skipped, until it has an answer:
-// for callers without a server (fuzzers, unit tests).
+// Runs a deferred response's steps on the calling thread, delays skipped, until it has an answer,
+// with a shared body copied into `body`: for callers without a server (fuzzers, unit tests).
 Response complete_inline(Response response);
 
 // A response whose body is JSON text the caller wrote itself, with the API's content type: for

@@ -87,11 +87,18 @@ std::string new_request_id(std::uint64_t n) {
   return std::string(out, std::size_t(9 + digits));
 }
 
+// The status line and headers of `response`, as every kind of body sends them.
+template <typename Body>
+bhttp::response<Body> beast_head(const Response& response, unsigned version) {
+  bhttp::response<Body> out{static_cast<bhttp::status>(response.status), version};
+  out.set(bhttp::field::server, "accountsd");
+  for (const auto& [name, value] : response.headers) out.insert(name, value);
+  return out;
+}
+
 bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned version,
                                              bool keep_alive) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
-  out.set(bhttp::field::server, "accountsd");
-  for (auto& [name, value] : response.headers) out.insert(name, value);
+  auto out = beast_head<bhttp::string_body>(response, version);
   out.body() = std::move(response.body);
   out.keep_alive(keep_alive);
   out.prepare_payload();
@@ -462,8 +469,17 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
 
   // Writes `response`; false when the connection must close afterwards.
   auto reply = [&](Response response, unsigned version, bool keep_alive) -> asio::awaitable<bool> {
-    auto message = to_beast(std::move(response), version, keep_alive && !stopping_);
     deadline.expires_after(limits_.read_timeout);
+    if (auto shared = std::move(response.shared_body)) {
+      // Sent from the shared text itself, which `shared` keeps alive until written.
+      auto message = beast_head<bhttp::span_body<const char>>(response, version);
+      message.body() = {shared->data(), shared->size()};
+      message.keep_alive(keep_alive && !stopping_);
+      message.prepare_payload();
+      auto [ec, sent] = co_await bhttp::async_write(stream, message, use_tuple);
+      co_return !ec && message.keep_alive();
+    }
+    auto message = to_beast(std::move(response), version, keep_alive && !stopping_);
     auto [ec, sent] = co_await bhttp::async_write(stream, message, use_tuple);
     co_return !ec && message.keep_alive();
   };

@@ -1,4 +1,5 @@
 #include "metrics/events.hpp"
+#include "metrics/scrape.hpp"
 
 #include <string>
 
@@ -30,12 +31,6 @@ struct Events {
 Events& events() {
   static auto* const instance = new Events;
   return *instance;
-}
-
-prometheus::MetricFamily counter(std::string name, std::string help, double value) {
-  prometheus::ClientMetric metric;
-  metric.counter.value = value;
-  return {std::move(name), std::move(help), prometheus::MetricType::Counter, {metric}};
 }
 
 prometheus::MetricFamily histogram(std::string name, std::string help, const Histogram& histogram) {

@@ -28,4 +28,10 @@ prometheus::MetricFamily gauge(std::string name, std::string help, double value)
   return {std::move(name), std::move(help), prometheus::MetricType::Gauge, {metric}};
 }
 
+prometheus::MetricFamily counter(std::string name, std::string help, double value) {
+  prometheus::ClientMetric metric;
+  metric.counter.value = value;
+  return {std::move(name), std::move(help), prometheus::MetricType::Counter, {metric}};
+}
+
 }  // namespace accountsd::metrics

@@ -32,5 +32,7 @@ class Scrape {
 
 // A gauge family of one series without labels.
 prometheus::MetricFamily gauge(std::string name, std::string help, double value);
+// A counter family of one series without labels.
+prometheus::MetricFamily counter(std::string name, std::string help, double value);
 
 }  // namespace accountsd::metrics

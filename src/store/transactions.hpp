@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "unique_function.hpp"
 
@@ -23,6 +24,19 @@ class Transactions {
   // Makes now the checks that wait for this snapshot's first read (PartnerStore::
   // expect_credentials), when no read has carried them; they throw what they find.
   virtual void settle_checks() {}
+
+  // Where this thread's read snapshot stands among the changes to the database, for answers
+  // kept whole (api/answer_cache.hpp); call it inside a snapshot, after its first read.
+  // `before`: the count of changes the process knew of before the snapshot began, so the
+  // snapshot holds at least those. `now`: the count now, once this snapshot's own view has been
+  // added to it (a change committed by another process counts from the first snapshot that
+  // sees it). An answer read in a snapshot whose `before` equals its `now` may serve any
+  // snapshot whose `now` is still that number. nullopt: this backend cannot tell cheaply.
+  struct SnapshotVersion {
+    std::uint64_t before = 0;
+    std::uint64_t now = 0;
+  };
+  virtual std::optional<SnapshotVersion> snapshot_version() { return std::nullopt; }
 
   // A request that may write (any method but GET), around its handling. With group commit
   // (SQLite, StoreOptions::synchronous == group) its first use of the store joins the open

@@ -170,6 +170,23 @@ TEST_F(MetricsTest, CountsCommitsAndGroupCommitSyncs) {
   EXPECT_EQ(after.samples("accountsd_db_pool_wait_duration_seconds_count").size(), 1u);
 }
 
+TEST_F(MetricsTest, CountsTheAnswerCachesHitsAndMisses) {
+  auto before = scrape();
+  // The first read on each I/O thread finds nothing kept.
+  for (int i = 0; i < 6; ++i) ASSERT_EQ(get("/plans").status, 200);
+  auto after = scrape();
+  auto delta = [&](const char* name) { return after.value(name) - before.value(name); };
+  if (test_db().postgres()) {
+    // Nothing is kept on PostgreSQL.
+    EXPECT_EQ(delta("accountsd_answer_cache_hits_total"), 0);
+    EXPECT_EQ(after.value("accountsd_answer_cache_bytes"), 0);
+  } else {
+    EXPECT_GE(delta("accountsd_answer_cache_misses_total"), 1);
+    EXPECT_GE(delta("accountsd_answer_cache_hits_total"), 1);
+    EXPECT_GT(after.value("accountsd_answer_cache_bytes"), 0);
+  }
+}
+
 TEST_F(MetricsTest, ShowsOpenConnections) {
   // The scrape's own connection is open while it is answered.
   EXPECT_GE(scrape().value("accountsd_open_connections"), 1);

@@ -107,6 +107,8 @@ class ApiTest : public ::testing::Test {
   std::filesystem::path db_path() const { return dir_ / "accounts.db"; }
   // The database under test, for what a test reads behind the store's back.
   TestDatabase& test_db() { return *test_db_; }
+  // The server's application (its routes, its answer cache).
+  const api::App& app() const { return *app_; }
 
  private:
   std::filesystem::path dir_;

@@ -201,6 +201,12 @@ std::string Connection::wal_path() const {
 void Connection::report_commits_to(std::atomic<std::uint64_t>& commits) {
   commits_ = &commits;
   sqlite3_wal_hook(db_, &Connection::on_wal_commit, this);
+  // What this connection will compare its snapshots' data versions with (snapshot_version):
+  // the file as it is now. What changed before is not known to be counted, so it counts as
+  // one change more, once, here rather than at the first request's read.
+  prepared("SELECT 1 FROM sqlite_schema LIMIT 1").run();
+  sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &seen_data_version_);
+  commits.fetch_add(1, std::memory_order_acq_rel);
 }
 
 int Connection::on_wal_commit(void* self, sqlite3* db, const char* schema, int frames) {
@@ -298,6 +304,30 @@ void Connection::reset_busy_statements() noexcept {
 bool Connection::snapshot_current() const noexcept {
   return commits_->load(std::memory_order_acquire) == snapshot_commits_ &&
          std::chrono::steady_clock::now() - snapshot_began_ < snapshot_reuse_;
+}
+
+std::optional<Transactions::SnapshotVersion> Connection::snapshot_version() noexcept {
+  if (!reading_ || !commits_) return std::nullopt;
+  // The snapshot is taken at its first read, not at BEGIN; until then the data version is that
+  // of an older one.
+  if (sqlite3_txn_state(db_, "main") == SQLITE_TXN_NONE) {
+    try {
+      prepared("SELECT 1 FROM sqlite_schema LIMIT 1").run();
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  unsigned version = 0;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+    return std::nullopt;
+  // Counted after the change is in this snapshot, and before `now` is read: whatever reads
+  // this snapshot's `now` from here on knows that an answer from before the change is stale.
+  if (version != seen_data_version_) {
+    seen_data_version_ = version;
+    commits_->fetch_add(1, std::memory_order_acq_rel);
+  }
+  return Transactions::SnapshotVersion{snapshot_commits_,
+                                       commits_->load(std::memory_order_acquire)};
 }
 
 void Connection::release_stale_snapshot() noexcept {

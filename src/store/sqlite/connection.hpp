@@ -17,6 +17,7 @@
 
 #include "store/options.hpp"
 #include "store/outcomes.hpp"
+#include "store/transactions.hpp"
 
 namespace accountsd::store::sqlite {
 
@@ -128,6 +129,11 @@ class Connection {
   void begin_read();
   void end_read() noexcept;
   void release_stale_snapshot() noexcept;
+  // Transactions::snapshot_version of the snapshot this connection is reading in, after its
+  // first read; nullopt outside one, or without a commit counter (report_commits_to). A change
+  // that this connection's view of the file shows for the first time (SQLite's data version,
+  // which also moves for other processes' commits) adds 1 to the counter.
+  std::optional<Transactions::SnapshotVersion> snapshot_version() noexcept;
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* handle() const { return db_; }
   // The path of the database's WAL file, as SQLite names it.
@@ -155,6 +161,7 @@ class Connection {
   std::chrono::milliseconds snapshot_reuse_{0};
   std::atomic<std::uint64_t>* commits_ = nullptr;
   std::uint64_t snapshot_commits_ = 0;  // *commits_ when the snapshot began
+  unsigned seen_data_version_ = 0;  // SQLITE_FCNTL_DATA_VERSION when snapshot_version() last looked
   std::chrono::steady_clock::time_point snapshot_began_;
   std::vector<Statement*> busy_;  // statements that returned a row since their last reset
   std::unordered_map<const char*, std::unique_ptr<Statement>> statements_;

@@ -14,6 +14,7 @@ class SqliteTransactions final : public Transactions {
   void begin_read() override { backend_.db().begin_read(); }
   void end_read() noexcept override { backend_.db().end_read(); }
   void release_stale_snapshot() noexcept override;
+  std::optional<SnapshotVersion> snapshot_version() override;
   void begin_write_request() noexcept override { backend_.begin_write_request(); }
   void end_write_request() noexcept override { backend_.end_write_request(); }
   std::uint64_t take_commit_ticket() override;
