@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -131,15 +132,98 @@ TEST_F(SnapshotReuseTest, ACommitThroughTheStoreMakesTheNextReadSeeIt) {
   auto reader = open();
   auto writer = open();
   read_once(*reader, 3);
+  // Each connection counted one change when it started counting (what it had not seen).
+  EXPECT_EQ(commits_.load(), 2u);
   {
     Transaction write(*writer);
     writer->prepared("INSERT INTO t VALUES (4)").run();
     write.commit();
   }
-  EXPECT_EQ(commits_.load(), 1u);
+  EXPECT_EQ(commits_.load(), 3u);
   read_once(*reader, 4);
   writer->exec("INSERT INTO t VALUES (5)");  // autocommit writes count too
   read_once(*reader, 5);
+}
+
+// Connection::snapshot_version, which says whether a kept answer (api/answer_cache.hpp) may
+// serve: `now` moves past every snapshot that did not see a change.
+class SnapshotVersionTest : public ReadSnapshotTest {
+ protected:
+  std::unique_ptr<Connection> open() {
+    auto connection = std::make_unique<Connection>(path_);
+    connection->report_commits_to(commits_);
+    return connection;
+  }
+  // The version of a fresh snapshot of `db`, after one read.
+  static Transactions::SnapshotVersion version(Connection& db) {
+    db.begin_read();
+    count(db);
+    auto version = db.snapshot_version();
+    db.end_read();
+    EXPECT_TRUE(version);
+    return version.value_or(Transactions::SnapshotVersion{});
+  }
+  std::atomic<std::uint64_t> commits_{0};
+};
+
+TEST_F(SnapshotVersionTest, NoneOutsideASnapshot) {
+  auto reader = open();
+  EXPECT_FALSE(reader->snapshot_version());
+  Connection uncounted(path_);
+  uncounted.begin_read();
+  count(uncounted);
+  EXPECT_FALSE(uncounted.snapshot_version()) << "no counter to compare with";
+  uncounted.end_read();
+}
+
+TEST_F(SnapshotVersionTest, UnchangedDataKeepsOneVersion) {
+  auto reader = open();
+  auto first = version(*reader);
+  EXPECT_EQ(first.before, first.now);
+  auto second = version(*reader);
+  EXPECT_EQ(second.before, second.now);
+  EXPECT_EQ(second.now, first.now);
+}
+
+TEST_F(SnapshotVersionTest, ACommitThroughTheStoreMovesIt) {
+  auto reader = open();
+  auto writer = open();
+  auto first = version(*reader);
+  writer->exec("INSERT INTO t VALUES (4)");
+  auto second = version(*reader);
+  EXPECT_GT(second.before, first.now) << "counted by the writer's commit";
+  // The reader's first look at the change counts it once more: harmless, and the next
+  // snapshot's answers may be kept again.
+  auto third = version(*reader);
+  EXPECT_EQ(third.before, third.now);
+  EXPECT_GE(third.now, second.now);
+}
+
+TEST_F(SnapshotVersionTest, AnotherProcessesCommitMovesItAtTheFirstSnapshotThatSeesIt) {
+  auto reader = open();
+  Connection other_process(path_);  // reports to no counter
+  auto first = version(*reader);
+  other_process.exec("INSERT INTO t VALUES (4)");
+  auto seeing = version(*reader);
+  EXPECT_EQ(seeing.before, first.now) << "nothing in this process counted it";
+  EXPECT_GT(seeing.now, seeing.before) << "the snapshot that saw it counted it";
+  auto after = version(*reader);
+  EXPECT_EQ(after.before, after.now);
+  EXPECT_EQ(after.now, seeing.now);
+}
+
+TEST_F(SnapshotVersionTest, ASnapshotBegunWithoutARead) {
+  auto reader = open();
+  Connection other_process(path_);
+  version(*reader);
+  other_process.exec("INSERT INTO t VALUES (4)");
+  // Between BEGIN and the first read the connection's view is the previous snapshot's; the
+  // version is taken from a read of the new one.
+  reader->begin_read();
+  auto seen = reader->snapshot_version();
+  reader->end_read();
+  ASSERT_TRUE(seen);
+  EXPECT_GT(seen->now, seen->before);
 }
 
 TEST_F(SnapshotReuseTest, AStatementOutsideAReadPairNeverRunsInAKeptSnapshot) {
