@@ -92,15 +92,20 @@ void SqliteBackend::note_write() noexcept {
   thread_states[id_].wrote = true;
 }
 
-void SqliteBackend::end_write_request(bool commit_now) noexcept {
-  if (!batch_) return;
+bool SqliteBackend::end_write_request(bool commit_now) noexcept {
+  if (!batch_) return false;
   auto& state = thread_states[id_];
-  if (state.write_requests == 0 || --state.write_requests > 0) return;
+  if (state.write_requests == 0 || --state.write_requests > 0) return false;
+  bool lost = false;
   if (state.writer) {
-    if (auto ticket = batch_->leave(state.wrote, commit_now)) state.ticket = ticket;
+    if (auto ticket = batch_->leave(state.wrote, commit_now)) {
+      state.ticket = ticket;
+      lost = commit_now && syncer_->lost(ticket);
+    }
     state.writer = nullptr;
   }
   state.wrote = false;
+  return lost;
 }
 
 std::uint64_t SqliteBackend::take_commit_ticket() noexcept {

@@ -46,7 +46,8 @@ class SqliteBackend {
   // Pairs nest. `commit_now`: the batch is committed before the turn is given back (a write made
   // outside any request). The other modes ignore them.
   void begin_write_request() noexcept;
-  void end_write_request(bool commit_now = false) noexcept;
+  // Returns, for `commit_now`, whether the batch (and with it this request's writes) was lost.
+  bool end_write_request(bool commit_now = false) noexcept;
   bool in_write_request() const noexcept;
   // The writer connection, joining the batch for this write request (which must be open).
   Connection& join_batch();

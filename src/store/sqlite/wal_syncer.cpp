@@ -86,6 +86,11 @@ std::uint64_t WalSyncer::synced() const {
   return synced_;
 }
 
+bool WalSyncer::lost(std::uint64_t ticket) const {
+  std::lock_guard lock(mutex_);
+  return failed_.contains(ticket);
+}
+
 void WalSyncer::mark_failed(std::uint64_t ticket) {
   std::lock_guard lock(mutex_);
   failed_.insert(ticket);

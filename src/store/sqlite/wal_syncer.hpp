@@ -74,6 +74,8 @@ class WalSyncer {
   std::uint64_t next_ticket() noexcept { return ++sequence_; }
   // `ticket`'s writes are lost (its batch was rolled back): its waiters are told false.
   void mark_failed(std::uint64_t ticket);
+  // Whether `ticket` was marked failed: its commit is lost.
+  bool lost(std::uint64_t ticket) const;
   // Something waits to be written although nobody waits for it yet: sync within kIdleWrite
   // anyway, so that a batch never stays open for long.
   void note_pending() noexcept;

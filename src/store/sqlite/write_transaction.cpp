@@ -48,7 +48,10 @@ void WriteTransaction::commit() {
   backend_.note_write();
   if (own_request_) {
     own_request_ = false;
-    backend_.end_write_request(true);
+    // Committed at once: a write outside any request has no answer held for its ticket, so
+    // a lost batch is said here, or it would go unnoticed.
+    if (backend_.end_write_request(true))
+      throw SqliteError(SQLITE_IOERR, "the write was not committed: its batch's COMMIT failed");
   }
 }
 
