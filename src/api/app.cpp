@@ -10,6 +10,7 @@
 
 #include "api/forwarded_for.hpp"
 #include "api/store_outcomes.hpp"
+#include "domain/text.hpp"
 #include "http/error_response.hpp"
 
 namespace accountsd::api {
@@ -283,8 +284,9 @@ http::Response App::handle_step(http::Request& request, UniqueFunction<http::Res
 namespace {
 
 http::Response answer_error(const http::Request& request, const Error& error) {
+  // Escaped: a message may quote what a client sent, and a newline would forge a log line.
   if (error.kind() == ErrorKind::internal)
-    spdlog::error("request {}: {}", request.request_id, error.what());
+    spdlog::error("request {}: {}", request.request_id, domain::escape_controls(error.what()));
   return http::error_response(error, request.request_id);
 }
 
@@ -298,10 +300,10 @@ http::Response App::respond(http::Request& request, UniqueFunction<http::Respons
   } catch (const store::Refusal& refusal) {
     return answer_error(request, to_error(refusal));
   } catch (const store::Unavailable& unavailable) {
-    spdlog::warn("request {}: {}", request.request_id, unavailable.what());
+    spdlog::warn("request {}: {}", request.request_id, domain::escape_controls(unavailable.what()));
     return answer_error(request, to_error(unavailable));
   } catch (const std::exception& e) {
-    spdlog::error("request {} failed: {}", request.request_id, e.what());
+    spdlog::error("request {} failed: {}", request.request_id, domain::escape_controls(e.what()));
     return http::error_response(Error(ErrorKind::internal, "internal error"), request.request_id);
   }
 }
