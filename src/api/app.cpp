@@ -98,9 +98,10 @@ std::vector<std::string> route_segments(boost::urls::url_view url) {
   return segments;
 }
 
-// route_segments of a target whose path holds only unreserved characters and '/' (nearly every
-// request): such a path is valid origin-form with nothing to decode, so it is split as it is,
-// without a URL parse. Anything else (a percent sign, a sub-delimiter, a dot segment, no leading
+// route_segments of a target whose path holds only unreserved characters, '@' and '/' (nearly
+// every request; '@' is in every email that names a user, and a path may hold it as it is):
+// such a path is valid origin-form with nothing to decode, so it is split as it is, without a
+// URL parse. Anything else (a percent sign, a sub-delimiter, a dot segment, no leading
 // '/'): nullopt.
 // A query is not looked at here; dispatch parses it.
 std::optional<std::vector<std::string>> plain_route_segments(std::string_view raw) {
@@ -109,7 +110,7 @@ std::optional<std::vector<std::string>> plain_route_segments(std::string_view ra
   for (char c : path) {
     const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                             (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-                            c == '~' || c == '/';
+                            c == '~' || c == '/' || c == '@';
     if (!unreserved) return std::nullopt;
   }
   std::vector<std::string> segments;
