@@ -3,16 +3,11 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
-#include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 
-#include "api/app.hpp"
-#include "auth/authenticator.hpp"
 #include "auth/password.hpp"
-#include "billing/sandbox_card_processor.hpp"
-#include "store/database.hpp"
+#include "support/app_world.hpp"
 #include "support/http_client.hpp"
 
 namespace accountsd::api {
@@ -25,26 +20,13 @@ class CardWipeTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_GE(sodium_init(), 0);
     auth::set_hash_cost(auth::HashCost::minimal);
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accountsd-card-wipe-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string());
+    world_ = std::make_unique<testing::AppWorld>();
     domain::NewPartner partner;
     partner.username = "alpha";
     partner.name = "Alpha";
     partner.password_hash = auth::hash_password(kPassword);
     partner.billing_mode = domain::BillingMode::prepaid;
-    store_->partners().create_partner(partner);
-    authenticator_ = std::make_unique<auth::Authenticator>(store_->partners());
-    app_ = std::make_unique<App>(Services{*store_, cards_, *authenticator_, AppConfig{}});
-  }
-  void TearDown() override {
-    app_.reset();
-    authenticator_.reset();
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+    world_->store().partners().create_partner(partner);
   }
 
   // Sends a prepaid billing update with `number` and `code` (and `country`) to the App, and
@@ -63,7 +45,7 @@ class CardWipeTest : public ::testing::Test {
     request.peer = boost::asio::ip::make_address("127.0.0.1");
     request.request_id = "card-wipe";
     // The login is not cached yet: its verification is deferred, run here in place of a server.
-    auto response = http::complete_inline(app_->handle(request));
+    auto response = http::complete_inline(world_->app().handle(request));
     return {response.status, std::move(request)};
   }
 
@@ -75,11 +57,8 @@ class CardWipeTest : public ::testing::Test {
   }
 
  private:
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Database> store_;
-  billing::SandboxCardProcessor cards_;
-  std::unique_ptr<auth::Authenticator> authenticator_;
-  std::unique_ptr<App> app_;
+  // Made in SetUp, once the hashing cost is set.
+  std::unique_ptr<testing::AppWorld> world_;
 };
 
 TEST_F(CardWipeTest, AnApprovedCardLeavesNoCopyInTheRequest) {

@@ -5,57 +5,40 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <memory>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 
-#include "api/app.hpp"
-#include "billing/sandbox_card_processor.hpp"
-#include "store/database.hpp"
+#include "support/app_world.hpp"
 
 namespace accountsd::api {
 namespace {
 
+// Routes one path to a handler that throws a message with a newline and an escape sequence.
+http::Router<Route> failing_route() {
+  http::Router<Route> routes;
+  routes.add("GET", "/fails",
+             Route{Access::anyone,
+                   [](Call&) -> http::Response {
+                     throw std::runtime_error("bad value\n[2026-01-01] [info] forged line\x1b[2J");
+                   },
+                   {}});
+  return routes;
+}
+
 class ErrorLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accountsd-error-log-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string());
-    authenticator_ = std::make_unique<auth::Authenticator>(store_->partners());
-    http::Router<Route> routes;
-    routes.add(
-        "GET", "/fails",
-        Route{Access::anyone,
-              [](Call&) -> http::Response {
-                throw std::runtime_error("bad value\n[2026-01-01] [info] forged line\x1b[2J");
-              },
-              {}});
-    app_ = std::make_unique<App>(Services{*store_, cards_, *authenticator_, AppConfig{}},
-                                 std::move(routes));
     sink_ = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_);
     spdlog::default_logger()->sinks().push_back(sink_);
   }
   void TearDown() override {
     auto& sinks = spdlog::default_logger()->sinks();
     sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
-    app_.reset();
-    authenticator_.reset();
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Database> store_;
-  billing::SandboxCardProcessor cards_;
-  std::unique_ptr<auth::Authenticator> authenticator_;
-  std::unique_ptr<App> app_;
+  testing::AppWorld world_{failing_route()};
   std::ostringstream log_;
   std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
 };
@@ -65,7 +48,7 @@ TEST_F(ErrorLogTest, AHandlersFailureIsLoggedOnOneLineWithItsControlsEscaped) {
   request.method = "GET";
   request.target = "/fails";
   request.request_id = "req-1";
-  auto response = http::complete_inline(app_->handle(request));
+  auto response = http::complete_inline(world_.app().handle(request));
   EXPECT_EQ(response.status, 500);
   EXPECT_EQ(response.body.find("forged"), std::string::npos) << "the reason stays in the log";
   spdlog::default_logger()->flush();

@@ -2,45 +2,20 @@
 // case) or parsed and percent-decoded as a URL.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <memory>
-#include <random>
 #include <string>
 
-#include "api/app.hpp"
-#include "billing/sandbox_card_processor.hpp"
-#include "store/database.hpp"
+#include "support/app_world.hpp"
 
 namespace accountsd::api {
 namespace {
 
 class ResolveTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::random_device rd;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("accountsd-resolve-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(dir_);
-    store_ = store::open_store("sqlite:" + (dir_ / "accounts.db").string());
-    authenticator_ = std::make_unique<auth::Authenticator>(store_->partners());
-    app_ = std::make_unique<App>(Services{*store_, cards_, *authenticator_, AppConfig{}});
-  }
-  void TearDown() override {
-    app_.reset();
-    authenticator_.reset();
-    store_.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
   http::ResolvedRoute resolve(const std::string& method, const std::string& path) {
-    return app_->resolve(method, "/apis/accounts/v1" + path);
+    return world_.app().resolve(method, "/apis/accounts/v1" + path);
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Database> store_;
-  billing::SandboxCardProcessor cards_;
-  std::unique_ptr<auth::Authenticator> authenticator_;
-  std::unique_ptr<App> app_;
+  testing::AppWorld world_;
 };
 
 TEST_F(ResolveTest, AnEmailInThePathRoutesAsItsPercentEncodedForm) {
