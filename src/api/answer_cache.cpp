@@ -1,7 +1,6 @@
 #include "api/answer_cache.hpp"
 
 #include <functional>
-#include <vector>
 
 namespace accountsd::api {
 namespace {
@@ -77,10 +76,10 @@ void AnswerCache::keep(store::PartnerId partner, std::string_view target, std::u
     // Full: what can no longer be served goes first, then everything. Answers are cheap to
     // make again, and a bound that holds matters more than which of them stay.
     std::erase_if(shard.entries, [&](const auto& item) {
-      return item.second.version != version || item.second.expires <= now;
+      const bool stale = item.second.version != version || item.second.expires <= now;
+      if (stale) shard.bytes -= item.second.size + item.first.size();
+      return stale;
     });
-    shard.bytes = 0;
-    for (const auto& [entry_key, kept] : shard.entries) shard.bytes += kept.size + entry_key.size();
     if (shard.bytes + added > shard_bytes_) {
       shard.entries.clear();
       shard.bytes = 0;

@@ -1,10 +1,9 @@
 #include "http/message.hpp"
 
-#include <utility>
-
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
 #include <boost/json/serializer.hpp>
+#include <utility>
 
 namespace accountsd::http {
 

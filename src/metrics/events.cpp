@@ -1,9 +1,9 @@
 #include "metrics/events.hpp"
-#include "metrics/scrape.hpp"
 
 #include <string>
 
 #include "metrics/histogram.hpp"
+#include "metrics/scrape.hpp"
 #include "metrics/thread_tally.hpp"
 
 namespace accountsd::metrics {

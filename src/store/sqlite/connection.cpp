@@ -204,9 +204,20 @@ void Connection::report_commits_to(std::atomic<std::uint64_t>& commits) {
   // What this connection will compare its snapshots' data versions with (snapshot_version):
   // the file as it is now. What changed before is not known to be counted, so it counts as
   // one change more, once, here rather than at the first request's read.
-  prepared("SELECT 1 FROM sqlite_schema LIMIT 1").run();
-  sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &seen_data_version_);
+  read_now();
+  seen_data_version_ = data_version().value_or(0);
   commits.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void Connection::read_now() {
+  prepared("SELECT 1 FROM sqlite_schema LIMIT 1").run();
+}
+
+std::optional<unsigned> Connection::data_version() const noexcept {
+  unsigned version = 0;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+    return std::nullopt;
+  return version;
 }
 
 int Connection::on_wal_commit(void* self, sqlite3* db, const char* schema, int frames) {
@@ -312,18 +323,17 @@ std::optional<Transactions::SnapshotVersion> Connection::snapshot_version() noex
   // of an older one.
   if (sqlite3_txn_state(db_, "main") == SQLITE_TXN_NONE) {
     try {
-      prepared("SELECT 1 FROM sqlite_schema LIMIT 1").run();
+      read_now();
     } catch (const std::exception&) {
       return std::nullopt;
     }
   }
-  unsigned version = 0;
-  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
-    return std::nullopt;
+  auto version = data_version();
+  if (!version) return std::nullopt;
   // Counted after the change is in this snapshot, and before `now` is read: whatever reads
   // this snapshot's `now` from here on knows that an answer from before the change is stale.
-  if (version != seen_data_version_) {
-    seen_data_version_ = version;
+  if (*version != seen_data_version_) {
+    seen_data_version_ = *version;
     commits_->fetch_add(1, std::memory_order_acq_rel);
   }
   return Transactions::SnapshotVersion{snapshot_commits_,

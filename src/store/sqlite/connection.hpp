@@ -134,6 +134,10 @@ class Connection {
   // that this connection's view of the file shows for the first time (SQLite's data version,
   // which also moves for other processes' commits) adds 1 to the counter.
   std::optional<Transactions::SnapshotVersion> snapshot_version() noexcept;
+  // Reads the first page of the schema: inside a read transaction this takes its snapshot now
+  // (SQLite takes it at the first read, not at BEGIN); outside one it brings the connection's
+  // view of the file up to date.
+  void read_now();
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* handle() const { return db_; }
   // The path of the database's WAL file, as SQLite names it.
@@ -154,6 +158,9 @@ class Connection {
   void finish_read() noexcept;
   // Whether a parked snapshot may serve the next begin_read().
   bool snapshot_current() const noexcept;
+  // SQLITE_FCNTL_DATA_VERSION of the main database as this connection last read it; nullopt if
+  // SQLite cannot say.
+  std::optional<unsigned> data_version() const noexcept;
   sqlite3* db_ = nullptr;
   int read_depth_ = 0;
   bool reading_ = false;  // a snapshot's BEGIN is open

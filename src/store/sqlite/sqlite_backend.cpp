@@ -121,8 +121,7 @@ std::unique_ptr<Connection> SqliteBackend::open_snapshot() const {
   // the cache's size instead of sorting every row of the list in memory.
   connection->exec("PRAGMA temp_store=FILE");
   connection->begin_read();
-  // The snapshot is taken at the first read, not at BEGIN: take it now.
-  connection->prepared("SELECT 1 FROM sqlite_schema LIMIT 1").run();
+  connection->read_now();  // the snapshot is taken at the first read, not at BEGIN
   return connection;
 }
 
