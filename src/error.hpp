@@ -19,6 +19,8 @@ enum class ErrorKind {
   method_not_allowed,
   conflict,
   payload_too_large,
+  // Well-formed, but cannot be done as sent (an Idempotency-Key reused for another request).
+  unprocessable,
   header_too_large,
   too_many_requests,
   internal,

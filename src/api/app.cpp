@@ -9,7 +9,9 @@
 #include <boost/url/parse.hpp>
 
 #include "api/forwarded_for.hpp"
+#include "api/idempotency.hpp"
 #include "api/store_outcomes.hpp"
+#include "domain/clock.hpp"
 #include "domain/text.hpp"
 #include "http/error_response.hpp"
 
@@ -201,7 +203,13 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   } else if (access == Access::service) {
     check_service_token(authorization, services_.config.service_token);
   }
-  if (!speculated) return answer(route, call);
+  if (!speculated) {
+    // Keys are a partner's: a self-signup (no credentials) runs as it would without one.
+    if (route.idempotent && call.partner != 0) {
+      if (auto key = idempotency_key(request)) return answer_once(route, call, std::string(*key));
+    }
+    return answer(route, call);
+  }
   // Nothing is answered before the credentials are confirmed: not data, and not a client error
   // either. (Other failures answer 500 or 503 and say nothing of the partner's data.)
   std::exception_ptr refused;
@@ -234,6 +242,134 @@ http::Response App::answer(const Route& route, Call& call) {
   return response;
 }
 
+namespace {
+
+http::Response answer_error(const http::Request& request, const Error& error) {
+  // Escaped: a message may quote what a client sent, and a newline would forge a log line.
+  if (error.kind() == ErrorKind::internal)
+    spdlog::error("request {}: {}", request.request_id, domain::escape_controls(error.what()));
+  return http::error_response(error, request.request_id);
+}
+
+}  // namespace
+
+namespace {
+
+// A request with a key that never finished is taken for lost after this long: its outcome is
+// unknown, so it is not run again, and the client is told so.
+constexpr std::int64_t kAbandonedKeySeconds = 60;
+// One claim in this many also deletes a batch of keys past their day.
+constexpr std::uint64_t kPruneKeysEvery = 64;
+constexpr int kPruneKeysBatch = 100;
+
+// The answer a key kept, sent again.
+http::Response replayed(const store::RequestKeys::Answer& answer) {
+  http::Response response;
+  response.status = answer.status;
+  response.body = answer.body;
+  if (!answer.content_type.empty())
+    response.headers.emplace_back("Content-Type", answer.content_type);
+  if (!answer.location.empty()) response.headers.emplace_back("Location", answer.location);
+  response.headers.emplace_back("Idempotent-Replayed", "true");
+  return response;
+}
+
+std::string header_of(const http::Response& response, std::string_view name) {
+  for (const auto& [key, value] : response.headers)
+    if (boost::beast::iequals(key, name)) return value;
+  return {};
+}
+
+// Makes `deferred`'s work keep its exception for the continuation to rethrow, so that it is
+// answered like any other error there.
+std::shared_ptr<std::exception_ptr> keep_work_failure(http::Deferred& deferred) {
+  auto failure = std::make_shared<std::exception_ptr>();
+  // Left empty when empty: a wait alone never takes a place in the worker pool.
+  if (deferred.work) {
+    deferred.work = [work = std::move(deferred.work), failure]() mutable {
+      try {
+        work();
+      } catch (...) {
+        *failure = std::current_exception();
+      }
+    };
+  }
+  return failure;
+}
+
+}  // namespace
+
+http::Response App::answer_once(const Route& route, Call& call, std::string key) {
+  // Now, while the body is whole: a handler may consume or wipe it.
+  auto fingerprint = request_fingerprint(call.request);
+  auto digest = key_digest(key);
+  return keep_answer(call.request, call.partner,
+                     {std::move(key), std::move(digest), std::move(fingerprint)},
+                     [&route, &call] { return route.handler(call); });
+}
+
+http::Response App::keep_answer(http::Request& request, store::PartnerId partner, KeyedCall keyed,
+                                UniqueFunction<http::Response()> step) {
+  using Keys = store::RequestKeys;
+  auto& keys = services_.database.request_keys();
+  const auto now = domain::now_seconds();
+  // Claimed for each step, in the step's own write request, and freed again when the step
+  // defers: a deferred step the server then drops (its worker pool full) leaves no claim behind.
+  // A repeat that comes between two steps runs its own first step; only one makes the change.
+  auto claim =
+      keys.claim(partner, keyed.digest, keyed.fingerprint, now, now - kIdempotencyKeySeconds);
+  if (auto* answer = std::get_if<Keys::Answer>(&claim)) {
+    auto body = open_answer(answer->body, keyed.key);
+    // Sealed with this very key, whose digest found it: only a corrupt row fails.
+    if (!body) throw std::runtime_error("the answer kept for an Idempotency-Key does not open");
+    answer->body = std::move(*body);
+    return replayed(*answer);
+  }
+  if (std::holds_alternative<Keys::Mismatch>(claim)) {
+    return answer_error(
+        request, Error(ErrorKind::unprocessable,
+                       "this Idempotency-Key was sent with a different request (method, path or "
+                       "body) within the last 24 hours; send a new key for a new request"));
+  }
+  if (auto* flight = std::get_if<Keys::InFlight>(&claim)) {
+    if (now - flight->since < kAbandonedKeySeconds) {
+      Error busy = conflict("a request with this Idempotency-Key is in progress; retry shortly",
+                            {"Idempotency-Key"});
+      busy.retry_after = 1;
+      return answer_error(request, busy);
+    }
+    return answer_error(request,
+                        conflict("a request with this Idempotency-Key began but never finished, "
+                                 "and whether it took effect is unknown: check, then send a new "
+                                 "key",
+                                 {"Idempotency-Key"}));
+  }
+  if (prune_keys_.fetch_add(1, std::memory_order_relaxed) % kPruneKeysEvery == 0)
+    keys.prune(now - kIdempotencyKeySeconds, kPruneKeysBatch);
+  auto response = respond(request, step);
+  if (auto deferred = response.deferred) {
+    keys.release(partner, keyed.digest);
+    auto failure = keep_work_failure(*deferred);
+    deferred->then = [this, &request, partner, keyed = std::move(keyed),
+                      then = std::move(deferred->then), failure]() mutable {
+      return keep_answer(request, partner, keyed, [&then, failure]() -> http::Response {
+        if (*failure) std::rethrow_exception(*failure);
+        return then();
+      });
+    };
+    return response;
+  }
+  // In the same write request as the change (its commit, with group commit on SQLite).
+  if (response.status >= 500 || response.stream || response.shared_body) {
+    keys.release(partner, keyed.digest);
+  } else {
+    keys.finish(partner, keyed.digest,
+                {response.status, header_of(response, "Content-Type"),
+                 header_of(response, "Location"), seal_answer(response.body, keyed.key)});
+  }
+  return response;
+}
+
 http::Response App::handle(http::Request& request) {
   if (!request.route) request.route = resolve(request.method, request.target).match;
   return handle_step(request, [this, &request] {
@@ -257,18 +393,7 @@ http::Response App::handle_step(http::Request& request, UniqueFunction<http::Res
     response = respond(request, step);
   }
   if (auto deferred = response.deferred) {
-    // The work's exception, if any, is answered by the continuation like any other error.
-    auto failure = std::make_shared<std::exception_ptr>();
-    // Left empty when empty: a wait alone never takes a place in the worker pool.
-    if (deferred->work) {
-      deferred->work = [work = std::move(deferred->work), failure]() mutable {
-        try {
-          work();
-        } catch (...) {
-          *failure = std::current_exception();
-        }
-      };
-    }
+    auto failure = keep_work_failure(*deferred);
     deferred->then = [this, &request, then = std::move(deferred->then), failure]() mutable {
       return handle_step(request, [&then, failure]() -> http::Response {
         if (*failure) std::rethrow_exception(*failure);
@@ -281,17 +406,6 @@ http::Response App::handle_step(http::Request& request, UniqueFunction<http::Res
   response.durable_ticket = services_.database.transactions().take_commit_ticket();
   return response;
 }
-
-namespace {
-
-http::Response answer_error(const http::Request& request, const Error& error) {
-  // Escaped: a message may quote what a client sent, and a newline would forge a log line.
-  if (error.kind() == ErrorKind::internal)
-    spdlog::error("request {}: {}", request.request_id, domain::escape_controls(error.what()));
-  return http::error_response(error, request.request_id);
-}
-
-}  // namespace
 
 http::Response App::respond(http::Request& request, UniqueFunction<http::Response()>& step) {
   try {

@@ -1,6 +1,7 @@
 // The Accounts API as one request -> response function: routing, authentication, error mapping.
 #pragma once
 
+#include <atomic>
 #include <boost/url/params_view.hpp>
 #include <functional>
 #include <memory>
@@ -95,6 +96,9 @@ struct Route {
   // (AnswerCache): its answer depends on nothing but the partner, the target, the data and
   // (within a second) the clock.
   bool cached = false;
+  // A creating POST that takes an Idempotency-Key (api/idempotency.hpp): a repeat of a
+  // partner's request with the same key gets the first answer again instead of running again.
+  bool idempotent = false;
 };
 
 // Registers every endpoint of the spec, and GET /metrics when `services` has metrics to show;
@@ -133,9 +137,23 @@ class App {
                           bool speculate = false);
   // The route's handler, or the answer kept for the same call (Route::cached).
   http::Response answer(const Route& route, Call& call);
+  // The route's handler run once for the partner's Idempotency-Key `key`, or the answer it gave
+  // the first time (Route::idempotent).
+  http::Response answer_once(const Route& route, Call& call, std::string key);
+  // An Idempotency-Key and the fingerprint of the request that sent it.
+  struct KeyedCall {
+    std::string key;          // as sent: it seals the answer (seal_answer)
+    std::string digest;       // what the store knows the key by (key_digest)
+    std::string fingerprint;  // request_fingerprint
+  };
+  // `step`'s response (errors mapped) once the key is claimed, kept as the answer to the key
+  // once it is final (a 5xx frees the key instead); or the key's answer, or why it is busy.
+  http::Response keep_answer(http::Request& request, store::PartnerId partner, KeyedCall keyed,
+                             UniqueFunction<http::Response()> step);
   Services services_;
   http::Router<Route> routes_;
   std::unique_ptr<AnswerCache> answers_;
+  std::atomic<std::uint64_t> prune_keys_{0};  // claims of idempotency keys, for pruning
 };
 
 }  // namespace accountsd::api

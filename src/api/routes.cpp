@@ -16,6 +16,11 @@ http::Router<Route> make_routes(const Services& services) {
   };
   // A partner's read whose answer may be kept whole (Route::cached): the lists, and the
   // objects that consoles open from them.
+  // A creating POST that takes an Idempotency-Key (Route::idempotent).
+  auto add_keyed = [&](const char* path, Access access, Handler handler,
+                       std::optional<std::size_t> body_limit = std::nullopt) {
+    routes.add("POST", config.api_root + path, Route{access, handler, body_limit, false, true});
+  };
   auto add_cached = [&](const char* path, Handler handler) {
     routes.add("GET", config.api_root + path, Route{Access::partner, handler, {}, true});
   };
@@ -24,7 +29,7 @@ http::Router<Route> make_routes(const Services& services) {
   // Part A: the partner's own account.
   add("GET",  "/ping",              Access::partner_if_sent, get_ping);
   add("GET",  "/partner/billing",   Access::partner, get_billing);
-  add("POST", "/partner/billing",   Access::partner, post_billing);
+  add_keyed(  "/partner/billing",   Access::partner, post_billing);
   add("POST", "/partner/password",  Access::partner, post_password);
   add("GET",  "/partner/quota",     Access::partner, get_quota);
   add("GET",  "/partner/features",  Access::partner, get_features);
@@ -36,17 +41,17 @@ http::Router<Route> make_routes(const Services& services) {
   // Part C: what management consoles read beyond Parts A and B.
   add("GET",  "/partner/info",      Access::partner, get_partner_info);
   add("GET",  "/partner/backup",    Access::partner, get_backup);
-  add("POST", "/partner/backup",    Access::partner, post_backup, config.max_backup_bytes);
+  add_keyed(  "/partner/backup",    Access::partner, post_backup, config.max_backup_bytes);
 
   // Part B: plans, groups, users and their devices and shares.
   add_cached(   "/plans",                                         get_plans);
   add_cached(   "/groups/",                                       get_groups);
-  add("POST",   "/groups/",                      Access::partner, post_groups);
+  add_keyed(    "/groups/",                      Access::partner, post_groups);
   add_cached(   "/groups/{id}",                                   get_group);
   add("POST",   "/groups/{id}",                  Access::partner, post_group);
   add("DELETE", "/groups/{id}",                  Access::partner, delete_group);
   add_cached(   "/users/",                                        get_users);
-  add("POST",   "/users/",                       Access::signup,  post_users);
+  add_keyed(    "/users/",                       Access::signup,  post_users);
   add_cached(   "/users/{u}",                                     get_user);
   add("POST",   "/users/{u}",                    Access::partner, post_user);
   add("DELETE", "/users/{u}",                    Access::partner, delete_user);
@@ -58,7 +63,7 @@ http::Router<Route> make_routes(const Services& services) {
   // Part C.4-C.5: the device-preference catalogue and device policies.
   add("GET",    "/devicepreferences",            Access::partner, get_device_preferences);
   add_cached(   "/devicepolicies/",                               get_device_policies);
-  add("POST",   "/devicepolicies/",              Access::partner, post_device_policies);
+  add_keyed(    "/devicepolicies/",              Access::partner, post_device_policies);
   add_cached(   "/devicepolicies/{id}",                           get_device_policy);
   add("POST",   "/devicepolicies/{id}",          Access::partner, post_device_policy);
   add("DELETE", "/devicepolicies/{id}",          Access::partner, delete_device_policy);

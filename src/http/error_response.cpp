@@ -22,6 +22,8 @@ int status_of(ErrorKind kind) {
       return 409;
     case ErrorKind::payload_too_large:
       return 413;
+    case ErrorKind::unprocessable:
+      return 422;
     case ErrorKind::header_too_large:
       return 431;
     case ErrorKind::too_many_requests:

@@ -87,6 +87,15 @@ std::string new_request_id(std::uint64_t n) {
   return std::string(out, std::size_t(9 + digits));
 }
 
+// The request's id: the client's own X-Request-Id when it is sane (1 to 128 visible ASCII
+// characters, so that it stays one word of the access log), otherwise a new one.
+std::string request_id_for(std::string_view sent, std::uint64_t n) {
+  constexpr std::size_t kMaxSent = 128;
+  bool sane = !sent.empty() && sent.size() <= kMaxSent &&
+              std::all_of(sent.begin(), sent.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  return sane ? std::string(sent) : new_request_id(n);
+}
+
 // The status line and headers of `response`, as every kind of body sends them.
 template <typename Body>
 bhttp::response<Body> beast_head(const Response& response, unsigned version) {
@@ -107,11 +116,11 @@ bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned versi
 
 // An error the server itself answers before any handler runs (limits, malformed requests),
 // worded by the one error mapping like every other.
-Response early_error(const Error& error) {
-  return error_response(error, "");
-}
-Response early_error(ErrorKind kind, std::string reason) {
-  return early_error(Error(kind, std::move(reason)));
+// An answer the server gives before any handler, under a request id of its own.
+Response early_error(const Error& error, const std::string& request_id) {
+  auto response = error_response(error, request_id);
+  response.headers.emplace_back("X-Request-Id", request_id);
+  return response;
 }
 
 std::string too_large(std::size_t limit) {
@@ -504,6 +513,8 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
   while (open && !stopping_) {
     BeastParser parser;
     apply_limits(parser, limits_);
+    // The id of an answer given before the request is whole: the client's, if its headers came.
+    auto early_id = [&] { return request_id_for(parser.get()["X-Request-Id"], next_request_++); };
     // The body limit depends on the route, known once the headers are in (admit_body).
     parser.body_limit(boost::none);
     deadline.expires_after(limits_.read_timeout);
@@ -524,8 +535,9 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       auto admission = admit_body(parser, limits_, route ? route->body_limit : std::nullopt);
       body_limit = admission.limit;
       if (admission.too_large) {
-        co_await reply(early_error(ErrorKind::payload_too_large, too_large(body_limit)), version,
-                       false);
+        co_await reply(
+            early_error(Error(ErrorKind::payload_too_large, too_large(body_limit)), early_id()),
+            version, false);
         linger = true;
         break;
       }
@@ -535,7 +547,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
           Error busy(ErrorKind::unavailable,
                      "too many large uploads in progress; try again in a few seconds");
           busy.retry_after = kLargeBodyRetryAfter.count();
-          co_await reply(early_error(busy), version, false);
+          co_await reply(early_error(busy, early_id()), version, false);
           linger = true;
           break;
         }
@@ -552,14 +564,17 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     if (ec == bhttp::error::body_limit) {
       // A chunked body that grew past its limit.
-      co_await reply(early_error(ErrorKind::payload_too_large, too_large(body_limit)), version,
-                     false);
+      co_await reply(
+          early_error(Error(ErrorKind::payload_too_large, too_large(body_limit)), early_id()),
+          version, false);
       linger = true;
       break;
     }
     if (ec == bhttp::error::header_limit) {
-      co_await reply(early_error(ErrorKind::header_too_large, "request headers are too large"),
-                     version, false);
+      co_await reply(
+          early_error(Error(ErrorKind::header_too_large, "request headers are too large"),
+                      early_id()),
+          version, false);
       linger = true;
       break;
     }
@@ -571,8 +586,9 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       // A request Beast could not parse gets a 400 before closing; network errors just close.
       if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
         co_await reply(
-            early_error(ErrorKind::bad_request, "malformed HTTP request: " + ec.message()), version,
-            false);
+            early_error(Error(ErrorKind::bad_request, "malformed HTTP request: " + ec.message()),
+                        early_id()),
+            version, false);
         linger = true;
       } else {
         spdlog::debug("connection from {} failed: {}", peer.to_string(), ec.message());
@@ -581,7 +597,8 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     }
 
     auto& message = parser.get();
-    Request request = to_request(message, peer, new_request_id(next_request_++));
+    Request request =
+        to_request(message, peer, request_id_for(message["X-Request-Id"], next_request_++));
     request.peer_text = peer_text;
     if (route) request.route = std::move(route->match);
 
@@ -616,6 +633,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
             request.request_id);
       }
     }
+    response.headers.emplace_back("X-Request-Id", request.request_id);
     // The route's template, not the path sent: a path holds partners' usernames and ids.
     auto log_access = [&](int status) {
       auto elapsed = std::chrono::steady_clock::now() - started;

@@ -11,6 +11,7 @@
 #include "store/options.hpp"
 #include "store/outcomes.hpp"
 #include "store/partners.hpp"
+#include "store/request_keys.hpp"
 #include "store/transactions.hpp"
 #include "store/usage.hpp"
 
@@ -23,6 +24,7 @@ class Database {
   virtual Directory& directory() = 0;
   virtual Usage& usage() = 0;
   virtual Transactions& transactions() = 0;
+  virtual RequestKeys& request_keys() = 0;
   // Failed logins shared with the other servers of the database; nullptr when one process has
   // the database to itself (SQLite).
   virtual LoginFailures* login_failures() { return nullptr; }

@@ -70,8 +70,9 @@ void MigrateDbFixture::fill_through_the_api(const std::string& demo_password) {
   auto port = server.start(db_, serve_arguments());
   ASSERT_NE(port, 0) << server.log();
   auto call = [&](const std::string& method, const std::string& path, const std::string& body,
-                  const Login& login = kAcme) {
-    auto reply = http_request(port, method, kRoot + path, body, login);
+                  const Login& login = kAcme,
+                  const std::map<std::string, std::string>& headers = {}) {
+    auto reply = http_request(port, method, kRoot + path, body, login, headers);
     EXPECT_LT(reply.status, 300) << method << " " << path << ": " << reply.body;
     return reply.json;
   };
@@ -114,7 +115,8 @@ void MigrateDbFixture::fill_through_the_api(const std::string& demo_password) {
   auto sales = call("POST", "/groups/",
                     R"({"name": "Ventes", "plan_id": )" + plan +
                         R"(, "webapi_enable": true, "check_domain": true, "device_policy": )" +
-                        serialize(laptops.at("id")) + "}");
+                        serialize(laptops.at("id")) + "}",
+                    kAcme, {{"Idempotency-Key", "ventes-1"}});
   auto temp_group = call("POST", "/groups/",
                          R"({"name": "Temp", "plan_id": )" + plan +
                              R"(, "webapi_enable": false, "check_domain": false})");

@@ -1,4 +1,4 @@
-// The PostgreSQL database through the store's roles, all four on one Backend (its pool).
+// The PostgreSQL database through the store's roles, all on one Backend (its pool).
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include "store/postgres/pg_directory.hpp"
 #include "store/postgres/pg_login_failures.hpp"
 #include "store/postgres/pg_partners.hpp"
+#include "store/postgres/pg_request_keys.hpp"
 #include "store/postgres/pg_transactions.hpp"
 #include "store/postgres/pg_usage.hpp"
 
@@ -24,6 +25,7 @@ class PgDatabase final : public Database {
   Directory& directory() override { return directory_; }
   Usage& usage() override { return usage_; }
   Transactions& transactions() override { return transactions_; }
+  RequestKeys& request_keys() override { return request_keys_; }
   LoginFailures* login_failures() override { return &login_failures_; }
 
   Backend& backend() { return backend_; }
@@ -35,6 +37,7 @@ class PgDatabase final : public Database {
   PgUsage usage_{backend_};
   PgTransactions transactions_{backend_};
   PgLoginFailures login_failures_{backend_};
+  PgRequestKeys request_keys_{backend_};
 };
 
 }  // namespace accountsd::store::postgres

@@ -1,4 +1,4 @@
-// The SQLite database through the store's roles, all four on one SqliteBackend.
+// The SQLite database through the store's roles, all on one SqliteBackend.
 #pragma once
 
 #include <string>
@@ -7,6 +7,7 @@
 #include "store/sqlite/sqlite_backend.hpp"
 #include "store/sqlite/sqlite_directory.hpp"
 #include "store/sqlite/sqlite_partners.hpp"
+#include "store/sqlite/sqlite_request_keys.hpp"
 #include "store/sqlite/sqlite_transactions.hpp"
 #include "store/sqlite/sqlite_usage.hpp"
 
@@ -21,6 +22,7 @@ class SqliteDatabase final : public Database {
   Directory& directory() override { return directory_; }
   Usage& usage() override { return usage_; }
   Transactions& transactions() override { return transactions_; }
+  RequestKeys& request_keys() override { return request_keys_; }
 
  private:
   SqliteBackend backend_;  // first: the roles use it
@@ -28,6 +30,7 @@ class SqliteDatabase final : public Database {
   SqliteDirectory directory_{backend_};
   SqliteUsage usage_{backend_};
   SqliteTransactions transactions_{backend_};
+  SqliteRequestKeys request_keys_{backend_};
 };
 
 }  // namespace accountsd::store::sqlite

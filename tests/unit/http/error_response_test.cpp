@@ -40,6 +40,7 @@ TEST(StatusOf, MapsEveryKindToItsStatus) {
   EXPECT_EQ(status_of(ErrorKind::method_not_allowed), 405);
   EXPECT_EQ(status_of(ErrorKind::conflict), 409);
   EXPECT_EQ(status_of(ErrorKind::payload_too_large), 413);
+  EXPECT_EQ(status_of(ErrorKind::unprocessable), 422);
   EXPECT_EQ(status_of(ErrorKind::header_too_large), 431);
   EXPECT_EQ(status_of(ErrorKind::too_many_requests), 429);
   EXPECT_EQ(status_of(ErrorKind::internal), 500);
@@ -48,10 +49,11 @@ TEST(StatusOf, MapsEveryKindToItsStatus) {
 }
 
 TEST(ErrorResponse, EveryErrorIsJsonWithAReason) {
-  for (auto kind : {ErrorKind::bad_request, ErrorKind::unauthorized, ErrorKind::payment_required,
-                    ErrorKind::forbidden, ErrorKind::not_found, ErrorKind::method_not_allowed,
-                    ErrorKind::conflict, ErrorKind::payload_too_large, ErrorKind::header_too_large,
-                    ErrorKind::too_many_requests, ErrorKind::unavailable}) {
+  for (auto kind :
+       {ErrorKind::bad_request, ErrorKind::unauthorized, ErrorKind::payment_required,
+        ErrorKind::forbidden, ErrorKind::not_found, ErrorKind::method_not_allowed,
+        ErrorKind::conflict, ErrorKind::payload_too_large, ErrorKind::unprocessable,
+        ErrorKind::header_too_large, ErrorKind::too_many_requests, ErrorKind::unavailable}) {
     auto response = error_response(Error(kind, "something happened"), "req-1");
     EXPECT_EQ(response.status, status_of(kind));
     EXPECT_EQ(header(response, "Content-Type"), "application/json; charset=utf-8");

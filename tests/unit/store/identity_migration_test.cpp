@@ -165,14 +165,15 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
     if (!schema_before.contains(name)) added.insert(name);
   EXPECT_EQ(gone, (std::set<std::string>{"index:sqlite_autoindex_users_2"}));
   // 007's, then what the later migrations add (008 device policies, 009 backups, 010 partner
-  // usernames in any case).
+  // usernames in any case, 014 idempotency keys).
   EXPECT_EQ(added,
             (std::set<std::string>{
                 "table:sqlite_sequence", "index:users_unique_email", "index:users_by_email",
                 "index:users_email_clashes", "index:users_by_promo", "table:device_policies",
                 "index:sqlite_autoindex_device_policies_1", "index:device_policies_by_parent",
                 "index:groups_by_device_policy", "index:partners_unique_username",
-                "table:partner_backups", "index:partner_backups_by_partner"}));
+                "table:partner_backups", "index:partner_backups_by_partner", "table:request_keys",
+                "index:request_keys_by_age"}));
   EXPECT_EQ(schema_after.at("table:users").find("is_default"), std::string::npos);
 
   ReadOnlyDatabase db(db_.path);
