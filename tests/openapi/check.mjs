@@ -1,8 +1,8 @@
 // Checks every response the API tests recorded (ACCOUNTSD_OPENAPI_RECORDS: one JSON line per
 // response, tests/support/http_client.cpp) against docs/openapi.json: the path, method and status
-// must be documented, the content type must be the documented one and the body must pass its
-// schema (JSON Schema 2020-12, ajv). Then lists the operations the records covered and fails if
-// any documented operation was never exercised.
+// must be documented, the content type must be the documented one, the body must pass its
+// schema (JSON Schema 2020-12, ajv) and the headers it requires must be there. Then lists the
+// operations the records covered and fails if any documented operation was never exercised.
 // Usage: node tests/openapi/check.mjs RECORDS_FOLDER [DOCUMENT]
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -114,6 +114,12 @@ for (const file of files) {
               : onPath.length ? `${record.method} is not documented on this path, and ${record.status} is not what the server answers there (405)`
               : `no documented path matches, and ${record.status} is not what the server answers there (404)`);
       continue;
+    }
+    // Headers the document requires (records that carry headers).
+    for (const [name, header] of Object.entries(found.response.headers ?? {})) {
+      const resolved = header.$ref ? at(header.$ref) : header;
+      if (resolved.required && record.headers && !(name.toLowerCase() in record.headers))
+        fail(`the required header ${name} is missing (${found.ref})`);
     }
     const content = found.response.content;
     if (!content) {

@@ -57,6 +57,14 @@ std::string current_test_name() {
   return std::string(info->test_suite_name()) + "." + info->name();
 }
 
+// The headers that the document may require of a response.
+boost::json::object recorded_headers(const Reply& reply) {
+  boost::json::object headers;
+  for (const char* name : {"x-request-id", "location", "allow", "www-authenticate", "retry-after"})
+    if (reply.headers.contains(name)) headers[name] = reply.header(name);
+  return headers;
+}
+
 void record(const std::string& method, const std::string& target, const Reply& reply) {
   static const char* const folder = std::getenv("ACCOUNTSD_OPENAPI_RECORDS");
   if (folder == nullptr || *folder == '\0' || unrecorded > 0) return;
@@ -65,6 +73,7 @@ void record(const std::string& method, const std::string& target, const Reply& r
                            {"target", target},
                            {"status", reply.status},
                            {"content_type", reply.header("content-type")},
+                           {"headers", recorded_headers(reply)},
                            {"body", reply.body},
                            {"test", current_test_name()},
                            {"backend", backend ? backend : "sqlite"}};
