@@ -1,6 +1,7 @@
 // The route table: every endpoint, its method, who may call it, and its handler.
 #include "api/app.hpp"
 #include "api/handlers.hpp"
+#include "api/openapi.hpp"
 
 namespace accountsd::api {
 
@@ -28,6 +29,8 @@ http::Router<Route> make_routes(const Services& services) {
   // clang-format off
   // Part A: the partner's own account.
   add("GET",  "/ping",              Access::partner_if_sent, get_ping);
+  // The OpenAPI document of every route here (docs/openapi.json), for anyone.
+  add("GET",  "/openapi.json",      Access::anyone,  get_openapi);
   add("GET",  "/partner/billing",   Access::partner, get_billing);
   add_keyed(  "/partner/billing",   Access::partner, post_billing);
   add("POST", "/partner/password",  Access::partner, post_password);

@@ -72,12 +72,8 @@ class SignupTest : public ApiTest {
     beast::flat_buffer buffer;
     bhttp::response<bhttp::string_body> res;
     bhttp::read(stream, buffer, res);
-    Reply reply;
-    reply.status = res.result_int();
-    reply.body = res.body();
+    Reply reply = recorded_reply("POST", std::string(req.target()), res);
     boost::system::error_code ec;
-    reply.json = boost::json::parse(reply.body, ec);
-    if (ec) reply.json = nullptr;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     return reply;
   }

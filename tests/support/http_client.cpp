@@ -1,12 +1,19 @@
 #include "support/http_client.hpp"
 
+#include <gtest/gtest.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <mutex>
+
+#include "support/unrecorded_replies.hpp"
 
 namespace accountsd::testing {
 
@@ -39,6 +46,61 @@ Reply to_reply(const bhttp::response<bhttp::string_body>& response) {
   return reply;
 }
 
+namespace {
+
+thread_local int unrecorded = 0;
+
+// The full name of the running test ("Suite.Name", "Suite/Param.Name/0"), or "" outside one.
+std::string current_test_name() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  if (info == nullptr) return "";
+  return std::string(info->test_suite_name()) + "." + info->name();
+}
+
+// The headers that the document may require of a response.
+boost::json::object recorded_headers(const Reply& reply) {
+  boost::json::object headers;
+  for (const char* name : {"x-request-id", "location", "allow", "www-authenticate", "retry-after"})
+    if (reply.headers.contains(name)) headers[name] = reply.header(name);
+  return headers;
+}
+
+void record(const std::string& method, const std::string& target, const Reply& reply) {
+  static const char* const folder = std::getenv("ACCOUNTSD_OPENAPI_RECORDS");
+  if (folder == nullptr || *folder == '\0' || unrecorded > 0) return;
+  const char* backend = std::getenv("ACCOUNTSD_TEST_BACKEND");
+  boost::json::object line{{"method", method},
+                           {"target", target},
+                           {"status", reply.status},
+                           {"content_type", reply.header("content-type")},
+                           {"headers", recorded_headers(reply)},
+                           {"body", reply.body},
+                           {"test", current_test_name()},
+                           {"backend", backend ? backend : "sqlite"}};
+  // Tests send from several threads at once; one line is written whole.
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  static std::ofstream out(
+      std::string(folder) + "/responses-" + std::to_string(::getpid()) + ".jsonl", std::ios::app);
+  out << boost::json::serialize(line) << '\n' << std::flush;
+}
+
+}  // namespace
+
+UnrecordedReplies::UnrecordedReplies() {
+  ++unrecorded;
+}
+UnrecordedReplies::~UnrecordedReplies() {
+  --unrecorded;
+}
+
+Reply recorded_reply(const std::string& method, const std::string& target,
+                     const bhttp::response<bhttp::string_body>& response) {
+  Reply reply = to_reply(response);
+  record(method, target, reply);
+  return reply;
+}
+
 Reply http_request(unsigned short port, const std::string& method, const std::string& target,
                    const std::string& body, const std::optional<Login>& login,
                    const std::map<std::string, std::string>& headers) {
@@ -57,7 +119,7 @@ Reply http_request(unsigned short port, const std::string& method, const std::st
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
   bhttp::read(stream, buffer, parser);
-  Reply reply = to_reply(parser.get());
+  Reply reply = recorded_reply(method, target, parser.get());
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   return reply;

@@ -33,6 +33,12 @@ struct Reply {
 // the body parsed as JSON where it is JSON.
 Reply to_reply(const boost::beast::http::response<boost::beast::http::string_body>& response);
 
+// to_reply(), and the reply recorded for the OpenAPI check: with ACCOUNTSD_OPENAPI_RECORDS set
+// to a folder, one JSON line per reply (method, target, status, content type, body, test) goes
+// to this process's file there, which tests/openapi/check.mjs checks against docs/openapi.json.
+Reply recorded_reply(const std::string& method, const std::string& target,
+                     const boost::beast::http::response<boost::beast::http::string_body>& response);
+
 // The Authorization header value for HTTP Basic with `login`.
 std::string basic_authorization(const Login& login);
 

@@ -106,7 +106,7 @@ std::vector<Reply> https_exchange(unsigned short port, const std::string& truste
     bhttp::write(stream, req);
     bhttp::response<bhttp::string_body> res;
     bhttp::read(stream, buffer, res);
-    replies.push_back(to_reply(res));
+    replies.push_back(recorded_reply(request.method, request.target, res));
   }
   boost::system::error_code ignored;
   stream.shutdown(ignored);
