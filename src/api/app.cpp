@@ -251,10 +251,6 @@ http::Response answer_error(const http::Request& request, const Error& error) {
   return http::error_response(error, request.request_id);
 }
 
-}  // namespace
-
-namespace {
-
 // A request with a key that never finished is taken for lost after this long: its outcome is
 // unknown, so it is not run again, and the client is told so.
 constexpr std::int64_t kAbandonedKeySeconds = 60;
@@ -272,12 +268,6 @@ http::Response replayed(const store::RequestKeys::Answer& answer) {
   if (!answer.location.empty()) response.headers.emplace_back("Location", answer.location);
   response.headers.emplace_back("Idempotent-Replayed", "true");
   return response;
-}
-
-std::string header_of(const http::Response& response, std::string_view name) {
-  for (const auto& [key, value] : response.headers)
-    if (boost::beast::iequals(key, name)) return value;
-  return {};
 }
 
 // Makes `deferred`'s work keep its exception for the continuation to rethrow, so that it is
@@ -364,8 +354,8 @@ http::Response App::keep_answer(http::Request& request, store::PartnerId partner
     keys.release(partner, keyed.digest);
   } else {
     keys.finish(partner, keyed.digest,
-                {response.status, header_of(response, "Content-Type"),
-                 header_of(response, "Location"), seal_answer(response.body, keyed.key)});
+                {response.status, std::string(response.header("Content-Type")),
+                 std::string(response.header("Location")), seal_answer(response.body, keyed.key)});
   }
   return response;
 }

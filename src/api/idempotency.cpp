@@ -3,24 +3,24 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <array>
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 #include <vector>
 
+#include "domain/digest.hpp"
 #include "error.hpp"
 
 namespace accountsd::api {
 
 std::optional<std::string_view> idempotency_key(const http::Request& request) {
-  bool sent = false;
+  std::optional<std::string_view> sent;
   for (const auto& [name, value] : request.headers) {
     if (!boost::beast::iequals(name, "Idempotency-Key")) continue;
     if (sent) throw bad_request("send one Idempotency-Key header", {"Idempotency-Key"});
-    sent = true;
+    sent = value;
   }
   if (!sent) return std::nullopt;
-  auto key = request.header("Idempotency-Key");
+  auto key = *sent;
   constexpr std::size_t kMaxKey = 255;
   bool printable =
       std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
@@ -78,58 +78,29 @@ std::optional<std::string> without_secrets(const std::string& body) {
 }  // namespace
 
 std::string request_fingerprint(const http::Request& request) {
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, crypto_generichash_BYTES);
-  auto add = [&](std::string_view part) {
-    // Lengths first: no two different splits of the same bytes digest the same.
-    unsigned char length[8];
-    for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(part.size() >> (8 * i));
-    crypto_generichash_update(&state, length, sizeof length);
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()),
-                              part.size());
-  };
-  add(request.method);
-  add(request.target);
   std::optional<std::string> cleaned;
   if (request.body.size() <= kParsedBodyLimit) cleaned = without_secrets(request.body);
-  add(cleaned ? *cleaned : request.body);
+  auto digest =
+      domain::parts_digest({request.method, request.target, cleaned ? *cleaned : request.body});
   if (cleaned) sodium_memzero(cleaned->data(), cleaned->size());
-  unsigned char digest[crypto_generichash_BYTES];
-  crypto_generichash_final(&state, digest, sizeof digest);
-  char hex[2 * crypto_generichash_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
+  return domain::hex(digest);
 }
 
 namespace {
 
-// A 32-byte digest of `key` for one purpose: the purposes never share a digest.
-std::array<unsigned char, 32> derive(std::string_view purpose, std::string_view key) {
-  std::array<unsigned char, 32> out{};
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, out.size());
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(purpose.data()),
-                            purpose.size());
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_generichash_final(&state, out.data(), out.size());
-  return out;
-}
-
-constexpr std::string_view kDigestPurpose{"accountsd idempotency key\0", 26};
-constexpr std::string_view kSealPurpose{"accountsd idempotent answer\0", 28};
+// Separate the two digests of a key: the store's name for it never opens its answers.
+constexpr std::string_view kDigestPurpose = "accountsd idempotency key";
+constexpr std::string_view kSealPurpose = "accountsd idempotent answer";
 constexpr int kBase64 = sodium_base64_VARIANT_ORIGINAL;
 
 }  // namespace
 
 std::string key_digest(std::string_view key) {
-  auto digest = derive(kDigestPurpose, key);
-  char hex[2 * std::tuple_size_v<decltype(digest)> + 1];
-  sodium_bin2hex(hex, sizeof hex, digest.data(), digest.size());
-  return hex;
+  return domain::hex(domain::parts_digest({kDigestPurpose, key}));
 }
 
 std::string seal_answer(std::string_view body, std::string_view key) {
-  auto secret = derive(kSealPurpose, key);
+  auto secret = domain::parts_digest({kSealPurpose, key});
   std::string sealed(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + body.size(), '\0');
   auto* out = reinterpret_cast<unsigned char*>(sealed.data());
   randombytes_buf(out, crypto_secretbox_NONCEBYTES);
@@ -152,7 +123,7 @@ std::optional<std::string> open_answer(std::string_view sealed, std::string_view
     return std::nullopt;
   const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
   std::string body(length - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
-  auto secret = derive(kSealPurpose, key);
+  auto secret = domain::parts_digest({kSealPurpose, key});
   int rc = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(body.data()),
                                       in + crypto_secretbox_NONCEBYTES,
                                       length - crypto_secretbox_NONCEBYTES, in, secret.data());

@@ -15,13 +15,13 @@ http::Router<Route> make_routes(const Services& services) {
                  std::optional<std::size_t> body_limit = std::nullopt) {
     routes.add(method, config.api_root + path, Route{access, handler, body_limit});
   };
-  // A partner's read whose answer may be kept whole (Route::cached): the lists, and the
-  // objects that consoles open from them.
   // A creating POST that takes an Idempotency-Key (Route::idempotent).
   auto add_keyed = [&](const char* path, Access access, Handler handler,
                        std::optional<std::size_t> body_limit = std::nullopt) {
     routes.add("POST", config.api_root + path, Route{access, handler, body_limit, false, true});
   };
+  // A partner's read whose answer may be kept whole (Route::cached): the lists, and the
+  // objects that consoles open from them.
   auto add_cached = [&](const char* path, Handler handler) {
     routes.add("GET", config.api_root + path, Route{Access::partner, handler, {}, true});
   };

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "domain/digest.hpp"
+
 namespace accountsd::auth {
 
 CredentialCache::CredentialCache(std::chrono::seconds ttl, std::size_t capacity)
@@ -10,18 +12,8 @@ CredentialCache::CredentialCache(std::chrono::seconds ttl, std::size_t capacity)
 }
 
 std::string CredentialCache::digest(std::initializer_list<std::string_view> parts) const {
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, key_.data(), key_.size(), 32);
-  // Length-prefix each part so that no two different lists hash the same input.
-  for (std::string_view part : parts) {
-    std::uint64_t size = part.size();
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(&size), sizeof size);
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()),
-                              part.size());
-  }
-  std::string out(32, '\0');
-  crypto_generichash_final(&state, reinterpret_cast<unsigned char*>(out.data()), out.size());
-  return out;
+  auto digest = domain::parts_digest(parts, key_);
+  return std::string(digest.begin(), digest.end());
 }
 
 std::optional<CredentialCache::Verified> CredentialCache::recall(std::string_view username,

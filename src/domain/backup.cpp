@@ -1,5 +1,7 @@
 #include "domain/backup.hpp"
 
+#include "domain/digest.hpp"
+
 #include <sodium.h>
 
 namespace accountsd::domain {
@@ -26,9 +28,7 @@ bool is_base64_text(std::string_view text) {
 std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex, crypto_hash_sha256_BYTES * 2);
+  return hex(digest);
 }
 
 }  // namespace accountsd::domain

@@ -7,7 +7,7 @@
 
 namespace accountsd::http {
 
-std::string_view Request::header(std::string_view name) const {
+std::string_view header_value(const Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {
     if (boost::beast::iequals(key, name)) return value;
   }

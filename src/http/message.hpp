@@ -19,6 +19,9 @@ namespace accountsd::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// The first value of header `name` (case-insensitive) in `headers`, or empty.
+std::string_view header_value(const Headers& headers, std::string_view name);
+
 // One parsed HTTP request, as the API layer sees it.
 struct Request {
   std::string method;  // "GET", "POST", ...
@@ -35,7 +38,7 @@ struct Request {
   std::optional<RouteMatch> route;
 
   // The first value of header `name` (case-insensitive), or empty.
-  std::string_view header(std::string_view name) const;
+  std::string_view header(std::string_view name) const { return header_value(headers, name); }
   // The peer's address as text.
   std::string peer_string() const { return peer_text.empty() ? peer.to_string() : peer_text; }
 };
@@ -51,6 +54,8 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // The first value of header `name` (case-insensitive), or empty.
+  std::string_view header(std::string_view name) const { return header_value(headers, name); }
   // Set: the body is this text, shared with other answers (a kept one: api/answer_cache.hpp),
   // and `body` is empty. The server sends it without a copy.
   std::shared_ptr<const std::string> shared_body;

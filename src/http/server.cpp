@@ -115,8 +115,7 @@ bhttp::response<bhttp::string_body> to_beast(Response&& response, unsigned versi
 }
 
 // An error the server itself answers before any handler runs (limits, malformed requests),
-// worded by the one error mapping like every other.
-// An answer the server gives before any handler, under a request id of its own.
+// worded by the one error mapping like every other, under the request id it was given.
 Response early_error(const Error& error, const std::string& request_id) {
   auto response = error_response(error, request_id);
   response.headers.emplace_back("X-Request-Id", request_id);
