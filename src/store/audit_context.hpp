@@ -1,0 +1,36 @@
+// Who is changing the database, for the audit log: set around a request (api::App) or an
+// operator's command (cli), and read by the triggers that write the log (migration 016), on
+// SQLite through a function of the connection, on PostgreSQL through a setting of the write's
+// transaction. Per fiber, as a request's store calls run in its fiber.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace accountsd::store {
+
+struct AuditContext {
+  std::string actor;       // partner, signup, service, operator or system
+  std::string address;     // the client's address; empty: none (an operator's command)
+  std::string request_id;  // X-Request-Id, or the command's own id
+  std::int64_t at = 0;     // when, in seconds since the epoch; 0: the database's clock
+};
+
+// Makes `context` this fiber's (or thread's) for the scope; the one it replaced comes back after.
+class AuditScope {
+ public:
+  explicit AuditScope(AuditContext context);
+  ~AuditScope();
+  AuditScope(const AuditScope&) = delete;
+  AuditScope& operator=(const AuditScope&) = delete;
+
+ private:
+  AuditContext replaced_;
+  bool had_ = false;
+};
+
+// This fiber's context as the triggers read it: a JSON object {"actor", "address", "request_id",
+// "at"}, or "" when none is set (the triggers then record the actor "system").
+const std::string& audit_context_json();
+
+}  // namespace accountsd::store

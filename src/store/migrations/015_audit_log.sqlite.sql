@@ -1,0 +1,18 @@
+-- The audit log (store/audit_log.hpp): one entry per change of a partner's data, written by the
+-- triggers of migration 016 in the transaction that made the change. `at` is seconds since the
+-- epoch; `changes` is a JSON object of field -> {"before": ..., "after": ...}, secrets shown as
+-- "<redacted>". Read newest first by (at, entry_id); pruned oldest first by entry_id.
+CREATE TABLE audit_log (
+  entry_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+  partner_id INTEGER NOT NULL,
+  at         INTEGER NOT NULL,
+  actor      TEXT    NOT NULL,  -- partner, signup, service, operator or system
+  address    TEXT,              -- the client's address, when the change came over HTTP
+  request_id TEXT,              -- X-Request-Id, or the operator command's own id
+  action     TEXT    NOT NULL,  -- user.create, settings.update, policy.delete, ...
+  object     TEXT    NOT NULL,  -- user/42, group/7, share/42/ROOM, partner/3, ...
+  changes    TEXT    NOT NULL
+);
+CREATE INDEX audit_by_time ON audit_log (partner_id, at, entry_id);
+CREATE INDEX audit_by_action ON audit_log (partner_id, action, at, entry_id);
+CREATE INDEX audit_by_object ON audit_log (partner_id, object, at, entry_id);
