@@ -5,9 +5,24 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
+#include "domain/digest.hpp"
 #include "domain/partner.hpp"
+#include "store/audit_context.hpp"
+
+namespace {
+
+// What an operator's command changes, the audit log records as the operator's, under an id of
+// the command's own ("cli-" and 16 random hex digits) that ties its entries together.
+accountsd::store::AuditContext operator_context() {
+  unsigned char id[8];
+  randombytes_buf(id, sizeof id);
+  return {"operator", "", "cli-" + accountsd::domain::hex({id, sizeof id}), 0};
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (sodium_init() < 0) {
@@ -103,6 +118,12 @@ int main(int argc, char** argv) {
       ->add_option("--metrics-listen", serve_options.metrics_listen,
                    "where GET /metrics is served: api (the API listener), off, or ADDRESS:PORT "
                    "of its own")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--audit-retention-days", serve_options.audit_retention_days,
+                   "audit entries older than this many days are pruned in the background (0 "
+                   "keeps them all)")
+      ->check(CLI::Range(0u, 100'000u))
       ->capture_default_str();
   auto* tls_cert = serve_cmd->add_option("--tls-cert", serve_options.tls_cert,
                                          "PEM certificate chain: serve HTTPS (needs --tls-key)");
@@ -202,6 +223,8 @@ int main(int argc, char** argv) {
   // An operator command's stdout is its answer (--json for scripts, a backup's bytes): what it
   // logs, such as a database file's mode tightened, goes to stderr with its errors.
   if (!*serve_cmd) spdlog::set_default_logger(spdlog::stderr_color_st("accountsd"));
+  std::optional<accountsd::store::AuditScope> audited;
+  if (!*serve_cmd) audited.emplace(operator_context());
   try {
     if (*serve_cmd) return serve_options.db = db, serve(serve_options);
     if (*demo_cmd) return demo_options.db = db, demo(demo_options);

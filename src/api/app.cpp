@@ -14,6 +14,7 @@
 #include "domain/clock.hpp"
 #include "domain/text.hpp"
 #include "http/error_response.hpp"
+#include "store/audit_context.hpp"
 
 namespace accountsd::api {
 namespace {
@@ -51,6 +52,33 @@ std::string client_address_text(const Call& call) {
   }
   return call.request.peer_string();
 }
+
+namespace {
+
+// Who makes the changes of a request that may write, as the audit log names them.
+store::AuditContext audit_context(const Call& call, Access access) {
+  store::AuditContext context;
+  context.actor = access == Access::service  ? "service"
+                  : call.partner != 0        ? "partner"
+                  : access == Access::signup ? "signup"
+                                             : "anonymous";
+  context.address = client_address_text(call);
+  context.request_id = call.request.request_id;
+  return context;
+}
+
+// A deferred answer's later steps run outside dispatch: each under the request's context too.
+http::Response audit_later_steps(http::Response response, store::AuditContext context) {
+  if (!response.deferred) return response;
+  auto& deferred = *response.deferred;
+  deferred.then = [then = std::move(deferred.then), context = std::move(context)]() mutable {
+    store::AuditScope audited(context);
+    return audit_later_steps(then(), context);
+  };
+  return response;
+}
+
+}  // namespace
 
 App::App(Services services) : App(services, make_routes(services)) {}
 
@@ -204,11 +232,16 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
     check_service_token(authorization, services_.config.service_token);
   }
   if (!speculated) {
+    if (request.method == "GET") return answer(route, call);
+    // What this request changes, the audit log's triggers record as its (and its later steps').
+    auto context = audit_context(call, access);
+    store::AuditScope audited(context);
     // Keys are a partner's: a self-signup (no credentials) runs as it would without one.
     if (route.idempotent && call.partner != 0) {
-      if (auto key = idempotency_key(request)) return answer_once(route, call, std::string(*key));
+      if (auto key = idempotency_key(request))
+        return audit_later_steps(answer_once(route, call, std::string(*key)), std::move(context));
     }
-    return answer(route, call);
+    return audit_later_steps(answer(route, call), std::move(context));
   }
   // Nothing is answered before the credentials are confirmed: not data, and not a client error
   // either. (Other failures answer 500 or 503 and say nothing of the partner's data.)

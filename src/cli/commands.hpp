@@ -30,6 +30,8 @@ struct ServeOptions {
   long db_statement_timeout_ms = 30'000;
   // Where GET /metrics is served: "api" (the API listener), "off", or an ADDRESS:PORT of its own.
   std::string metrics_listen = "api";
+  // Audit entries older than this many days are pruned in the background; 0 keeps them all.
+  unsigned audit_retention_days = 400;
 };
 int serve(const ServeOptions& options);
 

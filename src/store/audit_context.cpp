@@ -47,6 +47,11 @@ AuditScope::~AuditScope() {
   }
 }
 
+const AuditContext* current_audit_context() {
+  auto& now = current.get();
+  return now.set ? &now.context : nullptr;
+}
+
 const std::string& audit_context_json() {
   return current.get().json;
 }

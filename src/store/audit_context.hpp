@@ -29,6 +29,9 @@ class AuditScope {
   bool had_ = false;
 };
 
+// This fiber's context; nullptr when none is set.
+const AuditContext* current_audit_context();
+
 // This fiber's context as the triggers read it: a JSON object {"actor", "address", "request_id",
 // "at"}, or "" when none is set (the triggers then record the actor "system").
 const std::string& audit_context_json();

@@ -30,14 +30,6 @@ std::string base64_lines(const std::vector<unsigned char>& bytes) {
   return lines;
 }
 
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  char hex[2 * sizeof digest + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
-
 // The id at the end of a Location header, the way the console reads it (rsplit('/', 1)).
 std::int64_t id_from_location(const std::string& location) {
   return std::stoll(location.substr(location.rfind('/') + 1));

@@ -1,8 +1,6 @@
 // Idempotency-Key on the creating POSTs (issue 14): a repeat gets the first answer and runs
 // nothing; another request under the same key is a 422; concurrent repeats run once; keys are
 // per partner; a billing retry authorizes the card once; what is kept tells no secret.
-#include <sodium.h>
-
 #include <atomic>
 #include <set>
 #include <string>
@@ -115,10 +113,7 @@ TEST_F(IdempotencyTest, AMalformedKeyIs400) {
 
 TEST_F(IdempotencyTest, EveryCreatingPostTakesAKey) {
   std::string data = "YXBwbGlhbmNlIGJhY2t1cA==";  // base64, as the appliance sends it
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  const auto hex = sha256_hex(data);
   const std::vector<std::pair<std::string, std::string>> posts = {
       {"/groups/", group_body("Keyed", plan_of(alpha_id))},
       {"/users/", R"({"username": "keyed", "name": "Kay", "email": "kay@example.com"})"},

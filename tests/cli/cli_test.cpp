@@ -16,6 +16,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/database.hpp"
 #include "store/sqlite/connection.hpp"
@@ -179,6 +180,55 @@ TEST_F(CliTest, BadInputFailsWithAMessage) {
   EXPECT_NE(run("partner set acme --enable teleport").status, 0);
   EXPECT_NE(run("partner set acme --billing cash").status, 0);
   EXPECT_NE(run("partner create --username 'bad:name' --name A").status, 0);
+}
+
+// Every operator command that changes something leaves entries in the audit log (issue 14),
+// the operator's, under one "cli-" id per command; a command that fails leaves none.
+TEST_F(CliTest, OperatorCommandsAreAudited) {
+  const auto path = (dir_ / "db.sqlite").string();
+  auto count = [&](const std::string& where) {
+    ReadOnlyDatabase db(path);
+    return sqlite_integer(db.get(), "SELECT count(*) FROM audit_log WHERE " + where);
+  };
+  struct Command {
+    std::string args;
+    std::string input;
+    std::string action;  // one of the entries it must leave
+  };
+  const std::vector<Command> commands = {
+      {"partner create --username acme --name Acme", "", "partner.create"},
+      {"partner set acme --name Acme2 --bytes-available 5000 --enable netkes", "", "quota.update"},
+      {"partner passwd acme --password-stdin", "an-operator-pass-99\n", "password.update"},
+      {"plan create --partner acme --name Gold --storage-bytes 1000", "", "plan.create"},
+      {"demo --partner-username acme --users 3 --seed 5", "", "user.create"},
+  };
+  std::int64_t before = 0;
+  for (const auto& command : commands) {
+    SCOPED_TRACE(command.args);
+    ASSERT_EQ(run(command.args, command.input).status, 0);
+    const auto after = count("TRUE");
+    EXPECT_GT(after, before) << "no entry";
+    // All of this command's entries: the operator's, under one id that no other command has.
+    EXPECT_EQ(count("entry_id > " + std::to_string(before) +
+                    " AND actor = 'operator' AND address IS NULL AND request_id LIKE 'cli-%'"),
+              after - before);
+    ReadOnlyDatabase db(path);
+    EXPECT_EQ(sqlite_integer(db.get(),
+                             "SELECT count(DISTINCT request_id) FROM audit_log WHERE "
+                             "entry_id > " +
+                                 std::to_string(before)),
+              1);
+    EXPECT_GE(
+        count("entry_id > " + std::to_string(before) + " AND action = '" + command.action + "'"),
+        1);
+    before = after;
+  }
+  EXPECT_EQ(count("actor = 'operator' AND action = 'features.update' AND "
+                  "changes LIKE '%\"netkes\":{\"before\":false,\"after\":true}%'"),
+            1);
+  EXPECT_EQ(count("changes LIKE '%an-operator-pass-99%'"), 0);
+  EXPECT_NE(run("partner set acme --billing cash").status, 0);
+  EXPECT_EQ(count("TRUE"), before);
 }
 
 TEST_F(CliTest, ListShowsEveryPartner) {

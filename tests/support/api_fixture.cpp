@@ -21,6 +21,14 @@ boost::json::value json(const std::string& text) {
   return boost::json::parse(text);
 }
 
+std::string sha256_hex(const std::string& text) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  char hex[2 * sizeof digest + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
 ApiTest::ApiTest() = default;
 // Here, where the metrics' types are complete.
 ApiTest::~ApiTest() = default;

@@ -124,5 +124,8 @@ class ApiTest : public ::testing::Test {
 
 // A JSON body from text, for assertions.
 boost::json::value json(const std::string& text);
+// SHA-256 of `text` as lowercase hex (libsodium's, not the server's): what an appliance backup
+// upload names its data by.
+std::string sha256_hex(const std::string& text);
 
 }  // namespace accountsd::testing

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/audit_context.hpp"
+
 namespace accountsd::store::postgres {
 
 Backend::Backend(std::string url, PoolOptions options)
@@ -59,6 +61,18 @@ void Backend::lock_partner(Connection& connection, std::int64_t partner) {
   // Taken with the write's first statement, in its round trip (and before it).
   connection.send_ahead("SELECT 1 FROM partner_counters WHERE partner_id = $1 FOR UPDATE",
                         Params().add(partner));
+}
+
+}  // namespace accountsd::store::postgres
+
+namespace accountsd::store::postgres {
+
+void Backend::tell_audit_context(Connection& connection) {
+  const auto& context = audit_context_json();
+  // Sent with the write's first statement, in its round trip; set_config(..., true) lasts until
+  // the transaction ends, so no other write on this pooled connection sees it.
+  if (!context.empty())
+    connection.send_ahead("SELECT set_config('accountsd.audit', $1, true)", Params().add(context));
 }
 
 }  // namespace accountsd::store::postgres

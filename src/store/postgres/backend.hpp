@@ -63,6 +63,7 @@ class Backend {
       connection = &**own;
     }
     return transact(*connection, Isolation::read_committed, [&](Connection& c) {
+      tell_audit_context(c);
       if (partner) lock_partner(c, *partner);
       return write(c);
     });
@@ -91,6 +92,9 @@ class Backend {
   Connection& snapshot_connection(Snapshot& snapshot);
   void end_snapshot(Snapshot& snapshot) noexcept;
   static void lock_partner(Connection& connection, std::int64_t partner);
+  // Tells the audit log's triggers who is writing (store/audit_context.hpp), for this
+  // transaction alone; nothing when no one has said.
+  static void tell_audit_context(Connection& connection);
 
   Pool pool_;
   async::Local<Snapshot> snapshot_;

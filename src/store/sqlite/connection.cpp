@@ -6,6 +6,7 @@
 
 #include "domain/case_fold.hpp"
 #include "metrics/events.hpp"
+#include "store/sqlite/audit_functions.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -54,6 +55,7 @@ void configure_library() {
 void register_functions(sqlite3* db) {
   sqlite3_create_function_v2(db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                              nullptr, fold_function, nullptr, nullptr, nullptr);
+  register_audit_functions(db);
 }
 
 }  // namespace
