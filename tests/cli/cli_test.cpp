@@ -197,7 +197,8 @@ TEST_F(CliTest, OperatorCommandsAreAudited) {
   };
   const std::vector<Command> commands = {
       {"partner create --username acme --name Acme", "", "partner.create"},
-      {"partner set acme --name Acme2 --bytes-available 5000 --enable netkes", "", "quota.update"},
+      {"partner set acme --name Acme2 --bytes-available 900000000000000000 --enable netkes", "",
+       "quota.update"},
       {"partner passwd acme --password-stdin", "an-operator-pass-99\n", "password.update"},
       {"plan create --partner acme --name Gold --storage-bytes 1000", "", "plan.create"},
       {"demo --partner-username acme --users 3 --seed 5", "", "user.create"},

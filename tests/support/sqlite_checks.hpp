@@ -13,8 +13,9 @@
 #include <string>
 
 #include "domain/quota.hpp"
-#include "store/sqlite/connection.hpp"
 #include "store/migrations.hpp"
+#include "store/sqlite/audit_functions.hpp"
+#include "store/sqlite/connection.hpp"
 
 namespace accountsd::testing {
 
@@ -42,6 +43,8 @@ struct TempDatabase {
 inline std::string query_plan(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  // A write's plan compiles the audit log's triggers, which call the server's functions.
+  store::sqlite::register_audit_functions(db);
   sqlite3_stmt* stmt = nullptr;
   std::string plan;
   EXPECT_EQ(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr),

@@ -7,6 +7,7 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "error.hpp"
@@ -164,6 +165,21 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
   for (const auto& [name, sql] : schema_after)
     if (!schema_before.contains(name)) added.insert(name);
   EXPECT_EQ(gone, (std::set<std::string>{"index:sqlite_autoindex_users_2"}));
+  // 015 and 016: the audit log with its indexes, and its triggers, one per table and action.
+  std::set<std::string> audit;
+  std::erase_if(added, [&](const std::string& name) {
+    return name.find(":audit_") != std::string::npos && audit.insert(name).second;
+  });
+  std::size_t triggers = 0;
+  for (std::string_view sql = store::migrations().at(15).sqlite;
+       sql.find("CREATE TRIGGER") != std::string_view::npos;
+       sql.remove_prefix(sql.find("CREATE TRIGGER") + 1))
+    ++triggers;
+  EXPECT_GT(triggers, 30u);
+  EXPECT_EQ(audit.size(), 4 + triggers);
+  for (const auto& name :
+       {"table:audit_log", "index:audit_by_time", "index:audit_by_action", "index:audit_by_object"})
+    EXPECT_TRUE(audit.contains(name)) << name;
   // 007's, then what the later migrations add (008 device policies, 009 backups, 010 partner
   // usernames in any case, 014 idempotency keys).
   EXPECT_EQ(added,
