@@ -10,6 +10,12 @@ namespace {
 
 class AuditApiTest : public ApiTest {
  protected:
+  // The log starts empty: what the triggers recorded while the fixture made alpha and beta goes,
+  // so that a test sees only the entries it puts in (or its requests make).
+  void SetUp() override {
+    ApiTest::SetUp();
+    test_db().execute("DELETE FROM audit_log");
+  }
   static constexpr std::int64_t kT = 1'800'000'000;
   void insert(const std::vector<AuditRow>& rows) { insert_audit_rows(test_db(), rows); }
   // The ids of a page's entries, in order.
@@ -30,6 +36,35 @@ class AuditApiTest : public ApiTest {
 TEST_F(AuditApiTest, NeedsCredentials) {
   auto reply = request("GET", "/partner/audit", "", std::nullopt);
   EXPECT_EQ(reply.status, 401) << reply.body;
+}
+
+// A change made through the API is found with the X-Request-Id of its answer (migration 016's
+// triggers record it).
+TEST_F(AuditApiTest, AUserCreatedThroughTheApiIsFoundByItsRequestId) {
+  auto created = request("POST", "/users/",
+                         R"({"username": "walker", "name": "Wal", "email": "wal@example.com"})",
+                         alpha, {{"X-Request-Id", "create-walker-1"}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto request_id = created.header("x-request-id");
+  EXPECT_EQ(request_id, "create-walker-1");
+  const auto user = "user/" + std::to_string(created.json.at("avatar_id").as_int64());
+
+  auto reply = get("/partner/audit?action=user.create");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto& entries = reply.json.at("entries").as_array();
+  ASSERT_EQ(entries.size(), 1u) << reply.body;
+  const auto& entry = entries[0];
+  EXPECT_EQ(boost::json::value_to<std::string>(entry.at("request_id")), request_id);
+  EXPECT_EQ(entry.at("actor"), "partner");
+  EXPECT_EQ(entry.at("address"), "127.0.0.1");
+  EXPECT_EQ(boost::json::value_to<std::string>(entry.at("object")), user);
+  EXPECT_EQ(entry.at("changes").at("username").at("after"), "walker") << reply.body;
+  EXPECT_TRUE(entry.at("changes").at("username").at("before").is_null()) << reply.body;
+  // Found by its object too, and never by another partner.
+  auto by_object = get("/partner/audit?object=" + user);
+  ASSERT_EQ(by_object.status, 200) << by_object.body;
+  EXPECT_FALSE(by_object.json.at("entries").as_array().empty()) << by_object.body;
+  EXPECT_TRUE(get_as(beta, "/partner/audit").json.at("entries").as_array().empty());
 }
 
 TEST_F(AuditApiTest, AnEntryHasEveryField) {
@@ -155,7 +190,9 @@ TEST_F(AuditApiTest, APartnerSeesOnlyItsOwnEntries) {
   ASSERT_EQ(with_alphas_cursor.status, 200) << with_alphas_cursor.body;
   for (const auto& entry : with_alphas_cursor.json.at("entries").as_array())
     EXPECT_EQ(entry.at("object"), "user/2");
-  for (const auto& entry : get_as(alpha, "/partner/audit").json.at("entries").as_array())
+  auto alpha_all = get_as(alpha, "/partner/audit");
+  ASSERT_EQ(alpha_all.status, 200) << alpha_all.body;
+  for (const auto& entry : alpha_all.json.at("entries").as_array())
     EXPECT_NE(entry.at("object"), "user/2");
 }
 

@@ -370,8 +370,14 @@ class AuditListTest : public CliTest {
   std::pair<std::int64_t, std::int64_t> make_partners() {
     EXPECT_EQ(run("partner create --username acme --name Acme").status, 0);
     EXPECT_EQ(run("partner create --username zen --name Zen").status, 0);
-    auto store = store::open_store(db_);
-    return {store->partners().find_partner("acme")->id, store->partners().find_partner("zen")->id};
+    std::pair<std::int64_t, std::int64_t> ids;
+    {
+      auto store = store::open_store(db_);
+      ids = {store->partners().find_partner("acme")->id, store->partners().find_partner("zen")->id};
+    }
+    // What the triggers recorded for the two goes: a test sees only the entries it puts in.
+    store::sqlite::Connection((dir_ / "db.sqlite").string()).exec("DELETE FROM audit_log");
+    return ids;
   }
   void insert(const std::vector<AuditRow>& rows) {
     store::sqlite::Connection((dir_ / "db.sqlite").string()).exec(audit_rows_sql(rows));
@@ -425,7 +431,8 @@ TEST_F(AuditListTest, Filters) {
     auto listed = run("audit list --json " + options);
     EXPECT_EQ(listed.status, 0) << options << ": " << listed.out;
     std::vector<std::string> out;
-    for (const auto& entry : boost::json::parse(listed.out).as_array())
+    auto entries = boost::json::parse(listed.out);
+    for (const auto& entry : entries.as_array())
       out.emplace_back(std::string(entry.at("partner").as_string()) + ":" +
                        std::string(entry.at("action").as_string()));
     return out;

@@ -11,6 +11,13 @@ namespace {
 class AuditLogStoreTest : public StoreTest {
  protected:
   store::AuditLog& log() { return database().audit_log(); }
+  // A partner made as make_partner() makes one, with the log then emptied of what the triggers
+  // recorded for it, so that a test sees only the entries it puts in.
+  store::PartnerId partner(const std::string& username) {
+    auto id = make_partner(username);
+    test_db_.execute("DELETE FROM audit_log");
+    return id;
+  }
   void insert(const std::vector<AuditRow>& rows) { insert_audit_rows(test_db_, rows); }
   // The ids of the entries `query` lists, in order.
   std::vector<std::int64_t> ids(const store::AuditQuery& query) {
@@ -25,7 +32,7 @@ class AuditLogStoreTest : public StoreTest {
 };
 
 TEST_F(AuditLogStoreTest, ListsNewestFirstByTimeThenId) {
-  auto alpha = make_partner("alpha");
+  auto alpha = partner("alpha");
   insert({{alpha, kT + 1}, {alpha, kT}, {alpha, kT + 1}, {alpha, kT + 2}});
   auto all = test_db_.integers("SELECT entry_id FROM audit_log ORDER BY entry_id");
   ASSERT_EQ(all.size(), 4u);
@@ -34,7 +41,7 @@ TEST_F(AuditLogStoreTest, ListsNewestFirstByTimeThenId) {
 }
 
 TEST_F(AuditLogStoreTest, AnEntryComesBackAsStored) {
-  auto alpha = make_partner("alpha");
+  auto alpha = partner("alpha");
   AuditRow row(alpha, kT, "settings.update", "partner/" + std::to_string(alpha));
   row.changes = R"({"password":{"before":"<redacted>","after":"<redacted>"}})";
   row.actor = "operator";
@@ -56,7 +63,7 @@ TEST_F(AuditLogStoreTest, AnEntryComesBackAsStored) {
 }
 
 TEST_F(AuditLogStoreTest, FiltersByActionObjectAndTime) {
-  auto alpha = make_partner("alpha");
+  auto alpha = partner("alpha");
   insert({{alpha, kT, "user.create", "user/1"},
           {alpha, kT + 10, "user.update", "user/1"},
           {alpha, kT + 20, "user.create", "user/2"},
@@ -77,7 +84,7 @@ TEST_F(AuditLogStoreTest, FiltersByActionObjectAndTime) {
 }
 
 TEST_F(AuditLogStoreTest, PagesFollowTheCursorWhileEntriesArrive) {
-  auto alpha = make_partner("alpha");
+  auto alpha = partner("alpha");
   // Five entries share one second: the id orders them.
   std::vector<AuditRow> rows;
   for (int i = 0; i < 5; ++i) rows.push_back({alpha, kT});
@@ -101,8 +108,8 @@ TEST_F(AuditLogStoreTest, PagesFollowTheCursorWhileEntriesArrive) {
 }
 
 TEST_F(AuditLogStoreTest, OnePartnersEntriesOrEveryPartners) {
-  auto alpha = make_partner("alpha");
-  auto beta = make_partner("beta");
+  auto alpha = partner("alpha");
+  auto beta = partner("beta");
   insert({{alpha, kT}, {beta, kT + 1}, {alpha, kT + 2}});
   EXPECT_EQ(ids({.partner = alpha}), (std::vector<std::int64_t>{id_at(kT + 2), id_at(kT)}));
   EXPECT_EQ(ids({.partner = beta}), std::vector<std::int64_t>{id_at(kT + 1)});
@@ -112,7 +119,7 @@ TEST_F(AuditLogStoreTest, OnePartnersEntriesOrEveryPartners) {
 }
 
 TEST_F(AuditLogStoreTest, PruneDeletesTheOldestInBatches) {
-  auto alpha = make_partner("alpha");
+  auto alpha = partner("alpha");
   std::vector<AuditRow> rows;
   for (int i = 0; i < 5; ++i) rows.push_back({alpha, kT + i});
   rows.push_back({alpha, kT + 100});
@@ -129,7 +136,7 @@ TEST_F(AuditLogStoreTest, PruneDeletesTheOldestInBatches) {
 // Each page is a range of one index read in order: no scan of the table, no sort.
 TEST_F(AuditLogStoreTest, EachPageIsReadFromAnIndexInOrder) {
   ACCOUNTSD_SQLITE_ONLY();
-  auto alpha = make_partner("alpha");
+  auto alpha = partner("alpha");
   insert({{alpha, kT}});
   const store::AuditPosition after{kT, 1};
   struct Case {
