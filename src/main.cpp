@@ -195,6 +195,25 @@ int main(int argc, char** argv) {
   outbox_list_cmd->add_option("--partner", outbox.partner, "only this partner's");
   outbox_list_cmd->add_flag("--json", outbox.json, "print JSON");
 
+  AuditOptions audit;
+  auto* audit_cmd = app.add_subcommand("audit", "the audit log of every change");
+  audit_cmd->require_subcommand(1);
+  auto* audit_list_cmd = audit_cmd->add_subcommand("list", "list audit log entries, newest first");
+  add_db(audit_list_cmd);
+  audit_list_cmd->add_option("--partner", audit.partner, "only this partner's (a username)");
+  const char* time_format =
+      "epoch seconds, or an ISO 8601 UTC date or time: 2026-12-02 or 2026-12-02T10:00:00Z";
+  audit_list_cmd->add_option("--since", audit.since,
+                             std::string("only entries at or after this time: ") + time_format);
+  audit_list_cmd->add_option("--until", audit.until,
+                             std::string("only entries at or before this time: ") + time_format);
+  audit_list_cmd->add_option("--action", audit.action, "only this action (user.create, ...)");
+  audit_list_cmd->add_option("--object", audit.object, "only this object (user/42, ...)");
+  audit_list_cmd->add_option("--limit", audit.limit, "the most entries to list")
+      ->check(CLI::Range(std::int64_t(1), std::int64_t(100000)))
+      ->capture_default_str();
+  audit_list_cmd->add_flag("--json", audit.json, "print JSON");
+
   DemoOptions demo_options;
   auto* demo_cmd =
       app.add_subcommand("demo", "create or extend a demo partner with realistic data");
@@ -230,6 +249,7 @@ int main(int argc, char** argv) {
     if (*demo_cmd) return demo_options.db = db, demo(demo_options);
     if (*plan_create_cmd) return plan.db = db, plan_create(plan);
     if (*outbox_list_cmd) return outbox.db = db, outbox_list(outbox);
+    if (*audit_list_cmd) return audit.db = db, audit_list(audit);
     if (*migrate_cmd) return migrate_db(migrate_options);
     partner.db = db;
     if (*create) return partner_create(partner);

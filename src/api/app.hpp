@@ -76,6 +76,7 @@ struct Call {
   store::PartnerStore& partners() const { return services.database.partners(); }
   store::Directory& directory() const { return services.database.directory(); }
   store::Usage& usage() const { return services.database.usage(); }
+  store::AuditLog& audit_log() const { return services.database.audit_log(); }
 };
 
 // The caller's address (A.2): the TCP peer, or the last X-Forwarded-For hop when the peer is a

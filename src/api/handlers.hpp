@@ -16,6 +16,7 @@ http::Response get_quota(Call& call);                 // partner_quota.cpp
 http::Response get_features(Call& call);              // partner_features.cpp
 http::Response get_settings(Call& call);              // partner_settings.cpp
 http::Response post_settings(Call& call);             // partner_settings.cpp
+http::Response get_audit(Call& call);                 // partner_audit.cpp
 http::Response get_shares(Call& call);                // shares.cpp
 http::Response get_client_revisions(Call& call);      // client_revisions.cpp
 

@@ -2,6 +2,10 @@
 // resource.
 #include "api/representations.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <stdexcept>
+
 #include "domain/user_fields.hpp"
 
 namespace accountsd::api {
@@ -13,6 +17,31 @@ void write_user(http::JsonWriter& out, const domain::User& u) {
   out.member("share_identifier", u.share_id).key("share_rooms").begin_array();
   for (const auto& room : u.share_rooms) out.value(room);
   out.end_array().end_object();
+}
+
+void write_audit_entry(http::JsonWriter& out, const store::AuditEntry& entry,
+                       std::optional<std::string_view> partner) {
+  out.begin_object();
+  if (partner) out.member("partner", *partner);
+  out.member("id", entry.id)
+      .member("time", entry.at)
+      .member("actor", entry.actor)
+      .member("address", entry.address)
+      .member("request_id", entry.request_id)
+      .member("action", entry.action)
+      .member("object", entry.object)
+      .key("changes")
+      .raw(audit_changes_json(entry))
+      .end_object();
+}
+
+std::string audit_changes_json(const store::AuditEntry& entry) {
+  boost::system::error_code error;
+  auto changes = boost::json::parse(entry.changes, error);
+  if (error || !changes.is_object())
+    throw std::runtime_error("audit entry " + std::to_string(entry.id) +
+                             " holds changes that are not a JSON object");
+  return boost::json::serialize(changes);
 }
 
 void write_share(http::JsonWriter& out, const domain::Share& s,

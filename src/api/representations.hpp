@@ -1,4 +1,5 @@
-// JSON shapes of the objects Part B returns: users, groups, plans, devices, shares.
+// JSON shapes of the objects Part B returns (users, groups, plans, devices, shares) and of audit
+// log entries.
 #pragma once
 
 #include <boost/json/array.hpp>
@@ -14,6 +15,7 @@
 #include "domain/user.hpp"
 #include "http/json_writer.hpp"
 #include "http/message.hpp"
+#include "store/audit_log.hpp"
 
 namespace accountsd::api {
 
@@ -22,6 +24,14 @@ void write_user(http::JsonWriter& out, const domain::User& user);
 // The A.9 share object; `share_id` is the owning user's.
 void write_share(http::JsonWriter& out, const domain::Share& share,
                  const std::optional<std::string>& share_id);
+
+// An audit entry as GET /partner/audit gives it; with `partner` (its username), led by a
+// "partner" member, as the operator's `audit list --json` gives it.
+void write_audit_entry(http::JsonWriter& out, const store::AuditEntry& entry,
+                       std::optional<std::string_view> partner = std::nullopt);
+// The entry's changes as compact JSON text: the stored object, checked to be one (else throws
+// std::runtime_error), so that a damaged row cannot break the answer's JSON.
+std::string audit_changes_json(const store::AuditEntry& entry);
 
 // Each builds its object in `sp`'s memory (the default heap unless given).
 boost::json::object group_json(const domain::Group& group, boost::json::storage_ptr sp = {});

@@ -38,6 +38,8 @@ http::Router<Route> make_routes(const Services& services) {
   add("GET",  "/partner/features",  Access::partner, get_features);
   add("GET",  "/partner/settings",  Access::partner, get_settings);
   add("POST", "/partner/settings",  Access::partner, post_settings);
+  // Issue 14: the partner's own audit log.
+  add("GET",  "/partner/audit",     Access::partner, get_audit);
   add_cached( "/shares/",                            get_shares);
   add_cached( "/clientrevisions/",                   get_client_revisions);
 

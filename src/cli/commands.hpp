@@ -71,6 +71,19 @@ struct OutboxOptions {
 };
 int outbox_list(const OutboxOptions& options);
 
+struct AuditOptions {
+  std::string db;
+  std::optional<std::string> partner;  // a username; none: every partner's entries
+  std::optional<std::string> since;    // epoch seconds, or an ISO 8601 UTC date or date-time
+  std::optional<std::string> until;
+  std::optional<std::string> action;
+  std::optional<std::string> object;
+  std::int64_t limit = 100;
+  bool json = false;
+};
+// Prints the newest audit log entries that the options select, newest first.
+int audit_list(const AuditOptions& options);
+
 struct DemoOptions {
   std::string db;
   std::string partner_username = "demo";

@@ -14,6 +14,13 @@ void check_partner_username(std::string_view username) {
     throw std::invalid_argument("--username: " + *problem);
 }
 
+domain::Partner require_partner(store::PartnerStore& partners, const std::string& username) {
+  auto partner = partners.find_partner(username);
+  if (!partner)
+    throw std::invalid_argument("no partner named " + domain::escape_controls(username));
+  return *partner;
+}
+
 namespace {
 
 // The usernames of the partners that already hold `username` in some letter case.

@@ -5,6 +5,7 @@
 #include "auth/password.hpp"
 #include "cli/commands.hpp"
 #include "cli/operator_input.hpp"
+#include "cli/operator_output.hpp"
 #include "domain/text.hpp"
 #include "store/database.hpp"
 
@@ -37,14 +38,6 @@ void set_features(domain::Features& features, const std::vector<std::string>& na
   }
 }
 
-// Partners are found by their exact username, as logins are (domain::partner_username_problem).
-domain::Partner require_partner(store::PartnerStore& partners, const std::string& username) {
-  auto partner = partners.find_partner(username);
-  if (!partner)
-    throw std::invalid_argument("no partner named " + domain::escape_controls(username));
-  return *partner;
-}
-
 boost::json::object partner_json(const domain::Partner& p) {
   boost::json::object features;
   for (const auto& feature : domain::kFeatures) features[feature.name] = p.features.*feature.flag;
@@ -55,13 +48,6 @@ boost::json::object partner_json(const domain::Partner& p) {
                                                 : boost::json::value(nullptr)},
           {"features", std::move(features)},
           {"created_at", p.created_at}};
-}
-
-// Prints `value` as one line of JSON. boost::json escapes U+0000-U+001F but writes DEL and
-// U+0080-U+009F as they are, which a terminal may still obey: those get \u escapes too.
-void print_json(const boost::json::value& value) {
-  std::cout << domain::escape_controls(boost::json::serialize(value), domain::EscapeStyle::json)
-            << "\n";
 }
 
 std::string enabled_features(const domain::Partner& p) {

@@ -10,6 +10,7 @@
 #include "api/app_metrics.hpp"
 #include "auth/authenticator.hpp"
 #include "billing/sandbox_card_processor.hpp"
+#include "cli/audit_retention.hpp"
 #include "cli/commands.hpp"
 #include "cli/server_log.hpp"
 #include "domain/netblock.hpp"
@@ -238,6 +239,8 @@ int serve(const ServeOptions& options) {
       postgres ? "pool " + std::to_string(options.db_pool) : "synchronous=" + options.synchronous);
   // What a supervisor or a script waits for, out at once.
   spdlog::default_logger()->flush();
+  // Stopped (its batch finished) before the database closes.
+  AuditRetention retention(database->audit_log(), options.audit_retention_days);
   server.run(threads);
   if (metrics_server) metrics_server->stop();
   spdlog::info("accountsd stopped");

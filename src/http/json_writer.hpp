@@ -49,6 +49,8 @@ class JsonWriter {
   JsonWriter& value(int number) { return value(std::int64_t(number)); }
   JsonWriter& value(bool flag);
   JsonWriter& null();
+  // A value that is already JSON text, copied as it is: the caller vouches that it is valid.
+  JsonWriter& raw(std::string_view json);
   template <typename T>
   JsonWriter& value(const std::optional<T>& maybe) {
     return maybe ? value(*maybe) : null();

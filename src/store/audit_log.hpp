@@ -30,13 +30,14 @@ struct AuditPosition {
   std::int64_t id = 0;
 };
 
+// Every member has an initializer, so that designated initializers may leave any out.
 struct AuditQuery {
-  std::optional<PartnerId> partner;  // none: every partner's (the operator's view)
-  std::optional<std::string> action;
-  std::optional<std::string> object;
-  std::optional<std::int64_t> since;  // at >= since
-  std::optional<std::int64_t> until;  // at <= until
-  std::optional<AuditPosition> after;
+  std::optional<PartnerId> partner{};  // none: every partner's (the operator's view)
+  std::optional<std::string> action{};
+  std::optional<std::string> object{};
+  std::optional<std::int64_t> since{};  // at >= since
+  std::optional<std::int64_t> until{};  // at <= until
+  std::optional<AuditPosition> after{};
   std::size_t limit = 100;
 };
 

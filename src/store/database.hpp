@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/audit_log.hpp"
 #include "store/directory.hpp"
 #include "store/login_failures.hpp"
 #include "store/options.hpp"
@@ -25,6 +26,7 @@ class Database {
   virtual Usage& usage() = 0;
   virtual Transactions& transactions() = 0;
   virtual RequestKeys& request_keys() = 0;
+  virtual AuditLog& audit_log() = 0;
   // Failed logins shared with the other servers of the database; nullptr when one process has
   // the database to itself (SQLite).
   virtual LoginFailures* login_failures() { return nullptr; }

@@ -20,6 +20,7 @@
 
 #include "store/database.hpp"
 #include "store/sqlite/connection.hpp"
+#include "support/audit_rows.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::testing {
@@ -291,8 +292,9 @@ TEST_F(CliTest, PartnerBackupSaysWhenThereIsNoPreviousOne) {
 }
 
 TEST_F(CliTest, HelpIsAvailableOnEveryCommand) {
-  for (const char* command : {"serve", "partner create", "partner set", "partner passwd",
-                              "partner list", "partner show", "partner backup", "demo"}) {
+  for (const char* command :
+       {"serve", "partner create", "partner set", "partner passwd", "partner list", "partner show",
+        "partner backup", "demo", "audit list"}) {
     auto help = run(std::string(command) + " --help");
     EXPECT_EQ(help.status, 0) << command;
     EXPECT_NE(help.out.find("--db"), std::string::npos) << command;
@@ -356,6 +358,115 @@ TEST_F(CliTest, OutboxListShowsTheRegCode) {
   ASSERT_EQ(emails.size(), 2u);
   EXPECT_EQ(emails[0].at("reg_code"), "R-77");
   EXPECT_TRUE(emails[1].at("reg_code").is_null());
+}
+
+// 2026-12-02T10:00:00Z and the next day's midnight, in epoch seconds.
+constexpr std::int64_t kAuditMorning = 1'796'205'600;
+constexpr std::int64_t kAuditNextDay = 1'796'256'000;
+
+// `audit list` over entries put straight into the log, as migration 016's triggers write them.
+class AuditListTest : public CliTest {
+ protected:
+  // Partners "acme" and "zen", made by the operator's command; their ids.
+  std::pair<std::int64_t, std::int64_t> make_partners() {
+    EXPECT_EQ(run("partner create --username acme --name Acme").status, 0);
+    EXPECT_EQ(run("partner create --username zen --name Zen").status, 0);
+    std::pair<std::int64_t, std::int64_t> ids;
+    {
+      auto store = store::open_store(db_);
+      ids = {store->partners().find_partner("acme")->id, store->partners().find_partner("zen")->id};
+    }
+    // What the triggers recorded for the two goes: a test sees only the entries it puts in.
+    store::sqlite::Connection((dir_ / "db.sqlite").string()).exec("DELETE FROM audit_log");
+    return ids;
+  }
+  void insert(const std::vector<AuditRow>& rows) {
+    store::sqlite::Connection((dir_ / "db.sqlite").string()).exec(audit_rows_sql(rows));
+  }
+};
+
+TEST_F(AuditListTest, ShowsEveryPartnersEntriesNewestFirst) {
+  auto [acme, zen] = make_partners();
+  AuditRow created(acme, kAuditMorning);
+  created.address = "192.0.2.1";
+  created.request_id = "req-1";
+  // Stored as PostgreSQL writes JSON text (spaces), with a character a terminal would obey.
+  AuditRow grouped(zen, kAuditMorning + 60, "group.create", "group/4");
+  grouped.changes = R"({"name": {"before": null, "after": "Staff\u001b"}})";
+  grouped.actor = "operator";
+  grouped.address = std::nullopt;
+  insert({created, grouped, {acme, kAuditNextDay, "user.delete"}});
+  auto text = run("audit list");
+  ASSERT_EQ(text.status, 0) << text.out;
+  EXPECT_EQ(text.out,
+            "2026-12-03T00:00:00Z\tacme\tpartner\t127.0.0.1\t-\tuser.delete\tuser/1\t"
+            R"({"name":{"before":null,"after":"Joe"}})"
+            "\n"
+            "2026-12-02T10:01:00Z\tzen\toperator\t-\t-\tgroup.create\tgroup/4\t"
+            R"({"name":{"before":null,"after":"Staff\u001b"}})"
+            "\n"
+            "2026-12-02T10:00:00Z\tacme\tpartner\t192.0.2.1\treq-1\tuser.create\tuser/1\t"
+            R"({"name":{"before":null,"after":"Joe"}})"
+            "\n");
+
+  auto listed = run("audit list --json --limit 2");
+  ASSERT_EQ(listed.status, 0) << listed.out;
+  auto entries = boost::json::parse(listed.out).as_array();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].at("partner"), "acme");
+  EXPECT_EQ(entries[0].at("time"), kAuditNextDay);
+  EXPECT_EQ(entries[0].at("action"), "user.delete");
+  EXPECT_TRUE(entries[0].at("request_id").is_null());
+  EXPECT_EQ(entries[1].at("partner"), "zen");
+  EXPECT_TRUE(entries[1].at("address").is_null());
+  EXPECT_EQ(entries[1].at("changes").at("name").at("after"), "Staff\x1b");
+  EXPECT_EQ(entries[1].as_object().size(), 9u);
+}
+
+TEST_F(AuditListTest, Filters) {
+  auto [acme, zen] = make_partners();
+  insert({{acme, kAuditMorning, "user.create", "user/1"},
+          {zen, kAuditMorning + 1, "user.create", "user/2"},
+          {acme, kAuditNextDay, "user.delete"}});
+  auto objects = [&](const std::string& options) {
+    auto listed = run("audit list --json " + options);
+    EXPECT_EQ(listed.status, 0) << options << ": " << listed.out;
+    std::vector<std::string> out;
+    auto entries = boost::json::parse(listed.out);
+    for (const auto& entry : entries.as_array())
+      out.emplace_back(std::string(entry.at("partner").as_string()) + ":" +
+                       std::string(entry.at("action").as_string()));
+    return out;
+  };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(objects("--partner acme"), (Names{"acme:user.delete", "acme:user.create"}));
+  EXPECT_EQ(objects("--partner zen"), (Names{"zen:user.create"}));
+  EXPECT_EQ(objects("--since 2026-12-03"), (Names{"acme:user.delete"}));
+  EXPECT_EQ(objects("--until 2026-12-02T10:00:00Z"), (Names{"acme:user.create"}));
+  EXPECT_EQ(
+      objects("--since " + std::to_string(kAuditMorning + 2) + " --until 2026-12-02T10:00:03Z"),
+      Names{});
+  EXPECT_EQ(objects("--action user.create --partner acme"), (Names{"acme:user.create"}));
+  EXPECT_EQ(objects("--object user/2"), (Names{"zen:user.create"}));
+  EXPECT_EQ(objects("--limit 1"), (Names{"acme:user.delete"}));
+}
+
+TEST_F(AuditListTest, RefusesBadInputWithAMessage) {
+  auto unknown = run("audit list --partner nobody");
+  EXPECT_NE(unknown.status, 0);
+  EXPECT_NE(unknown.out.find("no partner named nobody"), std::string::npos) << unknown.out;
+  for (const char* since : {"yesterday", "2026-13-01", "2026-02-30", "2026-12-02T25:00:00Z",
+                            "2026-12-02T10:00:00", "2026-12-02 10:00:00Z"}) {
+    auto bad = run(std::string("audit list --since '") + since + "'");
+    EXPECT_NE(bad.status, 0) << since;
+    EXPECT_NE(bad.out.find("--since must be epoch seconds or an ISO 8601"), std::string::npos)
+        << bad.out;
+  }
+  auto backwards = run("audit list --since 2026-12-03 --until 2026-12-02");
+  EXPECT_NE(backwards.status, 0);
+  EXPECT_NE(backwards.out.find("--since must not be after --until"), std::string::npos)
+      << backwards.out;
+  EXPECT_NE(run("audit list --limit 0").status, 0);
 }
 
 // Emails that differ only by case, left by a database of before migration 007, are named in

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "store/postgres/connection.hpp"
+#include "store/sqlite/connection.hpp"
 
 namespace accountsd::testing {
 
@@ -63,6 +64,15 @@ std::int64_t TestDatabase::integer(const std::string& sql, std::optional<std::in
   if (rows.size() != 1 || rows.front().size() != 1)
     throw std::runtime_error("expected one value from: " + sql);
   return rows.front().front();
+}
+
+void TestDatabase::execute(const std::string& sql) {
+  if (postgres()) {
+    if (!connection_) connection_ = store::postgres::Connection::open(url_, {});
+    connection_->script(sql);
+    return;
+  }
+  store::sqlite::Connection(sqlite_path_).exec(sql);
 }
 
 QuotaRecount TestDatabase::recount(std::int64_t partner) {

@@ -47,6 +47,8 @@ class TestDatabase {
                                                   std::optional<std::int64_t> parameter = {});
   // The single integer `sql` returns.
   std::int64_t integer(const std::string& sql, std::optional<std::int64_t> parameter = {});
+  // Runs `sql`, statements without parameters that both backends run (rows a test puts in).
+  void execute(const std::string& sql);
   // A partner's quota figures counted from the rows themselves.
   QuotaRecount recount(std::int64_t partner);
 

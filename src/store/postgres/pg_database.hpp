@@ -6,6 +6,7 @@
 
 #include "store/database.hpp"
 #include "store/postgres/backend.hpp"
+#include "store/postgres/pg_audit_log.hpp"
 #include "store/postgres/pg_directory.hpp"
 #include "store/postgres/pg_login_failures.hpp"
 #include "store/postgres/pg_partners.hpp"
@@ -26,6 +27,7 @@ class PgDatabase final : public Database {
   Usage& usage() override { return usage_; }
   Transactions& transactions() override { return transactions_; }
   RequestKeys& request_keys() override { return request_keys_; }
+  AuditLog& audit_log() override { return audit_log_; }
   LoginFailures* login_failures() override { return &login_failures_; }
 
   Backend& backend() { return backend_; }
@@ -38,6 +40,7 @@ class PgDatabase final : public Database {
   PgTransactions transactions_{backend_};
   PgLoginFailures login_failures_{backend_};
   PgRequestKeys request_keys_{backend_};
+  PgAuditLog audit_log_{backend_};
 };
 
 }  // namespace accountsd::store::postgres

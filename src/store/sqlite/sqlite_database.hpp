@@ -4,6 +4,7 @@
 #include <string>
 
 #include "store/database.hpp"
+#include "store/sqlite/sqlite_audit_log.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
 #include "store/sqlite/sqlite_directory.hpp"
 #include "store/sqlite/sqlite_partners.hpp"
@@ -23,6 +24,7 @@ class SqliteDatabase final : public Database {
   Usage& usage() override { return usage_; }
   Transactions& transactions() override { return transactions_; }
   RequestKeys& request_keys() override { return request_keys_; }
+  AuditLog& audit_log() override { return audit_log_; }
 
  private:
   SqliteBackend backend_;  // first: the roles use it
@@ -31,6 +33,7 @@ class SqliteDatabase final : public Database {
   SqliteUsage usage_{backend_};
   SqliteTransactions transactions_{backend_};
   SqliteRequestKeys request_keys_{backend_};
+  SqliteAuditLog audit_log_{backend_};
 };
 
 }  // namespace accountsd::store::sqlite
