@@ -10,7 +10,10 @@ namespace {
 struct Current {
   bool set = false;
   AuditContext context;
-  std::string json;  // context as the triggers read it, made once per scope
+  // The context as PostgreSQL's triggers read it, made on first use in a scope (SQLite's read
+  // the fields themselves, so a request there never pays for it).
+  std::string json;
+  bool json_made = false;
 };
 
 async::Local<Current> current;
@@ -31,20 +34,15 @@ AuditScope::AuditScope(AuditContext context) {
   had_ = now.set;
   if (had_) replaced_ = std::move(now.context);
   now.set = true;
-  now.json = to_json(context);
+  now.json_made = false;
   now.context = std::move(context);
 }
 
 AuditScope::~AuditScope() {
   auto& now = current.get();
   now.set = had_;
-  if (had_) {
-    now.json = to_json(replaced_);
-    now.context = std::move(replaced_);
-  } else {
-    now.json.clear();
-    now.context = {};
-  }
+  now.json_made = false;
+  now.context = had_ ? std::move(replaced_) : AuditContext{};
 }
 
 const AuditContext* current_audit_context() {
@@ -53,7 +51,12 @@ const AuditContext* current_audit_context() {
 }
 
 const std::string& audit_context_json() {
-  return current.get().json;
+  auto& now = current.get();
+  if (!now.json_made) {
+    now.json = now.set ? to_json(now.context) : std::string();
+    now.json_made = true;
+  }
+  return now.json;
 }
 
 }  // namespace accountsd::store

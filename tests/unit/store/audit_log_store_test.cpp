@@ -147,8 +147,8 @@ TEST_F(AuditLogStoreTest, EachPageIsReadFromAnIndexInOrder) {
        {Case{{.partner = alpha}, "audit_by_time"},
         Case{{.partner = alpha, .after = after}, "audit_by_time"},
         Case{{.partner = alpha, .since = kT, .until = kT + 9, .after = after}, "audit_by_time"},
-        Case{{.partner = alpha, .action = "user.create", .after = after}, "audit_by_action"},
-        Case{{.partner = alpha, .object = "user/1", .after = after}, "audit_by_object"}}) {
+        Case{{.partner = alpha, .action = "user.create", .after = after}, "audit_by_time"},
+        Case{{.partner = alpha, .object = "user/1", .after = after}, "audit_by_time"}}) {
     auto statement = store::audit_select(c.query, "?");
     auto plan = query_plan(files_.path, statement.sql);
     EXPECT_NE(plan.find(c.index), std::string::npos) << statement.sql << "\n" << plan;
