@@ -19,7 +19,7 @@ namespace {
 accountsd::store::AuditContext operator_context() {
   unsigned char id[8];
   randombytes_buf(id, sizeof id);
-  return {"operator", "", "cli-" + accountsd::domain::hex({id, sizeof id}), 0};
+  return {"operator", "", "cli-" + accountsd::domain::hex({id, sizeof id})};
 }
 
 }  // namespace

@@ -23,7 +23,6 @@ std::string to_json(const AuditContext& context) {
   out["actor"] = context.actor;
   if (!context.address.empty()) out["address"] = context.address;
   if (!context.request_id.empty()) out["request_id"] = context.request_id;
-  if (context.at != 0) out["at"] = context.at;
   return boost::json::serialize(out);
 }
 

@@ -13,7 +13,6 @@ struct AuditContext {
   std::string actor;       // partner, signup, service, operator or system
   std::string address;     // the client's address; empty: none (an operator's command)
   std::string request_id;  // X-Request-Id, or the command's own id
-  std::int64_t at = 0;     // when, in seconds since the epoch; 0: the database's clock
 };
 
 // Makes `context` this fiber's (or thread's) for the scope; the one it replaced comes back after.
@@ -32,8 +31,8 @@ class AuditScope {
 // This fiber's context; nullptr when none is set.
 const AuditContext* current_audit_context();
 
-// This fiber's context as the triggers read it: a JSON object {"actor", "address", "request_id",
-// "at"}, or "" when none is set (the triggers then record the actor "system").
+// This fiber's context as the triggers read it: a JSON object {"actor", "address", "request_id"},
+// or "" when none is set (the triggers then record the actor "system").
 const std::string& audit_context_json();
 
 }  // namespace accountsd::store

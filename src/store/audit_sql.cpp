@@ -14,8 +14,8 @@ AuditStatement audit_select(const AuditQuery& query, std::string_view mark) {
     where += where.empty() ? " WHERE " : " AND ";
     where += column_and_operator + placeholder();
   };
-  // Equalities on the leading columns of audit_by_action or audit_by_object (partner, then the
-  // action or object), then a range on (at, entry_id): the page is read from the index in order.
+  // An equality on audit_by_time's leading column (the partner), then a range on (at, entry_id):
+  // the page is read from the index in order; action and object filter what it reads.
   if (query.partner) condition("partner_id = ", std::int64_t(*query.partner));
   if (query.action) condition("action = ", *query.action);
   if (query.object) condition("object = ", *query.object);

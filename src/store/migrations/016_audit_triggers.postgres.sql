@@ -30,7 +30,7 @@ BEGIN
   END IF;
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
   VALUES ((keyed ->> 'partner_id')::bigint,
-          coalesce((context ->> 'at')::bigint, extract(epoch FROM clock_timestamp())::bigint),
+          extract(epoch FROM clock_timestamp())::bigint,
           coalesce(context ->> 'actor', 'system'), context ->> 'address',
           context ->> 'request_id', action,
           TG_ARGV[1] || '/' || array_to_string(ARRAY(

@@ -6,7 +6,7 @@
 CREATE TRIGGER audit_partners_insert AFTER INSERT ON partners
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'partner.create', 'partner/' || NEW.partner_id, changes
   FROM (SELECT audit_changes(
@@ -27,7 +27,7 @@ END;
 CREATE TRIGGER audit_partners_delete AFTER DELETE ON partners
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'partner.delete', 'partner/' || OLD.partner_id, changes
   FROM (SELECT audit_changes(
@@ -49,7 +49,7 @@ CREATE TRIGGER audit_partners_partner_update AFTER UPDATE OF username, name, bil
 WHEN OLD.username IS NOT NEW.username OR OLD.name IS NOT NEW.name OR OLD.billing_mode IS NOT NEW.billing_mode
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'partner.update', 'partner/' || NEW.partner_id, changes
   FROM (SELECT audit_changes(
@@ -63,7 +63,7 @@ CREATE TRIGGER audit_partners_password_update AFTER UPDATE OF password_hash ON p
 WHEN OLD.password_hash IS NOT NEW.password_hash
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'password.update', 'partner/' || NEW.partner_id, changes
   FROM (SELECT audit_changes(
@@ -75,7 +75,7 @@ CREATE TRIGGER audit_partners_quota_update AFTER UPDATE OF bytes_available ON pa
 WHEN OLD.bytes_available IS NOT NEW.bytes_available
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'quota.update', 'partner/' || NEW.partner_id, changes
   FROM (SELECT audit_changes(
@@ -87,7 +87,7 @@ CREATE TRIGGER audit_partners_features_update AFTER UPDATE OF netkes, ldap, grou
 WHEN OLD.netkes IS NOT NEW.netkes OR OLD.ldap IS NOT NEW.ldap OR OLD.group_permissions IS NOT NEW.group_permissions OR OLD.signup_restrictions IS NOT NEW.signup_restrictions OR OLD.email_as_username IS NOT NEW.email_as_username
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'features.update', 'partner/' || NEW.partner_id, changes
   FROM (SELECT audit_changes(
@@ -102,7 +102,7 @@ END;
 CREATE TRIGGER audit_partner_billing_insert AFTER INSERT ON partner_billing
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'billing.create', 'billing/' || NEW.partner_id, changes
   FROM (SELECT audit_changes(
@@ -124,7 +124,7 @@ END;
 CREATE TRIGGER audit_partner_billing_delete AFTER DELETE ON partner_billing
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'billing.delete', 'billing/' || OLD.partner_id, changes
   FROM (SELECT audit_changes(
@@ -147,7 +147,7 @@ CREATE TRIGGER audit_partner_billing_billing_update AFTER UPDATE OF name, addres
 WHEN OLD.name IS NOT NEW.name OR OLD.address_json IS NOT NEW.address_json OR OLD.city IS NOT NEW.city OR OLD.state IS NOT NEW.state OR OLD.postal_code IS NOT NEW.postal_code OR OLD.country IS NOT NEW.country OR OLD.card_brand IS NOT NEW.card_brand OR OLD.card_last4 IS NOT NEW.card_last4 OR OLD.card_exp_month IS NOT NEW.card_exp_month OR OLD.card_exp_year IS NOT NEW.card_exp_year OR OLD.card_token IS NOT NEW.card_token OR OLD.updated_at IS NOT NEW.updated_at
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'billing.update', 'billing/' || NEW.partner_id, changes
   FROM (SELECT audit_changes(
@@ -169,7 +169,7 @@ END;
 CREATE TRIGGER audit_partner_settings_insert AFTER INSERT ON partner_settings
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'settings.create', 'settings/' || NEW.partner_id, changes
   FROM (SELECT audit_changes(
@@ -190,7 +190,7 @@ END;
 CREATE TRIGGER audit_partner_settings_delete AFTER DELETE ON partner_settings
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'settings.delete', 'settings/' || OLD.partner_id, changes
   FROM (SELECT audit_changes(
@@ -212,7 +212,7 @@ CREATE TRIGGER audit_partner_settings_settings_update AFTER UPDATE OF omva_url, 
 WHEN OLD.omva_url IS NOT NEW.omva_url OR OLD.support_email IS NOT NEW.support_email OR OLD.share_link_ttl IS NOT NEW.share_link_ttl OR OLD.autopurge_interval IS NOT NEW.autopurge_interval OR OLD.purgehold_duration IS NOT NEW.purgehold_duration OR OLD.ad_domain IS NOT NEW.ad_domain OR OLD.signup_network_restriction IS NOT NEW.signup_network_restriction OR OLD.versionpurge_interval IS NOT NEW.versionpurge_interval OR OLD.admin_email IS NOT NEW.admin_email OR OLD.sharing_enabled IS NOT NEW.sharing_enabled OR OLD.api_version IS NOT NEW.api_version
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'settings.update', 'settings/' || NEW.partner_id, changes
   FROM (SELECT audit_changes(
@@ -233,7 +233,7 @@ END;
 CREATE TRIGGER audit_partner_backups_insert AFTER INSERT ON partner_backups
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'backup.create', 'backup/' || NEW.backup_id, changes
   FROM (SELECT audit_changes(
@@ -247,7 +247,7 @@ END;
 CREATE TRIGGER audit_partner_backups_delete AFTER DELETE ON partner_backups
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'backup.delete', 'backup/' || OLD.backup_id, changes
   FROM (SELECT audit_changes(
@@ -262,7 +262,7 @@ CREATE TRIGGER audit_partner_backups_backup_update AFTER UPDATE OF sha256, size,
 WHEN OLD.sha256 IS NOT NEW.sha256 OR OLD.size IS NOT NEW.size OR OLD.update_time IS NOT NEW.update_time OR OLD.data IS NOT NEW.data
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'backup.update', 'backup/' || NEW.backup_id, changes
   FROM (SELECT audit_changes(
@@ -276,7 +276,7 @@ END;
 CREATE TRIGGER audit_plans_insert AFTER INSERT ON plans
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'plan.create', 'plan/' || NEW.plan_id, changes
   FROM (SELECT audit_changes(
@@ -288,7 +288,7 @@ END;
 CREATE TRIGGER audit_plans_delete AFTER DELETE ON plans
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'plan.delete', 'plan/' || OLD.plan_id, changes
   FROM (SELECT audit_changes(
@@ -301,7 +301,7 @@ CREATE TRIGGER audit_plans_plan_update AFTER UPDATE OF name, storage_bytes ON pl
 WHEN OLD.name IS NOT NEW.name OR OLD.storage_bytes IS NOT NEW.storage_bytes
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'plan.update', 'plan/' || NEW.plan_id, changes
   FROM (SELECT audit_changes(
@@ -313,7 +313,7 @@ END;
 CREATE TRIGGER audit_groups_insert AFTER INSERT ON groups
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'group.create', 'group/' || NEW.group_id, changes
   FROM (SELECT audit_changes(
@@ -328,7 +328,7 @@ END;
 CREATE TRIGGER audit_groups_delete AFTER DELETE ON groups
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'group.delete', 'group/' || OLD.group_id, changes
   FROM (SELECT audit_changes(
@@ -344,7 +344,7 @@ CREATE TRIGGER audit_groups_group_update AFTER UPDATE OF name, plan_id, webapi_e
 WHEN OLD.name IS NOT NEW.name OR OLD.plan_id IS NOT NEW.plan_id OR OLD.webapi_enable IS NOT NEW.webapi_enable OR OLD.check_domain IS NOT NEW.check_domain OR OLD.device_policy IS NOT NEW.device_policy
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'group.update', 'group/' || NEW.group_id, changes
   FROM (SELECT audit_changes(
@@ -359,7 +359,7 @@ END;
 CREATE TRIGGER audit_device_policies_insert AFTER INSERT ON device_policies
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'policy.create', 'policy/' || NEW.policy_id, changes
   FROM (SELECT audit_changes(
@@ -372,7 +372,7 @@ END;
 CREATE TRIGGER audit_device_policies_delete AFTER DELETE ON device_policies
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'policy.delete', 'policy/' || OLD.policy_id, changes
   FROM (SELECT audit_changes(
@@ -386,7 +386,7 @@ CREATE TRIGGER audit_device_policies_policy_update AFTER UPDATE OF name, inherit
 WHEN OLD.name IS NOT NEW.name OR OLD.inherits_from IS NOT NEW.inherits_from OR OLD.policy IS NOT NEW.policy
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'policy.update', 'policy/' || NEW.policy_id, changes
   FROM (SELECT audit_changes(
@@ -399,7 +399,7 @@ END;
 CREATE TRIGGER audit_users_insert AFTER INSERT ON users
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'user.create', 'user/' || NEW.avatar_id, changes
   FROM (SELECT audit_changes(
@@ -424,7 +424,7 @@ END;
 CREATE TRIGGER audit_users_delete AFTER DELETE ON users
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'user.delete', 'user/' || OLD.avatar_id, changes
   FROM (SELECT audit_changes(
@@ -450,7 +450,7 @@ CREATE TRIGGER audit_users_user_update AFTER UPDATE OF username, name, email, gr
 WHEN OLD.username IS NOT NEW.username OR OLD.name IS NOT NEW.name OR OLD.email IS NOT NEW.email OR OLD.group_id IS NOT NEW.group_id OR OLD.plan_id IS NOT NEW.plan_id OR OLD.bonus_bytes IS NOT NEW.bonus_bytes OR OLD.bytes_stored IS NOT NEW.bytes_stored OR OLD.enabled IS NOT NEW.enabled OR OLD.purgehold_active IS NOT NEW.purgehold_active OR OLD.creation_time IS NOT NEW.creation_time OR OLD.last_login IS NOT NEW.last_login OR OLD.share_id IS NOT NEW.share_id OR OLD.password_bcrypt IS NOT NEW.password_bcrypt OR OLD.promo IS NOT NEW.promo OR OLD.last_backup_complete IS NOT NEW.last_backup_complete
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'user.update', 'user/' || NEW.avatar_id, changes
   FROM (SELECT audit_changes(
@@ -475,7 +475,7 @@ END;
 CREATE TRIGGER audit_devices_insert AFTER INSERT ON devices
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'device.create', 'device/' || NEW.device_id, changes
   FROM (SELECT audit_changes(
@@ -491,7 +491,7 @@ END;
 CREATE TRIGGER audit_devices_delete AFTER DELETE ON devices
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'device.delete', 'device/' || OLD.device_id, changes
   FROM (SELECT audit_changes(
@@ -508,7 +508,7 @@ CREATE TRIGGER audit_devices_device_update AFTER UPDATE OF avatar_id, name, clie
 WHEN OLD.avatar_id IS NOT NEW.avatar_id OR OLD.name IS NOT NEW.name OR OLD.client_revision IS NOT NEW.client_revision OR OLD.creation_time IS NOT NEW.creation_time OR OLD.last_login IS NOT NEW.last_login OR OLD.last_backup_complete IS NOT NEW.last_backup_complete
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'device.update', 'device/' || NEW.device_id, changes
   FROM (SELECT audit_changes(
@@ -524,7 +524,7 @@ END;
 CREATE TRIGGER audit_shares_insert AFTER INSERT ON shares
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'share.create', 'share/' || NEW.avatar_id || '/' || NEW.room_key, changes
   FROM (SELECT audit_changes(
@@ -541,7 +541,7 @@ END;
 CREATE TRIGGER audit_shares_delete AFTER DELETE ON shares
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'share.delete', 'share/' || OLD.avatar_id || '/' || OLD.room_key, changes
   FROM (SELECT audit_changes(
@@ -559,7 +559,7 @@ CREATE TRIGGER audit_shares_share_update AFTER UPDATE OF name, description, crea
 WHEN OLD.name IS NOT NEW.name OR OLD.description IS NOT NEW.description OR OLD.creation_time IS NOT NEW.creation_time OR OLD.update_time IS NOT NEW.update_time OR OLD.enabled IS NOT NEW.enabled OR OLD.password_required IS NOT NEW.password_required OR OLD.last_login IS NOT NEW.last_login
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'share.update', 'share/' || NEW.avatar_id || '/' || NEW.room_key, changes
   FROM (SELECT audit_changes(
@@ -576,7 +576,7 @@ END;
 CREATE TRIGGER audit_activation_emails_insert AFTER INSERT ON activation_emails
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'activation_email.create', 'activation_email/' || NEW.email_id, changes
   FROM (SELECT audit_changes(
@@ -592,7 +592,7 @@ END;
 CREATE TRIGGER audit_activation_emails_delete AFTER DELETE ON activation_emails
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT OLD.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT OLD.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'activation_email.delete', 'activation_email/' || OLD.email_id, changes
   FROM (SELECT audit_changes(
@@ -609,7 +609,7 @@ CREATE TRIGGER audit_activation_emails_activation_email_update AFTER UPDATE OF a
 WHEN OLD.avatar_id IS NOT NEW.avatar_id OR OLD.email IS NOT NEW.email OR OLD.template_name IS NOT NEW.template_name OR OLD.queued_at IS NOT NEW.queued_at OR OLD.sent_at IS NOT NEW.sent_at OR OLD.reg_code IS NOT NEW.reg_code
 BEGIN
   INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, changes)
-  SELECT NEW.partner_id, coalesce(audit_context('at'), unixepoch()),
+  SELECT NEW.partner_id, unixepoch(),
     coalesce(audit_context('actor'), 'system'), audit_context('address'),
     audit_context('request_id'), 'activation_email.update', 'activation_email/' || NEW.email_id, changes
   FROM (SELECT audit_changes(

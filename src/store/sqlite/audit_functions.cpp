@@ -22,11 +22,6 @@ void audit_context(sqlite3_context* context, int, sqlite3_value** args) {
   std::string_view field = text_of(args[0]);
   if (!now) {
     sqlite3_result_null(context);
-  } else if (field == "at") {
-    if (now->at != 0)
-      sqlite3_result_int64(context, now->at);
-    else
-      sqlite3_result_null(context);
   } else {
     const std::string* value = field == "actor"        ? &now->actor
                                : field == "address"    ? &now->address

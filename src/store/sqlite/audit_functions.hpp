@@ -6,7 +6,7 @@
 
 namespace accountsd::store::sqlite {
 
-// audit_context(field): the field (actor, address, request_id or at) of this fiber's
+// audit_context(field): the field (actor, address or request_id) of this fiber's
 // store::AuditContext, or NULL when none is set or the field is empty.
 // audit_changes(name, old, new, ...): a JSON object {name: {"before": old, "after": new}} of the
 // triples whose values differ, or NULL when none do. A name marked "!" is a secret (values
