@@ -1,5 +1,5 @@
 // Who is changing the database, for the audit log: set around a request (api::App) or an
-// operator's command (cli), and read by the triggers that write the log (migration 016), on
+// operator's command (cli), and read by the triggers that write the log (migrations 016, 017), on
 // SQLite through a function of the connection, on PostgreSQL through a setting of the write's
 // transaction. Per fiber, as a request's store calls run in its fiber.
 #pragma once

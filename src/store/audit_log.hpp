@@ -1,5 +1,5 @@
 // The audit log role of the store: reading the entries that the database's triggers write with
-// every change of a partner's data (migrations 015 and 016), and pruning the old ones.
+// every change of a partner's data (migrations 015 to 017), and pruning the old ones.
 #pragma once
 
 #include <cstdint>

@@ -38,7 +38,7 @@ TEST_F(AuditApiTest, NeedsCredentials) {
   EXPECT_EQ(reply.status, 401) << reply.body;
 }
 
-// A change made through the API is found with the X-Request-Id of its answer (migration 016's
+// A change made through the API is found with the X-Request-Id of its answer (migration 017's
 // triggers record it).
 TEST_F(AuditApiTest, AUserCreatedThroughTheApiIsFoundByItsRequestId) {
   auto created = request("POST", "/users/",

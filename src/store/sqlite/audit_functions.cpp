@@ -1,8 +1,10 @@
 #include "store/sqlite/audit_functions.hpp"
 
-#include <boost/json.hpp>
-
+#include <charconv>
+#include <cmath>
 #include <cstring>
+#include <ctime>
+#include <string>
 #include <string_view>
 
 #include "store/audit_context.hpp"
@@ -55,29 +57,80 @@ bool same(sqlite3_value* a, sqlite3_value* b) {
   }
 }
 
-boost::json::value json_of(sqlite3_value* value, char marker) {
-  switch (sqlite3_value_type(value)) {
-    case SQLITE_NULL:
-      return nullptr;
-    case SQLITE_INTEGER:
-      if (marker == '?') return sqlite3_value_int64(value) != 0;
-      if (marker == '!') return kRedacted;
-      return sqlite3_value_int64(value);
-    case SQLITE_FLOAT:
-      if (marker == '!') return kRedacted;
-      return sqlite3_value_double(value);
-    case SQLITE_TEXT:
-      if (marker == '!') return kRedacted;
-      return boost::json::string(text_of(value));
-    default:
-      // No audited column but a secret holds bytes; were one added unmarked, its bytes still
-      // stay out.
-      return kRedacted;
+// Appends `text` as a JSON string: quotes, backslashes and control characters escaped, every
+// other byte as it is.
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t run = 0;  // the start of the bytes not yet appended
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(run, i - run));
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        constexpr const char* kHex = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+      }
+    }
+  }
+  out.append(text.substr(run));
+  out += '"';
+}
+
+template <typename Number>
+void append_number(std::string& out, Number number) {
+  char digits[32];
+  auto [end, error] = std::to_chars(digits, digits + sizeof digits, number);
+  out.append(digits, end);
+}
+
+// Appends one value of a change as JSON; `marker` as in audit_record.
+void append_json(std::string& out, sqlite3_value* value, char marker) {
+  int type = sqlite3_value_type(value);
+  if (type == SQLITE_NULL) {
+    out += "null";
+  } else if (marker == '!' || type == SQLITE_BLOB) {
+    // No audited column but a secret holds bytes; were one added unmarked, its bytes still
+    // stay out.
+    append_json_string(out, kRedacted);
+  } else if (type == SQLITE_INTEGER) {
+    if (marker == '?')
+      out += sqlite3_value_int64(value) != 0 ? "true" : "false";
+    else
+      append_number(out, sqlite3_value_int64(value));
+  } else if (type == SQLITE_FLOAT) {
+    double number = sqlite3_value_double(value);
+    if (std::isfinite(number))
+      append_number(out, number);
+    else
+      out += "null";  // JSON has no infinity
+  } else {
+    append_json_string(out, text_of(value));
   }
 }
 
-void audit_changes(sqlite3_context* context, int count, sqlite3_value** args) {
-  boost::json::object changes;
+// The JSON object of the triples (name, old, new) in args whose values differ; "" when none do.
+// Written directly rather than through a JSON library: it runs in every audited write.
+std::string changes_json(int count, sqlite3_value** args) {
+  std::string out;
   for (int i = 0; i + 2 < count; i += 3) {
     if (same(args[i + 1], args[i + 2])) continue;
     std::string_view name = text_of(args[i]);
@@ -86,28 +139,62 @@ void audit_changes(sqlite3_context* context, int count, sqlite3_value** args) {
       marker = name.front();
       name.remove_prefix(1);
     }
-    boost::json::object change;
-    change["before"] = json_of(args[i + 1], marker);
-    change["after"] = json_of(args[i + 2], marker);
-    changes[name] = std::move(change);
+    if (out.empty()) {
+      out.reserve(128);
+      out += '{';
+    } else {
+      out += ',';
+    }
+    append_json_string(out, name);
+    out += ":{\"before\":";
+    append_json(out, args[i + 1], marker);
+    out += ",\"after\":";
+    append_json(out, args[i + 2], marker);
+    out += '}';
   }
-  if (changes.empty()) {
+  if (!out.empty()) out += '}';
+  return out;
+}
+
+void audit_record(sqlite3_context* context, int count, sqlite3_value** args) {
+  if (count < 3) {
+    sqlite3_result_error(context, "audit_record(partner_id, action, object, name, old, new, ...)",
+                         -1);
+    return;
+  }
+  std::string changes = changes_json(count - 3, args + 3);
+  auto* buffer = static_cast<AuditBuffer*>(sqlite3_user_data(context));
+  if (changes.empty() || (buffer && buffer->buffering())) {
+    if (!changes.empty()) {
+      AuditBuffer::Entry entry;
+      entry.partner_id = sqlite3_value_int64(args[0]);
+      entry.at = std::int64_t(std::time(nullptr));
+      if (const AuditContext* now = current_audit_context()) {
+        entry.actor = now->actor;
+        entry.address = now->address;
+        entry.request_id = now->request_id;
+      }
+      if (entry.actor.empty()) entry.actor = "system";
+      entry.action = text_of(args[1]);
+      entry.object = text_of(args[2]);
+      entry.changes = std::move(changes);
+      buffer->add(std::move(entry));
+    }
     sqlite3_result_null(context);
     return;
   }
-  auto json = boost::json::serialize(changes);
-  sqlite3_result_text(context, json.data(), int(json.size()), SQLITE_TRANSIENT);
+  sqlite3_result_text(context, changes.data(), int(changes.size()), SQLITE_TRANSIENT);
 }
 
 }  // namespace
 
-void register_audit_functions(sqlite3* db) {
-  // Innocuous: usable from triggers whatever trusted_schema says; neither has side effects.
+void register_audit_functions(sqlite3* db, AuditBuffer* buffer) {
+  // Innocuous: usable from triggers whatever trusted_schema says; neither changes the database.
   sqlite3_create_function_v2(db, "audit_context", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, nullptr,
                              audit_context, nullptr, nullptr, nullptr);
-  sqlite3_create_function_v2(db, "audit_changes", -1,
-                             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
-                             audit_changes, nullptr, nullptr, nullptr);
+  // Not deterministic: it records the entry as a side effect while `buffer` is buffering.
+  sqlite3_create_function_v2(db, "audit_record", -1, SQLITE_UTF8 | SQLITE_INNOCUOUS, buffer,
+                             audit_record, nullptr, nullptr, nullptr);
 }
 
 }  // namespace accountsd::store::sqlite

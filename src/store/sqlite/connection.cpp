@@ -52,16 +52,17 @@ void configure_library() {
   std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
-void register_functions(sqlite3* db) {
+void register_functions(sqlite3* db, AuditBuffer* audit) {
   sqlite3_create_function_v2(db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                              nullptr, fold_function, nullptr, nullptr, nullptr);
-  register_audit_functions(db);
+  register_audit_functions(db, audit);
 }
 
 }  // namespace
 
-Statement::Statement(sqlite3* db, std::string_view sql, std::vector<Statement*>* busy)
-    : db_(db), busy_(busy) {
+Statement::Statement(sqlite3* db, std::string_view sql, std::vector<Statement*>* busy,
+                     AuditBuffer* audit)
+    : db_(db), busy_(busy), audit_(audit) {
   int rc = sqlite3_prepare_v3(db, sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
                               nullptr);
   if (rc != SQLITE_OK) fail(db, rc, "prepare");
@@ -88,6 +89,7 @@ Statement& Statement::bind_null(int index) {
 }
 
 bool Statement::step() {
+  std::size_t audited = audit_ ? audit_->size() : 0;
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) {
     if (!listed_ && busy_) {
@@ -97,6 +99,7 @@ bool Statement::step() {
     return true;
   }
   if (rc == SQLITE_DONE) return false;
+  if (audit_) audit_->truncate(audited);
   if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE ||
       sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY) {
     auto column = unique_column(db_);
@@ -166,7 +169,7 @@ Connection::Connection(const std::string& path, int flags) {
     throw SqliteError(rc, "open " + path + ": " + message);
   }
   sqlite3_extended_result_codes(db_, 1);
-  register_functions(db_);
+  register_functions(db_, &audit_);
   sqlite3_busy_timeout(db_, 10000);
 }
 
@@ -255,7 +258,7 @@ Statement& Connection::prepared(const char* sql) {
   // A statement outside a begin_read() pair must not run in a parked, maybe stale, snapshot.
   if (parked_) finish_read();
   auto& slot = statements_[sql];
-  if (!slot) slot = std::make_unique<Statement>(db_, sql, &busy_);
+  if (!slot) slot = std::make_unique<Statement>(db_, sql, &busy_, &audit_);
   slot->reset();
   return *slot;
 }
@@ -267,7 +270,8 @@ Statement& Connection::prepared_text(const std::string& sql) {
   auto it = built_statements_.find(sql);
   if (it == built_statements_.end()) {
     if (built_statements_.size() >= kMaxBuilt) built_statements_.clear();
-    it = built_statements_.emplace(sql, std::make_unique<Statement>(db_, sql, &busy_)).first;
+    it = built_statements_.emplace(sql, std::make_unique<Statement>(db_, sql, &busy_, &audit_))
+             .first;
   }
   it->second->reset();
   return *it->second;
@@ -367,14 +371,30 @@ std::mutex& process_writer_turn() {
 }
 }  // namespace
 
+void Connection::flush_audit() {
+  // Taken first: buffering stops, and a failed insert cannot truncate what is being written.
+  auto entries = audit_.take();
+  for (const auto& entry : entries) {
+    auto& insert = prepared(
+        "INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, "
+        "changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    insert.bind(1, entry.partner_id).bind(2, entry.at).bind(3, entry.actor);
+    if (!entry.address.empty()) insert.bind(4, entry.address);
+    if (!entry.request_id.empty()) insert.bind(5, entry.request_id);
+    insert.bind(6, entry.action).bind(7, entry.object).bind(8, entry.changes).run();
+  }
+}
+
 Transaction::Transaction(Connection& connection)
     : turn_(process_writer_turn()), connection_(connection) {
   connection_.finish_read();
   connection_.prepared("BEGIN IMMEDIATE").run();
+  connection_.audit().start();
 }
 
 Transaction::~Transaction() {
   if (done_) return;
+  connection_.audit().stop();
   try {
     connection_.prepared("ROLLBACK").run();
   } catch (const std::exception& e) {
@@ -384,6 +404,7 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
   auto started = std::chrono::steady_clock::now();
+  connection_.flush_audit();
   connection_.prepared("COMMIT").run();
   done_ = true;
   metrics::observe_commit(std::chrono::steady_clock::now() - started);

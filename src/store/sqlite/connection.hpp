@@ -17,6 +17,7 @@
 
 #include "store/options.hpp"
 #include "store/outcomes.hpp"
+#include "store/sqlite/audit_functions.hpp"
 #include "store/transactions.hpp"
 
 namespace accountsd::store::sqlite {
@@ -51,8 +52,10 @@ class Connection;
 class Statement {
  public:
   // `busy`, when given, gets this statement's address the first time a step returns a row, so
-  // that its owner can reset exactly the statements left mid-result.
-  Statement(sqlite3* db, std::string_view sql, std::vector<Statement*>* busy = nullptr);
+  // that its owner can reset exactly the statements left mid-result. `audit`, when given, loses
+  // the entries a failed step recorded, as SQLite undoes the statement's changes.
+  Statement(sqlite3* db, std::string_view sql, std::vector<Statement*>* busy = nullptr,
+            AuditBuffer* audit = nullptr);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -95,6 +98,7 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   std::vector<Statement*>* busy_;
+  AuditBuffer* audit_;
   bool listed_ = false;  // in *busy_
 };
 
@@ -150,6 +154,11 @@ class Connection {
   // Resets every statement left mid-result, so that none holds a transaction's snapshot open.
   void reset_busy_statements() noexcept;
 
+  // The audit entries of the open write transaction (AuditBuffer): whoever begins one starts
+  // it, and flush_audit() writes what it holds to audit_log just before the COMMIT.
+  AuditBuffer& audit() { return audit_; }
+  void flush_audit();
+
  private:
   friend class Transaction;
   Connection(const std::string& path, int flags);
@@ -162,6 +171,7 @@ class Connection {
   // SQLite cannot say.
   std::optional<unsigned> data_version() const noexcept;
   sqlite3* db_ = nullptr;
+  AuditBuffer audit_;  // before the statements, which point to it
   int read_depth_ = 0;
   bool reading_ = false;  // a snapshot's BEGIN is open
   bool parked_ = false;   // ... and no begin_read() pair is using it

@@ -29,6 +29,7 @@ Connection& WriteBatch::join() {
       throw;
     }
     open_ = true;
+    writer_->audit().start();
     ticket_ = syncer_.next_ticket();
     writes_ = 0;
   }
@@ -57,6 +58,7 @@ std::uint64_t WriteBatch::leave(bool wrote, bool commit_now) noexcept {
       } catch (const std::exception& e) {
         spdlog::error("ending an empty write batch failed: {}", e.what());
       }
+      writer_->audit().stop();
       open_ = false;
     }
     if (open_ && commit_now) commit_locked();
@@ -75,6 +77,9 @@ WalSyncer::Written WriteBatch::commit_open() {
 void WriteBatch::commit_locked() noexcept {
   auto started = std::chrono::steady_clock::now();
   try {
+    // The batch's audit entries go in last, in its transaction: a batch is committed whole or
+    // not at all.
+    writer_->flush_audit();
     writer_->prepared("COMMIT").run();
   } catch (const std::exception& e) {
     spdlog::error("committing a batch of {} writes failed: {}", writes_, e.what());
@@ -96,6 +101,7 @@ void WriteBatch::fail_locked(const char* why) noexcept {
   if (writes_ > 0)
     spdlog::error("a batch of {} writes is lost: {}; each is answered 500", writes_, why);
   syncer_.mark_failed(ticket_);
+  writer_->audit().stop();
   open_ = false;
   closed_ = ticket_;
 }

@@ -15,6 +15,7 @@ WriteTransaction::WriteTransaction(SqliteBackend& backend) : backend_(backend) {
   try {
     db_ = &backend_.join_batch();
     db_->prepared("SAVEPOINT write").run();
+    audited_ = db_->audit().size();
   } catch (...) {
     if (own_request_) backend_.end_write_request();
     throw;
@@ -28,6 +29,7 @@ WriteTransaction::~WriteTransaction() {
       // Undoes this write alone; the batch's other writes stay. If SQLite has rolled the whole
       // transaction back already there is no savepoint left, and WriteBatch::leave fails the
       // batch.
+      db_->audit().truncate(audited_);
       db_->prepared("ROLLBACK TO write").run();
       db_->prepared("RELEASE write").run();
     } catch (const std::exception& e) {

@@ -30,6 +30,7 @@ class WriteTransaction {
   std::optional<Transaction> plain_;  // without group commit
   bool own_request_ = false;
   bool done_ = false;
+  std::size_t audited_ = 0;  // the batch's audit entries when this write's savepoint began
 };
 
 }  // namespace accountsd::store::sqlite
