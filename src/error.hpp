@@ -45,6 +45,9 @@ class Error : public std::runtime_error {
   std::optional<long long> retry_after;
   // Methods the path does accept (405).
   std::vector<std::string> allow;
+  // A 401 names HTTP Basic as the way in (WWW-Authenticate). Not for the web console's calls: a
+  // browser answers that header with a login dialog of its own.
+  bool challenge = true;
 
  private:
   ErrorKind kind_;

@@ -125,6 +125,11 @@ int main(int argc, char** argv) {
                    "keeps them all)")
       ->check(CLI::Range(0u, 100'000u))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--console-session-hours", serve_options.console_session_hours,
+                   "how long a web console session lasts from its sign-in")
+      ->check(CLI::Range(1u, 24u * 366))
+      ->capture_default_str();
   auto* tls_cert = serve_cmd->add_option("--tls-cert", serve_options.tls_cert,
                                          "PEM certificate chain: serve HTTPS (needs --tls-key)");
   auto* tls_key = serve_cmd->add_option("--tls-key", serve_options.tls_key,

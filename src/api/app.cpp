@@ -8,6 +8,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
 
+#include "api/console_files.hpp"
+#include "api/console_session.hpp"
 #include "api/forwarded_for.hpp"
 #include "api/idempotency.hpp"
 #include "api/store_outcomes.hpp"
@@ -76,6 +78,30 @@ http::Response audit_later_steps(http::Response response, store::AuditContext co
     return audit_later_steps(then(), context);
   };
   return response;
+}
+
+}  // namespace
+
+namespace {
+
+// Reads and changes nothing (GET, HEAD): one read snapshot, no write request.
+bool reads_only(const http::Request& request) {
+  return request.method == "GET" || request.method == "HEAD";
+}
+
+// Whether a route lets a partner in with the console's session cookie.
+bool takes_session(Access access) {
+  return access == Access::partner || access == Access::partner_if_sent ||
+         access == Access::signup || access == Access::console;
+}
+
+// The console session token a request is let in with: its cookie, on the console's own routes,
+// and on a partner's routes when it sends no Authorization header (which alone decides when
+// sent, so that scripts keep Basic). Empty: none.
+std::string_view console_token(Access access, const http::Request& request) {
+  if (!takes_session(access)) return {};
+  if (access != Access::console && !request.header("Authorization").empty()) return {};
+  return session_cookie(request);
 }
 
 }  // namespace
@@ -195,19 +221,27 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
             services_};
   // A GET's reads (credentials included) share one snapshot; writes open their own transaction.
   std::optional<store::ReadSnapshot> snapshot;
-  if (request.method == "GET") snapshot.emplace(services_.database.transactions());
+  if (reads_only(request)) snapshot.emplace(services_.database.transactions());
   // Only a GET: it has nothing to undo when its credentials turn out changed.
   speculate = speculate && snapshot;
   bool speculated = false;
   auto access = route.access;
   auto authorization = request.header("Authorization");
   const bool optional = access == Access::partner_if_sent || access == Access::signup;
+  const auto token = console_token(access, request);
   if (verified) {
     call.partner = *verified;
-  } else if (access == Access::partner || (optional && !authorization.empty())) {
+  } else if (access == Access::console || !token.empty()) {
+    enter_session(call, token);
+  } else if (access == Access::partner || (optional && !authorization.empty()) ||
+             access == Access::sign_in) {
     // Failures count against the client, not against a trusted proxy that every client shares.
-    auto login =
-        services_.authenticator.authenticate(authorization, client_address_text(call), speculate);
+    // A sign-in's credentials come in its body, and go through the same checks as Basic ones.
+    auto login = access == Access::sign_in
+                     ? services_.authenticator.authenticate(read_sign_in(request.body),
+                                                            client_address_text(call))
+                     : services_.authenticator.authenticate(authorization,
+                                                            client_address_text(call), speculate);
     if (auto* partner = std::get_if<store::PartnerId>(&login)) {
       call.partner = *partner;
       speculated = speculate;
@@ -232,7 +266,7 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
     check_service_token(authorization, services_.config.service_token);
   }
   if (!speculated) {
-    if (request.method == "GET") return answer(route, call);
+    if (reads_only(request)) return answer(route, call);
     // What this request changes, the audit log's triggers record as its (and its later steps').
     auto context = audit_context(call, access);
     store::AuditScope audited(context);
@@ -412,9 +446,11 @@ http::Response App::handle_step(http::Request& request, UniqueFunction<http::Res
     // A GET's writes, if any, are its own; any other method's join the store's write batch
     // (group commit) until the step ends, and the step's reads after its write see it.
     std::optional<store::WriteRequest> writing;
-    if (request.method != "GET") writing.emplace(services_.database.transactions());
+    if (!reads_only(request)) writing.emplace(services_.database.transactions());
     response = respond(request, step);
   }
+  // The console's pages and its session answers, whatever their status, carry its headers.
+  if (!response.deferred && is_console_target(request.target)) add_console_headers(response);
   if (auto deferred = response.deferred) {
     auto failure = keep_work_failure(*deferred);
     deferred->then = [this, &request, then = std::move(deferred->then), failure]() mutable {
@@ -430,10 +466,18 @@ http::Response App::handle_step(http::Request& request, UniqueFunction<http::Res
   return response;
 }
 
+bool App::from_console(const http::Request& request) const {
+  if (!request.route || !request.route->found()) return false;
+  auto access = routes_[request.route->index].access;
+  return access == Access::console || access == Access::sign_in ||
+         !console_token(access, request).empty();
+}
+
 http::Response App::respond(http::Request& request, UniqueFunction<http::Response()>& step) {
   try {
     return step();
-  } catch (const Error& error) {
+  } catch (Error& error) {
+    if (error.kind() == ErrorKind::unauthorized && from_console(request)) error.challenge = false;
     return answer_error(request, error);
   } catch (const store::Refusal& refusal) {
     return answer_error(request, to_error(refusal));

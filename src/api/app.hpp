@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <boost/url/params_view.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/signup_limiter.hpp"
 #include "billing/card_processor.hpp"
+#include "domain/console_session.hpp"
 #include "domain/netblock.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
@@ -40,6 +42,11 @@ struct AppConfig {
   // The most body text that whole answers of cached routes (Route::cached) may keep in
   // memory; 0 keeps none (api/answer_cache.hpp).
   std::size_t answer_cache_bytes = 64 * 1024 * 1024;
+  // How long a console session lasts from its sign-in (serve --console-session-hours).
+  std::chrono::seconds console_session_lifetime = std::chrono::hours(12);
+  // The server answers over TLS: the session cookie is marked Secure, so a browser never sends it
+  // over plain HTTP.
+  bool secure_cookies = false;
 };
 
 // What the endpoints share: storage, the card processor, configuration.
@@ -61,7 +68,11 @@ enum class Access {
   signup,           // a partner's Basic credentials, or none at all (self-signup)
   service,          // the storage service's Bearer token
   anyone,           // no credentials, and any that are sent are ignored (GET /metrics)
+  console,          // the web console's session cookie alone (GET, DELETE /console/session)
+  sign_in,          // a partner's username and password in the JSON body (POST /console/session)
 };
+// The partner routes (partner, partner_if_sent, signup) also take the console's session cookie in
+// place of Basic credentials when no Authorization header is sent (api/console_session.hpp).
 
 // One call of an endpoint: the request, its decoded path parameters and query, and the caller.
 struct Call {
@@ -71,6 +82,8 @@ struct Call {
   boost::urls::params_view query;
   Services& services;
   store::PartnerId partner = 0;  // set for Access::partner routes, and signup ones with credentials
+  // The console session that let the call in, when its cookie did.
+  std::optional<domain::ConsoleSession> session{};
 
   // The store's roles that handlers use; transactions are the app's alone.
   store::PartnerStore& partners() const { return services.database.partners(); }
@@ -131,6 +144,10 @@ class App {
   // a deferred response's work and continuation wrapped to be handled the same way.
   http::Response handle_step(http::Request& request, UniqueFunction<http::Response()> step);
   http::Response respond(http::Request& request, UniqueFunction<http::Response()>& step);
+  // Whether a 401 to `request` goes to the web console (a route of its own, or a partner route
+  // reached with the session cookie and no Authorization header): then it names no Basic
+  // challenge, which a browser would answer with a login dialog of its own.
+  bool from_console(const http::Request& request) const;
   // Runs the handler of the route `request` reached. `verified`: the partner a deferred login
   // found. With `speculate`, a GET may be let in on cached credentials that its first read confirms
   // (Authenticator::authenticate); store::CredentialsChanged then says to dispatch again without.

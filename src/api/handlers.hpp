@@ -55,6 +55,12 @@ http::Response put_usage(Call& call);                 // internal_usage.cpp
 http::Response get_user_policy(Call& call);           // device_policies.cpp
 
 http::Response get_metrics(Call& call);               // metrics_page.cpp
+
+http::Response get_console_index(Call& call);         // console_files.cpp
+http::Response get_console_file(Call& call);          // console_files.cpp
+http::Response post_console_session(Call& call);      // console_session.cpp
+http::Response get_console_session(Call& call);       // console_session.cpp
+http::Response delete_console_session(Call& call);    // console_session.cpp
 // clang-format on
 
 }  // namespace accountsd::api

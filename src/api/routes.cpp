@@ -86,6 +86,18 @@ http::Router<Route> make_routes(const Services& services) {
   internal("GET",    "/policy",             get_user_policy);
   // clang-format on
 
+  // Issue 15: the web console, at the server's root like /metrics. Its session first: the files'
+  // route would take /console/session too.
+  // clang-format off
+  routes.add("POST",   "/console/session", Route{Access::sign_in, post_console_session, {}});
+  routes.add("GET",    "/console/session", Route{Access::console, get_console_session, {}});
+  routes.add("DELETE", "/console/session", Route{Access::console, delete_console_session, {}});
+  for (const char* method : {"GET", "HEAD"}) {
+    routes.add(method, "/console",         Route{Access::anyone, get_console_index, {}});
+    routes.add(method, "/console/{file+}", Route{Access::anyone, get_console_file, {}});
+  }
+  // clang-format on
+
   // Operations: Prometheus metrics on this listener (serve --metrics-listen api, the default).
   if (services.metrics) routes.add("GET", kMetricsPath, Route{Access::anyone, get_metrics, {}});
   return routes;

@@ -85,12 +85,17 @@ std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenti
                                              ? "authentication required"
                                              : "malformed Basic authorization header");
   }
-  const auto& username = credentials->username;
+  return authenticate(std::move(*credentials), address, speculate);
+}
+
+std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenticate(
+    BasicCredentials credentials, std::string_view address, bool speculate) {
+  const auto& username = credentials.username;
   // Before the cache: a refused (username, address) stays refused even for a right password,
   // so that guessing from there gains nothing (A.2).
   if (auto wait = throttle_.retry_after(username, address)) throw throttled(*wait);
   if (speculate) {
-    if (auto verified = cache_.recall(username, credentials->password)) {
+    if (auto verified = cache_.recall(username, credentials.password)) {
       partners_.expect_credentials(
           username, [verified = *verified](const std::optional<domain::Credentials>& now) {
             return now && CredentialCache::matches(verified, now->partner_id, now->password_hash);
@@ -100,7 +105,7 @@ std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenti
   }
   auto stored = partners_.credentials(username);
   if (stored &&
-      cache_.contains(username, credentials->password, stored->partner_id, stored->password_hash))
+      cache_.contains(username, credentials.password, stored->partner_id, stored->password_hash))
     return stored->partner_id;
   auto reserved = throttle_.reserve(username, address);
   if (auto* refused = std::get_if<Throttle::Refused>(&reserved))
@@ -113,7 +118,7 @@ std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenti
   std::string hash = stored ? stored->password_hash : dummy_hash_;
   store::PartnerId partner = stored ? stored->partner_id : 0;
   return PendingLogin(cache_, std::get<Throttle::Attempt>(std::move(reserved)),
-                      std::move(*credentials), std::move(hash), partner, delay);
+                      std::move(credentials), std::move(hash), partner, delay);
 }
 
 }  // namespace accountsd::auth

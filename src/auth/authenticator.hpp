@@ -73,6 +73,10 @@ class Authenticator {
   // store::CredentialsChanged is thrown, discards what it read and authenticates again without.
   std::variant<store::PartnerId, PendingLogin, LoginLater> authenticate(
       std::string_view authorization, std::string_view address, bool speculate = false);
+  // The same for credentials sent otherwise (the console's sign-in form): the same cache, the
+  // same throttle and the same verification, so that a password is as hard to guess either way.
+  std::variant<store::PartnerId, PendingLogin, LoginLater> authenticate(
+      BasicCredentials credentials, std::string_view address, bool speculate = false);
 
   // Counts the failed logins of every server on the database (Throttle::share_with).
   void share_failures(store::LoginFailures* shared) { throttle_.share_with(shared); }

@@ -32,6 +32,8 @@ struct ServeOptions {
   std::string metrics_listen = "api";
   // Audit entries older than this many days are pruned in the background; 0 keeps them all.
   unsigned audit_retention_days = 400;
+  // How long a web console session lasts from its sign-in.
+  unsigned console_session_hours = 12;
 };
 int serve(const ServeOptions& options);
 

@@ -165,6 +165,8 @@ int serve(const ServeOptions& options) {
   }
   config.max_backup_bytes = options.max_backup_bytes;
   config.answer_cache_bytes = options.answer_cache_mb << 20;
+  config.console_session_lifetime = std::chrono::hours(options.console_session_hours);
+  config.secure_cookies = tls != nullptr;
   metrics::Scrape scrape;
   api::Services services{*database, cards, authenticator, config};
   if (metrics_place.on_api) services.metrics = &scrape;

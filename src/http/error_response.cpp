@@ -65,7 +65,7 @@ Response error_response(const Error& error, std::string_view request_id) {
       break;
   }
   Response response = json_response(status_of(error.kind()), body);
-  if (error.kind() == ErrorKind::unauthorized) {
+  if (error.kind() == ErrorKind::unauthorized && error.challenge) {
     response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"accounts\"");
   }
   if (error.retry_after)

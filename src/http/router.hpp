@@ -15,7 +15,8 @@ namespace accountsd::http {
 // Splits a pattern such as "/users/{u}/shares/" into segments; a trailing slash is not a segment.
 std::vector<std::string> split_pattern(std::string_view pattern);
 
-// A small table of (method, path pattern) -> T, matched segment by segment.
+// A small table of (method, path pattern) -> T, matched segment by segment. A last segment
+// `{name+}` takes one or more segments, joined by '/' (a file under a folder: /console/{file+}).
 template <typename T>
 class Router {
  public:
@@ -62,8 +63,11 @@ class Router {
     return p.size() > 2 && p.front() == '{' && p.back() == '}';
   }
 
+  static bool is_rest(const std::string& p) { return is_parameter(p) && p[p.size() - 2] == '+'; }
+
   static bool matches(const std::vector<std::string>& pattern,
                       const std::vector<std::string>& segments, PathParams& params) {
+    if (!pattern.empty() && is_rest(pattern.back())) return matches_rest(pattern, segments, params);
     if (pattern.size() != segments.size()) return false;
     // Checked from the last segment back: every route starts with the same few segments
     // (apis/accounts/v1), so the last ones tell routes apart soonest.
@@ -75,6 +79,28 @@ class Router {
       const auto& p = pattern[i];
       if (is_parameter(p)) params.add(p.substr(1, p.size() - 2), segments[i]);
     }
+    return true;
+  }
+
+  // A pattern whose last segment is `{name+}`: the segments before it as usual, then the rest.
+  static bool matches_rest(const std::vector<std::string>& pattern,
+                           const std::vector<std::string>& segments, PathParams& params) {
+    const std::size_t fixed = pattern.size() - 1;
+    if (segments.size() <= fixed) return false;
+    for (std::size_t i = 0; i < fixed; ++i) {
+      if (is_parameter(pattern[i]) ? segments[i].empty() : pattern[i] != segments[i]) return false;
+    }
+    std::string rest;
+    for (std::size_t i = fixed; i < segments.size(); ++i) {
+      if (segments[i].empty()) return false;
+      rest += (i == fixed ? "" : "/") + segments[i];
+    }
+    for (std::size_t i = 0; i < fixed; ++i) {
+      const auto& p = pattern[i];
+      if (is_parameter(p)) params.add(p.substr(1, p.size() - 2), segments[i]);
+    }
+    const auto& last = pattern.back();
+    params.add(last.substr(1, last.size() - 3), std::move(rest));
     return true;
   }
 

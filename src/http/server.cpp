@@ -475,8 +475,10 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
   // Whether the client may still be sending when the connection closes (see kLingerTime).
   bool linger = false;
 
-  // Writes `response`; false when the connection must close afterwards.
-  auto reply = [&](Response response, unsigned version, bool keep_alive) -> asio::awaitable<bool> {
+  // Writes `response`; false when the connection must close afterwards. `head`: the answer to a
+  // HEAD, whose headers (Content-Length too) are the GET's, and which has no body.
+  auto reply = [&](Response response, unsigned version, bool keep_alive,
+                   bool head = false) -> asio::awaitable<bool> {
     deadline.expires_after(limits_.read_timeout);
     if (auto shared = std::move(response.shared_body)) {
       // Sent from the shared text itself, which `shared` keeps alive until written.
@@ -484,10 +486,12 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       message.body() = {shared->data(), shared->size()};
       message.keep_alive(keep_alive && !stopping_);
       message.prepare_payload();
+      if (head) message.body() = {};
       auto [ec, sent] = co_await bhttp::async_write(stream, message, use_tuple);
       co_return !ec && message.keep_alive();
     }
     auto message = to_beast(std::move(response), version, keep_alive && !stopping_);
+    if (head) message.body().clear();
     auto [ec, sent] = co_await bhttp::async_write(stream, message, use_tuple);
     co_return !ec && message.keep_alive();
   };
@@ -633,6 +637,9 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       }
     }
     response.headers.emplace_back("X-Request-Id", request.request_id);
+    const bool head = request.method == "HEAD";
+    // No route streams a HEAD's answer; were one to, its headers would go without a body.
+    if (head) response.stream = BodyProducer();
     // The route's template, not the path sent: a path holds partners' usernames and ids.
     auto log_access = [&](int status) {
       auto elapsed = std::chrono::steady_clock::now() - started;
@@ -662,7 +669,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
                                   message.keep_alive() && !stopping_, limits_, request.request_id);
       log_access(status);
     } else {
-      keep = co_await reply(std::move(response), message.version(), message.keep_alive());
+      keep = co_await reply(std::move(response), message.version(), message.keep_alive(), head);
     }
     connection->busy = false;
     if (!keep) break;

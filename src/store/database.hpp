@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "store/audit_log.hpp"
+#include "store/console_sessions.hpp"
 #include "store/directory.hpp"
 #include "store/login_failures.hpp"
 #include "store/options.hpp"
@@ -27,6 +28,7 @@ class Database {
   virtual Transactions& transactions() = 0;
   virtual RequestKeys& request_keys() = 0;
   virtual AuditLog& audit_log() = 0;
+  virtual ConsoleSessions& console_sessions() = 0;
   // Failed logins shared with the other servers of the database; nullptr when one process has
   // the database to itself (SQLite).
   virtual LoginFailures* login_failures() { return nullptr; }

@@ -51,6 +51,8 @@ class PartnerStore {
   virtual void expect_credentials(std::string_view username, CredentialsStill still) {
     if (!still(credentials(username))) throw CredentialsChanged();
   }
+  // Also ends every console session of the partner (ConsoleSessions), in the same transaction:
+  // whoever signed in with the old password is signed out by the change.
   virtual void set_password_hash(PartnerId partner, const std::string& hash) = 0;
 
   // Partner API, Part A.

@@ -62,9 +62,10 @@ std::string MigrateDbFixture::create_demo(int users) {
 
 // What one row of each kind the API writes looks like in a server's life: billing with a card,
 // settings, a policy inheriting from another, groups, users with non-ASCII names (one in a group
-// with a policy), outbox rows (one for a user since deleted), two backups, devices and shares the
-// storage service reports; and ids deleted from the top of their tables (a policy, a group, a
-// user, the last devices) so that SQLite's sequences run past the largest ids left.
+// with a policy), outbox rows (one for a user since deleted), two backups, a console session,
+// devices and shares the storage service reports; and ids deleted from the top of their tables (a
+// policy, a group, a user, the last devices) so that SQLite's sequences run past the largest ids
+// left.
 void MigrateDbFixture::fill_through_the_api(const std::string& demo_password) {
   ServerProcess server(temp_.dir / "serve.log");
   auto port = server.start(db_, serve_arguments());
@@ -148,6 +149,12 @@ void MigrateDbFixture::fill_through_the_api(const std::string& demo_password) {
     call("POST", "/partner/backup",
          serialize(boost::json::object{{"sha256", domain::sha256_hex(data)}, {"data", data}}));
   }
+  // A console session (issue 15): its row is copied like any other.
+  auto signed_in = http_request(
+      port, "POST", "/console/session",
+      serialize(boost::json::object{{"username", kAcme.username}, {"password", kAcme.password}}),
+      std::nullopt);
+  EXPECT_EQ(signed_in.status, 200) << signed_in.body;
   // The demo user with the newest device goes, and its devices and shares with it.
   ReadOnlyDatabase db(temp_.path);
   std::string newest;

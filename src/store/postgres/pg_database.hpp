@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 #include "store/postgres/backend.hpp"
 #include "store/postgres/pg_audit_log.hpp"
+#include "store/postgres/pg_console_sessions.hpp"
 #include "store/postgres/pg_directory.hpp"
 #include "store/postgres/pg_login_failures.hpp"
 #include "store/postgres/pg_partners.hpp"
@@ -28,6 +29,7 @@ class PgDatabase final : public Database {
   Transactions& transactions() override { return transactions_; }
   RequestKeys& request_keys() override { return request_keys_; }
   AuditLog& audit_log() override { return audit_log_; }
+  ConsoleSessions& console_sessions() override { return console_sessions_; }
   LoginFailures* login_failures() override { return &login_failures_; }
 
   Backend& backend() { return backend_; }
@@ -41,6 +43,7 @@ class PgDatabase final : public Database {
   PgLoginFailures login_failures_{backend_};
   PgRequestKeys request_keys_{backend_};
   PgAuditLog audit_log_{backend_};
+  PgConsoleSessions console_sessions_{backend_};
 };
 
 }  // namespace accountsd::store::postgres

@@ -204,6 +204,7 @@ void PgPartners::set_password_hash(PartnerId partner, const std::string& hash) {
   backend_.write(partner, [&](Connection& db) {
     db.exec("UPDATE partners SET password_hash = $2 WHERE partner_id = $1",
             Params().add(partner).add(hash));
+    db.exec("DELETE FROM console_sessions WHERE partner_id = $1", Params().add(partner));
   });
 }
 

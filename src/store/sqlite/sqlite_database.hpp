@@ -6,6 +6,7 @@
 #include "store/database.hpp"
 #include "store/sqlite/sqlite_audit_log.hpp"
 #include "store/sqlite/sqlite_backend.hpp"
+#include "store/sqlite/sqlite_console_sessions.hpp"
 #include "store/sqlite/sqlite_directory.hpp"
 #include "store/sqlite/sqlite_partners.hpp"
 #include "store/sqlite/sqlite_request_keys.hpp"
@@ -25,6 +26,7 @@ class SqliteDatabase final : public Database {
   Transactions& transactions() override { return transactions_; }
   RequestKeys& request_keys() override { return request_keys_; }
   AuditLog& audit_log() override { return audit_log_; }
+  ConsoleSessions& console_sessions() override { return console_sessions_; }
 
  private:
   SqliteBackend backend_;  // first: the roles use it
@@ -34,6 +36,7 @@ class SqliteDatabase final : public Database {
   SqliteTransactions transactions_{backend_};
   SqliteRequestKeys request_keys_{backend_};
   SqliteAuditLog audit_log_{backend_};
+  SqliteConsoleSessions console_sessions_{backend_};
 };
 
 }  // namespace accountsd::store::sqlite

@@ -159,6 +159,7 @@ void SqlitePartners::set_password_hash(PartnerId partner, const std::string& has
       .bind(1, partner)
       .bind(2, hash)
       .run();
+  db.prepared("DELETE FROM console_sessions WHERE partner_id = ?1").bind(1, partner).run();
   txn.commit();
 }
 
