@@ -1,4 +1,4 @@
-// The console_sessions role of the store (migration 017): the web console's sessions, kept in
+// The console_sessions role of the store (migration 018): the web console's sessions, kept in
 // the database so that every server of it signs the same sessions in.
 #pragma once
 

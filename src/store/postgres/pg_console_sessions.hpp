@@ -1,4 +1,4 @@
-// ConsoleSessions on PostgreSQL: the console_sessions table (migration 017), shared by every
+// ConsoleSessions on PostgreSQL: the console_sessions table (migration 018), shared by every
 // server of the database.
 #pragma once
 

@@ -1,4 +1,4 @@
-// ConsoleSessions on SQLite: the console_sessions table (migration 017), written through the
+// ConsoleSessions on SQLite: the console_sessions table (migration 018), written through the
 // writer's transaction like every other write.
 #pragma once
 

@@ -180,7 +180,7 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
   for (const auto& name : {"table:audit_log", "index:audit_by_time"})
     EXPECT_TRUE(audit.contains(name)) << name;
   // 007's, then what the later migrations add (008 device policies, 009 backups, 010 partner
-  // usernames in any case, 014 idempotency keys, 017 console sessions).
+  // usernames in any case, 014 idempotency keys, 018 console sessions).
   EXPECT_EQ(added,
             (std::set<std::string>{
                 "table:sqlite_sequence", "index:users_unique_email", "index:users_by_email",
