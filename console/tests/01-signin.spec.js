@@ -1,0 +1,75 @@
+// Sign in (a wrong password, then the right one), the throttled message, sign out.
+import { test, expect } from '@playwright/test';
+import { USERNAME, PASSWORD, signIn, checkA11y, screenshot } from './helpers.js';
+
+test('a wrong password is refused, then the right one signs in', async ({ page }) => {
+  await page.goto('/console/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
+  await checkA11y(page, 'sign in');
+  await screenshot(page, 'signin');
+
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByLabel('Username').fill(USERNAME);
+  await form.getByLabel('Password').fill(`${PASSWORD}-wrong`);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Wrong username or password.');
+  await expect(form.getByLabel('Password')).toBeFocused();
+  await expect(form.getByLabel('Password')).toHaveValue('');
+  await checkA11y(page, 'sign in with an error');
+
+  await form.getByLabel('Password').fill(PASSWORD);
+  await form.getByLabel('Password').press('Enter');
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page).toHaveURL(/#\/overview$/);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByText(`Signed in as ${USERNAME}`, { exact: true })).toBeVisible();
+});
+
+test('an empty form names the missing fields', async ({ page }) => {
+  await page.goto('/console/');
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(form.getByLabel('Username')).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByLabel('Username')).toHaveAccessibleDescription('Enter your username.');
+  await expect(form.getByLabel('Password')).toHaveAccessibleDescription('Enter your password.');
+  await expect(form.getByLabel('Username')).toBeFocused();
+});
+
+test('a throttled sign-in says how long to wait', async ({ page }) => {
+  // The server's throttle needs ten failures; the answer it then gives is played here.
+  await page.route('**/console/session', (route) => (route.request().method() === 'POST'
+    ? route.fulfill({ status: 429, headers: { 'Retry-After': '42' }, contentType: 'application/json', body: JSON.stringify({ reason: 'too many failed logins' }) })
+    : route.fallback()));
+  await page.goto('/console/');
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByLabel('Username').fill(USERNAME);
+  await form.getByLabel('Password').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(form.getByRole('alert')).toContainText('Too many failed sign-ins. Wait 42 seconds');
+  await expect(form.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+});
+
+test('signing out returns to sign-in, and a reload stays there', async ({ page }) => {
+  await signIn(page, '#/users');
+  await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: 'Signed out.' })).toBeAttached();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  // The old session no longer opens the API.
+  const res = await page.request.get('/apis/accounts/v1/partner/quota');
+  expect(res.status()).toBe(401);
+  expect(res.headers()['www-authenticate']).toBeUndefined();
+});
+
+test('a session that ends sends the console back to sign-in', async ({ page, context }) => {
+  await signIn(page, '#/overview');
+  await context.clearCookies();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await signIn(page, '#/users');
+  await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+});
