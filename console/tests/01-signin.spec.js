@@ -1,6 +1,5 @@
 // Sign in (a wrong password, then the right one), the throttled message, sign out.
-import { test, expect } from '@playwright/test';
-import { USERNAME, PASSWORD, signIn, checkA11y, screenshot } from './helpers.js';
+import { test, expect, USERNAME, PASSWORD, signIn, checkA11y, screenshot } from './helpers.js';
 
 test('a wrong password is refused, then the right one signs in', async ({ page }) => {
   await page.goto('/console/');
@@ -72,4 +71,26 @@ test('a session that ends sends the console back to sign-in', async ({ page, con
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
   await signIn(page, '#/users');
   await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+});
+
+test('the console is served with its CSP and its first load stays under 200 KB', async ({ page }) => {
+  let total = 0;
+  const sizes = [];
+  page.on('response', async (res) => {
+    const body = await res.body().catch(() => Buffer.alloc(0));
+    total += body.length;
+    sizes.push(`${new URL(res.url()).pathname} ${body.length}`);
+  });
+  const res = await page.goto('/console/');
+  const csp = res.headers()['content-security-policy'] || '';
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(total, sizes.join('\n')).toBeLessThan(200 * 1024);
+  // No inline script, handler or style attribute anywhere in the served markup.
+  const html = await (await page.request.get('/console/')).text();
+  expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+  expect(html).not.toMatch(/\son[a-z]+\s*=/i);
+  expect(html).not.toMatch(/\sstyle\s*=/i);
 });

@@ -1,6 +1,5 @@
 // Overview: quota bars, counts and features, as the API gives them.
-import { test, expect } from '@playwright/test';
-import { apiGet, signIn, checkA11y, screenshot } from './helpers.js';
+import { test, expect, apiGet, signIn, checkA11y, screenshot } from './helpers.js';
 
 test('the overview shows quota, counts and features', async ({ page, request }) => {
   const [quota, info, features, users] = await Promise.all([

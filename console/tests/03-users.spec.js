@@ -1,7 +1,6 @@
 // Users: sort by clicking headers, page, search and filter, create (with a conflict first),
 // enable/disable inline, delete with confirmation; each change read back in the audit log.
-import { test, expect } from '@playwright/test';
-import { apiGet, basicAuth, API, signIn, checkA11y, screenshot, expectAudit } from './helpers.js';
+import { test, expect, apiGet, basicAuth, API, signIn, checkA11y, screenshot, expectAudit } from './helpers.js';
 
 const usersTable = (page) => page.getByRole('table', { name: /^Users, sorted by/ });
 const firstColumn = (page) => usersTable(page).locator('tbody tr th[scope="row"]');

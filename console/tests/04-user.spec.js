@@ -1,6 +1,5 @@
 // User detail: fields, devices, shares; disable a share and find it in the audit log.
-import { test, expect } from '@playwright/test';
-import { apiGet, signIn, checkA11y, screenshot, expectAudit } from './helpers.js';
+import { test, expect, apiGet, signIn, checkA11y, screenshot, expectAudit } from './helpers.js';
 
 test('a user with devices and shares; disable a share', async ({ page, request }) => {
   const owners = await apiGet(request, '/shares/?limit=50');

@@ -1,6 +1,5 @@
 // Settings: a 400 shows its reason beside each field it names; a valid change is saved.
-import { test, expect } from '@playwright/test';
-import { apiGet, signIn, checkA11y, screenshot, expectAudit } from './helpers.js';
+import { test, expect, apiGet, signIn, checkA11y, screenshot, expectAudit } from './helpers.js';
 
 test('invalid values are explained beside their fields, then valid ones are saved', async ({ page, request }) => {
   const before = await apiGet(request, '/partner/settings');

@@ -1,6 +1,5 @@
 // The audit log page: newest first, cursor paging, filters.
-import { test, expect } from '@playwright/test';
-import { apiGet, signIn, checkA11y, screenshot } from './helpers.js';
+import { test, expect, apiGet, signIn, checkA11y, screenshot } from './helpers.js';
 
 test('page through the audit log and filter it', async ({ page, request }) => {
   const newest = await apiGet(request, '/partner/audit?limit=25');

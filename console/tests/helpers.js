@@ -1,9 +1,26 @@
 // Shared steps of the console's browser tests.
-import { expect } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * The tests' `test`: every page must run without an uncaught error and without anything the
+ * Content-Security-Policy refuses (an inline style or script would show up here).
+ */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
+    });
+    await use(page);
+    expect(problems, 'errors in the page').toEqual([]);
+  },
+});
+export { expect };
 
 export const USERNAME = process.env.CONSOLE_USERNAME || 'demo';
 export const PASSWORD = process.env.CONSOLE_PASSWORD || '';
