@@ -94,3 +94,31 @@ test('the console is served with its CSP and its first load stays under 200 KB',
   expect(html).not.toMatch(/\son[a-z]+\s*=/i);
   expect(html).not.toMatch(/\sstyle\s*=/i);
 });
+
+test('keyboard only: skip link, navigation, sorting', async ({ page }) => {
+  await signIn(page);
+  await page.goto('/console/#/users');
+  await page.reload(); // a fresh load: focus starts at the top of the document
+  await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to main content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#\/users$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeFocused();
+  // From the heading, Tab reaches the page's controls in order.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'New user' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Search', { exact: true })).toBeFocused();
+  const name = page.getByRole('columnheader', { name: /^Name/ });
+  await name.getByRole('button').focus();
+  await page.keyboard.press('Enter');
+  await expect(name).toHaveAttribute('aria-sort', 'ascending');
+  await expect(name.getByRole('button')).toBeFocused();
+  // The navigation by keyboard moves focus to the new page's heading.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeFocused();
+});

@@ -134,6 +134,14 @@ document.getElementById('signout').addEventListener('click', async () => {
   signedOut('Signed out.');
 });
 
+// The skip link moves focus without touching the hash, which holds the route.
+document.querySelector('.skip').addEventListener('click', (event) => {
+  event.preventDefault();
+  const target = main.querySelector('h1') || main;
+  target.setAttribute('tabindex', '-1');
+  target.focus();
+});
+
 window.addEventListener('hashchange', () => route());
 
 (async () => {

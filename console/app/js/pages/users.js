@@ -93,19 +93,29 @@ export async function renderUsers(ctx) {
     load();
   }
 
-  function renderHead() {
-    clear(thead);
-    const desc = state.order.startsWith('-');
-    const key = state.order.replace(/^-/, '');
-    thead.append(h('tr', {}, COLUMNS.map((col) => {
-      const sorted = col.key === key;
-      const button = h('button', { type: 'button', class: 'sort', onclick: () => {
-        state.order = sorted && !desc ? `-${col.key}` : col.key;
+  // The header is built once and updated in place, so a sort button keeps the focus.
+  const marks = new Map();
+  thead.append(h('tr', {}, COLUMNS.map((col) => {
+    const mark = h('span', { class: 'sort-mark', 'aria-hidden': 'true' });
+    const th = h('th', { scope: 'col', class: col.num ? 'num' : null },
+      h('button', { type: 'button', class: 'sort', onclick: () => {
+        const key = state.order.replace(/^-/, '');
+        state.order = key === col.key && !state.order.startsWith('-') ? `-${col.key}` : col.key;
         state.offset = 0;
         update();
-      } }, col.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, sorted ? (desc ? ' ▼' : ' ▲') : ' ↕'));
-      return h('th', { scope: 'col', class: col.num ? 'num' : null, 'aria-sort': sorted ? (desc ? 'descending' : 'ascending') : 'none' }, button);
-    }), h('th', { scope: 'col' }, 'Actions')));
+      } }, col.label, mark));
+    marks.set(col.key, { th, mark });
+    return th;
+  }), h('th', { scope: 'col' }, 'Actions')));
+
+  function renderHead() {
+    const desc = state.order.startsWith('-');
+    const key = state.order.replace(/^-/, '');
+    for (const [k, { th, mark }] of marks) {
+      const sorted = k === key;
+      th.setAttribute('aria-sort', sorted ? (desc ? 'descending' : 'ascending') : 'none');
+      mark.textContent = sorted ? (desc ? ' ▼' : ' ▲') : ' ↕';
+    }
     const label = COLUMNS.find((c) => c.key === key)?.label || key;
     caption.textContent = `Users, sorted by ${label.toLowerCase()} ${desc ? 'descending' : 'ascending'}`;
   }
