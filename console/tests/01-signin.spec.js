@@ -59,7 +59,9 @@ test('signing out returns to sign-in, and a reload stays there', async ({ page }
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
   // The old session no longer opens the API.
-  const res = await page.request.get('/apis/accounts/v1/partner/quota');
+  const res = await page.request.get('/apis/accounts/v1/partner/quota', {
+    headers: { 'X-Requested-With': 'accountsd-console' },
+  });
   expect(res.status()).toBe(401);
   expect(res.headers()['www-authenticate']).toBeUndefined();
 });

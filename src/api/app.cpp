@@ -467,6 +467,9 @@ http::Response App::handle_step(http::Request& request, UniqueFunction<http::Res
 }
 
 bool App::from_console(const http::Request& request) const {
+  // A page's script says so (the console does): its 401 must not make the browser open a Basic
+  // login dialog, which it would even after the session cookie is gone.
+  if (!request.header("X-Requested-With").empty()) return true;
   if (!request.route || !request.route->found()) return false;
   auto access = routes_[request.route->index].access;
   return access == Access::console || access == Access::sign_in ||

@@ -144,9 +144,11 @@ class App {
   // a deferred response's work and continuation wrapped to be handled the same way.
   http::Response handle_step(http::Request& request, UniqueFunction<http::Response()> step);
   http::Response respond(http::Request& request, UniqueFunction<http::Response()>& step);
-  // Whether a 401 to `request` goes to the web console (a route of its own, or a partner route
-  // reached with the session cookie and no Authorization header): then it names no Basic
-  // challenge, which a browser would answer with a login dialog of its own.
+
+  // Whether a 401 to `request` goes to a browser's script (X-Requested-With, as the console
+  // sends), to a route of the console's own, or to a partner route reached with the session
+  // cookie and no Authorization header: then it names no Basic challenge, which a browser would
+  // answer with a login dialog of its own.
   bool from_console(const http::Request& request) const;
   // Runs the handler of the route `request` reached. `verified`: the partner a deferred login
   // found. With `speculate`, a GET may be let in on cached credentials that its first read confirms

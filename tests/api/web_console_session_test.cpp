@@ -164,6 +164,19 @@ TEST_F(WebSessionTest, WithoutAValidCookieTheSessionIs401WithoutAChallenge) {
   EXPECT_EQ(request_target("GET", kSessionPath, "", alpha).status, 401);
 }
 
+TEST_F(WebSessionTest, AScriptOfAPageGetsItsApi401WithoutAChallenge) {
+  // After sign-out the console has no cookie left; its 401 must still not open the browser's
+  // Basic dialog. It says it is a page's script with X-Requested-With.
+  const std::string quota = std::string(kRoot) + "/partner/quota";
+  auto from_page =
+      request_target("GET", quota, "", std::nullopt, {{"X-Requested-With", "accountsd-console"}});
+  EXPECT_EQ(from_page.status, 401) << from_page.body;
+  EXPECT_EQ(from_page.header("www-authenticate"), "");
+  auto from_script = request_target("GET", quota, "", std::nullopt);
+  EXPECT_EQ(from_script.status, 401) << from_script.body;
+  EXPECT_NE(from_script.header("www-authenticate"), "") << "A.1's 401 for everyone else";
+}
+
 TEST_F(WebSessionTest, TheCookieReadsTheApiAsThePartner) {
   auto session = sign_in(alpha);
   auto quota = api_with_cookie("GET", "/partner/quota", session);

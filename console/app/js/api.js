@@ -22,7 +22,9 @@ export function setUnauthorizedHandler(fn) {
 }
 
 async function send(method, url, body) {
-  const headers = { Accept: 'application/json' };
+  // X-Requested-With: the server then answers a 401 without a Basic challenge, which would make
+  // the browser open its own login dialog once the session cookie is gone.
+  const headers = { Accept: 'application/json', 'X-Requested-With': 'accountsd-console' };
   if (method !== 'GET' && method !== 'HEAD') {
     if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
