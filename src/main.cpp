@@ -130,6 +130,11 @@ int main(int argc, char** argv) {
                    "how long a web console session lasts from its sign-in")
       ->check(CLI::Range(1u, 24u * 366))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--console-dir", serve_options.console_dir,
+                   "development: serve the web console's files from this folder (console/app) "
+                   "at each request instead of the copy built in")
+      ->check(CLI::ExistingDirectory);
   auto* tls_cert = serve_cmd->add_option("--tls-cert", serve_options.tls_cert,
                                          "PEM certificate chain: serve HTTPS (needs --tls-key)");
   auto* tls_key = serve_cmd->add_option("--tls-key", serve_options.tls_key,

@@ -44,6 +44,9 @@ struct AppConfig {
   std::size_t answer_cache_bytes = 64 * 1024 * 1024;
   // How long a console session lasts from its sign-in (serve --console-session-hours).
   std::chrono::seconds console_session_lifetime = std::chrono::hours(12);
+  // Development: serve the console's files from this folder (console/app) as they are on disk,
+  // instead of the copy built into the binary, so that an edit shows at the next reload.
+  std::string console_dir;
   // The server answers over TLS: the session cookie is marked Secure, so a browser never sends it
   // over plain HTTP.
   bool secure_cookies = false;

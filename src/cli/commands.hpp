@@ -34,6 +34,8 @@ struct ServeOptions {
   unsigned audit_retention_days = 400;
   // How long a web console session lasts from its sign-in.
   unsigned console_session_hours = 12;
+  // Development: where the console's files are read from at each request (empty: built in).
+  std::string console_dir;
 };
 int serve(const ServeOptions& options);
 

@@ -167,6 +167,7 @@ int serve(const ServeOptions& options) {
   config.answer_cache_bytes = options.answer_cache_mb << 20;
   config.console_session_lifetime = std::chrono::hours(options.console_session_hours);
   config.secure_cookies = tls != nullptr;
+  config.console_dir = options.console_dir;
   metrics::Scrape scrape;
   api::Services services{*database, cards, authenticator, config};
   if (metrics_place.on_api) services.metrics = &scrape;

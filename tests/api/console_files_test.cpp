@@ -2,7 +2,11 @@
 // redirect of the bare name, content types, revalidation by ETag, HEAD, unknown files, and the
 // security headers every /console answer carries. (Not API operations: kept out of the OpenAPI
 // check's records.)
+#include <filesystem>
+#include <fstream>
 #include <string>
+
+#include <unistd.h>
 
 #include "api/console_assets.hpp"
 #include "api/console_files.hpp"
@@ -122,6 +126,89 @@ TEST(ConsoleAssetsTest, AreSortedByPathForLookup) {
   auto assets = api::console_assets();
   ASSERT_FALSE(assets.empty());
   for (std::size_t i = 1; i < assets.size(); ++i) EXPECT_LT(assets[i - 1].path, assets[i].path);
+}
+
+// A server under another --api-root tells the page its root: the one meta tag changes, escaped
+// as an attribute value, and so does the ETag (a browser must not keep the default's page).
+class ConsoleFilesOtherRootTest : public ConsoleFilesTest {
+ protected:
+  void configure(api::AppConfig& config) override {
+    ConsoleFilesTest::configure(config);
+    config.api_root = "/api/a&b\"";
+  }
+};
+
+TEST_F(ConsoleFilesOtherRootTest, TheIndexNamesThisServersApiRoot) {
+  auto reply = fetch("GET", "/console/");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  auto built_in = index_html();
+  const std::string meta = R"(name="accountsd-api-root" content=")";
+  ASSERT_NE(built_in.find(meta + "/apis/accounts/v1\""), std::string::npos);
+  EXPECT_NE(reply.body.find(meta + "/api/a&amp;b&quot;\""), std::string::npos) << reply.body;
+  EXPECT_EQ(reply.body.find("/apis/accounts/v1"), std::string::npos);
+  EXPECT_EQ(reply.body.size(), built_in.size() - 17 + 19);
+  EXPECT_EQ(reply.header("content-length"), std::to_string(reply.body.size()));
+  auto etag = reply.header("etag");
+  EXPECT_FALSE(etag.empty());
+  EXPECT_EQ(fetch("GET", "/console/index.html", {{"If-None-Match", etag}}).status, 304);
+  // The other files are as built.
+  EXPECT_EQ(fetch("GET", "/console/style.css").status, 200);
+}
+
+// serve --console-dir: the files come from a folder at each request, so an edit shows at the next
+// load; nothing outside the folder can be named.
+class ConsoleDirTest : public ConsoleFilesTest {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() /
+            ("console-dir-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(root_ / "app" / "js");
+    write("app/index.html", "<meta name=\"accountsd-api-root\" content=\"/apis/accounts/v1\">");
+    write("app/js/main.js", "first");
+    write("secret.txt", "not the console's");
+    ConsoleFilesTest::SetUp();
+  }
+  void TearDown() override {
+    ConsoleFilesTest::TearDown();
+    std::filesystem::remove_all(root_);
+  }
+  void configure(api::AppConfig& config) override {
+    ConsoleFilesTest::configure(config);
+    config.console_dir = (root_ / "app").string();
+  }
+  void write(const std::string& path, const std::string& text) {
+    std::ofstream(root_ / path, std::ios::binary | std::ios::trunc) << text;
+  }
+  std::filesystem::path root_;
+};
+
+TEST_F(ConsoleDirTest, ServesTheFolderAsItIsNow) {
+  auto index = fetch("GET", "/console/");
+  ASSERT_EQ(index.status, 200) << index.body;
+  EXPECT_EQ(index.body, "<meta name=\"accountsd-api-root\" content=\"/apis/accounts/v1\">");
+  expect_console_headers(index);
+  auto first = fetch("GET", "/console/js/main.js");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, "first");
+  EXPECT_EQ(first.header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(fetch("GET", "/console/js/main.js", {{"If-None-Match", first.header("etag")}}).status,
+            304);
+  write("app/js/main.js", "second");
+  auto second = fetch("GET", "/console/js/main.js", {{"If-None-Match", first.header("etag")}});
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(second.body, "second");
+  EXPECT_NE(second.header("etag"), first.header("etag"));
+}
+
+TEST_F(ConsoleDirTest, NamesNothingOutsideTheFolder) {
+  for (const char* target :
+       {"/console/../secret.txt", "/console/%2e%2e/secret.txt", "/console/js/..%2f..%2fsecret.txt",
+        "/console/js//main.js", "/console/./js/main.js", "/console/nope.js", "/console/js"}) {
+    auto reply = fetch("GET", target);
+    EXPECT_EQ(reply.status, 404) << target << ": " << reply.body;
+    EXPECT_EQ(reply.body.find("not the console's"), std::string::npos) << target;
+  }
 }
 
 }  // namespace
