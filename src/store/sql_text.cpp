@@ -5,6 +5,7 @@
 
 #include "domain/partner.hpp"
 #include "domain/user_fields.hpp"
+#include "domain/user_query.hpp"
 
 namespace accountsd::store {
 namespace {
@@ -22,6 +23,14 @@ const std::unordered_map<std::string_view, std::string>& user_field_columns() {
 }
 
 }  // namespace
+
+std::string user_count_source(const domain::UserQuery& query) {
+  for (const auto& condition : query.conditions) {
+    if (user_field_column(condition.column).starts_with("p."))
+      return " FROM users u JOIN plans p ON p.plan_id = u.plan_id";
+  }
+  return " FROM users u";
+}
 
 std::string feature_columns(const std::function<std::string(int)>& then) {
   std::string out;

@@ -8,6 +8,10 @@
 #include <string_view>
 #include <vector>
 
+namespace accountsd::domain {
+struct UserQuery;
+}
+
 namespace accountsd::store {
 
 // The feature columns joined by ", ", each followed by `then(its place)` when given.
@@ -16,6 +20,11 @@ std::string feature_columns(const std::function<std::string(int)>& then = {});
 // The column that holds a user field: the one of the same name of users (u), or of plans (p) for
 // the plan's own values ("u.email", "p.storage_bytes"); empty when `field` names none.
 std::string user_field_column(std::string_view field);
+// What a count of the users `query` selects counts them from: "users u", joined with "plans p"
+// only when a condition names a plan's column. Every user has a plan (a foreign key, NOT NULL), so
+// the join never changes the count; leaving it out lets a count walk one index alone (at a
+// million users, a quarter of the time).
+std::string user_count_source(const domain::UserQuery& query);
 // Every user field's column, in kUserFields' order, joined by ", ": what a user is read from,
 // over "users u JOIN plans p".
 const std::string& user_select_columns();

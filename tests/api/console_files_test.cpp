@@ -146,7 +146,7 @@ TEST_F(ConsoleFilesOtherRootTest, TheIndexNamesThisServersApiRoot) {
   ASSERT_NE(built_in.find(meta + "/apis/accounts/v1\""), std::string::npos);
   EXPECT_NE(reply.body.find(meta + "/api/a&amp;b&quot;\""), std::string::npos) << reply.body;
   EXPECT_EQ(reply.body.find("/apis/accounts/v1"), std::string::npos);
-  EXPECT_EQ(reply.body.size(), built_in.size() - 17 + 19);
+  EXPECT_EQ(reply.body.size(), built_in.size() - 17 + 18);
   EXPECT_EQ(reply.header("content-length"), std::to_string(reply.body.size()));
   auto etag = reply.header("etag");
   EXPECT_FALSE(etag.empty());

@@ -574,8 +574,7 @@ std::unique_ptr<Cursor<domain::User>> SqliteDirectory::user_cursor(PartnerId par
 }
 
 std::int64_t SqliteDirectory::count_users(PartnerId partner, const domain::UserQuery& query) {
-  std::string sql =
-      "SELECT count(*) FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query);
+  std::string sql = "SELECT count(*)" + user_count_source(query) + user_filters(query);
   auto& q = db().prepared_text(sql);
   int index = 1;
   bind_filters(q, partner, query, index);
