@@ -7,6 +7,12 @@ import { renderUsers } from './pages/users.js';
 import { renderUser } from './pages/user.js';
 import { renderSettings } from './pages/settings.js';
 import { renderAudit } from './pages/audit.js';
+import { renderGroups } from './pages/groups.js';
+import { renderPolicies, renderPolicy } from './pages/policies.js';
+import { renderShares } from './pages/shares.js';
+import { renderClients } from './pages/clients.js';
+import { renderBilling } from './pages/billing.js';
+import { renderPassword } from './pages/password.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -21,7 +27,14 @@ const routes = [
   { re: /^\/overview$/, page: renderOverview, nav: 'overview', title: 'Overview' },
   { re: /^\/users$/, page: renderUsers, nav: 'users', title: 'Users' },
   { re: /^\/users\/(.+)$/, page: renderUser, nav: 'users', title: 'User' },
+  { re: /^\/groups$/, page: renderGroups, nav: 'groups', title: 'Groups' },
+  { re: /^\/policies$/, page: renderPolicies, nav: 'policies', title: 'Device policies' },
+  { re: /^\/policies\/(.+)$/, page: renderPolicy, nav: 'policies', title: 'Device policy' },
+  { re: /^\/shares$/, page: renderShares, nav: 'shares', title: 'Shares' },
+  { re: /^\/clients$/, page: renderClients, nav: 'clients', title: 'Client revisions' },
   { re: /^\/settings$/, page: renderSettings, nav: 'settings', title: 'Settings' },
+  { re: /^\/billing$/, page: renderBilling, nav: 'billing', title: 'Billing' },
+  { re: /^\/password$/, page: renderPassword, nav: 'password', title: 'Change password' },
   { re: /^\/audit$/, page: renderAudit, nav: 'audit', title: 'Audit log' },
 ];
 
