@@ -98,8 +98,11 @@ export async function renderUsers(ctx) {
   panel.querySelector('h2').setAttribute('tabindex', '-1');
 
   ctx.main.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Users'), h('div', { class: 'actions' }, exportButton, cancelExport, importToggle, newUser)),
-    exportStatus, panel, notice, filters, summary,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Users'), newUser),
+    notice, filters,
+    // After the filters, which the export follows.
+    h('div', { class: 'actions list-tools' }, exportButton, cancelExport, importToggle, exportStatus),
+    panel, summary,
     h('div', { class: 'table-wrap' }, table),
     pager,
   );
