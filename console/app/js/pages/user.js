@@ -1,7 +1,9 @@
-// One user: fields (editable), devices, shares with enable/disable, delete.
+// One user: fields (editable, bonus space in bytes or GB), purge hold, the activation email,
+// devices (client revision, last backup), shares with enable/disable, delete.
 import { get, post, del, userPath } from '../api.js';
 import { h, clear, field, announce, newId, showApiError, clearErrors, setFormError, confirmDialog } from '../dom.js';
 import { bytes, time, count } from '../format.js';
+import { parseSize } from './users-csv.js';
 
 function switchCell(label, checked, onChange) {
   const id = newId('switch');
@@ -63,9 +65,8 @@ export async function renderUser(ctx) {
     field({ name: 'email', label: 'Email', type: 'email', value: user.email }),
     field({ name: 'group_id', label: 'Group', type: 'select', value: user.group_id, options: groups.map((g) => ({ value: g.group_id, label: g.name })) }),
     field({ name: 'plan_id', label: 'Plan', type: 'select', value: user.plan_id, options: plans.map((p) => ({ value: p.plan_id, label: `${p.name} (${bytes(p.storage_bytes)})` })) }),
-    field({ name: 'bonus_bytes', label: 'Bonus space (bytes)', type: 'text', value: String(user.bonus_bytes), attrs: { inputmode: 'numeric' }, hint: '1 GB = 1000000000 bytes' }),
+    field({ name: 'bonus_bytes', label: 'Bonus space (bytes)', type: 'text', value: String(user.bonus_bytes), attrs: { autocomplete: 'off' }, hint: 'Bytes, or a size such as 5 GB (1 GB = 1000000000 bytes)' }),
     field({ name: 'enabled', label: 'Enabled', type: 'checkbox', value: user.enabled }),
-    field({ name: 'purgehold_active', label: 'Purge hold', type: 'checkbox', value: user.purgehold_active }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save changes')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -77,13 +78,17 @@ export async function renderUser(ctx) {
     if (Number(f.group_id.value) !== user.group_id) body.group_id = Number(f.group_id.value);
     if (Number(f.plan_id.value) !== user.plan_id) body.plan_id = Number(f.plan_id.value);
     const bonus = f.bonus_bytes.value.trim();
-    if (bonus !== String(user.bonus_bytes)) body.bonus_bytes = /^\d+$/.test(bonus) ? Number(bonus) : bonus;
+    if (bonus !== String(user.bonus_bytes)) {
+      // A size with a unit is turned into bytes here; anything else goes as typed, for the API to refuse.
+      const n = parseSize(bonus);
+      if (n !== user.bonus_bytes) body.bonus_bytes = n ?? bonus;
+    }
     if (f.enabled.checked !== user.enabled) body.enabled = f.enabled.checked;
-    if (f.purgehold_active.checked !== user.purgehold_active) body.purgehold_active = f.purgehold_active.checked;
     if (!Object.keys(body).length) { announce('Nothing to save.'); return; }
     try {
       user = await post(userPath(user.username), body);
       renderFacts();
+      f.bonus_bytes.value = String(user.bonus_bytes);
       announce(`Saved ${user.username}.`);
       history.replaceState(null, '', `#/users/${encodeURIComponent(user.email)}`);
     } catch (err) {
@@ -133,12 +138,53 @@ export async function renderUser(ctx) {
     }
   });
 
+  // Purge hold: applied at once, like the other switches.
+  const purgehold = switchCell('Purge hold', user.purgehold_active, async (want) => {
+    user = await post(userPath(user.username), { purgehold_active: want });
+    renderFacts();
+    announce(`Purge hold ${user.purgehold_active ? 'on' : 'off'} for ${user.username}.`);
+  });
+
+  // The activation email (B.3, C.6): queued by the server, with an optional template and code.
+  const activation = h('form', { class: 'stack', novalidate: true, 'aria-labelledby': 'activation-h' },
+    h('p', { class: 'hint' }, `Queues an activation email to ${user.email}.`),
+    field({ name: 'template_name', label: 'Template name (optional)', attrs: { autocomplete: 'off', spellcheck: 'false' } }),
+    field({ name: 'reg_code', label: 'Registration code (optional)', attrs: { autocomplete: 'off', spellcheck: 'false' } }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, 'Send activation email')));
+  const sent = h('p', { class: 'summary', role: 'status' });
+  activation.append(sent);
+  activation.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(activation);
+    sent.textContent = '';
+    const f = activation.elements;
+    const body = {};
+    if (f.template_name.value.trim()) body.template_name = f.template_name.value.trim();
+    if (f.reg_code.value.trim()) body.reg_code = f.reg_code.value.trim();
+    const button = activation.querySelector('button[type="submit"]');
+    button.disabled = true;
+    try {
+      await post(userPath(user.username), body, { action: 'sendactivationemail' });
+      sent.textContent = `Activation email queued for ${user.email}.`;
+    } catch (err) {
+      if (err.status === 400 || err.status === 409) showApiError(activation, err);
+      else setFormError(activation, err.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
   ctx.main.append(
     h('p', { class: 'crumbs' }, h('a', { href: '#/users' }, '← All users')),
     h('div', { class: 'page-head' }, h('h1', {}, user.name || user.username), remove),
     h('div', { class: 'grid two' },
       h('section', { class: 'card', 'aria-labelledby': 'facts-h' }, h('h2', { id: 'facts-h' }, 'Details'), facts),
       h('section', { class: 'card', 'aria-labelledby': 'edit-h' }, h('h2', { id: 'edit-h' }, 'Edit'), form)),
+    h('div', { class: 'grid two' },
+      h('section', { class: 'card', 'aria-labelledby': 'hold-h' }, h('h2', { id: 'hold-h' }, 'Purge hold'),
+        h('p', { class: 'hint' }, 'While the hold is on, nothing of this user’s data is purged (deleted items and old versions are kept).'),
+        h('p', {}, purgehold)),
+      h('section', { class: 'card', 'aria-labelledby': 'activation-h' }, h('h2', { id: 'activation-h' }, 'Activation email'), activation)),
     h('section', { class: 'card', 'aria-labelledby': 'devices-h' }, h('h2', { id: 'devices-h' }, `Devices (${count(devices.length)})`), deviceTable),
     h('section', { class: 'card', 'aria-labelledby': 'shares-h' }, h('h2', { id: 'shares-h' }, `Shares (${count(shares.length)})`), shareTable),
   );

@@ -1,7 +1,9 @@
-// Users: a paged, sortable, searchable table with filters, inline enable/disable, create, delete.
+// Users: a paged, sortable, searchable table with filters, inline enable/disable and group
+// change, create, delete, CSV export of the current filter and CSV import.
 import { get, post, del, userPath } from '../api.js';
 import { h, clear, field, announce, newId, showApiError, clearErrors, setFormError, confirmDialog } from '../dom.js';
 import { bytes, date, count } from '../format.js';
+import { exportUsers, importPanel, download } from './users-csv.js';
 
 const COLUMNS = [
   { key: 'username', label: 'Username' },
@@ -70,6 +72,10 @@ export async function renderUsers(ctx) {
   const filters = h('form', { class: 'toolbar', role: 'search', 'aria-label': 'Search and filter users' },
     search, h('fieldset', { class: 'filters' }, h('legend', {}, 'Filters'), disabled, purgehold, stopped));
   const newUser = h('button', { type: 'button', class: 'primary' }, 'New user');
+  const exportButton = h('button', { type: 'button', class: 'secondary' }, 'Export CSV');
+  const cancelExport = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Cancel export');
+  const exportStatus = h('p', { class: 'summary', role: 'status' });
+  const importToggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, 'Import CSV');
   const summary = h('p', { class: 'summary', id: 'users-summary', 'aria-live': 'polite', tabindex: '-1' });
   const caption = h('caption', { class: 'vh' });
   const thead = h('thead');
@@ -81,9 +87,22 @@ export async function renderUsers(ctx) {
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages of users' }, prev, next, sizeField);
   const notice = h('div', { class: 'notice', role: 'status', hidden: true });
 
+  const panel = importPanel({ groups, plans, onDone: () => load() });
+  panel.hidden = true;
+  importToggle.setAttribute('aria-controls', panel.id);
+  importToggle.addEventListener('click', () => {
+    panel.hidden = !panel.hidden;
+    importToggle.setAttribute('aria-expanded', String(!panel.hidden));
+    if (!panel.hidden) panel.querySelector('h2').focus();
+  });
+  panel.querySelector('h2').setAttribute('tabindex', '-1');
+
   ctx.main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Users'), newUser),
-    notice, filters, summary,
+    notice, filters,
+    // After the filters, which the export follows.
+    h('div', { class: 'actions list-tools' }, exportButton, cancelExport, importToggle, exportStatus),
+    panel, summary,
     h('div', { class: 'table-wrap' }, table),
     pager,
   );
@@ -157,12 +176,13 @@ export async function renderUsers(ctx) {
         announce(`Could not delete ${u.username}: ${err.message}`);
       }
     });
+    const planCell = h('td', {}, planName.get(u.plan_id) || `#${u.plan_id}`);
     return h('tr', {},
       h('th', { scope: 'row' }, h('a', { href: `#/users/${encodeURIComponent(u.email)}` }, u.username)),
       h('td', {}, u.name),
       h('td', {}, u.email),
-      h('td', {}, groupName.get(u.group_id) || `#${u.group_id}`),
-      h('td', {}, planName.get(u.plan_id) || `#${u.plan_id}`),
+      h('td', {}, groupSelect(u, planCell)),
+      planCell,
       h('td', { class: 'num' }, bytes(u.bytes_stored)),
       h('td', { class: 'num' }, count(u.num_devices)),
       h('td', { class: 'nowrap' }, date(u.last_login)),
@@ -170,6 +190,77 @@ export async function renderUsers(ctx) {
       h('td', {}, h('span', { class: 'switch-wrap' }, toggle, h('label', { for: switchId }, h('span', { class: 'vh' }, `Enabled: ${u.username}`), stateText))),
       h('td', {}, remove));
   }
+
+  /** The row's group as a select: a change moves the user at once (and gives the group's plan). */
+  function groupSelect(u, planCell) {
+    const id = newId('group');
+    const errorId = `${id}-error`;
+    const options = groups.some((g) => g.group_id === u.group_id) ? groups : [...groups, { group_id: u.group_id, name: `#${u.group_id}` }];
+    const select = h('select', { id, class: 'inline', 'aria-describedby': errorId },
+      options.map((g) => h('option', { value: String(g.group_id), selected: g.group_id === u.group_id }, g.name)));
+    const error = h('p', { class: 'field-error', id: errorId, hidden: true });
+    select.addEventListener('change', async () => {
+      const target = groups.find((g) => g.group_id === Number(select.value));
+      error.hidden = true;
+      select.removeAttribute('aria-invalid');
+      const plan = plans.find((p) => p.plan_id === target.plan_id);
+      // B.3 has no over-quota refusal for a move (only a 402 when the partner's space runs out),
+      // so the console asks before putting a user in a plan smaller than what they store.
+      if (plan && u.bytes_stored > plan.storage_bytes + u.bonus_bytes) {
+        const ok = await confirmDialog({
+          title: `Move ${u.username} to ${target.name}?`,
+          message: `${u.username} stores ${bytes(u.bytes_stored)}, more than the ${plan.name} plan of ${target.name} allows (${bytes(plan.storage_bytes)}${u.bonus_bytes ? ` plus ${bytes(u.bonus_bytes)} bonus` : ''}).`,
+          confirmLabel: 'Move anyway',
+        });
+        if (!ok) { select.value = String(u.group_id); select.focus(); return; }
+      }
+      select.disabled = true;
+      try {
+        const updated = await post(userPath(u.username), { group_id: target.group_id });
+        Object.assign(u, updated);
+        planCell.textContent = planName.get(u.plan_id) || `#${u.plan_id}`;
+        announce(`${u.username} moved to ${groupName.get(u.group_id) || target.name}.`);
+      } catch (err) {
+        select.value = String(u.group_id);
+        error.textContent = err.status === 402 ? `Not enough space: ${err.message}` : err.message;
+        error.hidden = false;
+        select.setAttribute('aria-invalid', 'true');
+        announce(`Could not move ${u.username}: ${err.message}`);
+      } finally {
+        select.disabled = false;
+        select.focus();
+      }
+    });
+    return [h('label', { for: id, class: 'vh' }, `Group of ${u.username}`), select, error];
+  }
+
+  let exporting = null;
+  exportButton.addEventListener('click', async () => {
+    const mine = { cancelled: false };
+    exporting = mine;
+    exportButton.disabled = true;
+    cancelExport.hidden = false;
+    const filtered = Boolean(state.search || searchBy(state));
+    try {
+      const result = await exportUsers({ search: state.search, search_by: searchBy(state), order_by: state.order }, {
+        groupName, planName,
+        onProgress: (done, total) => { exportStatus.textContent = `Exporting users: ${count(done)} of ${count(total)}…`; },
+        isCancelled: () => mine.cancelled || !ctx.isCurrent(),
+      });
+      if (!result) { exportStatus.textContent = 'Export cancelled.'; return; }
+      const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+      const name = `users${filtered ? '-filtered' : ''}-${stamp}.csv`;
+      download(result.blob, name);
+      exportStatus.textContent = `Exported ${count(result.rows)} user${result.rows === 1 ? '' : 's'} to ${name}.`;
+    } catch (err) {
+      exportStatus.textContent = `The export failed: ${err.message}`;
+    } finally {
+      if (exporting === mine) exporting = null;
+      exportButton.disabled = false;
+      cancelExport.hidden = true;
+    }
+  });
+  cancelExport.addEventListener('click', () => { if (exporting) exporting.cancelled = true; });
 
   async function load() {
     const mine = ++seq;
