@@ -241,8 +241,15 @@ std::string next_username(Connection& db, PartnerId partner) {
   }
 }
 
+// How a filter reaches SQLite's planner: a count walks the index of the column it filters by, a
+// page the index of its order. SQLite has no statistics of how many users a stopped-uploading
+// range holds; offered users_by_last_backup for a page, it read every user in the range and
+// sorted them (2.9 s at a million, where most had stopped), so a page's range is written
+// +column, which no index serves, and the page walks its order, stopping at the page's end.
+enum class FilterUse { count, page };
+
 // The WHERE clause for `query`; parameters are bound by bind_filters in the same order.
-std::string user_filters(const domain::UserQuery& query) {
+std::string user_filters(const domain::UserQuery& query, FilterUse use) {
   std::string where = " WHERE u.partner_id = ?";
   if (query.search) {
     where +=
@@ -255,7 +262,10 @@ std::string user_filters(const domain::UserQuery& query) {
     if (column.empty()) throw std::invalid_argument("unknown column " + c.column);
     where += " AND " + column + " " + std::string(1, c.op) + " ?";
   }
-  if (query.stopped_uploading) where += " AND u.last_backup_complete BETWEEN ? AND ?";
+  if (query.stopped_uploading) {
+    where += use == FilterUse::page ? " AND +u.last_backup_complete BETWEEN ? AND ?"
+                                    : " AND u.last_backup_complete BETWEEN ? AND ?";
+  }
   return where;
 }
 
@@ -501,8 +511,9 @@ std::string select_users(const domain::UserQuery& query) {
   if (column.empty()) throw std::invalid_argument("unknown order_by");
   const char* direction = query.descending ? " DESC" : "";
   return std::string("SELECT ") + kUserColumns +
-         " FROM users u JOIN plans p ON p.plan_id = u.plan_id" + user_filters(query) +
-         " ORDER BY " + column + direction + ", u.avatar_id" + direction + " LIMIT ? OFFSET ?";
+         " FROM users u JOIN plans p ON p.plan_id = u.plan_id" +
+         user_filters(query, FilterUse::page) + " ORDER BY " + column + direction +
+         ", u.avatar_id" + direction + " LIMIT ? OFFSET ?";
 }
 
 // Binds select_users' parameters: the filters, then `limit` (-1: none) and the query's offset.
@@ -574,7 +585,15 @@ std::unique_ptr<Cursor<domain::User>> SqliteDirectory::user_cursor(PartnerId par
 }
 
 std::int64_t SqliteDirectory::count_users(PartnerId partner, const domain::UserQuery& query) {
-  std::string sql = "SELECT count(*)" + user_count_source(query) + user_filters(query);
+  // With nothing but the partner (and a search) to go by, every index of users begins with
+  // partner_id and SQLite takes any of them, then reads each user's row in that index's order:
+  // 3.7 s for a search at a million users through users_by_last_backup, 0.7 s in the order of
+  // the rows themselves (users_by_partner).
+  const bool only_partner = !query.group_id && query.conditions.empty() && !query.stopped_uploading;
+  std::string sql = "SELECT count(*)" +
+                    (only_partner ? std::string(" FROM users u INDEXED BY users_by_partner")
+                                  : user_count_source(query)) +
+                    user_filters(query, FilterUse::count);
   auto& q = db().prepared_text(sql);
   int index = 1;
   bind_filters(q, partner, query, index);
