@@ -180,16 +180,32 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
   for (const auto& name : {"table:audit_log", "index:audit_by_time"})
     EXPECT_TRUE(audit.contains(name)) << name;
   // 007's, then what the later migrations add (008 device policies, 009 backups, 010 partner
-  // usernames in any case, 014 idempotency keys, 018 console sessions).
-  EXPECT_EQ(added,
-            (std::set<std::string>{
-                "table:sqlite_sequence", "index:users_unique_email", "index:users_by_email",
-                "index:users_email_clashes", "index:users_by_promo", "table:device_policies",
-                "index:sqlite_autoindex_device_policies_1", "index:device_policies_by_parent",
-                "index:groups_by_device_policy", "index:partners_unique_username",
-                "table:partner_backups", "index:partner_backups_by_partner", "table:request_keys",
-                "index:request_keys_by_age", "table:console_sessions",
-                "index:console_sessions_by_partner", "index:console_sessions_by_expiry"}));
+  // usernames in any case, 014 idempotency keys, 018 console sessions, 020 the index of
+  // searches with its own tables and triggers).
+  EXPECT_EQ(added, (std::set<std::string>{"table:sqlite_sequence",
+                                          "index:users_unique_email",
+                                          "index:users_by_email",
+                                          "index:users_email_clashes",
+                                          "index:users_by_promo",
+                                          "table:device_policies",
+                                          "index:sqlite_autoindex_device_policies_1",
+                                          "index:device_policies_by_parent",
+                                          "index:groups_by_device_policy",
+                                          "index:partners_unique_username",
+                                          "table:partner_backups",
+                                          "index:partner_backups_by_partner",
+                                          "table:request_keys",
+                                          "index:request_keys_by_age",
+                                          "table:console_sessions",
+                                          "index:console_sessions_by_partner",
+                                          "index:console_sessions_by_expiry",
+                                          "table:users_search",
+                                          "table:users_search_config",
+                                          "table:users_search_data",
+                                          "table:users_search_idx",
+                                          "trigger:users_search_delete",
+                                          "trigger:users_search_insert",
+                                          "trigger:users_search_update"}));
   EXPECT_EQ(schema_after.at("table:users").find("is_default"), std::string::npos);
 
   ReadOnlyDatabase db(db_.path);
