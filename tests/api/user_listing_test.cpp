@@ -255,6 +255,65 @@ TEST_F(UserListingTest, SearchIgnoresTheCaseOfNonAsciiLetters) {
   EXPECT_EQ(count("&search=ZO%C3%8B"), 1);
 }
 
+// SQLite reads the users its trigram index lists for a search of three characters or more
+// (migration 020): every answer is the scan's, whatever the search's length, case or syntax.
+TEST_F(UserListingTest, SearchAnswersAsAScanWhateverItsLengthCaseAndSyntax) {
+  auto make = [&](const Login& login, const std::string& username, const std::string& name,
+                  const std::string& email) {
+    boost::json::object body{{"username", username}, {"name", name}, {"email", email}};
+    auto reply = post_as(login, "/users/", boost::json::serialize(body));
+    ASSERT_EQ(reply.status, 200) << reply.body;
+  };
+  make(alpha, "elodie", "\xC3\xA9lodie \xC3\x9Cnal", "elodie@example.com");  // "élodie Ünal"
+  make(alpha, "quoted", "Ann \"Quote\" Star*Pct%Under_", "q@corp.example");
+  make(alpha, "nearor", "near or and not", "n@corp.example");
+  make(beta, "elodie", "\xC3\x89lodie Beta", "elodie@beta.example");   // "Élodie Beta"
+  EXPECT_EQ(list("?search=%C3%89"), (Names{"elodie"}));                // "É"
+  EXPECT_EQ(list("?search=%C3%89L"), (Names{"elodie"}));               // "ÉL"
+  EXPECT_EQ(list("?search=%C3%89LO"), (Names{"elodie"}));              // "ÉLO"
+  EXPECT_EQ(list("?search=%C3%89LODIE%20%C3%BC"), (Names{"elodie"}));  // "ÉLODIE ü"
+  EXPECT_EQ(count("&search=%C3%89LODIE"), 1);                          // not beta's Élodie
+  EXPECT_EQ(list("?search=odie"), (Names{"elodie"}));
+  EXPECT_EQ(list("?search=%22"), (Names{"quoted"}));              // a double quote
+  EXPECT_EQ(list("?search=%22quote%22%20s"), (Names{"quoted"}));  // "quote" s
+  EXPECT_EQ(list("?search=n%20%22q"), (Names{"quoted"}));
+  EXPECT_EQ(list("?search=%22%22"), Names{});
+  EXPECT_EQ(list("?search=*"), (Names{"quoted"}));
+  EXPECT_EQ(list("?search=star*pct"), (Names{"quoted"}));
+  EXPECT_EQ(list("?search=r*"), (Names{"quoted"}));
+  EXPECT_EQ(list("?search=ar*"), (Names{"quoted"}));  // not "near", a prefix query
+  EXPECT_EQ(list("?search=pct%25under_"), (Names{"quoted"}));
+  EXPECT_EQ(list("?search=%25u"), (Names{"quoted"}));
+  EXPECT_EQ(list("?search=r_"), (Names{"quoted"}));
+  EXPECT_EQ(list("?search=NEAR"), (Names{"nearor"}));
+  EXPECT_EQ(list("?search=NEAR%20OR"), (Names{"nearor"}));
+  EXPECT_EQ(list("?search=%20OR%20"), (Names{"nearor"}));
+  EXPECT_EQ(list("?search=NEAR(ann)"), Names{});
+  EXPECT_EQ(list("?search=ann%20OR%20near"), Names{});
+  EXPECT_EQ(list("?search=corp.example&order_by=-username"), (Names{"quoted", "nearor"}));
+  EXPECT_EQ(count("&search=corp.example"), 2);
+  EXPECT_EQ(count("&search=p.e"), 2);
+
+  // A change of name or email is found by the new text, no longer by the old.
+  ASSERT_EQ(
+      post("/users/elodie", R"({"name": "Ren\u00E9e Zola", "email": "rz@corp.example"})").status,
+      200);
+  EXPECT_EQ(list("?search=%C3%89LODIE"), Names{});
+  EXPECT_EQ(list("?search=elodie@"), Names{});
+  EXPECT_EQ(list("?search=REN%C3%89E"), (Names{"elodie"}));  // "RENÉE"
+  EXPECT_EQ(list("?search=rz@corp"), (Names{"elodie"}));
+  EXPECT_EQ(count("&search=corp.example"), 3);
+  // A deleted user is gone.
+  ASSERT_EQ(request("DELETE", "/users/nearor", "", alpha).status, 204);
+  EXPECT_EQ(list("?search=near"), Names{});
+  EXPECT_EQ(count("&search=corp.example"), 2);
+  // The other partner's users were never counted, and its own search finds its own.
+  auto beta_found = get_as(beta, "/users/?search=%C3%A9LODIE");
+  ASSERT_EQ(beta_found.status, 200) << beta_found.body;
+  ASSERT_EQ(beta_found.json.as_array().size(), 1u) << beta_found.body;
+  EXPECT_EQ(beta_found.json.as_array()[0].at("email").as_string(), "elodie@beta.example");
+}
+
 TEST_F(UserListingTest, GroupIdFilters) {
   add_sample_users();
   EXPECT_EQ(list("?group_id=" + std::to_string(sales)), (Names{"bob", "carol"}));

@@ -181,7 +181,7 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
     EXPECT_TRUE(audit.contains(name)) << name;
   // 007's, then what the later migrations add (008 device policies, 009 backups, 010 partner
   // usernames in any case, 014 idempotency keys, 018 console sessions, 019 the console's
-  // orders and filters).
+  // orders and filters, 020 the index of searches with its own tables and triggers).
   EXPECT_EQ(added, (std::set<std::string>{"table:sqlite_sequence",
                                           "index:users_unique_email",
                                           "index:users_by_email",
@@ -204,7 +204,14 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
                                           "index:users_by_num_devices",
                                           "index:users_by_enabled",
                                           "index:users_by_purgehold",
-                                          "index:users_by_last_backup"}));
+                                          "index:users_by_last_backup",
+                                          "table:users_search",
+                                          "table:users_search_config",
+                                          "table:users_search_data",
+                                          "table:users_search_idx",
+                                          "trigger:users_search_delete",
+                                          "trigger:users_search_insert",
+                                          "trigger:users_search_update"}));
   EXPECT_EQ(schema_after.at("table:users").find("is_default"), std::string::npos);
 
   ReadOnlyDatabase db(db_.path);

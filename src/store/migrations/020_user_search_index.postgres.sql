@@ -1,0 +1,2 @@
+-- Nothing to do on PostgreSQL: this migration gives SQLite a trigram index for searches of users
+-- (020_user_search_index.sqlite.sql); PostgreSQL searches as migration 012 set it up.

@@ -1,0 +1,212 @@
+// Searches of users (B.3) answer as a scan of the partner's users does: on SQLite, a search of
+// three characters or more reads only the users the trigram index users_search lists
+// (migration 020), which must list every match and follow every insert, change and deletion.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "domain/case_fold.hpp"
+#include "store/sqlite/connection.hpp"
+#include "store/sqlite/user_search.hpp"
+#include "support/store_fixture.hpp"
+
+namespace accountsd::store {
+namespace {
+
+using Names = std::vector<std::string>;
+
+// Pieces of the generated texts: letters in both cases beyond ASCII, and what FTS5's query
+// syntax or SQL's LIKE would read as operators.
+const std::vector<std::string> kPieces = {"a",           "b",        "A",        "B",  "\xC3\xA9",
+                                          "\xC3\x89",    "\xC3\xBC", "\xC3\x9C", "\"", "*",
+                                          "%",           "_",        " ",        "-",  "@",
+                                          ".",           "NEAR",     "OR",       "(",  ")",
+                                          "\xE2\x82\xAC"};  // "€"
+
+class UserSearchStoreTest : public testing::StoreTest {
+ protected:
+  std::mt19937 random_{20261202};
+
+  // A text of `length` pieces, kept as its pieces so that searches can cut it between them.
+  std::vector<std::string> pieces(int length) {
+    std::vector<std::string> out;
+    for (int i = 0; i < length; ++i) out.push_back(kPieces[random_() % kPieces.size()]);
+    return out;
+  }
+  static std::string joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) out += p;
+    return out;
+  }
+
+  // Who B.3 says a search finds, decided without the database: the needle lowered within the
+  // lowered name, username or email.
+  static Names expected(const std::vector<domain::NewUser>& users, const std::string& search) {
+    auto needle = domain::fold_case(search);
+    Names out;
+    for (const auto& u : users) {
+      for (const auto* text : {&u.name, &u.username, &u.email}) {
+        if (domain::fold_case(*text).find(needle) != std::string::npos) {
+          out.push_back(u.username);
+          break;
+        }
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  Names found(PartnerId partner, const std::string& search, std::optional<std::int64_t> limit) {
+    domain::UserQuery query;
+    query.search = search;
+    query.order_by = "username";
+    query.limit = limit;
+    Names out;
+    for (const auto& u : directory().users(partner, query)) out.push_back(u.username);
+    return out;
+  }
+};
+
+// Random texts and searches, many of them cut from the texts in another letter case: every
+// answer, paged or counted, is exactly the users whose texts hold the search.
+TEST_F(UserSearchStoreTest, FindsEveryMatchWhateverTheSearch) {
+  auto alpha = make_partner("alpha");
+  auto beta = make_partner("beta");
+  std::vector<std::vector<std::string>> texts;
+  std::vector<domain::NewUser> alpha_users;
+  for (auto partner : {alpha, beta}) {
+    auto [group, plan] = defaults(partner);
+    std::vector<domain::NewUser> batch;
+    for (int i = 0; i < (partner == alpha ? 300 : 60); ++i) {
+      texts.push_back(pieces(3 + int(random_() % 10)));
+      auto name = joined(texts.back());
+      batch.push_back(user("u" + std::to_string(i) + joined(pieces(3)), group, plan));
+      batch.back().name = name;
+      batch.back().email = joined(pieces(4)) + std::to_string(i) + "@x.example";
+    }
+    directory().insert_users(partner, batch);
+    if (partner == alpha) alpha_users = batch;
+  }
+  auto upper = [](std::string piece) {
+    if (piece == "\xC3\xA9") return std::string("\xC3\x89");
+    if (piece == "\xC3\xBC") return std::string("\xC3\x9C");
+    if (piece.size() == 1 && piece[0] >= 'a' && piece[0] <= 'z') piece[0] = char(piece[0] - 32);
+    return piece;
+  };
+  for (int round = 0; round < 400; ++round) {
+    std::string search;
+    if (round % 4 == 3) {
+      search = joined(pieces(1 + int(random_() % 5)));
+    } else {
+      const auto& text = texts[random_() % texts.size()];
+      auto from = random_() % text.size();
+      auto length = 1 + random_() % (text.size() - from);
+      for (auto i = from; i < from + length; ++i)
+        search += random_() % 2 ? upper(text[i]) : text[i];
+    }
+    auto want = expected(alpha_users, search);
+    EXPECT_EQ(found(alpha, search, std::nullopt), want) << search;
+    auto page = found(alpha, search, 25);
+    EXPECT_EQ(page, Names(want.begin(), want.begin() + std::min<std::size_t>(want.size(), 25)))
+        << search;
+    domain::UserQuery counted;
+    counted.search = search;
+    EXPECT_EQ(directory().count_users(alpha, counted), std::int64_t(want.size())) << search;
+  }
+}
+
+// A user's new name or email is found and the old is not; a deleted user is found no more.
+TEST_F(UserSearchStoreTest, FollowsChangesAndDeletions) {
+  auto alpha = make_partner("alpha");
+  auto [group, plan] = defaults(alpha);
+  auto ann = user("ann", group, plan);
+  ann.name = "\xC3\x89lodie Ann";  // "Élodie Ann"
+  auto bob = user("bob", group, plan);
+  directory().insert_users(alpha, std::vector<domain::NewUser>{ann, bob});
+  auto names = [&](const std::string& search) {
+    domain::UserQuery query;
+    query.search = search;
+    Names out;
+    for (const auto& u : directory().users(alpha, query)) out.push_back(u.username);
+    EXPECT_EQ(directory().count_users(alpha, query), std::int64_t(out.size())) << search;
+    return out;
+  };
+  EXPECT_EQ(names("\xC3\xA9LODIE"), Names{"ann"});
+  auto ann_id = directory().find_user(alpha, "ann")->avatar_id;
+  domain::UserPatch patch;
+  patch.name = "Zo\xC3\xAB Ann";  // "Zoë Ann"
+  patch.email = "zoe@elsewhere.example";
+  directory().update_user(alpha, ann_id, patch);
+  EXPECT_EQ(names("\xC3\xA9LODIE"), Names{});
+  EXPECT_EQ(names("ann@example"), Names{});
+  EXPECT_EQ(names("ZO\xC3\x8B"), Names{"ann"});
+  EXPECT_EQ(names("zoe@else"), Names{"ann"});
+  domain::UserPatch unrelated;
+  unrelated.bonus_bytes = 5;
+  directory().update_user(alpha, ann_id, unrelated);
+  EXPECT_EQ(names("ZO\xC3\x8B ann"), Names{"ann"});
+  directory().delete_user(alpha, directory().find_user(alpha, "bob")->avatar_id);
+  EXPECT_EQ(names("bob"), Names{});
+  EXPECT_EQ(names("bob@example"), Names{});
+  EXPECT_EQ(names("user bob"), Names{});
+}
+
+TEST(TrigramQuery, OnePhraseOfThreeCharactersOrMoreOfUtf8) {
+  using sqlite::trigram_query;
+  EXPECT_EQ(trigram_query("ab"), std::nullopt);
+  EXPECT_EQ(trigram_query("\xC3\xA9\xC3\xA9"), std::nullopt);  // two characters, four bytes
+  EXPECT_EQ(trigram_query("abc"), "\"abc\"");
+  EXPECT_EQ(trigram_query("\xC3\xA9t\xC3\xA9"), "\"\xC3\xA9t\xC3\xA9\"");
+  EXPECT_EQ(trigram_query("a\"b*"), "\"a\"\"b*\"");
+  EXPECT_EQ(trigram_query("x OR y"), "\"x OR y\"");
+  EXPECT_EQ(trigram_query("ab\xC3"), std::nullopt);  // not UTF-8: instr() may still match it
+  EXPECT_EQ(trigram_query(std::string("ab\0c", 4)), std::nullopt);
+}
+
+// SQLite only: the triggers keep the index in step with every column it holds, username too,
+// which no request changes; and a search's page and count read only the users it lists.
+class UserSearchIndexTest : public testing::StoreTest {};
+
+TEST_F(UserSearchIndexTest, TriggersFollowEveryColumnAndQueriesReadTheIndex) {
+  auto alpha = make_partner("alpha");
+  auto [group, plan] = defaults(alpha);
+  directory().insert_users(alpha, std::vector<domain::NewUser>{user("ann", group, plan)});
+  sqlite::Connection db(files_.path);
+  auto listed = [&](const std::string& needle) {
+    auto& q = db.prepared_text("SELECT count(*) FROM users_search WHERE users_search MATCH ?1");
+    q.bind(1, *sqlite::trigram_query(needle));
+    q.step();
+    auto n = q.integer(0);
+    q.reset();
+    return n;
+  };
+  EXPECT_EQ(listed("ann@exa"), 1);
+  db.exec("UPDATE users SET username = 'Hannah' WHERE username = 'ann'");
+  EXPECT_EQ(listed("hannah"), 1);
+  EXPECT_EQ(listed("Hannah"), 0);  // the index holds folded texts
+  db.exec("DELETE FROM users WHERE username = 'Hannah'");
+  EXPECT_EQ(listed("hannah"), 0);
+  EXPECT_EQ(listed("ann@exa"), 0);
+
+  // The shapes SqliteDirectory builds for a narrowed search's page and count.
+  for (const std::string select : {"SELECT u.avatar_id", "SELECT count(*)"}) {
+    auto sql = "EXPLAIN QUERY PLAN " + select +
+               " FROM users_search s CROSS JOIN users u ON u.avatar_id = s.rowid JOIN plans p ON "
+               "p.plan_id = u.plan_id WHERE u.partner_id = 1 AND s.users_search MATCH '\"abc\"' "
+               "AND (instr(fold(u.name), 'abc') > 0 OR instr(fold(u.username), 'abc') > 0 OR "
+               "instr(fold(u.email), 'abc') > 0)" +
+               (select == "SELECT count(*)" ? "" : " ORDER BY u.username, u.avatar_id LIMIT 25");
+    auto& q = db.prepared_text(sql);
+    std::string plan;
+    while (q.step()) plan += q.text(3) + "\n";
+    EXPECT_NE(plan.find("SCAN s VIRTUAL TABLE"), std::string::npos) << plan;
+    EXPECT_NE(plan.find("SEARCH u USING INTEGER PRIMARY KEY"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("SCAN u"), std::string::npos) << plan;
+  }
+}
+
+}  // namespace
+}  // namespace accountsd::store
