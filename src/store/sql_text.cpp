@@ -24,12 +24,11 @@ const std::unordered_map<std::string_view, std::string>& user_field_columns() {
 
 }  // namespace
 
-std::string user_count_source(const domain::UserQuery& query) {
+bool user_count_reads_plans(const domain::UserQuery& query) {
   for (const auto& condition : query.conditions) {
-    if (user_field_column(condition.column).starts_with("p."))
-      return " FROM users u JOIN plans p ON p.plan_id = u.plan_id";
+    if (user_field_column(condition.column).starts_with("p.")) return true;
   }
-  return " FROM users u";
+  return false;
 }
 
 std::string feature_columns(const std::function<std::string(int)>& then) {

@@ -20,11 +20,13 @@ std::string feature_columns(const std::function<std::string(int)>& then = {});
 // The column that holds a user field: the one of the same name of users (u), or of plans (p) for
 // the plan's own values ("u.email", "p.storage_bytes"); empty when `field` names none.
 std::string user_field_column(std::string_view field);
-// What a count of the users `query` selects counts them from: "users u", joined with "plans p"
-// only when a condition names a plan's column. Every user has a plan (a foreign key, NOT NULL), so
-// the join never changes the count; leaving it out lets a count walk one index alone (at a
-// million users, a quarter of the time).
-std::string user_count_source(const domain::UserQuery& query);
+// Whether counting the users `query` selects needs "plans p" joined to "users u": only when a
+// condition names a plan's column. Every user has a plan (a foreign key, NOT NULL), so the join
+// never changes a count; leaving it out lets a count walk one index alone (at a million users, a
+// quarter of the time).
+bool user_count_reads_plans(const domain::UserQuery& query);
+// The join of a user's plan, as " JOIN plans p ...", onto "users u".
+inline constexpr std::string_view kJoinUserPlans = " JOIN plans p ON p.plan_id = u.plan_id";
 // Every user field's column, in kUserFields' order, joined by ", ": what a user is read from,
 // over "users u JOIN plans p".
 const std::string& user_select_columns();

@@ -668,7 +668,9 @@ std::unique_ptr<Cursor<domain::User>> PgDirectory::user_cursor(PartnerId partner
 
 std::int64_t PgDirectory::count_users(PartnerId partner, const domain::UserQuery& query) {
   Params params;
-  auto sql = "SELECT count(*)" + user_count_source(query) + user_filters(partner, query, params);
+  std::string sql = "SELECT count(*) FROM users u";
+  if (user_count_reads_plans(query)) sql += kJoinUserPlans;
+  sql += user_filters(partner, query, params);
   return backend_.read([&](Connection& c) { return c.exec(sql, params).integer(0, 0); });
 }
 

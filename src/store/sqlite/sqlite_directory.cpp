@@ -248,14 +248,18 @@ std::optional<UserSearch> plan_search(Connection& db, const domain::UserQuery& q
   return plan_user_search(db, *query.search, paged ? kMostListedForPage : kMostListedForAll);
 }
 
-// The FROM clause for a listing with `search`. When the index narrows it, CROSS JOIN makes the
-// users it lists the outer loop: SQLite would otherwise walk the partner's users in the page's
-// order, checking each against the index, which reads them all for a rare search.
-std::string user_source(const std::optional<UserSearch>& search) {
-  if (search && search->index_query)
-    return " FROM users_search s CROSS JOIN users u ON u.avatar_id = s.rowid "
-           "JOIN plans p ON p.plan_id = u.plan_id";
-  return " FROM users u JOIN plans p ON p.plan_id = u.plan_id";
+// The FROM clause of users for `search`, with their plans joined when `plans`. When the index
+// narrows the search, CROSS JOIN makes the users it lists the outer loop: SQLite would otherwise
+// walk the partner's users in the page's order, checking each against the index, which reads
+// them all for a rare search. `by_rows`: otherwise, walk the partner's users in the order of
+// their rows (users_by_partner) rather than through whichever index SQLite picks.
+std::string user_source(const std::optional<UserSearch>& search, bool plans, bool by_rows = false) {
+  std::string from = search && search->index_query
+                         ? " FROM users_search s CROSS JOIN users u ON u.avatar_id = s.rowid"
+                     : by_rows ? " FROM users u INDEXED BY users_by_partner"
+                               : " FROM users u";
+  if (plans) from += kJoinUserPlans;
+  return from;
 }
 
 // How a filter reaches SQLite's planner: a count walks the index of the column it filters by, a
@@ -530,7 +534,7 @@ std::string select_users(const domain::UserQuery& query, const std::optional<Use
   auto column = user_field_column(query.order_by);
   if (column.empty()) throw std::invalid_argument("unknown order_by");
   const char* direction = query.descending ? " DESC" : "";
-  return std::string("SELECT ") + kUserColumns + user_source(search) +
+  return std::string("SELECT ") + kUserColumns + user_source(search, true) +
          user_filters(query, search, FilterUse::page) + " ORDER BY " + column + direction +
          ", u.avatar_id" + direction + " LIMIT ? OFFSET ?";
 }
@@ -616,13 +620,7 @@ std::int64_t SqliteDirectory::count_users(PartnerId partner, const domain::UserQ
   // that index's order: 3.7 s for a search at a million users through users_by_last_backup, 0.5 s
   // in the order of the rows themselves (users_by_partner).
   const bool only_partner = !query.group_id && query.conditions.empty() && !query.stopped_uploading;
-  std::string from = user_count_source(query);
-  if (search && search->index_query) {
-    from = " FROM users_search s CROSS JOIN users u ON u.avatar_id = s.rowid" +
-           from.substr(std::string_view(" FROM users u").size());
-  } else if (only_partner) {
-    from = " FROM users u INDEXED BY users_by_partner";
-  }
+  const auto from = user_source(search, user_count_reads_plans(query), only_partner);
   auto& q =
       db.prepared_text("SELECT count(*)" + from + user_filters(query, search, FilterUse::count));
   int index = 1;
