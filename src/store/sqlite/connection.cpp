@@ -45,6 +45,24 @@ void fold_function(sqlite3_context* context, int, sqlite3_value** args) {
   sqlite3_result_text(context, folded.data(), int(folded.size()), SQLITE_TRANSIENT);
 }
 
+// holds(needle, text...): whether any of the texts holds needle, as instr() > 0 finds it for
+// UTF-8 texts, in one call: a search reading the folded texts of a million users
+// (user_search.cpp) spent most of its time calling instr() three times a user.
+void holds_function(sqlite3_context* context, int count, sqlite3_value** args) {
+  auto text = [&](int i) {
+    const auto* data = sqlite3_value_text(args[i]);
+    return std::string_view(reinterpret_cast<const char*>(data),
+                            data ? std::size_t(sqlite3_value_bytes(args[i])) : 0);
+  };
+  if (sqlite3_value_type(args[0]) == SQLITE_NULL) return sqlite3_result_null(context);
+  auto needle = text(0);
+  for (int i = 1; i < count; ++i) {
+    if (sqlite3_value_type(args[i]) == SQLITE_NULL) continue;
+    if (text(i).find(needle) != std::string_view::npos) return sqlite3_result_int(context, 1);
+  }
+  sqlite3_result_int(context, 0);
+}
+
 // Once per process, before the first connection: SQLite's allocation statistics take a global
 // mutex on every malloc, which the I/O threads would contend on; nothing here reads them.
 void configure_library() {
@@ -55,6 +73,8 @@ void configure_library() {
 void register_functions(sqlite3* db, AuditBuffer* audit) {
   sqlite3_create_function_v2(db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                              nullptr, fold_function, nullptr, nullptr, nullptr);
+  sqlite3_create_function_v2(db, "holds", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                             nullptr, holds_function, nullptr, nullptr, nullptr);
   register_audit_functions(db, audit);
 }
 

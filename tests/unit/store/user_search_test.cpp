@@ -1,9 +1,11 @@
 // Searches of users (B.3) answer as a scan of the partner's users does: on SQLite, a search of
 // three characters or more reads only the users the trigram index users_search lists
-// (migration 020), which must list every match and follow every insert, change and deletion.
+// (migration 020), and the others read the folded texts of users_search_texts (migration 021);
+// both must hold every user and follow every insert, change and deletion.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -77,8 +79,10 @@ TEST_F(UserSearchStoreTest, FindsEveryMatchWhateverTheSearch) {
   auto beta = make_partner("beta");
   std::vector<std::vector<std::string>> texts;
   std::vector<domain::NewUser> alpha_users;
+  std::int64_t alpha_group = 0;
   for (auto partner : {alpha, beta}) {
     auto [group, plan] = defaults(partner);
+    if (partner == alpha) alpha_group = group;
     std::vector<domain::NewUser> batch;
     for (int i = 0; i < (partner == alpha ? 300 : 60); ++i) {
       texts.push_back(pieces(3 + int(random_() % 10)));
@@ -115,6 +119,41 @@ TEST_F(UserSearchStoreTest, FindsEveryMatchWhateverTheSearch) {
     domain::UserQuery counted;
     counted.search = search;
     EXPECT_EQ(directory().count_users(alpha, counted), std::int64_t(want.size())) << search;
+    counted.group_id = alpha_group;  // another condition: counted from the list of matches
+    EXPECT_EQ(directory().count_users(alpha, counted), std::int64_t(want.size())) << search;
+  }
+}
+
+// Searches that more users match than a list may hold (kMostListedFromTexts) are checked in the
+// users' rows as they are walked: a page, a count and a count with another condition, short and
+// long, with the few users they miss placed first, last and between.
+TEST_F(UserSearchStoreTest, SearchesMostUsersMatchAreAnsweredAsOthers) {
+  auto alpha = make_partner("alpha");
+  auto [group, plan] = defaults(alpha);
+  const int many = int(sqlite::kMostListedFromTexts) + 50;
+  std::vector<domain::NewUser> batch;
+  for (int i = 0; i < many; ++i) {
+    char number[16];
+    std::snprintf(number, sizeof number, "%06d", i);
+    batch.push_back(user(std::string("m") + number, group, plan));
+    batch.back().name = "Common \xC3\x89lan " + std::string(number);
+    batch.back().email = std::string("m") + number + "@x.example";
+    if (i % 5000 == 0) {  // one in 5000 misses both searches
+      batch.back().name = "Rare " + std::string(number);
+      batch.back().email = std::string("r") + number + "@x.example";
+    }
+  }
+  directory().insert_users(alpha, batch);
+  for (const std::string search : {"\xC3\xA9l", "COMMON \xC3\x89LAN", "x.ex", "Rare"}) {
+    auto want = expected(batch, search);
+    domain::UserQuery counted;
+    counted.search = search;
+    EXPECT_EQ(directory().count_users(alpha, counted), std::int64_t(want.size())) << search;
+    counted.group_id = group;
+    EXPECT_EQ(directory().count_users(alpha, counted), std::int64_t(want.size())) << search;
+    EXPECT_EQ(found(alpha, search, 25),
+              Names(want.begin(), want.begin() + std::min<std::size_t>(want.size(), 25)))
+        << search;
   }
 }
 
@@ -135,6 +174,7 @@ TEST_F(UserSearchStoreTest, FollowsChangesAndDeletions) {
     return out;
   };
   EXPECT_EQ(names("\xC3\xA9LODIE"), Names{"ann"});
+  EXPECT_EQ(names("\xC3\xA9l"), Names{"ann"});  // two characters: no trigram
   auto ann_id = directory().find_user(alpha, "ann")->avatar_id;
   domain::UserPatch patch;
   patch.name = "Zo\xC3\xAB Ann";  // "Zoë Ann"
@@ -144,12 +184,16 @@ TEST_F(UserSearchStoreTest, FollowsChangesAndDeletions) {
   EXPECT_EQ(names("ann@example"), Names{});
   EXPECT_EQ(names("ZO\xC3\x8B"), Names{"ann"});
   EXPECT_EQ(names("zoe@else"), Names{"ann"});
+  EXPECT_EQ(names("\xC3\xA9l"), Names{});
+  EXPECT_EQ(names("nz"), Names{});  // not across the end of one text and the start of another
+  EXPECT_EQ(names("\xC3\xAB"), Names{"ann"});
   domain::UserPatch unrelated;
   unrelated.bonus_bytes = 5;
   directory().update_user(alpha, ann_id, unrelated);
   EXPECT_EQ(names("ZO\xC3\x8B ann"), Names{"ann"});
   directory().delete_user(alpha, directory().find_user(alpha, "bob")->avatar_id);
   EXPECT_EQ(names("bob"), Names{});
+  EXPECT_EQ(names("bo"), Names{});
   EXPECT_EQ(names("bob@example"), Names{});
   EXPECT_EQ(names("user bob"), Names{});
 }
@@ -187,9 +231,22 @@ TEST_F(UserSearchIndexTest, TriggersFollowEveryColumnAndQueriesReadTheIndex) {
   db.exec("UPDATE users SET username = 'Hannah' WHERE username = 'ann'");
   EXPECT_EQ(listed("hannah"), 1);
   EXPECT_EQ(listed("Hannah"), 0);  // the index holds folded texts
+  auto texts = [&] {
+    auto& q = db.prepared_text(
+        "SELECT partner_id || ' ' || avatar_id || ' ' || name || ' ' || username || ' ' || email "
+        "FROM users_search_texts ORDER BY partner_id, avatar_id");
+    std::vector<std::string> rows;
+    while (q.step()) rows.push_back(q.text(0));
+    return rows;
+  };
+  auto hannah = std::to_string(directory().find_user(alpha, "Hannah")->avatar_id);
+  db.exec("UPDATE users SET name = '\xC3\x89LODIE' WHERE username = 'Hannah'");
+  EXPECT_EQ(texts(), std::vector<std::string>{std::to_string(alpha) + " " + hannah +
+                                              " \xC3\xA9lodie hannah ann@example.com"});
   db.exec("DELETE FROM users WHERE username = 'Hannah'");
   EXPECT_EQ(listed("hannah"), 0);
   EXPECT_EQ(listed("ann@exa"), 0);
+  EXPECT_EQ(texts(), std::vector<std::string>{});
 
   // The shapes SqliteDirectory builds for a narrowed search's page and count.
   for (const std::string select : {"SELECT u.avatar_id", "SELECT count(*)"}) {
@@ -205,6 +262,57 @@ TEST_F(UserSearchIndexTest, TriggersFollowEveryColumnAndQueriesReadTheIndex) {
     EXPECT_NE(plan.find("SCAN s VIRTUAL TABLE"), std::string::npos) << plan;
     EXPECT_NE(plan.find("SEARCH u USING INTEGER PRIMARY KEY"), std::string::npos) << plan;
     EXPECT_EQ(plan.find("SCAN u"), std::string::npos) << plan;
+  }
+  // A listed search's page starts from its list, whatever the order; its count reads the texts.
+  auto plan_of = [&](const std::string& sql) {
+    auto& q = db.prepared_text("EXPLAIN QUERY PLAN " + sql);
+    std::string plan;
+    while (q.step()) plan += q.text(3) + "\n";
+    return plan;
+  };
+  auto page = plan_of(
+      "SELECT u.avatar_id FROM json_each('[1,2]') j CROSS JOIN users u ON u.avatar_id = j.value "
+      "JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = 1 AND (instr(fold(u.name), "
+      "'ab') > 0 OR instr(fold(u.username), 'ab') > 0 OR instr(fold(u.email), 'ab') > 0) "
+      "ORDER BY u.name DESC, u.avatar_id DESC LIMIT 25");
+  EXPECT_NE(page.find("SCAN j VIRTUAL TABLE"), std::string::npos) << page;
+  EXPECT_NE(page.find("SEARCH u USING INTEGER PRIMARY KEY"), std::string::npos) << page;
+  auto count = plan_of(
+      "SELECT count(*) FROM users_search_texts t WHERE t.partner_id = 1 AND holds('ab', t.name, "
+      "t.username, t.email)");
+  EXPECT_NE(count.find("SEARCH t USING PRIMARY KEY (partner_id=?)"), std::string::npos) << count;
+}
+
+// holds(), which reads users_search_texts, finds what instr() > 0 does in any of its texts; a
+// search that is not UTF-8, where the two differ, is answered as before, with instr().
+TEST_F(UserSearchIndexTest, HoldsIsInstrForUtf8AndOtherSearchesKeepInstr) {
+  auto alpha = make_partner("alpha");
+  auto [group, plan] = defaults(alpha);
+  auto elodie = user("elodie", group, plan);
+  elodie.name = "\xC3\x89lodie";  // "Élodie": C3 89, folded C3 A9
+  directory().insert_users(alpha, std::vector<domain::NewUser>{elodie});
+  sqlite::Connection db(files_.path);
+  auto value = [&](const std::string& expression) {
+    auto& q = db.prepared_text("SELECT " + expression);
+    q.step();
+    auto v = q.integer(0);
+    q.reset();
+    return v;
+  };
+  EXPECT_EQ(value("holds('ab', NULL, 'xaby')"), 1);
+  EXPECT_EQ(value("holds('ab', 'a', 'b')"), 0);
+  EXPECT_EQ(value("holds('', 'a')"), value("instr('a', '') > 0"));
+  EXPECT_EQ(value("holds('\xC3\xA9l', 'x', '\xC3\xA9lodie')"), 1);
+  // A stray continuation byte: instr() steps over it inside a character; bytes would match it.
+  EXPECT_EQ(value("instr('\xC3\xA9lodie', CAST(x'A9' AS TEXT))"), 0);
+  for (const std::string search : {"\xA9", "\xA9l", "\xA9lo"}) {
+    domain::UserQuery query;
+    query.search = search;
+    EXPECT_EQ(directory().count_users(alpha, query), 0) << search;
+    query.limit = 25;
+    EXPECT_TRUE(directory().users(alpha, query).empty()) << search;
+    query.group_id = group;
+    EXPECT_EQ(directory().count_users(alpha, query), 0) << search;
   }
 }
 

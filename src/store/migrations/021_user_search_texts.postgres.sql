@@ -1,0 +1,3 @@
+-- Nothing to do on PostgreSQL: this migration gives SQLite a narrow table of the folded texts
+-- searches look in (021_user_search_texts.sqlite.sql), for the searches its trigram index of
+-- migration 020 cannot narrow.
