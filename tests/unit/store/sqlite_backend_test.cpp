@@ -4,8 +4,8 @@
 #include <string>
 
 #include "store/database.hpp"
-#include "store/sqlite/connection.hpp"
 #include "store/migrations.hpp"
+#include "store/sqlite/connection.hpp"
 #include "support/sqlite_checks.hpp"
 
 namespace accountsd::store {

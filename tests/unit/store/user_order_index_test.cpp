@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "store/database.hpp"
 #include "support/sqlite_checks.hpp"
@@ -23,6 +24,31 @@ TEST(UserOrderIndex, SortedPagesWalkAnIndexInsteadOfSorting) {
             column + " DESC, u.avatar_id DESC LIMIT 100 OFFSET 0");
     EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << column << ":\n" << plan;
     EXPECT_EQ(plan.find("SCAN u"), std::string::npos) << column << ":\n" << plan;
+  }
+}
+
+// A page of a filter that selects few users (SqliteDirectory's selects_few) walks the filter's
+// index and sorts what it finds: +column keeps the order's index out, whatever the order.
+TEST(UserOrderIndex, PagesOfFewFilteredUsersWalkTheFiltersIndex) {
+  TempDatabase db;
+  store::open_store("sqlite:" + db.path).reset();
+  const std::pair<const char*, const char*> filters[] = {
+      {"u.purgehold_active = 1", "users_by_purgehold (partner_id=? AND purgehold_active=?)"},
+      {"u.enabled = 0", "users_by_enabled (partner_id=? AND enabled=?)"},
+      {"u.group_id = 7", "users_by_group (partner_id=? AND group_id=?)"},
+      {"u.last_backup_complete BETWEEN 1 AND 2",
+       "users_by_last_backup (partner_id=? AND last_backup_complete>? AND "
+       "last_backup_complete<?)"}};
+  for (const auto& [filter, index] : filters) {
+    for (const char* column : {"username", "name", "bytes_stored", "last_login"}) {
+      auto plan = query_plan(
+          db.path, std::string("SELECT u.avatar_id FROM users u JOIN plans p ON p.plan_id = "
+                               "u.plan_id WHERE u.partner_id = 1 AND ") +
+                       filter + " ORDER BY +u." + column + " DESC, u.avatar_id DESC LIMIT 25");
+      EXPECT_NE(plan.find(std::string("SEARCH u USING INDEX ") + index), std::string::npos)
+          << filter << ", " << column << ":\n"
+          << plan;
+    }
   }
 }
 

@@ -155,6 +155,16 @@ TEST_F(UserSearchStoreTest, SearchesMostUsersMatchAreAnsweredAsOthers) {
               Names(want.begin(), want.begin() + std::min<std::size_t>(want.size(), 25)))
         << search;
   }
+  // A filter that selects every user walks the page's order as before (selects_few: not few).
+  domain::UserQuery grouped;
+  grouped.group_id = group;
+  grouped.order_by = "username";
+  grouped.descending = true;
+  grouped.offset = 10;
+  grouped.limit = 3;
+  Names page;
+  for (const auto& u : directory().users(alpha, grouped)) page.push_back(u.username);
+  EXPECT_EQ(page, (Names{"m020039", "m020038", "m020037"}));
 }
 
 // A user's new name or email is found and the old is not; a deleted user is found no more.
