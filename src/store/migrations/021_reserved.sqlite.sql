@@ -1,0 +1,2 @@
+-- A stand-in for migration 021, which another branch adds: it keeps this branch's numbers
+-- consecutive until the two meet, and goes when they do.
