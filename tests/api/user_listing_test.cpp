@@ -410,6 +410,13 @@ TEST_F(UserListingTest, SearchByFiltersOnEachField) {
   EXPECT_EQ(list("?search_by=enabled=1"), (Names{"alice", "carol", "dan_d", "erin"}));
   EXPECT_EQ(list("?search_by=purgehold_active=1"), (Names{"carol", "dan_d"}));
   EXPECT_EQ(list("?search_by=purgehold_active=0"), (Names{"alice", "bob", "erin"}));
+  // A flag compares as the 0 or 1 it is, with any number.
+  EXPECT_EQ(list("?search_by=enabled>0"), (Names{"alice", "carol", "dan_d", "erin"}));
+  EXPECT_EQ(list("?search_by=enabled<1"), (Names{"bob"}));
+  EXPECT_EQ(list("?search_by=enabled=2"), Names{});
+  EXPECT_EQ(list("?search_by=enabled<5"), kAll);
+  EXPECT_EQ(list("?search_by=purgehold_active>-1"), kAll);
+  EXPECT_EQ(count("&search_by=purgehold_active>1"), 0);
   EXPECT_EQ(list("?search_by=group_id=" + g), (Names{"bob", "carol"}));
   EXPECT_EQ(list("?search_by=plan_id=" + p), (Names{"bob", "carol", "dan_d"}));
   EXPECT_EQ(list("?search_by=bytes_stored>100"), (Names{"bob", "dan_d"}));

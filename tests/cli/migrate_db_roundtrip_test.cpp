@@ -223,6 +223,10 @@ void survey_partner(Survey& survey, std::vector<Request>& clock, const std::stri
                                          "bonus_bytes>0",
                                          "bonus_bytes=0",
                                          "enabled=1,bonus_bytes>0,bytes_stored>1"};
+  // A flag compared with other numbers than its own, as SQLite compares the 0 or 1 it stores.
+  for (const char* flag : {"enabled<1", "enabled>0", "enabled=2", "enabled<2", "enabled>-1",
+                           "purgehold_active<1", "purgehold_active>0", "purgehold_active=-1"})
+    conditions.push_back(flag);
   for (const char* field : {"bytes_stored", "creation_time", "last_login", "bonus_bytes"})
     for (const char* op : {"=", "<", ">"})
       conditions.push_back(field + std::string(op) + median(field));

@@ -363,9 +363,9 @@ Result Connection::run(std::vector<Queued> batch) {
   return std::move(results.back());
 }
 
-Result Connection::exec(std::string_view sql, const Params& params) {
+Result Connection::exec(std::string_view sql, const Params& params, Planning planning) {
   std::vector<Queued> batch;
-  batch.push_back({std::string(sql), params, {}, true});
+  batch.push_back({std::string(sql), params, {}, planning == Planning::once});
   return run(std::move(batch));
 }
 

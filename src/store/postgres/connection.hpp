@@ -100,6 +100,12 @@ struct ConnectOptions {
   std::chrono::milliseconds connect_timeout{10'000};
 };
 
+// How a statement is planned. A prepared statement is planned for its parameters' values at
+// first, but after five runs PostgreSQL may keep one generic plan for every value; a statement
+// whose best plan depends on a value (a search's pattern: a trigram index for a rare text, a scan
+// for one that every user holds) is planned for its values on each run instead.
+enum class Planning { once, each_run };
+
 class Connection {
  public:
   // Connects to `url` (postgres://... or postgresql://...); throws PgError.
@@ -109,9 +115,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Runs one statement, prepared once per connection and reused by its text (up to a few hundred
-  // texts: then every statement is prepared anew). What is queued to go ahead of it goes in the
-  // same round trip, before it.
-  Result exec(std::string_view sql, const Params& params = {});
+  // texts: then every statement is prepared anew), or planned anew for each run when `planning`
+  // says so. What is queued to go ahead of it goes in the same round trip, before it.
+  Result exec(std::string_view sql, const Params& params = {}, Planning planning = Planning::once);
   // Runs statements without parameters, several at once (migrations, SET). What is queued ahead
   // goes first, in a round trip of its own.
   void script(std::string_view sql);
@@ -142,8 +148,8 @@ class Connection {
   bool in_transaction() const;
 
  private:
-  // A statement to send: prepared (by its text) or, for the few without parameters that open
-  // and end transactions, not.
+  // A statement to send: prepared (by its text) or not (the few without parameters that open
+  // and end transactions, and those planned for each run).
   struct Queued {
     std::string sql;
     Params params;

@@ -1,0 +1,3 @@
+-- Nothing to do on SQLite: this migration gives PostgreSQL a trigram index for searches of users
+-- (022_user_search_trigrams.postgres.sql); SQLite has its own since migration 020
+-- (020_user_search_index.sqlite.sql).
