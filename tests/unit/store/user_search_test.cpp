@@ -193,6 +193,8 @@ TEST_F(UserSearchStoreTest, TrigramIndexListsEveryMatchOnPostgres) {
 // users' rows as they are walked: a page, a count and a count with another condition, short and
 // long, with the few users they miss placed first, last and between.
 TEST_F(UserSearchStoreTest, SearchesMostUsersMatchAreAnsweredAsOthers) {
+  // PostgreSQL has no such caps; inserting 20 thousand users there takes 40 s under -j2.
+  if (test_db_.postgres()) GTEST_SKIP() << "SQLite's ways past its lists' caps";
   auto alpha = make_partner("alpha");
   auto [group, plan] = defaults(alpha);
   const int many = int(sqlite::kMostListedFromTexts) + 50;
