@@ -26,6 +26,9 @@ struct UserQuery {
   std::vector<UserCondition> conditions;
   // Latest completed backup between these many seconds ago (inclusive), oldest bound first.
   std::optional<std::pair<std::int64_t, std::int64_t>> stopped_uploading;
+
+  // Whether a group or a condition selects among the partner's users, beside any search.
+  bool filtered() const { return group_id || !conditions.empty() || stopped_uploading; }
 };
 
 }  // namespace accountsd::domain

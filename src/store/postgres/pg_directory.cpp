@@ -479,7 +479,7 @@ std::string select_users(PartnerId partner, const domain::UserQuery& query, Para
   const char* direction = query.descending ? " DESC" : "";
   const char* nulls =
       !column->second.nullable ? "" : (query.descending ? " NULLS LAST" : " NULLS FIRST");
-  return "SELECT " + kUserColumns + " FROM users u JOIN plans p ON p.plan_id = u.plan_id" +
+  return "SELECT " + kUserColumns + " FROM users u" + std::string(kJoinUserPlans) +
          user_filters(partner, query, params, narrowing) + " ORDER BY " + column->second.sql +
          direction + nulls + ", u.avatar_id" + direction;
 }
