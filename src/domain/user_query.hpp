@@ -31,4 +31,11 @@ struct UserQuery {
   bool filtered() const { return group_id || !conditions.empty() || stopped_uploading; }
 };
 
+// The same page read from the other end of its order, when that end is nearer: the query in the
+// reversed order with the offset and limit that select the same users, which the caller reverses
+// back. OFFSET walks every row it skips, so a deep page of a long list costs less this way once
+// the list's length (`total`, counted in the same snapshot) is known. An empty page (limit 0)
+// when the offset is at or past the end; nothing when the front is as near or there is no limit.
+std::optional<UserQuery> page_from_the_end(const UserQuery& query, std::int64_t total);
+
 }  // namespace accountsd::domain

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 namespace accountsd::store {
 
@@ -36,6 +37,9 @@ struct StoreOptions {
   std::size_t pool_size = 16;
   std::chrono::milliseconds pool_wait{5'000};
   std::chrono::milliseconds statement_timeout{30'000};
+  // A page of users at this offset or deeper is read from the nearer end of its order
+  // (domain::page_from_the_end), after counting the list: OFFSET walks every row it skips.
+  std::int64_t pages_from_the_end_past = 50'000;
 };
 
 }  // namespace accountsd::store

@@ -318,12 +318,13 @@ int check_source(sqlite::Connection& source) {
 }
 
 void check_target_schema(Connection& target) {
-  // login_failures is PostgreSQL's alone (servers sharing their throttle), and transient.
+  // login_failures is PostgreSQL's alone (servers sharing their throttle), and transient;
+  // users_search_texts is made from users (fill_search_texts).
   check_names("the PostgreSQL database",
               postgres_names(target.exec(
                   "SELECT table_name FROM information_schema.tables WHERE table_schema = "
                   "current_schema() AND table_type = 'BASE TABLE' AND table_name NOT IN "
-                  "('schema_migrations', 'login_failures')")),
+                  "('schema_migrations', 'login_failures', 'users_search_texts')")),
               table_names());
   for (const auto& table : tables()) {
     check_names("PostgreSQL's " + std::string(table.name),
@@ -667,6 +668,14 @@ class SourceSnapshot {
   sqlite::Connection& source_;
 };
 
+// What users' trigger would have written into users_search_texts (migration 023) for each user
+// copied with it off.
+void fill_search_texts(Connection& target) {
+  target.exec(
+      "INSERT INTO users_search_texts (partner_id, avatar_id, texts) SELECT partner_id, "
+      "avatar_id, users_search_text(name, username, email) FROM users ORDER BY 1, 2");
+}
+
 void set_triggers(Connection& target, const char* state) {
   std::string sql;
   for (const auto& table : tables())
@@ -702,6 +711,8 @@ CopySummary copy_from_sqlite(sqlite::Connection& source, Connection& target,
     for (const auto& table : tables())
       summary.tables.push_back({table.name, copy_table(source, pg, table, progress)});
     set_triggers(pg, "ENABLE");
+    spdlog::info("migrate-db: indexing the users' texts for searches");
+    fill_search_texts(pg);
     spdlog::info("migrate-db: verifying the copy");
     verify_row_counts(pg, summary.tables);
     summary.partners = verify_counters_copied(source, pg);

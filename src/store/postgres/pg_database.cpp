@@ -18,7 +18,8 @@ PoolOptions pool_options(const StoreOptions& options) {
 }  // namespace
 
 PgDatabase::PgDatabase(std::string url, const StoreOptions& options)
-    : backend_(std::move(url), pool_options(options)) {
+    : backend_(std::move(url), pool_options(options)),
+      directory_(backend_, options.pages_from_the_end_past) {
   auto lease = backend_.pool().acquire();
   if (int applied = migrate(*lease)) spdlog::info("applied {} database migration(s)", applied);
 }

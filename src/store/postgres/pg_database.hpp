@@ -37,7 +37,7 @@ class PgDatabase final : public Database {
  private:
   Backend backend_;  // first: the roles use it
   PgPartners partners_{backend_};
-  PgDirectory directory_{backend_};
+  PgDirectory directory_;
   PgUsage usage_{backend_};
   PgTransactions transactions_{backend_};
   PgLoginFailures login_failures_{backend_};

@@ -10,7 +10,8 @@ namespace accountsd::store::postgres {
 
 class PgDirectory final : public Directory {
  public:
-  explicit PgDirectory(Backend& backend) : backend_(backend) {}
+  PgDirectory(Backend& backend, std::int64_t pages_from_the_end_past)
+      : backend_(backend), pages_from_the_end_past_(pages_from_the_end_past) {}
 
   std::int64_t create_plan(PartnerId partner, const std::string& name,
                            std::int64_t storage_bytes) override;
@@ -57,6 +58,7 @@ class PgDirectory final : public Directory {
 
  private:
   Backend& backend_;
+  std::int64_t pages_from_the_end_past_;  // StoreOptions::pages_from_the_end_past
 };
 
 }  // namespace accountsd::store::postgres

@@ -18,7 +18,7 @@ namespace accountsd::store::sqlite {
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::string path, const StoreOptions& options)
-      : backend_(std::move(path), options) {}
+      : backend_(std::move(path), options), directory_(backend_, options.pages_from_the_end_past) {}
 
   PartnerStore& partners() override { return partners_; }
   Directory& directory() override { return directory_; }
@@ -31,7 +31,7 @@ class SqliteDatabase final : public Database {
  private:
   SqliteBackend backend_;  // first: the roles use it
   SqlitePartners partners_{backend_};
-  SqliteDirectory directory_{backend_};
+  SqliteDirectory directory_;
   SqliteUsage usage_{backend_};
   SqliteTransactions transactions_{backend_};
   SqliteRequestKeys request_keys_{backend_};

@@ -628,11 +628,21 @@ class SqliteUserCursor final : public Cursor<domain::User> {
 void SqliteDirectory::visit_users(PartnerId partner, const domain::UserQuery& query,
                                   const std::function<void(const domain::User& user)>& visit) {
   auto& db = this->db();
+  // The count and the page in one snapshot, so that both see the same list.
+  db.begin_read();
+  struct EndRead {
+    Connection& db;
+    ~EndRead() { db.end_read(); }
+  } end_read{db};
+  std::optional<domain::UserQuery> from_the_end;
+  if (query.limit && *query.limit >= 0 && query.offset >= pages_from_the_end_past_)
+    from_the_end = domain::page_from_the_end(query, count_users(partner, query));
+  const auto& walked = from_the_end ? *from_the_end : query;
   auto search =
-      plan_search(db, partner, query, query.limit ? kMostListedForPage : kMostListedForAll, true);
-  bool few = query.limit && selects_few(db, partner, query, search);
-  auto& q = db.prepared_text(select_users(query, search, few));
-  bind_select_users(q, partner, query, search, query.limit.value_or(-1));
+      plan_search(db, partner, walked, walked.limit ? kMostListedForPage : kMostListedForAll, true);
+  bool few = walked.limit && selects_few(db, partner, walked, search);
+  auto& q = db.prepared_text(select_users(walked, search, few));
+  bind_select_users(q, partner, walked, search, walked.limit.value_or(-1));
   // The page is read into objects this thread keeps from page to page, so that their strings'
   // memory is reused, then its share rooms in one statement, then it is visited.
   thread_local std::vector<domain::User> page;
@@ -642,6 +652,7 @@ void SqliteDirectory::visit_users(PartnerId partner, const domain::UserQuery& qu
     read_user_row(q, page[rows++]);
   }
   std::span<domain::User> users(page.data(), rows);
+  if (walked.descending != query.descending) std::reverse(users.begin(), users.end());
   add_share_rooms(db, partner, users);
   for (const auto& user : users) visit(user);
   // An unpaged call may have read many: keep no more than a page's worth for the next.

@@ -9,7 +9,8 @@ namespace accountsd::store::sqlite {
 
 class SqliteDirectory final : public Directory {
  public:
-  explicit SqliteDirectory(SqliteBackend& backend) : backend_(backend) {}
+  SqliteDirectory(SqliteBackend& backend, std::int64_t pages_from_the_end_past)
+      : backend_(backend), pages_from_the_end_past_(pages_from_the_end_past) {}
 
   std::int64_t create_plan(PartnerId partner, const std::string& name,
                            std::int64_t storage_bytes) override;
@@ -56,6 +57,7 @@ class SqliteDirectory final : public Directory {
  private:
   Connection& db() { return backend_.db(); }
   SqliteBackend& backend_;
+  std::int64_t pages_from_the_end_past_;  // StoreOptions::pages_from_the_end_past
 };
 
 }  // namespace accountsd::store::sqlite

@@ -1,0 +1,3 @@
+-- Nothing to do on SQLite: this migration gives PostgreSQL a narrow table of the lowered texts
+-- searches look in (023_user_search_texts.postgres.sql); SQLite has its own since migration 021
+-- (021_user_search_texts.sqlite.sql).
