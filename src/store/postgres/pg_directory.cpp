@@ -402,7 +402,7 @@ std::string flag_condition(const std::string& column, const domain::UserConditio
 }
 
 // How a listing's search is written: checked in each user's row (none), narrowed by the trigram
-// index first (user_search_narrowing), or checked in users_search_texts instead (texts_search).
+// index first (user_search_narrowing), or checked in users_search_texts instead (texts_matching).
 enum class Narrowing { none, trigram, texts };
 
 // Whether users_search_texts (migration 023) can answer a search: a needle of text (LIKE takes no
@@ -463,15 +463,14 @@ Planning planning_of(const domain::UserQuery& query) {
   return query.search ? Planning::each_run : Planning::once;
 }
 
-// Whether the search of `query`, if any, has a trigram narrowing; whether users_search_texts
-// can answer it.
+// Whether the search of `query`, if any, has a trigram narrowing.
 bool narrowable(const domain::UserQuery& query) {
   Params scratch;
   return query.search && user_search_narrowing(scratch, next_needle(scratch, *query.search));
 }
-// Only a search alone: a filter that selects few users (disabled ones, a small group) is read
-// through its own index and checks only those users' texts, where reading the partner's whole
-// range of users_search_texts would cost more.
+// Whether users_search_texts answers the search of `query`: only a search alone. A filter that
+// selects few users (disabled ones, a small group) is read through its own index and checks
+// only those users' texts, where reading the partner's whole range of the table costs more.
 bool texts_answer(const domain::UserQuery& query) {
   Params scratch;
   return query.search && !query.filtered() && texts_can_answer(next_needle(scratch, *query.search));
