@@ -783,15 +783,19 @@ void PgDirectory::visit_users(PartnerId partner, const domain::UserQuery& query,
   auto limit_of = [](const domain::UserQuery& q) {
     return q.limit && *q.limit >= 0 ? q.limit : std::nullopt;
   };
-  // The count and the page in one snapshot, so that both see the same list.
-  backend_.begin_read();
+  // A deep page counts the list first, in one snapshot with the page so that both see the same
+  // list; other pages take none of their own.
   struct EndRead {
-    Backend& backend;
-    ~EndRead() { backend.end_read(); }
-  } end_read{backend_};
+    Backend* backend = nullptr;
+    ~EndRead() {
+      if (backend) backend->end_read();
+    }
+  } end_read;
   const domain::UserQuery* walked = &query;
   std::optional<domain::UserQuery> from_the_end;
   if (limit_of(query) && offset_of(query) >= pages_from_the_end_past_) {
+    backend_.begin_read();
+    end_read.backend = &backend_;
     from_the_end = domain::page_from_the_end(query, count_users(partner, query));
     if (from_the_end) walked = &*from_the_end;
   }

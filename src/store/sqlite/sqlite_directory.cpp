@@ -628,15 +628,20 @@ class SqliteUserCursor final : public Cursor<domain::User> {
 void SqliteDirectory::visit_users(PartnerId partner, const domain::UserQuery& query,
                                   const std::function<void(const domain::User& user)>& visit) {
   auto& db = this->db();
-  // The count and the page in one snapshot, so that both see the same list.
-  db.begin_read();
+  // A deep page counts the list first, in one snapshot with the page so that both see the same
+  // list; other pages take none of their own.
   struct EndRead {
-    Connection& db;
-    ~EndRead() { db.end_read(); }
-  } end_read{db};
+    Connection* db = nullptr;
+    ~EndRead() {
+      if (db) db->end_read();
+    }
+  } end_read;
   std::optional<domain::UserQuery> from_the_end;
-  if (query.limit && *query.limit >= 0 && query.offset >= pages_from_the_end_past_)
+  if (query.limit && *query.limit >= 0 && query.offset >= pages_from_the_end_past_) {
+    db.begin_read();
+    end_read.db = &db;
     from_the_end = domain::page_from_the_end(query, count_users(partner, query));
+  }
   const auto& walked = from_the_end ? *from_the_end : query;
   auto search =
       plan_search(db, partner, walked, walked.limit ? kMostListedForPage : kMostListedForAll, true);
