@@ -2,9 +2,9 @@
 
 #include <cxxabi.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 
+#include <boost/context/detail/fcontext.hpp>
 #include <mutex>
 #include <new>
 #include <stdexcept>
@@ -18,7 +18,7 @@
 #endif
 #endif
 #if defined(ACCOUNTSD_FIBER_ASAN)
-#include <sanitizer/common_interface_defs.h>
+#include <sanitizer/asan_interface.h>
 #endif
 
 namespace accountsd::async {
@@ -47,6 +47,16 @@ void finish_switch([[maybe_unused]] void* fake_stack_save, [[maybe_unused]] cons
 #endif
 }
 
+// Marks a stack that no fiber runs on as holding no frames. AddressSanitizer poisons the zones
+// around each frame's locals and clears them as the function returns; a frame that never returns
+// (a finished fiber's entry, which switches out for good) leaves them for whatever next uses the
+// memory. ASan clears a stack's marks itself only in its swapcontext wrapper.
+void forget_frames([[maybe_unused]] void* stack) {
+#if defined(ACCOUNTSD_FIBER_ASAN)
+  __asan_unpoison_memory_region(stack, kStackSize);
+#endif
+}
+
 std::size_t page_size() {
   static const auto size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   return size;
@@ -72,9 +82,12 @@ class StackPool {
       ::munmap(mapping, page_size() + kStackSize);
       throw std::bad_alloc();
     }
-    return static_cast<char*>(mapping) + page_size();
+    void* stack = static_cast<char*>(mapping) + page_size();
+    forget_frames(stack);  // the marks of whatever was mapped here before
+    return stack;
   }
   void give(void* stack) {
+    forget_frames(stack);
     {
       std::lock_guard lock(mutex_);
       if (free_.size() < kPooledStacks) {
@@ -120,8 +133,13 @@ struct EhGlobals {
 }  // namespace
 
 struct Fiber::Context {
-  ucontext_t fiber{};
-  ucontext_t caller{};
+  // The fiber's entry: runs the body on the fiber's stack, then switches out for good.
+  static void entry(boost::context::detail::transfer_t from) noexcept;
+
+  // Where each side stopped: the fiber's while it is switched out, the resuming thread's while
+  // the fiber runs. Each jump hands back the context of the side it left.
+  boost::context::detail::fcontext_t fiber = nullptr;
+  boost::context::detail::fcontext_t caller = nullptr;
   EhGlobals fiber_eh{};   // the fiber's exception state while it is switched out
   EhGlobals caller_eh{};  // the resuming thread's, while the fiber runs
   void* stack = nullptr;
@@ -141,14 +159,9 @@ Fiber::Fiber(UniqueFunction<void()> body, boost::asio::any_io_executor executor)
       executor_(std::move(executor)) {
   auto& c = *context_;
   c.stack = stacks().take();
-  if (::getcontext(&c.fiber) != 0) {
-    stacks().give(c.stack);
-    throw std::runtime_error("getcontext failed");
-  }
-  c.fiber.uc_stack.ss_sp = c.stack;
-  c.fiber.uc_stack.ss_size = kStackSize;
-  c.fiber.uc_link = nullptr;
-  ::makecontext(&c.fiber, &Fiber::entry, 0);
+  // The stack grows down from its top; making the context writes nothing but a few words there.
+  c.fiber = boost::context::detail::make_fcontext(static_cast<char*>(c.stack) + kStackSize,
+                                                  kStackSize, &Context::entry);
 }
 
 Fiber::~Fiber() {
@@ -181,7 +194,7 @@ bool Fiber::resume() {
   auto* eh = thread_eh_globals();
   c.caller_eh = std::exchange(*eh, c.fiber_eh);
   start_switch(&c.caller_fake_stack, c.stack, kStackSize);
-  ::swapcontext(&c.caller, &c.fiber);
+  c.fiber = boost::context::detail::jump_fcontext(c.fiber, this).fctx;
   finish_switch(c.caller_fake_stack, nullptr, nullptr);
   // Back on the thread that called resume(): the same globals as before the switch.
   eh = thread_eh_globals();
@@ -196,9 +209,10 @@ Arrange Fiber::take_arrange() {
   return std::move(arrange_);
 }
 
-void Fiber::entry() noexcept {
-  Fiber* self = t_current;
+void Fiber::Context::entry(boost::context::detail::transfer_t from) noexcept {
+  auto* self = static_cast<Fiber*>(from.data);
   auto& c = *self->context_;
+  c.caller = from.fctx;
   finish_switch(nullptr, &c.caller_bottom, &c.caller_size);
   try {
     self->body_();
@@ -208,6 +222,7 @@ void Fiber::entry() noexcept {
   }
   self->body_ = {};
   self->finished_ = true;
+  // Never resumed: the stack is given back (with this frame on it) when the Fiber is destroyed.
   self->switch_out(true);
 }
 
@@ -215,7 +230,7 @@ void Fiber::switch_out(bool finishing) {
   auto& c = *context_;
   // A finished fiber's fake stack is freed by passing no place to keep it.
   start_switch(finishing ? nullptr : &c.fiber_fake_stack, c.caller_bottom, c.caller_size);
-  ::swapcontext(&c.fiber, &c.caller);
+  c.caller = boost::context::detail::jump_fcontext(c.caller, nullptr).fctx;
   finish_switch(c.fiber_fake_stack, &c.caller_bottom, &c.caller_size);
 }
 

@@ -18,10 +18,11 @@ using Resume = UniqueFunction<void()>;
 // with the Resume that brings it back (an I/O completion, a timer, another thread's hand-off).
 using Arrange = UniqueFunction<void(Resume)>;
 
-// One fiber, over POSIX ucontext with a pooled, guard-paged stack. Why not Boost.Context:
-// Debian builds its library for fcontext, whose stack switches AddressSanitizer cannot follow
-// (exceptions thrown in a fiber then raise false reports), and its ucontext variant needs a
-// library Debian does not ship. The switches here tell AddressSanitizer about each stack.
+// One fiber, on a pooled, guard-paged stack, switched by Boost.Context's low-level fcontext
+// functions (so that the stacks stay the pool's): a switch saves and loads a few registers and
+// makes no system call, where ucontext's swapcontext also sets the signal mask, a system call at
+// every switch. The switches tell AddressSanitizer about each stack, and a stack given back is
+// cleared of its frames' marks (ASan did that itself only in swapcontext).
 //
 // A fiber may be resumed on a different thread each time. Code in it must not keep the address
 // of a thread_local across a suspension (errno is read right after the call that sets it).
@@ -56,7 +57,6 @@ class Fiber {
 
  private:
   struct Context;
-  static void entry() noexcept;
   void switch_out(bool finishing);
 
   std::unique_ptr<Context> context_;

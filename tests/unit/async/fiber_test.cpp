@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -120,6 +121,40 @@ TEST(FiberTest, DestroyingASuspendedFiberUnwindsItsStack) {
     EXPECT_EQ(*released, 0);
   }
   EXPECT_EQ(*released, 1);
+}
+
+// Suspends `depth` frames down, each owning heap memory, and throws once resumed.
+int suspend_deep(int depth) {
+  std::vector<std::string> held(4, std::string(64, 'x'));
+  if (depth == 0) {
+    Fiber::suspend([](Resume) {});
+    throw std::runtime_error("after resuming");
+  }
+  return suspend_deep(depth - 1) + static_cast<int>(held.size());
+}
+
+// Stacks are pooled, so each fiber here runs on the stack its predecessor left: one unwound on
+// another thread, one that threw across a switch of threads. AddressSanitizer must find each
+// stack clean, and follow each thread onto it, for this not to raise a false report.
+TEST(FiberTest, FibersOnReusedStacksThrowAndCatchOnAnyThread) {
+  for (int round = 0; round < 10; ++round) {
+    auto abandoned = std::make_unique<Fiber>([round] { suspend_deep(20 + round); });
+    EXPECT_FALSE(abandoned->resume());
+    std::thread([&] { abandoned.reset(); }).join();
+
+    std::string caught;
+    Fiber fiber([&] {
+      try {
+        suspend_deep(10 + round);
+      } catch (const std::runtime_error& e) {
+        caught = e.what();
+      }
+      throw_deep(round);
+    });
+    EXPECT_FALSE(fiber.resume());
+    std::thread([&] { EXPECT_THROW(fiber.resume(), std::runtime_error); }).join();
+    EXPECT_EQ(caught, "after resuming");
+  }
 }
 
 TEST(FiberTest, SuspendOutsideAFiberIsRefused) {
