@@ -2,6 +2,9 @@
 // transaction; the same rules, results and order as SqliteDirectory (sqlite_directory.cpp).
 #include "store/postgres/pg_directory.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <exception>
@@ -163,7 +166,24 @@ void add_share_rooms(Connection& c, PartnerId partner, std::span<domain::User> u
     sharing.by_avatar.at(rooms.integer(row, 0))->share_rooms.push_back(rooms.string(row, 1));
 }
 
-const std::string kSelectUserById = "SELECT " + kUserColumns +
+// One user's share rooms as a JSON array (NULL when it has none), in the user's own statement: a
+// lookup of one user is then one round trip, all that a single-object GET needs
+// (Transactions::expect_one_read).
+const std::string kShareRoomsColumn =
+    ", CASE WHEN u.num_shares > 0 THEN (SELECT json_agg(s.room_key ORDER BY s.room_key) FROM "
+    "shares s WHERE s.partner_id = u.partner_id AND s.avatar_id = u.avatar_id) END";
+
+// Reads row 0 of a statement that selects kUserColumns, then kShareRoomsColumn.
+domain::User read_user_with_rooms(const Result& r) {
+  auto user = read_user(r, 0);
+  auto rooms = r.optional_string(0, r.columns() - 1);
+  if (!rooms) return user;
+  auto parsed = boost::json::parse(*rooms);
+  for (const auto& room : parsed.as_array()) user.share_rooms.emplace_back(room.as_string());
+  return user;
+}
+
+const std::string kSelectUserById = "SELECT " + kUserColumns + kShareRoomsColumn +
                                     " FROM users u JOIN plans p ON p.plan_id = u.plan_id "
                                     "WHERE u.partner_id = $1 AND u.avatar_id = $2";
 // A username match wins over an email match: both are unique-index lookups, and the username's
@@ -173,7 +193,7 @@ const std::string kSelectUserById = "SELECT " + kUserColumns +
 // exactly one holder with email_clash = 0 (release_email keeps it so), and only it is found by
 // email: users flagged as clashing with it (EmailClash) are found by username.
 const std::string kSelectUserByKey =
-    "SELECT " + kUserColumns +
+    "SELECT " + kUserColumns + kShareRoomsColumn +
     " FROM users u JOIN plans p ON p.plan_id = u.plan_id WHERE u.partner_id = $1 AND "
     "(u.username = $2 OR (lower(u.email) = lower($2::text COLLATE \"C\") AND "
     "u.email_clash = 0)) ORDER BY u.username = $2 DESC LIMIT 1";
@@ -181,9 +201,7 @@ const std::string kSelectUserByKey =
 std::optional<domain::User> user_by_id(Connection& c, PartnerId partner, std::int64_t avatar) {
   auto r = c.exec(kSelectUserById, Params().add(partner).add(avatar));
   if (r.rows() == 0) return std::nullopt;
-  auto user = read_user(r, 0);
-  add_share_rooms(c, partner, std::span(&user, 1));
-  return user;
+  return read_user_with_rooms(r);
 }
 
 domain::User require_user(Connection& c, PartnerId partner, std::int64_t avatar) {
@@ -769,9 +787,7 @@ std::optional<domain::User> PgDirectory::find_user(PartnerId partner, std::strin
   return backend_.read([&](Connection& c) -> std::optional<domain::User> {
     auto r = c.exec(kSelectUserByKey, Params().add(partner).add(key));
     if (r.rows() == 0) return std::nullopt;
-    auto user = read_user(r, 0);
-    add_share_rooms(c, partner, std::span(&user, 1));
-    return user;
+    return read_user_with_rooms(r);
   });
 }
 
