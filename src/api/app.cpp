@@ -265,6 +265,10 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   } else if (access == Access::service) {
     check_service_token(authorization, services_.config.service_token);
   }
+  // Nothing but the handler's one statement reads now: no credentials to read, or only a check
+  // that travels with it.
+  if (snapshot && route.reads_once && (verified || speculated))
+    services_.database.transactions().expect_one_read();
   if (!speculated) {
     if (reads_only(request)) return answer(route, call);
     // What this request changes, the audit log's triggers record as its (and its later steps').

@@ -116,6 +116,9 @@ struct Route {
   // A creating POST that takes an Idempotency-Key (api/idempotency.hpp): a repeat of a
   // partner's request with the same key gets the first answer again instead of running again.
   bool idempotent = false;
+  // A GET whose handler reads with one statement: once the credentials are known or checked
+  // with that statement, it needs no snapshot of its own (Transactions::expect_one_read).
+  bool reads_once = false;
 };
 
 // Registers every endpoint of the spec, and GET /metrics when `services` has metrics to show;

@@ -25,6 +25,12 @@ http::Router<Route> make_routes(const Services& services) {
   auto add_cached = [&](const char* path, Handler handler) {
     routes.add("GET", config.api_root + path, Route{Access::partner, handler, {}, true});
   };
+  // A partner's read of one object whose handler makes one statement (Route::reads_once).
+  auto add_object = [&](const char* path, Handler handler, bool cached = false) {
+    Route route{Access::partner, handler, {}, cached};
+    route.reads_once = true;
+    routes.add("GET", config.api_root + path, route);
+  };
   // The table is aligned by hand.
   // clang-format off
   // Part A: the partner's own account.
@@ -34,9 +40,9 @@ http::Router<Route> make_routes(const Services& services) {
   add("GET",  "/partner/billing",   Access::partner, get_billing);
   add_keyed(  "/partner/billing",   Access::partner, post_billing);
   add("POST", "/partner/password",  Access::partner, post_password);
-  add("GET",  "/partner/quota",     Access::partner, get_quota);
-  add("GET",  "/partner/features",  Access::partner, get_features);
-  add("GET",  "/partner/settings",  Access::partner, get_settings);
+  add_object( "/partner/quota",                      get_quota);
+  add_object( "/partner/features",                   get_features);
+  add_object( "/partner/settings",                   get_settings);
   add("POST", "/partner/settings",  Access::partner, post_settings);
   // Issue 14: the partner's own audit log.
   add("GET",  "/partner/audit",     Access::partner, get_audit);
@@ -44,7 +50,7 @@ http::Router<Route> make_routes(const Services& services) {
   add_cached( "/clientrevisions/",                   get_client_revisions);
 
   // Part C: what management consoles read beyond Parts A and B.
-  add("GET",  "/partner/info",      Access::partner, get_partner_info);
+  add_object( "/partner/info",                       get_partner_info);
   add("GET",  "/partner/backup",    Access::partner, get_backup);
   add_keyed(  "/partner/backup",    Access::partner, post_backup, config.max_backup_bytes);
 
@@ -52,12 +58,12 @@ http::Router<Route> make_routes(const Services& services) {
   add_cached(   "/plans",                                         get_plans);
   add_cached(   "/groups/",                                       get_groups);
   add_keyed(    "/groups/",                      Access::partner, post_groups);
-  add_cached(   "/groups/{id}",                                   get_group);
+  add_object(   "/groups/{id}",                                   get_group, true);
   add("POST",   "/groups/{id}",                  Access::partner, post_group);
   add("DELETE", "/groups/{id}",                  Access::partner, delete_group);
   add_cached(   "/users/",                                        get_users);
   add_keyed(    "/users/",                       Access::signup,  post_users);
-  add_cached(   "/users/{u}",                                     get_user);
+  add_object(   "/users/{u}",                                     get_user, true);
   add("POST",   "/users/{u}",                    Access::partner, post_user);
   add("DELETE", "/users/{u}",                    Access::partner, delete_user);
   add_cached(   "/users/{u}/devices",                             get_user_devices);
@@ -69,7 +75,7 @@ http::Router<Route> make_routes(const Services& services) {
   add("GET",    "/devicepreferences",            Access::partner, get_device_preferences);
   add_cached(   "/devicepolicies/",                               get_device_policies);
   add_keyed(    "/devicepolicies/",              Access::partner, post_device_policies);
-  add_cached(   "/devicepolicies/{id}",                           get_device_policy);
+  add_object(   "/devicepolicies/{id}",                           get_device_policy, true);
   add("POST",   "/devicepolicies/{id}",          Access::partner, post_device_policy);
   add("DELETE", "/devicepolicies/{id}",          Access::partner, delete_device_policy);
 

@@ -24,6 +24,10 @@ class Transactions {
   // Makes now the checks that wait for this snapshot's first read (PartnerStore::
   // expect_credentials), when no read has carried them; they throw what they find.
   virtual void settle_checks() {}
+  // Says that what is left of this snapshot's reads is one statement (and the checks that go
+  // with it): on PostgreSQL it then needs no transaction of its own, since one statement sees
+  // one state anyway. Nothing on SQLite, whose snapshots cost no round trip.
+  virtual void expect_one_read() {}
 
   // Where this thread's read snapshot stands among the changes to the database, for answers
   // kept whole (api/answer_cache.hpp); call it inside a snapshot, after its first read.

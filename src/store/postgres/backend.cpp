@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cassert>
+
 #include "store/audit_context.hpp"
 
 namespace accountsd::store::postgres {
@@ -17,18 +19,39 @@ void Backend::end_read() noexcept {
   auto& snapshot = snapshot_.get();
   if (snapshot.depth == 0) return;
   if (--snapshot.depth > 0) return;
+  // The promise of expect_one_read(): its read was one round trip (checked in tests, which run
+  // a debug build; otherwise its statements saw one state each).
+  assert(!snapshot.trips_before_read || !snapshot.lease ||
+         (**snapshot.lease).round_trips() - *snapshot.trips_before_read <= 1);
   end_snapshot(snapshot);
   snapshot.lease.reset();
+  snapshot.one_read = false;
+  snapshot.trips_before_read.reset();
+}
+
+void Backend::expect_one_read() {
+  auto& snapshot = snapshot_.get();
+  if (snapshot.depth > 0) snapshot.one_read = true;
+}
+
+Connection& Backend::snapshot_lease(Snapshot& snapshot) {
+  if (!snapshot.lease) snapshot.lease.emplace(pool_.acquire());
+  return **snapshot.lease;
 }
 
 Connection& Backend::snapshot_connection(Snapshot& snapshot) {
-  if (!snapshot.lease) snapshot.lease.emplace(pool_.acquire());
-  auto& connection = **snapshot.lease;
-  if (!snapshot.open) {
-    // Goes with the first statement (and any check queued before it), in one round trip.
-    connection.begin_later("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    snapshot.open = true;
+  auto& connection = snapshot_lease(snapshot);
+  if (snapshot.open) return connection;
+  if (snapshot.one_read && !snapshot.trips_before_read) {
+    snapshot.trips_before_read = connection.round_trips();
+    return connection;
   }
+  // A debug build stops at a second read after expect_one_read(); a release one begins the
+  // snapshot here, for the reads still to come.
+  assert(!snapshot.one_read && "a scope that expected one read read again");
+  // Goes with the first statement, ahead of any check queued before it, in one round trip.
+  connection.begin_later("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  snapshot.open = true;
   return connection;
 }
 
@@ -48,8 +71,8 @@ void Backend::check_with_next_read(std::string sql, Params params,
     check(lease->exec(sql, params));
     return;
   }
-  // Queued behind the snapshot's BEGIN, ahead of its next statement.
-  snapshot_connection(snapshot).send_ahead(sql, std::move(params), std::move(check));
+  // Queued ahead of the scope's next statement (behind its BEGIN, if it has one).
+  snapshot_lease(snapshot).send_ahead(sql, std::move(params), std::move(check));
 }
 
 void Backend::settle_checks() {

@@ -257,6 +257,7 @@ Result Connection::run(std::vector<Queued> batch) {
     ahead_.clear();
   }
   begin_queued_ = false;
+  ++round_trips_;
   if (PQenterPipelineMode(conn_) != 1) fail("cannot send statements to PostgreSQL", true);
 
   // What each answer in the round trip belongs to, in order.
@@ -370,7 +371,7 @@ Result Connection::exec(std::string_view sql, const Params& params, Planning pla
 }
 
 void Connection::begin_later(std::string_view begin) {
-  ahead_.push_back({std::string(begin), {}, {}, false});
+  ahead_.insert(ahead_.begin(), {std::string(begin), {}, {}, false});
   begin_queued_ = true;
 }
 
@@ -433,6 +434,7 @@ void Connection::script(std::string_view sql) {
     if (PQexitPipelineMode(conn_) != 1) fail("out of step with PostgreSQL", true);
   }
   std::string text(sql);
+  ++round_trips_;
   send_and_flush(PQsendQuery(conn_, text.c_str()) != 0);
   finish("a statement failed");
 }

@@ -125,7 +125,8 @@ class Connection {
   // Round trips are what a request on PostgreSQL mostly waits for, so statements whose answer
   // can wait travel with the next one (libpq's pipeline mode):
   //
-  // Queues `begin` (a BEGIN statement) to open a transaction with the next statement sent.
+  // Queues `begin` (a BEGIN statement) to open a transaction with the next statement sent,
+  // ahead of what is queued already: an isolation level is set before any statement runs.
   void begin_later(std::string_view begin);
   // Queues a statement to go with the next one; once the whole round trip is read, `check` (if
   // any) is given its result and may throw.
@@ -141,6 +142,9 @@ class Connection {
   // Ends the open transaction with a ROLLBACK whose answer is not waited for: it is read before
   // the next statement's (by then it has long arrived).
   void end_transaction_later();
+
+  // Round trips made so far (statements sent together, and their answers read).
+  std::uint64_t round_trips() const { return round_trips_; }
 
   // False once the connection failed in a way that leaves it unusable.
   bool usable() const;
@@ -181,6 +185,7 @@ class Connection {
   std::vector<Queued> ahead_;
   bool begin_queued_ = false;  // ahead_ opens a transaction
   int unclaimed_ = 0;          // pipeline syncs sent whose answers nobody has read yet
+  std::uint64_t round_trips_ = 0;
 };
 
 // SQLSTATEs that mean "run the transaction again": serialization failure, deadlock.

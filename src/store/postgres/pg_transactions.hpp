@@ -17,6 +17,7 @@ class PgTransactions final : public Transactions {
   // A snapshot never outlives its request here.
   void release_stale_snapshot() noexcept override {}
   void settle_checks() override { backend_.settle_checks(); }
+  void expect_one_read() override { backend_.expect_one_read(); }
   std::uint64_t take_commit_ticket() override { return 0; }
   void when_durable(std::uint64_t, UniqueFunction<void(bool ok)> done) override { done(true); }
 

@@ -2,6 +2,8 @@
 // and is seen by the reads after it, and a partner's writes take turns.
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -51,6 +53,31 @@ TEST_F(PostgresBackendTest, ReadsInOneScopeSeeOneStateUntilTheScopeWrites) {
   EXPECT_EQ(backend_->read([&](Connection& c) { return shares(c, 1); }), 6);
   backend_->end_read();
   EXPECT_EQ(backend_->pool().stats().idle, backend_->pool().stats().open);
+}
+
+TEST_F(PostgresBackendTest, AScopeThatExpectsOneReadSendsItAndItsCheckWithoutATransaction) {
+  auto isolation = [](Connection& c) {
+    return c.exec("SELECT current_setting('transaction_isolation')", Params()).string(0, 0);
+  };
+  backend_->begin_read();
+  EXPECT_EQ(backend_->read(isolation), "repeatable read");
+  backend_->end_read();
+
+  // As a single-object GET runs: the credentials check is queued, then the one read is promised.
+  backend_->begin_read();
+  std::optional<std::string> checked_in;
+  backend_->check_with_next_read("SELECT current_setting('transaction_isolation')", Params(),
+                                 [&](const Result& r) { checked_in = r.string(0, 0); });
+  backend_->expect_one_read();
+  EXPECT_EQ(backend_->read(isolation), "read committed");
+  EXPECT_EQ(checked_in, "read committed");  // in the read's round trip, not before it
+  backend_->end_read();
+  EXPECT_EQ(backend_->pool().stats().idle, backend_->pool().stats().open);
+
+  // The promise ends with its scope: the next one reads in a snapshot again.
+  backend_->begin_read();
+  EXPECT_EQ(backend_->read(isolation), "repeatable read");
+  backend_->end_read();
 }
 
 TEST_F(PostgresBackendTest, APartnersReadCheckWriteSequencesTakeTurnsAndStayExact) {
