@@ -174,6 +174,7 @@ std::unique_ptr<Connection> Connection::open(const std::string& url,
   }
   if (PQsetnonblocking(conn, 1) != 0)
     connection->fail("cannot make the connection non-blocking", true);
+  connection->watch_ = std::make_unique<async::WatchedFd>(PQsocket(conn));
   connection->script("SET statement_timeout = " +
                      std::to_string(options.statement_timeout.count()));
   return connection;
@@ -183,6 +184,7 @@ Connection::Connection(pg_conn* conn, const ConnectOptions& options)
     : conn_(conn), options_(options) {}
 
 Connection::~Connection() {
+  watch_.reset();  // before the socket closes
   PQfinish(conn_);
 }
 
@@ -211,7 +213,7 @@ void Connection::send_and_flush(bool sent) {
     if (left == 0) return;
     if (left < 0) fail("cannot send a statement to PostgreSQL", true);
     // The server may be sending while we still send (notices): take that in, then go on.
-    if (!async::wait_ready(PQsocket(conn_), async::Direction::write, deadline))
+    if (!watch_->wait(async::Direction::write, deadline))
       fail("PostgreSQL did not take a statement in time", true);
     if (PQconsumeInput(conn_) == 0) fail("lost the connection to PostgreSQL", true);
   }
@@ -243,7 +245,7 @@ std::chrono::steady_clock::time_point Connection::answer_deadline() const {
 
 void Connection::await_result(std::chrono::steady_clock::time_point deadline) {
   while (PQisBusy(conn_) != 0) {
-    if (!async::wait_ready(PQsocket(conn_), async::Direction::read, deadline))
+    if (!watch_->wait(async::Direction::read, deadline))
       fail("PostgreSQL did not answer in time", true);
     if (PQconsumeInput(conn_) == 0) fail("lost the connection to PostgreSQL", true);
   }

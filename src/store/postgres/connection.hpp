@@ -1,6 +1,6 @@
 // One PostgreSQL connection through libpq, driven without blocking: every wait for its socket
-// goes through async::wait_ready, which suspends a fiber (the server's request) or blocks a
-// plain thread (the operator's commands, tests).
+// goes through async::WatchedFd (async::wait_ready while it connects), which suspends a fiber
+// (the server's request) or blocks a plain thread (the operator's commands, tests).
 #pragma once
 
 #include <chrono>
@@ -13,6 +13,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "async/watched_fd.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -146,6 +148,9 @@ class Connection {
   // Round trips made so far (statements sent together, and their answers read).
   std::uint64_t round_trips() const { return round_trips_; }
 
+  // The io_context its socket is registered with, or null (async::WatchedFd::place).
+  const void* place() const { return watch_ ? watch_->place() : nullptr; }
+
   // False once the connection failed in a way that leaves it unusable.
   bool usable() const;
   // In a transaction (or a failed one, or one queued to begin) rather than idle.
@@ -178,6 +183,9 @@ class Connection {
   [[noreturn]] void fail(std::string what, bool broken);
 
   pg_conn* conn_;
+  // The socket, kept registered with the io_context of the fiber that last waited on it (set
+  // once connected).
+  std::unique_ptr<async::WatchedFd> watch_;
   ConnectOptions options_;
   bool broken_ = false;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> name

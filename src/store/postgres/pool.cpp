@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "metrics/events.hpp"
 #include "store/unavailable.hpp"
 
@@ -21,8 +23,15 @@ Pool::Lease Pool::acquire() {
   for (;;) {
     std::unique_lock lock(mutex_);
     if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());
-      idle_.pop_back();
+      // The last given back, unless another's socket is registered with this fiber's io_context:
+      // its waits then need no move from the other I/O thread's (async::WatchedFd).
+      auto here = std::find_if(idle_.rbegin(), idle_.rend(),
+                               [place = async::current_place()](const auto& c) {
+                                 return place != nullptr && c->place() == place;
+                               });
+      auto taken = here == idle_.rend() ? idle_.end() - 1 : std::prev(here.base());
+      auto connection = std::move(*taken);
+      idle_.erase(taken);
       return Lease(*this, std::move(connection));
     }
     if (open_ < options_.size) {
@@ -58,8 +67,16 @@ Pool::Lease Pool::acquire() {
 
 bool Pool::hand_to_waiter(std::unique_ptr<Connection>& connection) {
   while (!waiters_.empty()) {
-    auto waiter = std::move(waiters_.front());
-    waiters_.pop_front();
+    // A connection's waits need no move from one I/O thread's io_context to the other's when it
+    // goes to a fiber of the io_context its socket is registered with (async::WatchedFd).
+    auto next = waiters_.begin();
+    if (const void* place = connection ? connection->place() : nullptr) {
+      auto there = std::find_if(waiters_.begin(), waiters_.end(),
+                                [place](const auto& w) { return w->place == place; });
+      if (there != waiters_.end()) next = there;
+    }
+    auto waiter = std::move(*next);
+    waiters_.erase(next);
     waiter->connection = std::move(connection);
     if (waiter->wakeup->notify()) return true;
     connection = std::move(waiter->connection);  // it gave up meanwhile

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "async/wait.hpp"
+#include "async/watched_fd.hpp"
 #include "store/postgres/connection.hpp"
 
 namespace accountsd::store::postgres {
@@ -71,11 +72,13 @@ class Pool {
  private:
   struct Waiter {
     std::shared_ptr<async::Wakeup> wakeup = std::make_shared<async::Wakeup>();
-    std::unique_ptr<Connection> connection;  // handed over; null: room to open one instead
+    std::unique_ptr<Connection> connection;      // handed over; null: room to open one instead
+    const void* place = async::current_place();  // the waiting fiber's io_context
   };
 
   void give_back(std::unique_ptr<Connection> connection);
-  // Hands `connection` (or, when null, room to open one) to the first waiter still waiting;
+  // Hands `connection` (or, when null, room to open one) to the first waiter still waiting
+  // whose fiber runs where its socket is registered, else to the first waiter still waiting;
   // false when none is. Called with the mutex held.
   bool hand_to_waiter(std::unique_ptr<Connection>& connection);
 

@@ -8,11 +8,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/use_future.hpp>
+#include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "async/in_fiber.hpp"
+#include "async/wait.hpp"
 #include "store/postgres/connection.hpp"
 #include "store/postgres/pool.hpp"
 #include "store/postgres/transaction.hpp"
@@ -244,6 +248,90 @@ TEST(PostgresPoolTest, ABrokenConnectionIsClosedAndReplaced) {
   }
   auto replacement = pool.acquire();
   EXPECT_EQ(replacement->exec("SELECT 1").integer(0, 0), 1);
+}
+
+// Runs `body` in a fiber on `io`, from this thread, until everything there is done.
+std::int64_t run_in_fiber(asio::io_context& io, std::function<std::int64_t()> body) {
+  auto result =
+      asio::co_spawn(io, async::in_fiber<std::int64_t>(std::move(body)), asio::use_future);
+  io.restart();
+  io.run();
+  return result.get();
+}
+
+std::int64_t backend_pid(Connection& c) {
+  return c.exec("SELECT pg_backend_pid()").integer(0, 0);
+}
+
+// A connection's socket stays registered with the io_context that last waited on it; the pool
+// hands it to a fiber there first, so that its waits need no move (async::WatchedFd).
+TEST(PostgresPoolTest, AFreeConnectionGoesFirstToAFiberWhereItsSocketIsRegistered) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  Pool pool(url, {.size = 2, .wait = 5s, .connect = {}});
+  asio::io_context a;
+  asio::io_context b;
+  std::int64_t first = 0;
+  std::int64_t second = 0;
+  run_in_fiber(a, [&] {
+    auto x = pool.acquire();
+    auto y = pool.acquire();
+    first = backend_pid(*x);
+    second = backend_pid(*y);
+    return 0;
+  });  // both given back, `first` last
+  // `b` takes the last given back, there being none of its own, and moves it to `b`.
+  EXPECT_EQ(run_in_fiber(b, [&] { return backend_pid(*pool.acquire()); }), first);
+  // Given back last, it is not what `a` gets: `second` is still registered there.
+  EXPECT_EQ(run_in_fiber(a, [&] { return backend_pid(*pool.acquire()); }), second);
+  EXPECT_EQ(run_in_fiber(b, [&] { return backend_pid(*pool.acquire()); }), first);
+}
+
+TEST(PostgresPoolTest, AConnectionHandedBackGoesFirstToAWaiterWhereItsSocketIsRegistered) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  Pool pool(url, {.size = 1, .wait = 5s, .connect = {}});
+  asio::io_context a;
+  asio::io_context b;
+  auto keep_a = asio::make_work_guard(a);
+  auto keep_b = asio::make_work_guard(b);
+  std::thread run_a([&] { a.run(); });
+  std::thread run_b([&] { b.run(); });
+  auto spawn = [](asio::io_context& io, std::function<bool()> body) {
+    return asio::co_spawn(io, async::in_fiber<bool>(std::move(body)), asio::use_future);
+  };
+  auto release = std::make_shared<async::Wakeup>();
+  std::atomic<bool> held = false;
+  auto holder = spawn(a, [&] {
+    auto lease = pool.acquire();
+    lease->exec("SELECT 1");  // registered with `a`
+    held = true;
+    return release->wait(std::chrono::steady_clock::now() + 5s);
+  });
+  while (!held) std::this_thread::yield();
+  std::mutex mutex;
+  std::vector<char> order;
+  auto waiter = [&](char name) {
+    return [&, name] {
+      auto lease = pool.acquire();
+      {
+        std::lock_guard lock(mutex);
+        order.push_back(name);
+      }
+      return lease->exec("SELECT 1").integer(0, 0) == 1;
+    };
+  };
+  auto from_b = spawn(b, waiter('b'));  // first in line
+  while (pool.stats().waiting < 1) std::this_thread::yield();
+  auto from_a = spawn(a, waiter('a'));
+  while (pool.stats().waiting < 2) std::this_thread::yield();
+  release->notify();
+  EXPECT_TRUE(holder.get());
+  EXPECT_TRUE(from_a.get());
+  EXPECT_TRUE(from_b.get());
+  keep_a.reset();
+  keep_b.reset();
+  run_a.join();
+  run_b.join();
+  EXPECT_EQ(order, (std::vector<char>{'a', 'b'}));
 }
 
 // Exact under contention: every serialization failure is retried, none is lost or doubled.
