@@ -70,10 +70,14 @@ bool Pool::hand_to_waiter(std::unique_ptr<Connection>& connection) {
     // A connection's waits need no move from one I/O thread's io_context to the other's when it
     // goes to a fiber of the io_context its socket is registered with (async::WatchedFd).
     auto next = waiters_.begin();
-    if (const void* place = connection ? connection->place() : nullptr) {
+    const void* place = connection ? connection->place() : nullptr;
+    if (place != nullptr && (*next)->place != place && !(*next)->passed_over) {
       auto there = std::find_if(waiters_.begin(), waiters_.end(),
                                 [place](const auto& w) { return w->place == place; });
-      if (there != waiters_.end()) next = there;
+      if (there != waiters_.end()) {
+        (*next)->passed_over = true;
+        next = there;
+      }
     }
     auto waiter = std::move(*next);
     waiters_.erase(next);

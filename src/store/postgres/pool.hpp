@@ -74,12 +74,15 @@ class Pool {
     std::shared_ptr<async::Wakeup> wakeup = std::make_shared<async::Wakeup>();
     std::unique_ptr<Connection> connection;      // handed over; null: room to open one instead
     const void* place = async::current_place();  // the waiting fiber's io_context
+    bool passed_over =
+        false;  // a later waiter got a connection first, as hand_to_waiter allows once
   };
 
   void give_back(std::unique_ptr<Connection> connection);
-  // Hands `connection` (or, when null, room to open one) to the first waiter still waiting
-  // whose fiber runs where its socket is registered, else to the first waiter still waiting;
-  // false when none is. Called with the mutex held.
+  // Hands `connection` (or, when null, room to open one) to the first waiter still waiting;
+  // false when none is. A waiter whose fiber runs where the connection's socket is registered
+  // may go ahead of the first, but only once past each: no waiter waits long for being on the
+  // other I/O thread. Called with the mutex held.
   bool hand_to_waiter(std::unique_ptr<Connection>& connection);
 
   const std::string url_;

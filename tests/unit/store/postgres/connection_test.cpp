@@ -286,7 +286,7 @@ TEST(PostgresPoolTest, AFreeConnectionGoesFirstToAFiberWhereItsSocketIsRegistere
   EXPECT_EQ(run_in_fiber(b, [&] { return backend_pid(*pool.acquire()); }), first);
 }
 
-TEST(PostgresPoolTest, AConnectionHandedBackGoesFirstToAWaiterWhereItsSocketIsRegistered) {
+TEST(PostgresPoolTest, AConnectionHandedBackGoesToAWaiterWhereItsSocketIsRegisteredOncePastEach) {
   ACCOUNTSD_REQUIRE_POSTGRES(url);
   Pool pool(url, {.size = 1, .wait = 5s, .connect = {}});
   asio::io_context a;
@@ -323,15 +323,19 @@ TEST(PostgresPoolTest, AConnectionHandedBackGoesFirstToAWaiterWhereItsSocketIsRe
   while (pool.stats().waiting < 1) std::this_thread::yield();
   auto from_a = spawn(a, waiter('a'));
   while (pool.stats().waiting < 2) std::this_thread::yield();
+  auto again_from_a = spawn(a, waiter('c'));
+  while (pool.stats().waiting < 3) std::this_thread::yield();
   release->notify();
   EXPECT_TRUE(holder.get());
   EXPECT_TRUE(from_a.get());
   EXPECT_TRUE(from_b.get());
+  EXPECT_TRUE(again_from_a.get());
   keep_a.reset();
   keep_b.reset();
   run_a.join();
   run_b.join();
-  EXPECT_EQ(order, (std::vector<char>{'a', 'b'}));
+  // `a` went ahead of `b` once; `b`, passed over, comes before `c` though `c` is on `a` too.
+  EXPECT_EQ(order, (std::vector<char>{'a', 'b', 'c'}));
 }
 
 // Exact under contention: every serialization failure is retried, none is lost or doubled.
