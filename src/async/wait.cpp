@@ -2,10 +2,11 @@
 
 #include <poll.h>
 
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <system_error>
+
+#include "async/watched_fd.hpp"
 
 namespace accountsd::async {
 namespace {
@@ -25,40 +26,13 @@ bool poll_ready(int fd, Direction direction, Deadline deadline) {
   }
 }
 
-// The descriptor and its deadline, shared by their two completions, which both run on the
-// fiber's executor (its connection's context, run by one thread), one after the other.
-struct FdWait {
-  FdWait(const asio::any_io_executor& executor, int fd, Deadline deadline)
-      : descriptor(executor, fd), timer(executor, deadline) {}
-  asio::posix::stream_descriptor descriptor;
-  asio::steady_timer timer;
-  bool ready = false;
-};
-
 }  // namespace
 
 bool wait_ready(int fd, Direction direction, Deadline deadline) {
   Fiber* fiber = Fiber::current();
   if (fiber == nullptr || !fiber->executor()) return poll_ready(fd, direction, deadline);
-  std::shared_ptr<FdWait> wait;
-  Fiber::suspend([&wait, fiber, fd, direction, deadline](Resume resume) {
-    wait = std::make_shared<FdWait>(fiber->executor(), fd, deadline);
-    wait->timer.async_wait([wait](const boost::system::error_code& ec) {
-      boost::system::error_code ignored;
-      if (!ec) wait->descriptor.cancel(ignored);
-    });
-    auto kind = direction == Direction::read ? asio::posix::descriptor_base::wait_read
-                                             : asio::posix::descriptor_base::wait_write;
-    wait->descriptor.async_wait(
-        kind, [wait, resume = std::move(resume)](const boost::system::error_code& ec) mutable {
-          wait->ready = !ec;
-          wait->timer.cancel();
-          // Watched, not owned: the connection that opened it closes it.
-          wait->descriptor.release();
-          resume();
-        });
-  });
-  return wait->ready;
+  // Registered for this wait alone, and given up after it.
+  return WatchedFd(fd).wait(direction, deadline);
 }
 
 void sleep_until(Deadline deadline) {

@@ -32,7 +32,7 @@ struct WatchedFd::State {
   // Guards the registration: an io_context's shutdown (Registry) gives it up from its own thread.
   std::mutex mutex;
   Registry* registry = nullptr;  // of the io_context where the socket is registered, if any
-  // That io_context, for here() to read without the mutex.
+  // That io_context, for place() to read without the mutex.
   std::atomic<const asio::execution_context*> place{nullptr};
   std::optional<asio::posix::stream_descriptor> descriptor;
   std::optional<asio::steady_timer> timer;  // the deadline of the wait under way
@@ -131,8 +131,7 @@ bool WatchedFd::wait(Direction direction, Deadline deadline) {
   std::uint64_t number = 0;
   {
     std::lock_guard lock(state_->mutex);
-    if (state_->registry == nullptr || &state_->registry->context() != &context)
-      state_->bind(state_, executor, context);
+    if (state_->place != &context) state_->bind(state_, executor, context);
     number = ++state_->waits;
   }
   Fiber::suspend([state = state_, direction, deadline, number](Resume resume) {

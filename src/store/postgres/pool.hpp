@@ -74,8 +74,8 @@ class Pool {
     std::shared_ptr<async::Wakeup> wakeup = std::make_shared<async::Wakeup>();
     std::unique_ptr<Connection> connection;      // handed over; null: room to open one instead
     const void* place = async::current_place();  // the waiting fiber's io_context
-    bool passed_over =
-        false;  // a later waiter got a connection first, as hand_to_waiter allows once
+    // A later waiter got a connection first, as hand_to_waiter allows once.
+    bool passed_over = false;
   };
 
   void give_back(std::unique_ptr<Connection> connection);
