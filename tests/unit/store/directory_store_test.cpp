@@ -5,9 +5,11 @@
 
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "domain/quota.hpp"
+#include "store/transactions.hpp"
 #include "support/store_fixture.hpp"
 
 namespace accountsd::store {
@@ -329,6 +331,54 @@ TEST_F(DirectoryStoreTest, AllocationBeyondBytesAvailableIsQuotaExceeded) {
   bonus.bonus_bytes = 500;
   EXPECT_EQ(directory().update_user(alpha, ann.avatar_id, bonus).bonus_bytes, 500);
   EXPECT_EQ(partners().quota(alpha).bytes_allocated, 1500);
+}
+
+// A page of users comes with each one's share rooms (C.6), in the page's order, in what a
+// single-object GET's scope allows: one read (a second one stops the test build on PostgreSQL).
+TEST_F(DirectoryStoreTest, APageOfUsersComesWithTheirShareRoomsInOneRead) {
+  auto alpha = make_partner("alpha");
+  auto [group, plan] = defaults(alpha);
+  std::vector<domain::NewUser> batch;
+  for (const char* name : {"ann", "bob", "cy", "dee"}) batch.push_back(user(name, group, plan));
+  batch[0].shares = {share("work"), share("holiday")};
+  batch[0].bytes_stored = 30;
+  batch[1].bytes_stored = 20;
+  batch[2].shares = {share("photos")};
+  batch[2].bytes_stored = 10;
+  batch[3].shares = {share("x")};
+  directory().insert_users(alpha, batch);
+
+  domain::UserQuery query;
+  query.order_by = "bytes_stored";
+  query.descending = true;
+  query.limit = 3;  // ann, bob (no shares), cy
+  query.offset = 0;
+  std::vector<std::pair<std::string, std::vector<std::string>>> page;
+  {
+    ReadSnapshot snapshot(transactions());
+    transactions().expect_one_read();
+    for (const auto& u : directory().users(alpha, query))
+      page.emplace_back(u.username, u.share_rooms);
+  }
+  using Rooms = std::vector<std::string>;
+  using Page = std::vector<std::pair<std::string, Rooms>>;
+  EXPECT_EQ(page,
+            (Page{{"ann", Rooms{"holiday", "work"}}, {"bob", Rooms{}}, {"cy", Rooms{"photos"}}}));
+
+  // An offset skips the rows before it, rooms and all; a cursor reads them too.
+  query.limit = 2;
+  query.offset = 2;
+  auto rest = directory().users(alpha, query);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].share_rooms, Rooms{"photos"});
+  EXPECT_EQ(rest[1].share_rooms, Rooms{"x"});
+  query.limit.reset();
+  query.offset = 0;
+  auto cursor = directory().user_cursor(alpha, query);
+  auto all = cursor->next_page(10);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].share_rooms, (Rooms{"holiday", "work"}));
+  EXPECT_EQ(all[3].share_rooms, Rooms{"x"});
 }
 
 // What the backends' SQL would otherwise answer differently (PostgreSQL folds, sorts NULL and
