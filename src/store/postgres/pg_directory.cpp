@@ -147,35 +147,40 @@ domain::User read_user(const Result& r, int row) {
   return u;
 }
 
-// A user's share rooms as a JSON array (NULL when it has none), in the statement that reads the
-// user: a lookup of one user is then one round trip, all that a single-object GET needs
-// (Transactions::expect_one_read), and a page of users is one too. `user` names the row's
-// source: its avatar_id and num_shares columns; `partner` the parameter of its partner.
-std::string share_rooms_column(std::string_view user, std::string_view partner) {
-  const std::string of(user);
-  return ", CASE WHEN " + of +
-         ".num_shares > 0 THEN (SELECT json_agg(s.room_key ORDER BY "
-         "s.room_key) FROM shares s WHERE s.partner_id = " +
-         std::string(partner) + " AND s.avatar_id = " + of + ".avatar_id) END";
-}
-const std::string kShareRoomsColumn = share_rooms_column("u", "u.partner_id");
-
-// Reads row `row` of a statement that selects kUserColumns, then a share_rooms_column.
-domain::User read_user_with_rooms(const Result& r, int row = 0) {
-  auto user = read_user(r, row);
-  auto rooms = r.optional_string(row, r.columns() - 1);
-  if (!rooms) return user;
-  auto parsed = boost::json::parse(*rooms);
-  user.share_rooms.reserve(parsed.as_array().size());
-  for (const auto& room : parsed.as_array()) user.share_rooms.emplace_back(room.as_string());
-  return user;
-}
-
-std::vector<domain::User> read_users_with_rooms(const Result& r) {
+std::vector<domain::User> read_users(const Result& r) {
   std::vector<domain::User> out;
   out.reserve(std::size_t(r.rows()));
-  for (int row = 0; row < r.rows(); ++row) out.push_back(read_user_with_rooms(r, row));
+  for (int row = 0; row < r.rows(); ++row) out.push_back(read_user(r, row));
   return out;
+}
+
+// Fills in share_rooms with one read of the shares primary key for the whole page.
+void add_share_rooms(Connection& c, PartnerId partner, std::span<domain::User> users) {
+  auto sharing = users_with_shares(users);
+  if (sharing.by_avatar.empty()) return;
+  auto rooms = c.exec(
+      "SELECT avatar_id, room_key FROM shares WHERE avatar_id = ANY($2::bigint[]) AND "
+      "partner_id = $1 ORDER BY avatar_id, room_key",
+      Params().add(partner).add("{" + sharing.ids + "}"));
+  for (int row = 0; row < rooms.rows(); ++row)
+    sharing.by_avatar.at(rooms.integer(row, 0))->share_rooms.push_back(rooms.string(row, 1));
+}
+
+// One user's share rooms as a JSON array (NULL when it has none), in the user's own statement: a
+// lookup of one user is then one round trip, all that a single-object GET needs
+// (Transactions::expect_one_read).
+const std::string kShareRoomsColumn =
+    ", CASE WHEN u.num_shares > 0 THEN (SELECT json_agg(s.room_key ORDER BY s.room_key) FROM "
+    "shares s WHERE s.partner_id = u.partner_id AND s.avatar_id = u.avatar_id) END";
+
+// Reads row 0 of a statement that selects kUserColumns, then kShareRoomsColumn.
+domain::User read_user_with_rooms(const Result& r) {
+  auto user = read_user(r, 0);
+  auto rooms = r.optional_string(0, r.columns() - 1);
+  if (!rooms) return user;
+  auto parsed = boost::json::parse(*rooms);
+  for (const auto& room : parsed.as_array()) user.share_rooms.emplace_back(room.as_string());
+  return user;
 }
 
 const std::string kSelectUserById = "SELECT " + kUserColumns + kShareRoomsColumn +
@@ -533,39 +538,18 @@ std::string user_statement(Connection& c, const domain::UserQuery& query, Params
   return build(params, texts ? Narrowing::texts : Narrowing::none);
 }
 
-// The ORDER BY clause of `query`'s list: by the columns of the users' own rows (`source` none)
-// or by those of the same name in a subquery's rows.
-std::string user_order(const domain::UserQuery& query,
-                       std::optional<std::string_view> source = std::nullopt) {
+// The users `query` selects, in its order, with neither limit nor offset; its parameters
+// appended to `params`.
+std::string select_users(PartnerId partner, const domain::UserQuery& query, Params& params,
+                         Narrowing narrowing) {
   auto column = user_columns().find(query.order_by);
   if (column == user_columns().end()) throw std::invalid_argument("unknown order_by");
   const char* direction = query.descending ? " DESC" : "";
   const char* nulls =
       !column->second.nullable ? "" : (query.descending ? " NULLS LAST" : " NULLS FIRST");
-  auto of = [&](std::string_view field, const std::string& own) {
-    return source ? std::string(*source) + "." + std::string(field) : own;
-  };
-  return " ORDER BY " + of(query.order_by, column->second.sql) + direction + nulls + ", " +
-         of("avatar_id", "u.avatar_id") + direction;
-}
-
-// The users `query` selects, in its order, with neither limit nor offset; its parameters
-// appended to `params`. `rooms` adds their share rooms (kShareRoomsColumn).
-enum class Rooms { without, with };
-std::string select_users(PartnerId partner, const domain::UserQuery& query, Params& params,
-                         Narrowing narrowing, Rooms rooms = Rooms::without) {
-  return "SELECT " + kUserColumns + (rooms == Rooms::with ? kShareRoomsColumn : "") +
-         " FROM users u" + std::string(kJoinUserPlans) +
-         user_filters(partner, query, params, narrowing) + user_order(query);
-}
-
-// A page of users (`page`, a select_users with its limit and offset) with their share rooms, in
-// its order, in one statement. The rooms are looked up for the page's rows alone: in the page's
-// own select they would be looked up for the rows its offset skips too.
-std::string page_with_share_rooms(PartnerId partner, const domain::UserQuery& query, Params& params,
-                                  const std::string& page) {
-  return "SELECT page.*" + share_rooms_column("page", next_param(params, partner)) + " FROM (" +
-         page + ") page" + user_order(query, "page");
+  return "SELECT " + kUserColumns + " FROM users u" + std::string(kJoinUserPlans) +
+         user_filters(partner, query, params, narrowing) + " ORDER BY " + column->second.sql +
+         direction + nulls + ", u.avatar_id" + direction;
 }
 
 // The query's offset as SQLite takes one: a negative offset skips nothing.
@@ -600,13 +584,13 @@ constexpr std::size_t kFetchRows = 10'000;
 class PgUserCursor final : public Cursor<domain::User> {
  public:
   PgUserCursor(Pool::Lease lease, PartnerId partner, const domain::UserQuery& query)
-      : lease_(std::move(lease)) {
+      : lease_(std::move(lease)), partner_(partner) {
     std::exception_ptr failure;
     try {
       lease_->script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       Params params;
       auto select = user_statement(*lease_, query, params, [&](Params& p, Narrowing narrowing) {
-        auto sql = select_users(partner, query, p, narrowing, Rooms::with);
+        auto sql = select_users(partner, query, p, narrowing);
         return sql + " OFFSET " + next_param(p, offset_of(query));
       });
       lease_->exec("DECLARE user_rows NO SCROLL CURSOR FOR " + select, params, planning_of(query));
@@ -630,14 +614,16 @@ class PgUserCursor final : public Cursor<domain::User> {
     while (page.size() < rows && !done_) {
       auto count = std::min(rows - page.size(), kFetchRows);
       auto r = lease_->exec("FETCH FORWARD " + std::to_string(count) + " FROM user_rows");
-      for (int row = 0; row < r.rows(); ++row) page.push_back(read_user_with_rooms(r, row));
+      for (int row = 0; row < r.rows(); ++row) page.push_back(read_user(r, row));
       if (std::size_t(r.rows()) < count) done_ = true;
     }
+    add_share_rooms(*lease_, partner_, page);
     return page;
   }
 
  private:
   Pool::Lease lease_;
+  PartnerId partner_;
   bool done_ = false;
 };
 
@@ -805,7 +791,7 @@ std::optional<domain::User> PgDirectory::find_user(PartnerId partner, std::strin
   });
 }
 
-// The page is read whole, with the users' share rooms in one round trip, and
+// The page is read whole, in one round trip for the users and one for their share rooms, and
 // only then visited: the read may run again (a retried transaction), a visit must not.
 void PgDirectory::visit_users(PartnerId partner, const domain::UserQuery& query,
                               const std::function<void(const domain::User& user)>& visit) {
@@ -832,13 +818,14 @@ void PgDirectory::visit_users(PartnerId partner, const domain::UserQuery& query,
   auto page = [&](Params& params, Narrowing narrowing) {
     auto sql = select_users(partner, *walked, params, narrowing);
     sql += " LIMIT " + next_param(params, limit_of(*walked));
-    sql += " OFFSET " + next_param(params, offset_of(*walked));
-    return page_with_share_rooms(partner, *walked, params, sql);
+    return sql + " OFFSET " + next_param(params, offset_of(*walked));
   };
   auto users = backend_.read([&](Connection& c) {
     Params params;
     auto sql = user_statement(c, *walked, params, page);
-    return read_users_with_rooms(c.exec(sql, params, planning_of(*walked)));
+    auto out = read_users(c.exec(sql, params, planning_of(*walked)));
+    add_share_rooms(c, partner, out);
+    return out;
   });
   if (walked->descending != query.descending) std::reverse(users.begin(), users.end());
   for (const auto& user : users) visit(user);
