@@ -35,7 +35,9 @@ class Transactions {
   // snapshot holds at least those. `now`: the count now, once this snapshot's own view has been
   // added to it (a change committed by another process counts from the first snapshot that
   // sees it). An answer read in a snapshot whose `before` equals its `now` may serve any
-  // snapshot whose `now` is still that number. nullopt: this backend cannot tell cheaply.
+  // snapshot whose `now` is still that number. nullopt: this backend cannot tell cheaply, or
+  // not for this snapshot. On PostgreSQL the number is the database's, the same for every
+  // server on it, and costs a statement (Backend::snapshot_version).
   struct SnapshotVersion {
     std::uint64_t before = 0;
     std::uint64_t now = 0;

@@ -1,6 +1,7 @@
-// Whole answers kept for list reads (api/answer_cache.hpp, on SQLite) are never stale: a read
-// after a change, made through the API, through the store, or by another process on the same
-// database, sees it; a partner never gets another's answer; credentials are checked first.
+// Whole answers kept for list reads (api/answer_cache.hpp) are never stale: a read after a
+// change, made through the API, through the store, or by another process on the same database,
+// sees it; a partner never gets another's answer; credentials are checked first. On both
+// backends (on PostgreSQL, TwoServersTest has a second server make the change).
 #include <algorithm>
 #include <atomic>
 #include <future>
@@ -30,21 +31,20 @@ class KeptAnswersTest : public ApiTest {
   std::uint64_t hits() const { return app().answers().counts().hits; }
 };
 
-TEST_F(KeptAnswersTest, ARepeatedListReadIsAnsweredAgainFromMemoryOnSqlite) {
+TEST_F(KeptAnswersTest, ARepeatedListReadIsAnsweredAgainFromMemory) {
   auto first = get("/plans");
   ASSERT_EQ(first.status, 200) << first.body;
   auto before = hits();
-  for (int i = 0; i < 5; ++i) {
+  // The first read on the other I/O thread may miss. On PostgreSQL, so does any read after a
+  // commit anywhere in the cluster (another test's): those are read again until 3 were kept.
+  const int reads = test_db().postgres() ? 50 : 5;
+  for (int i = 0; i < reads && hits() < before + 3; ++i) {
     auto again = get("/plans");
     ASSERT_EQ(again.status, 200);
     EXPECT_EQ(again.body, first.body);
     EXPECT_EQ(again.header("content-type"), first.header("content-type"));
   }
-  // PostgreSQL keeps nothing: another server may change the data unseen.
-  if (test_db().postgres())
-    EXPECT_EQ(hits(), before);
-  else
-    EXPECT_GE(hits(), before + 3);  // the first read on the other I/O thread may miss
+  EXPECT_GE(hits(), before + 3);
 }
 
 TEST_F(KeptAnswersTest, AChangeThroughTheStoreIsSeenAtTheNextRead) {

@@ -1,7 +1,7 @@
 // Two `accountsd serve` processes on one PostgreSQL database behave as one server (issue 12):
 // a password changed through one is refused by the other at its next request, failed logins
-// through one count on the other, and writers spread over both leave exact quota counters and
-// never see an id twice.
+// through one count on the other, an answer one keeps is not sent after a write through the
+// other, and writers spread over both leave exact quota counters and never see an id twice.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +18,7 @@
 
 #include "store/database.hpp"
 #include "support/http_client.hpp"
+#include "support/metrics_text.hpp"
 #include "support/postgres_server.hpp"
 #include "support/server_process.hpp"
 #include "support/sqlite_checks.hpp"
@@ -87,6 +88,36 @@ TEST_F(TwoServersTest, APasswordChangedThroughOneIsRefusedByTheOtherAtItsNextReq
   EXPECT_EQ(call(0, "GET", "/partner/quota").status, 401);
   const Login renewed{"acme", "a-new-password-22"};
   EXPECT_EQ(call(1, "GET", "/partner/quota", "", renewed).status, 200);
+}
+
+TEST_F(TwoServersTest, AnAnswerKeptByOneIsNotSentAfterAWriteThroughTheOther) {
+  auto groups = [&](int server) {
+    auto reply = call(server, "GET", "/groups/");
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    return reply.body;
+  };
+  auto hits = [&](int server) {
+    auto reply = http_request(ports_[server], "GET", "/metrics", "", std::nullopt);
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    return MetricsText(reply.body).value("accountsd_answer_cache_hits_total");
+  };
+  auto plans = call(0, "GET", "/plans");
+  ASSERT_EQ(plans.status, 200) << plans.body;
+  const auto plan = std::to_string(plans.json.as_array().at(0).at("plan_id").as_int64());
+  for (int i = 1; i <= 5; ++i) {
+    // Server 0 answers the page from memory: read until it has (a commit anywhere in the
+    // cluster, such as another test's, makes it read the page again).
+    auto name = "Group " + std::to_string(i);
+    const double before = hits(0);
+    for (int read = 0; read < 50 && hits(0) == before; ++read)
+      EXPECT_EQ(groups(0).find(name), std::string::npos);
+    ASSERT_GT(hits(0), before) << "server 0 never answered the page from memory";
+    auto write = call(1, "POST", "/groups/",
+                      R"({"name": ")" + name + R"(", "plan_id": )" + plan +
+                          R"(, "webapi_enable": true, "check_domain": false})");
+    ASSERT_EQ(write.status, 201) << write.body;
+    EXPECT_NE(groups(0).find(name), std::string::npos) << "server 0 answered a page from before";
+  }
 }
 
 TEST_F(TwoServersTest, FailedLoginsThroughOneCountOnTheOther) {

@@ -34,6 +34,23 @@ void Backend::expect_one_read() {
   if (snapshot.depth > 0) snapshot.one_read = true;
 }
 
+std::optional<std::uint64_t> Backend::snapshot_version() {
+  auto& snapshot = snapshot_.get();
+  if (snapshot.depth == 0 || snapshot.one_read) return std::nullopt;
+  // A snapshot's xmax is the first transaction id not yet completed; with no transaction in
+  // progress below it (xmin = xmax), it has seen every transaction that had an id by then. A
+  // write anywhere in the database, through any server, takes an id and, when it ends, moves
+  // every later snapshot's xmax past it: two such snapshots with the same xmax see the same
+  // data. (One with a transaction in progress is of no use: what it sees is not the commits
+  // below its xmax.) Read-only transactions take no id and move nothing.
+  auto r = snapshot_connection(snapshot).exec(
+      "SELECT pg_snapshot_xmin(s) = pg_snapshot_xmax(s), pg_snapshot_xmax(s)::text::bigint "
+      "FROM pg_current_snapshot() s",
+      Params());
+  if (!r.boolean(0, 0)) return std::nullopt;
+  return std::uint64_t(r.integer(0, 1));
+}
+
 Connection& Backend::snapshot_lease(Snapshot& snapshot) {
   if (!snapshot.lease) snapshot.lease.emplace(pool_.acquire());
   return **snapshot.lease;

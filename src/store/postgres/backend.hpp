@@ -84,6 +84,10 @@ class Backend {
   // this halves the statements PostgreSQL runs and the times it wakes. A second round trip opens
   // the snapshot after all (a debug build stops there: the caller promised one).
   void expect_one_read();
+  // Where this scope's snapshot stands among the database's commits (Transactions::
+  // snapshot_version), read in its snapshot with one statement; none outside a scope, or in one
+  // that promised a single read, or when a transaction was in progress at the snapshot.
+  std::optional<std::uint64_t> snapshot_version();
 
   Pool& pool() { return pool_; }
 

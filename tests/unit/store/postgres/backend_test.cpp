@@ -2,6 +2,7 @@
 // and is seen by the reads after it, and a partner's writes take turns.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <thread>
@@ -77,6 +78,60 @@ TEST_F(PostgresBackendTest, AScopeThatExpectsOneReadSendsItAndItsCheckWithoutATr
   // The promise ends with its scope: the next one reads in a snapshot again.
   backend_->begin_read();
   EXPECT_EQ(backend_->read(isolation), "repeatable read");
+  backend_->end_read();
+}
+
+TEST_F(PostgresBackendTest, ASnapshotsVersionMovesWithEveryCommitAnywhereAndOnlyThen) {
+  auto version = [&] {
+    backend_->begin_read();
+    auto v = backend_->snapshot_version();
+    backend_->end_read();
+    return v;
+  };
+  // A version, once no other test's transaction is in progress in the cluster.
+  auto settled_version = [&] {
+    auto v = version();
+    for (int i = 0; i < 100 && !v; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      v = version();
+    }
+    return v;
+  };
+  // Reads move nothing. Other tests' commits in the cluster do (transaction ids are the
+  // cluster's): the same version twice in a row, in one of a few tries, is what reads leave.
+  std::optional<std::uint64_t> first;
+  bool steady = false;
+  for (int i = 0; i < 50 && !steady; ++i) {
+    first = version();
+    EXPECT_EQ(backend_->read([&](Connection& c) { return shares(c, 1); }), 0);
+    steady = first.has_value() && version() == first;
+  }
+  EXPECT_TRUE(steady);
+
+  // A commit through another connection, of another partner's row.
+  auto other = Connection::open(db_->url(), {});
+  other->script("UPDATE partner_counters SET share_count = 1 WHERE partner_id = 2");
+  auto second = settled_version();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_NE(second, first);
+
+  // A transaction in progress below a later commit: a snapshot then has no version, until it
+  // ends; then one that no snapshot before it had.
+  auto slow = Connection::open(db_->url(), {});
+  slow->script("BEGIN; UPDATE partner_counters SET share_count = 2 WHERE partner_id = 2");
+  other->script("UPDATE partner_counters SET share_count = 3 WHERE partner_id = 1");
+  EXPECT_EQ(version(), std::nullopt);
+  slow->script("COMMIT");
+  auto third = settled_version();
+  ASSERT_TRUE(third.has_value());
+  EXPECT_NE(third, first);
+  EXPECT_NE(third, second);
+
+  // Outside a scope, or in one that promised a single read: none.
+  EXPECT_EQ(backend_->snapshot_version(), std::nullopt);
+  backend_->begin_read();
+  backend_->expect_one_read();
+  EXPECT_EQ(backend_->snapshot_version(), std::nullopt);
   backend_->end_read();
 }
 
