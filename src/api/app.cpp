@@ -306,9 +306,11 @@ http::Response App::answer(const Route& route, Call& call) {
   if (auto kept = answers_->find(call.partner, call.request.target, version->now))
     return std::move(*kept);
   auto response = route.handler(call);
-  // Kept only when nothing changed between the snapshot's start and now, so that the number it
-  // is kept under is one that no other state of the data has.
-  if (version->before == version->now)
+  // Kept only when nothing changed between the snapshot's start and the end of its reads, so
+  // that the number it is kept under is one that no other state of the data has.
+  auto read_at = services_.database.transactions().snapshot_version();
+  if (version->before == version->now && read_at && read_at->before == version->now &&
+      read_at->now == version->now)
     answers_->keep(call.partner, call.request.target, version->now, response);
   return response;
 }

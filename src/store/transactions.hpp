@@ -30,14 +30,16 @@ class Transactions {
   virtual void expect_one_read() {}
 
   // Where this thread's read snapshot stands among the changes to the database, for answers
-  // kept whole (api/answer_cache.hpp); call it inside a snapshot, after its first read.
-  // `before`: the count of changes the process knew of before the snapshot began, so the
-  // snapshot holds at least those. `now`: the count now, once this snapshot's own view has been
-  // added to it (a change committed by another process counts from the first snapshot that
-  // sees it). An answer read in a snapshot whose `before` equals its `now` may serve any
-  // snapshot whose `now` is still that number. nullopt: this backend cannot tell cheaply, or
-  // not for this snapshot. On PostgreSQL the number is the database's, the same for every
-  // server on it, and costs a statement (Backend::snapshot_version).
+  // kept whole (api/answer_cache.hpp); call it inside a snapshot before the reads an answer is
+  // made of (to look the answer up under `now`) and again after them (to keep it only if
+  // nothing changed in between: the same `before` and `now`, and `before` equal to `now`).
+  // `before`: the count of changes known before the snapshot began, so the snapshot holds at
+  // least those. `now`: the count now, once this snapshot's own view has been added to it (a
+  // change committed by another process counts from the first snapshot that sees it). An answer
+  // read in a snapshot whose `before` equals its `now` may serve any snapshot whose `now` is
+  // still that number. nullopt: this backend cannot tell cheaply, or not for this snapshot.
+  // SQLite counts in the process; PostgreSQL reads the cluster's own count, the same for every
+  // server on it, the first time before its snapshot begins (Backend::snapshot_version).
   struct SnapshotVersion {
     std::uint64_t before = 0;
     std::uint64_t now = 0;

@@ -27,6 +27,7 @@ void Backend::end_read() noexcept {
   snapshot.lease.reset();
   snapshot.one_read = false;
   snapshot.trips_before_read.reset();
+  snapshot.versions.reset();
 }
 
 void Backend::expect_one_read() {
@@ -34,21 +35,49 @@ void Backend::expect_one_read() {
   if (snapshot.depth > 0) snapshot.one_read = true;
 }
 
-std::optional<std::uint64_t> Backend::snapshot_version() {
-  auto& snapshot = snapshot_.get();
-  if (snapshot.depth == 0 || snapshot.one_read) return std::nullopt;
-  // A snapshot's xmax is the first transaction id not yet completed; with no transaction in
-  // progress below it (xmin = xmax), it has seen every transaction that had an id by then. A
-  // write anywhere in the database, through any server, takes an id and, when it ends, moves
-  // every later snapshot's xmax past it: two such snapshots with the same xmax see the same
-  // data. (One with a transaction in progress is of no use: what it sees is not the commits
-  // below its xmax.) Read-only transactions take no id and move nothing.
-  auto r = snapshot_connection(snapshot).exec(
-      "SELECT pg_snapshot_xmin(s) = pg_snapshot_xmax(s), pg_snapshot_xmax(s)::text::bigint "
-      "FROM pg_current_snapshot() s",
-      Params());
+namespace {
+
+// A snapshot's xmax is the first transaction id not yet completed; with no transaction in
+// progress below it (xmin = xmax), the snapshot has seen every transaction that had an id by
+// then. A write anywhere in the cluster, through any server, takes an id and, when it ends, moves
+// every later snapshot's xmax past it: two such snapshots with the same xmax see the same data.
+// (One with a transaction in progress is of no use: what it sees is not the commits below its
+// xmax.) Read-only transactions take no id and move nothing.
+constexpr const char* kSnapshotVersion =
+    "SELECT pg_snapshot_xmin(s) = pg_snapshot_xmax(s), pg_snapshot_xmax(s)::text::bigint FROM "
+    "pg_current_snapshot() s";
+
+std::optional<std::uint64_t> version_in(const Result& r) {
   if (!r.boolean(0, 0)) return std::nullopt;
   return std::uint64_t(r.integer(0, 1));
+}
+
+}  // namespace
+
+std::optional<Backend::Version> Backend::snapshot_version() {
+  auto& snapshot = snapshot_.get();
+  if (snapshot.depth == 0 || snapshot.one_read) return std::nullopt;
+  if (!snapshot.versions) {
+    snapshot.versions = std::make_shared<Snapshot::Versions>();
+    if (snapshot.open) {
+      // Already reading in its snapshot: that is the version of whatever is read from here on.
+      auto v = version_in(snapshot_connection(snapshot).exec(kSnapshotVersion, Params()));
+      snapshot.versions->before = v;
+      snapshot.versions->seen = v;
+    } else {
+      // Before the snapshot begins, without it, in one round trip with the checks queued (a kept
+      // answer then needs nothing else); the snapshot's own version goes with its BEGIN.
+      snapshot.versions->before =
+          version_in(snapshot_lease(snapshot).exec(kSnapshotVersion, Params()));
+    }
+    if (!snapshot.versions->before) return std::nullopt;
+    return Version{*snapshot.versions->before, *snapshot.versions->before};
+  }
+  // Again, after the reads: the snapshot's version, read with its first statement.
+  settle_checks();
+  const auto& versions = *snapshot.versions;
+  if (!versions.before || !versions.seen) return std::nullopt;
+  return Version{*versions.before, *versions.seen};
 }
 
 Connection& Backend::snapshot_lease(Snapshot& snapshot) {
@@ -69,6 +98,12 @@ Connection& Backend::snapshot_connection(Snapshot& snapshot) {
   // Goes with the first statement, ahead of any check queued before it, in one round trip.
   connection.begin_later("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   snapshot.open = true;
+  // What snapshot_version() read before the snapshot began is compared with the snapshot's own.
+  if (snapshot.versions && snapshot.versions->before) {
+    connection.send_ahead(
+        kSnapshotVersion, Params(),
+        [versions = snapshot.versions](const Result& r) { versions->seen = version_in(r); });
+  }
   return connection;
 }
 

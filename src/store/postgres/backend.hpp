@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -84,10 +85,16 @@ class Backend {
   // this halves the statements PostgreSQL runs and the times it wakes. A second round trip opens
   // the snapshot after all (a debug build stops there: the caller promised one).
   void expect_one_read();
-  // Where this scope's snapshot stands among the database's commits (Transactions::
-  // snapshot_version), read in its snapshot with one statement; none outside a scope, or in one
-  // that promised a single read, or when a transaction was in progress at the snapshot.
-  std::optional<std::uint64_t> snapshot_version();
+  // Where this scope's snapshot stands among the cluster's commits (Transactions::
+  // snapshot_version): the first call, before the scope's reads, reads the version before the
+  // snapshot begins (`before` and `now` both), in one round trip with the checks queued; the
+  // snapshot's own is read with its BEGIN, and a call after the reads gives it as `now`. None
+  // outside a scope, in one that promised a single read, or when a transaction was in progress.
+  struct Version {
+    std::uint64_t before = 0;
+    std::uint64_t now = 0;
+  };
+  std::optional<Version> snapshot_version();
 
   Pool& pool() { return pool_; }
 
@@ -99,6 +106,13 @@ class Backend {
     bool one_read = false;  // expect_one_read() was called
     // With one_read, after the first read: `lease`'s round trips before it.
     std::optional<std::uint64_t> trips_before_read;
+    // Once snapshot_version() was called: the version before the snapshot began, and the one it
+    // was begun at (set by the answer to a statement sent with its BEGIN, hence shared).
+    struct Versions {
+      std::optional<std::uint64_t> before;
+      std::optional<std::uint64_t> seen;
+    };
+    std::shared_ptr<Versions> versions;
   };
 
   // The scope's connection, leased at its first use; nothing is queued on it.

@@ -18,12 +18,11 @@ class PgTransactions final : public Transactions {
   void release_stale_snapshot() noexcept override {}
   void settle_checks() override { backend_.settle_checks(); }
   void expect_one_read() override { backend_.expect_one_read(); }
-  // The database's own count (Backend::snapshot_version), which every server shares: an answer
-  // is kept only from a snapshot that it names exactly, so `before` is `now`.
+  // The cluster's own count (Backend::snapshot_version), which every server shares.
   std::optional<SnapshotVersion> snapshot_version() override {
     auto version = backend_.snapshot_version();
     if (!version) return std::nullopt;
-    return SnapshotVersion{*version, *version};
+    return SnapshotVersion{version->before, version->now};
   }
   std::uint64_t take_commit_ticket() override { return 0; }
   void when_durable(std::uint64_t, UniqueFunction<void(bool ok)> done) override { done(true); }

@@ -86,7 +86,7 @@ TEST_F(PostgresBackendTest, ASnapshotsVersionMovesWithEveryCommitAnywhereAndOnly
     backend_->begin_read();
     auto v = backend_->snapshot_version();
     backend_->end_read();
-    return v;
+    return v ? std::optional<std::uint64_t>(v->now) : std::nullopt;
   };
   // A version, once no other test's transaction is in progress in the cluster.
   auto settled_version = [&] {
@@ -133,6 +133,43 @@ TEST_F(PostgresBackendTest, ASnapshotsVersionMovesWithEveryCommitAnywhereAndOnly
   backend_->expect_one_read();
   EXPECT_EQ(backend_->snapshot_version(), std::nullopt);
   backend_->end_read();
+}
+
+TEST_F(PostgresBackendTest, ASnapshotsVersionIsReadBeforeItBeginsAndAgainWithItsBegin) {
+  auto other = Connection::open(db_->url(), {});
+  // Nothing committed between the two: the same version, read before the snapshot and in it.
+  // (Another test's commit in the cluster may come between them: tried a few times.)
+  bool same = false;
+  for (int i = 0; i < 50 && !same; ++i) {
+    backend_->begin_read();
+    auto before = backend_->snapshot_version();
+    EXPECT_EQ(backend_->read([&](Connection& c) { return shares(c, 1); }), 0);
+    auto after = backend_->snapshot_version();
+    backend_->end_read();
+    if (!before || !after) continue;
+    EXPECT_EQ(before->before, before->now);
+    EXPECT_EQ(after->before, before->now);
+    same = after->now == before->now;
+  }
+  EXPECT_TRUE(same);
+
+  // A commit between the first call and the snapshot's first read: the snapshot sees it, and
+  // says that it is not the state the first call read.
+  bool compared = false;
+  for (int i = 1; i <= 50 && !compared; ++i) {
+    backend_->begin_read();
+    auto before = backend_->snapshot_version();
+    other->exec("UPDATE partner_counters SET share_count = $1 WHERE partner_id = 1",
+                Params().add(i));
+    EXPECT_EQ(backend_->read([&](Connection& c) { return shares(c, 1); }), i);
+    auto after = backend_->snapshot_version();
+    backend_->end_read();
+    if (!before || !after) continue;  // another test's transaction was in progress
+    EXPECT_EQ(after->before, before->now);
+    EXPECT_NE(after->now, before->now);
+    compared = true;
+  }
+  EXPECT_TRUE(compared);
 }
 
 TEST_F(PostgresBackendTest, APartnersReadCheckWriteSequencesTakeTurnsAndStayExact) {
