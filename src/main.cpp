@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd
       ->add_option("--answer-cache-mb", serve_options.answer_cache_mb,
-                   "MiB of whole list answers kept while the data under them is unchanged, "
-                   "SQLite only (0 = none; docs/operations.md)")
+                   "MiB of whole list answers kept while the data under them is unchanged "
+                   "(0 = none; docs/operations.md)")
       ->check(CLI::Range(std::size_t(0), std::size_t(1) << 20))
       ->capture_default_str();
   serve_cmd
