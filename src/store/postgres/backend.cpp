@@ -54,7 +54,7 @@ std::optional<std::uint64_t> version_in(const Result& r) {
 
 }  // namespace
 
-std::optional<Backend::Version> Backend::snapshot_version() {
+std::optional<Transactions::SnapshotVersion> Backend::snapshot_version() {
   auto& snapshot = snapshot_.get();
   if (snapshot.depth == 0 || snapshot.one_read) return std::nullopt;
   if (!snapshot.versions) {
@@ -71,13 +71,13 @@ std::optional<Backend::Version> Backend::snapshot_version() {
           version_in(snapshot_lease(snapshot).exec(kSnapshotVersion, Params()));
     }
     if (!snapshot.versions->before) return std::nullopt;
-    return Version{*snapshot.versions->before, *snapshot.versions->before};
+    return Transactions::SnapshotVersion{*snapshot.versions->before, *snapshot.versions->before};
   }
   // Again, after the reads: the snapshot's version, read with its first statement.
   settle_checks();
   const auto& versions = *snapshot.versions;
   if (!versions.before || !versions.seen) return std::nullopt;
-  return Version{*versions.before, *versions.seen};
+  return Transactions::SnapshotVersion{*versions.before, *versions.seen};
 }
 
 Connection& Backend::snapshot_lease(Snapshot& snapshot) {

@@ -14,6 +14,7 @@
 #include "async/local.hpp"
 #include "store/postgres/pool.hpp"
 #include "store/postgres/transaction.hpp"
+#include "store/transactions.hpp"
 
 namespace accountsd::store::postgres {
 
@@ -90,11 +91,7 @@ class Backend {
   // snapshot begins (`before` and `now` both), in one round trip with the checks queued; the
   // snapshot's own is read with its BEGIN, and a call after the reads gives it as `now`. None
   // outside a scope, in one that promised a single read, or when a transaction was in progress.
-  struct Version {
-    std::uint64_t before = 0;
-    std::uint64_t now = 0;
-  };
-  std::optional<Version> snapshot_version();
+  std::optional<Transactions::SnapshotVersion> snapshot_version();
 
   Pool& pool() { return pool_; }
 

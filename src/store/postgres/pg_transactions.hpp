@@ -19,11 +19,7 @@ class PgTransactions final : public Transactions {
   void settle_checks() override { backend_.settle_checks(); }
   void expect_one_read() override { backend_.expect_one_read(); }
   // The cluster's own count (Backend::snapshot_version), which every server shares.
-  std::optional<SnapshotVersion> snapshot_version() override {
-    auto version = backend_.snapshot_version();
-    if (!version) return std::nullopt;
-    return SnapshotVersion{version->before, version->now};
-  }
+  std::optional<SnapshotVersion> snapshot_version() override { return backend_.snapshot_version(); }
   std::uint64_t take_commit_ticket() override { return 0; }
   void when_durable(std::uint64_t, UniqueFunction<void(bool ok)> done) override { done(true); }
 
