@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "domain/text.hpp"
+
 namespace accountsd::auth {
 namespace {
 
@@ -127,7 +129,8 @@ void Throttle::share(std::string_view username, std::string_view address) {
   try {
     shared_->record(username, address, limits_.window.count());
   } catch (const std::exception& e) {
-    spdlog::warn("login throttle: could not share a failure with the other servers: {}", e.what());
+    spdlog::warn("login throttle: could not share a failure with the other servers: {}",
+                 domain::escape_controls(e.what()));
   }
 }
 
@@ -142,7 +145,8 @@ void Throttle::merge_others(Clock::time_point now) {
   try {
     failures = shared_->others_since_last(limits_.window.count());
   } catch (const std::exception& e) {
-    spdlog::warn("login throttle: could not read the other servers' failures: {}", e.what());
+    spdlog::warn("login throttle: could not read the other servers' failures: {}",
+                 domain::escape_controls(e.what()));
     return;
   }
   std::lock_guard lock(mutex_);

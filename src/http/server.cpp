@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "async/in_fiber.hpp"
+#include "domain/text.hpp"
 #include "http/connection_deadline.hpp"
 #include "http/error_response.hpp"
 #include "http/request_parser.hpp"
@@ -198,7 +199,8 @@ asio::awaitable<bool> write_streamed(Stream& stream, ConnectionDeadline& connect
         more = response.stream(piece);
       }
     } catch (const std::exception& e) {
-      spdlog::error("request {}: answer cut short: {}", request_id, e.what());
+      spdlog::error("request {}: answer cut short: {}", request_id,
+                    domain::escape_controls(e.what()));
       failed = true;
     }
     if (failed) co_return false;
@@ -233,7 +235,7 @@ Response answer(F&& handler, const std::string& request_id) {
   try {
     return handler();
   } catch (const std::exception& e) {
-    spdlog::error("request {} failed: {}", request_id, e.what());
+    spdlog::error("request {} failed: {}", request_id, domain::escape_controls(e.what()));
     return error_response(Error(ErrorKind::internal, e.what()), request_id);
   }
 }
@@ -304,7 +306,7 @@ asio::awaitable<Server::Offloaded> Server::offload(UniqueFunction<void()>& work)
           try {
             work();
           } catch (const std::exception& e) {
-            spdlog::error("work on the worker pool failed: {}", e.what());
+            spdlog::error("work on the worker pool failed: {}", domain::escape_controls(e.what()));
             outcome = Offloaded::failed;
           }
           (*resume)(outcome);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "domain/text.hpp"
 #include "metrics/events.hpp"
 #include "store/unavailable.hpp"
 
@@ -40,7 +41,7 @@ Pool::Lease Pool::acquire() {
       try {
         return Lease(*this, Connection::open(url_, options_.connect));
       } catch (const PgError& e) {
-        spdlog::error("database: {}", e.what());
+        spdlog::error("database: {}", domain::escape_controls(e.what()));
         std::unique_lock relock(mutex_);
         --open_;
         std::unique_ptr<Connection> none;

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "domain/case_fold.hpp"
+#include "domain/text.hpp"
 #include "metrics/events.hpp"
 #include "store/sqlite/audit_functions.hpp"
 
@@ -379,7 +380,7 @@ void Connection::finish_read() noexcept {
     reset_busy_statements();
     prepared("COMMIT").run();
   } catch (const std::exception& e) {
-    spdlog::error("ending a read snapshot failed: {}", e.what());
+    spdlog::error("ending a read snapshot failed: {}", domain::escape_controls(e.what()));
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
 }
@@ -418,7 +419,7 @@ Transaction::~Transaction() {
   try {
     connection_.prepared("ROLLBACK").run();
   } catch (const std::exception& e) {
-    spdlog::error("rollback failed: {}", e.what());
+    spdlog::error("rollback failed: {}", domain::escape_controls(e.what()));
   }
 }
 

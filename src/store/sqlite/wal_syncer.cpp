@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "domain/text.hpp"
 #include "metrics/events.hpp"
 
 namespace accountsd::store::sqlite {
@@ -151,14 +152,14 @@ void WalSyncer::run() {
     try {
       written = before_sync();
     } catch (const std::exception& e) {
-      spdlog::error("writing before the WAL sync threw: {}", e.what());
+      spdlog::error("writing before the WAL sync threw: {}", domain::escape_controls(e.what()));
       ec = std::make_error_code(std::errc::io_error);
     }
     auto started = std::chrono::steady_clock::now();
     try {
       if (!ec) ec = sync_();
     } catch (const std::exception& e) {
-      spdlog::error("syncing the WAL threw: {}", e.what());
+      spdlog::error("syncing the WAL threw: {}", domain::escape_controls(e.what()));
       ec = std::make_error_code(std::errc::io_error);
     }
     auto elapsed = std::chrono::steady_clock::now() - started;
@@ -185,7 +186,8 @@ void WalSyncer::run() {
       try {
         done(ok);
       } catch (const std::exception& e) {
-        spdlog::error("completing commit ticket {} threw: {}", ticket, e.what());
+        spdlog::error("completing commit ticket {} threw: {}", ticket,
+                      domain::escape_controls(e.what()));
       }
     }
     ready.clear();  // the completions die outside the lock as well

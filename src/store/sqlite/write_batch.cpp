@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "domain/text.hpp"
 #include "metrics/events.hpp"
 
 namespace accountsd::store::sqlite {
@@ -56,7 +57,7 @@ std::uint64_t WriteBatch::leave(bool wrote, bool commit_now) noexcept {
       try {
         writer_->prepared("ROLLBACK").run();
       } catch (const std::exception& e) {
-        spdlog::error("ending an empty write batch failed: {}", e.what());
+        spdlog::error("ending an empty write batch failed: {}", domain::escape_controls(e.what()));
       }
       writer_->audit().stop();
       open_ = false;
@@ -82,11 +83,13 @@ void WriteBatch::commit_locked() noexcept {
     writer_->flush_audit();
     writer_->prepared("COMMIT").run();
   } catch (const std::exception& e) {
-    spdlog::error("committing a batch of {} writes failed: {}", writes_, e.what());
+    spdlog::error("committing a batch of {} writes failed: {}", writes_,
+                  domain::escape_controls(e.what()));
     try {
       if (sqlite3_get_autocommit(writer_->handle()) == 0) writer_->prepared("ROLLBACK").run();
     } catch (const std::exception& rollback) {
-      spdlog::error("rolling back the failed batch failed: {}", rollback.what());
+      spdlog::error("rolling back the failed batch failed: {}",
+                    domain::escape_controls(rollback.what()));
     }
     fail_locked("its COMMIT failed");
     return;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/text.hpp"
+
 namespace accountsd::store::sqlite {
 
 WriteTransaction::WriteTransaction(SqliteBackend& backend) : backend_(backend) {
@@ -33,7 +35,7 @@ WriteTransaction::~WriteTransaction() {
       db_->prepared("ROLLBACK TO write").run();
       db_->prepared("RELEASE write").run();
     } catch (const std::exception& e) {
-      spdlog::debug("rolling back a write's savepoint: {}", e.what());
+      spdlog::debug("rolling back a write's savepoint: {}", domain::escape_controls(e.what()));
     }
   }
   if (own_request_) backend_.end_write_request();

@@ -1,13 +1,17 @@
 // Server: a Response with a body producer goes out chunked a piece at a time; a producer that
 // fails, or a client that does not read, cuts the answer short instead of finishing it.
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -36,7 +40,8 @@ struct Pieces {
 
   // "<n>:" and then `bytes` filler for piece n; count < 0: no end.
   bool operator()(std::string& piece) {
-    if (next == fail_at) throw std::runtime_error("the database went away");
+    if (next == fail_at)
+      throw std::runtime_error("the database went away\n[info] forged line\x1b[2J");
     piece = std::to_string(next) + ":" + std::string(bytes, 'x');
     ++next;
     return count < 0 || next < count;
@@ -116,7 +121,11 @@ TEST_F(ServerStreamTest, PiecesGoOutChunkedAndTheConnectionStaysOpen) {
   EXPECT_EQ(*alive_, 0) << "every producer is gone once its answer is out";
 }
 
-TEST_F(ServerStreamTest, AFailingProducerCutsTheAnswerShort) {
+// The failure is logged on one line with its controls escaped: its message may quote stored data.
+TEST_F(ServerStreamTest, AFailingProducerCutsTheAnswerShortAndIsLogged) {
+  std::ostringstream log;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
+  spdlog::default_logger()->sinks().push_back(sink);
   serve(5, 2);
   auto stream = connect();
   send(stream, "/list");
@@ -130,6 +139,19 @@ TEST_F(ServerStreamTest, AFailingProducerCutsTheAnswerShort) {
   EXPECT_EQ(ec, bhttp::error::partial_message) << ec.message();
   EXPECT_FALSE(parser.is_done());
   EXPECT_EQ(parser.get().body(), "0:xxx1:xxx");
+
+  server_->stop();
+  server_.reset();
+  spdlog::default_logger()->flush();
+  auto& sinks = spdlog::default_logger()->sinks();
+  sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
+  auto logged = log.str();
+  EXPECT_NE(logged.find("answer cut short: the database went away\\n[info] forged line\\x1b[2J"),
+            std::string::npos)
+      << logged;
+  // No line of its own begins with what the message quoted.
+  EXPECT_EQ(logged.find("\n[info] forged"), std::string::npos) << logged;
+  EXPECT_EQ(logged.find('\x1b'), std::string::npos);
 }
 
 TEST_F(ServerStreamTest, Http10GetsTheBodyUntilTheConnectionCloses) {
