@@ -23,6 +23,7 @@
 #include "store/postgres/counters.hpp"
 #include "store/postgres/transaction.hpp"
 #include "store/sql_text.hpp"
+#include "store/user_page_read.hpp"
 
 namespace accountsd::store::postgres {
 namespace {
@@ -799,35 +800,22 @@ void PgDirectory::visit_users(PartnerId partner, const domain::UserQuery& query,
   auto limit_of = [](const domain::UserQuery& q) {
     return q.limit && *q.limit >= 0 ? q.limit : std::nullopt;
   };
-  // A deep page counts the list first, in one snapshot with the page so that both see the same
-  // list; other pages take none of their own.
-  struct EndRead {
-    Backend* backend = nullptr;
-    ~EndRead() {
-      if (backend) backend->end_read();
-    }
-  } end_read;
-  const domain::UserQuery* walked = &query;
-  std::optional<domain::UserQuery> from_the_end;
-  if (limit_of(query) && offset_of(query) >= pages_from_the_end_past_) {
-    backend_.begin_read();
-    end_read.backend = &backend_;
-    from_the_end = domain::page_from_the_end(query, count_users(partner, query));
-    if (from_the_end) walked = &*from_the_end;
-  }
+  UserPageRead page_read(backend_, query, pages_from_the_end_past_,
+                         [&] { return count_users(partner, query); });
+  const auto& walked = page_read.walked();
   auto page = [&](Params& params, Narrowing narrowing) {
-    auto sql = select_users(partner, *walked, params, narrowing);
-    sql += " LIMIT " + next_param(params, limit_of(*walked));
-    return sql + " OFFSET " + next_param(params, offset_of(*walked));
+    auto sql = select_users(partner, walked, params, narrowing);
+    sql += " LIMIT " + next_param(params, limit_of(walked));
+    return sql + " OFFSET " + next_param(params, offset_of(walked));
   };
   auto users = backend_.read([&](Connection& c) {
     Params params;
-    auto sql = user_statement(c, *walked, params, page);
-    auto out = read_users(c.exec(sql, params, planning_of(*walked)));
+    auto sql = user_statement(c, walked, params, page);
+    auto out = read_users(c.exec(sql, params, planning_of(walked)));
     add_share_rooms(c, partner, out);
     return out;
   });
-  if (walked->descending != query.descending) std::reverse(users.begin(), users.end());
+  page_read.put_in_order(users);
   for (const auto& user : users) visit(user);
 }
 

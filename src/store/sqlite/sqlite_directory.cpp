@@ -12,6 +12,7 @@
 #include "store/sqlite/sqlite_directory.hpp"
 #include "store/sqlite/user_search.hpp"
 #include "store/sqlite/write_transaction.hpp"
+#include "store/user_page_read.hpp"
 
 namespace accountsd::store::sqlite {
 namespace {
@@ -628,21 +629,9 @@ class SqliteUserCursor final : public Cursor<domain::User> {
 void SqliteDirectory::visit_users(PartnerId partner, const domain::UserQuery& query,
                                   const std::function<void(const domain::User& user)>& visit) {
   auto& db = this->db();
-  // A deep page counts the list first, in one snapshot with the page so that both see the same
-  // list; other pages take none of their own.
-  struct EndRead {
-    Connection* db = nullptr;
-    ~EndRead() {
-      if (db) db->end_read();
-    }
-  } end_read;
-  std::optional<domain::UserQuery> from_the_end;
-  if (query.limit && *query.limit >= 0 && query.offset >= pages_from_the_end_past_) {
-    db.begin_read();
-    end_read.db = &db;
-    from_the_end = domain::page_from_the_end(query, count_users(partner, query));
-  }
-  const auto& walked = from_the_end ? *from_the_end : query;
+  UserPageRead page_read(db, query, pages_from_the_end_past_,
+                         [&] { return count_users(partner, query); });
+  const auto& walked = page_read.walked();
   auto search =
       plan_search(db, partner, walked, walked.limit ? kMostListedForPage : kMostListedForAll, true);
   bool few = walked.limit && selects_few(db, partner, walked, search);
@@ -657,7 +646,7 @@ void SqliteDirectory::visit_users(PartnerId partner, const domain::UserQuery& qu
     read_user_row(q, page[rows++]);
   }
   std::span<domain::User> users(page.data(), rows);
-  if (walked.descending != query.descending) std::reverse(users.begin(), users.end());
+  page_read.put_in_order(users);
   add_share_rooms(db, partner, users);
   for (const auto& user : users) visit(user);
   // An unpaged call may have read many: keep no more than a page's worth for the next.
