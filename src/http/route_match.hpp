@@ -37,8 +37,10 @@ struct RouteMatch {
   // the path the client sent. Views the route table, which outlives every request.
   std::string_view pattern;
   PathParams params;
-  bool path_known = false;         // some route has this path (so a miss is a 405, not a 404)
-  std::vector<std::string> allow;  // methods registered for this path
+  bool path_known = false;  // some route has this path (so a miss is a 405, not a 404)
+  // The methods registered for this path, when none is the request's (what a 405 answers
+  // with); empty when a route matched.
+  std::vector<std::string> allow;
 
   bool found() const { return index != none; }
 };

@@ -21,26 +21,44 @@ template <typename T>
 class Router {
  public:
   void add(std::string method, std::string_view pattern, T value) {
+    auto segments = split_pattern(pattern);
+    const std::size_t index = routes_.size();
+    if (!segments.empty() && is_rest(segments.back())) {
+      rest_.push_back(index);
+    } else {
+      if (by_length_.size() <= segments.size()) by_length_.resize(segments.size() + 1);
+      by_length_[segments.size()].push_back(index);
+    }
     routes_.push_back(
-        {std::move(method), std::string(pattern), split_pattern(pattern), std::move(value)});
+        {std::move(method), std::string(pattern), std::move(segments), std::move(value)});
   }
 
-  // The first route registered for `method` and `segments`. The match views this table: add
-  // nothing once requests are being matched.
+  // The first route registered for `method` and `segments`; when there is none, the methods
+  // registered for the path (RouteMatch::allow). The match views this table: add nothing once
+  // requests are being matched.
   RouteMatch match(std::string_view method, const std::vector<std::string>& segments) const {
     RouteMatch result;
-    for (std::size_t i = 0; i < routes_.size(); ++i) {
+    // Only routes of as many segments, and those ending in `{name+}`, can match: both lists are
+    // in the order of the table, and are walked together so that the first route still wins and
+    // `allow` lists the methods in the order they were added.
+    static const std::vector<std::size_t> kNone;
+    const auto& fixed = segments.size() < by_length_.size() ? by_length_[segments.size()] : kNone;
+    auto f = fixed.begin();
+    auto r = rest_.begin();
+    while (f != fixed.end() || r != rest_.end()) {
+      const std::size_t i = r == rest_.end() || (f != fixed.end() && *f < *r) ? *f++ : *r++;
       const auto& route = routes_[i];
-      PathParams params;
-      if (!matches(route.segments, segments, params)) continue;
+      if (!path_matches(route.segments, segments)) continue;
       result.path_known = true;
-      if (std::find(result.allow.begin(), result.allow.end(), route.method) == result.allow.end())
-        result.allow.push_back(route.method);
-      if (route.method == method && !result.found()) {
+      if (route.method == method) {
         result.index = i;
         result.pattern = route.pattern;
-        result.params = std::move(params);
+        capture(route.segments, segments, result.params);
+        result.allow.clear();
+        return result;
       }
+      if (std::find(result.allow.begin(), result.allow.end(), route.method) == result.allow.end())
+        result.allow.push_back(route.method);
     }
     return result;
   }
@@ -65,46 +83,50 @@ class Router {
 
   static bool is_rest(const std::string& p) { return is_parameter(p) && p[p.size() - 2] == '+'; }
 
-  static bool matches(const std::vector<std::string>& pattern,
-                      const std::vector<std::string>& segments, PathParams& params) {
-    if (!pattern.empty() && is_rest(pattern.back())) return matches_rest(pattern, segments, params);
-    if (pattern.size() != segments.size()) return false;
+  // Whether `segments` fit `pattern`; a `{name+}` last segment takes one or more.
+  static bool path_matches(const std::vector<std::string>& pattern,
+                           const std::vector<std::string>& segments) {
+    const bool rest = !pattern.empty() && is_rest(pattern.back());
+    const std::size_t fixed = rest ? pattern.size() - 1 : pattern.size();
+    if (rest ? segments.size() <= fixed : segments.size() != fixed) return false;
     // Checked from the last segment back: every route starts with the same few segments
     // (apis/accounts/v1), so the last ones tell routes apart soonest.
-    for (std::size_t i = pattern.size(); i-- > 0;) {
+    for (std::size_t i = fixed; i-- > 0;) {
       const auto& p = pattern[i];
       if (is_parameter(p) ? segments[i].empty() : p != segments[i]) return false;
     }
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-      const auto& p = pattern[i];
-      if (is_parameter(p)) params.add(p.substr(1, p.size() - 2), segments[i]);
+    if (rest) {
+      for (std::size_t i = fixed; i < segments.size(); ++i)
+        if (segments[i].empty()) return false;
     }
     return true;
   }
 
-  // A pattern whose last segment is `{name+}`: the segments before it as usual, then the rest.
-  static bool matches_rest(const std::vector<std::string>& pattern,
-                           const std::vector<std::string>& segments, PathParams& params) {
-    const std::size_t fixed = pattern.size() - 1;
-    if (segments.size() <= fixed) return false;
-    for (std::size_t i = 0; i < fixed; ++i) {
-      if (is_parameter(pattern[i]) ? segments[i].empty() : pattern[i] != segments[i]) return false;
-    }
-    std::string rest;
-    for (std::size_t i = fixed; i < segments.size(); ++i) {
-      if (segments[i].empty()) return false;
-      rest += (i == fixed ? "" : "/") + segments[i];
-    }
+  // The parameters of `segments`, which path_matches `pattern`: a `{name+}` takes the rest of
+  // the segments joined by '/'.
+  static void capture(const std::vector<std::string>& pattern,
+                      const std::vector<std::string>& segments, PathParams& params) {
+    const bool rest = !pattern.empty() && is_rest(pattern.back());
+    const std::size_t fixed = rest ? pattern.size() - 1 : pattern.size();
     for (std::size_t i = 0; i < fixed; ++i) {
       const auto& p = pattern[i];
       if (is_parameter(p)) params.add(p.substr(1, p.size() - 2), segments[i]);
     }
+    if (!rest) return;
+    std::string joined;
+    for (std::size_t i = fixed; i < segments.size(); ++i) {
+      if (i != fixed) joined += '/';
+      joined += segments[i];
+    }
     const auto& last = pattern.back();
-    params.add(last.substr(1, last.size() - 3), std::move(rest));
-    return true;
+    params.add(last.substr(1, last.size() - 3), std::move(joined));
   }
 
   std::vector<Route> routes_;
+  // The places in routes_ of the routes of each number of segments, those ending in `{name+}`
+  // aside (rest_): a request is matched against only those that could fit it.
+  std::vector<std::vector<std::size_t>> by_length_;
+  std::vector<std::size_t> rest_;
 };
 
 }  // namespace accountsd::http

@@ -171,5 +171,53 @@ TEST(Router, FirstRegisteredRouteWins) {
   EXPECT_EQ(match.params.get("x"), "");
 }
 
+TEST(Router, ARestSegmentTakesOneOrMoreSegmentsJoined) {
+  Router<int> router;
+  router.add("GET", "/console/{file+}", 1);
+  auto match = router.match("GET", {"console", "assets", "app.js"});
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 1);
+  EXPECT_EQ(match.pattern, "/console/{file+}");
+  EXPECT_EQ(match.params.get("file"), "assets/app.js");
+  match = router.match("GET", {"console", "index.html"});
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(match.params.get("file"), "index.html");
+  for (const auto& segments :
+       std::vector<Segments>{{"console"}, {"console", ""}, {"console", "a", ""}, {"other", "a"}}) {
+    EXPECT_FALSE(router.match("GET", segments).path_known);
+  }
+}
+
+// Routes of every length and rest routes are tried in the order they were added, whatever the
+// length of the path: the first one registered wins, and Allow lists methods in that order.
+TEST(Router, RestRoutesAndFixedRoutesKeepTheirOrder) {
+  Router<int> router;
+  router.add("PUT", "/files/{path+}", 1);
+  router.add("GET", "/files/{name}", 2);
+  router.add("GET", "/files/{path+}", 3);
+  router.add("DELETE", "/files/{name}/{part}", 4);
+  router.add("POST", "/files/{path+}", 5);
+
+  auto match = router.match("GET", {"files", "a"});
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 2);
+  EXPECT_EQ(match.params.get("name"), "a");
+  EXPECT_EQ(match.params.get("path"), "") << "only the chosen route's parameters are captured";
+  EXPECT_TRUE(match.allow.empty()) << "Allow is for a 405 only";
+  match = router.match("PATCH", {"files", "a"});
+  EXPECT_EQ(match.allow, (Segments{"PUT", "GET", "POST"}));
+
+  match = router.match("GET", {"files", "a", "b"});
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 3);
+  EXPECT_EQ(match.params.get("path"), "a/b");
+  match = router.match("PATCH", {"files", "a", "b"});
+  EXPECT_EQ(match.allow, (Segments{"PUT", "GET", "DELETE", "POST"}));
+  match = router.match("DELETE", {"files", "a", "b"});
+  ASSERT_TRUE(match.found());
+  EXPECT_EQ(router[match.index], 4);
+  EXPECT_EQ(match.params.get("part"), "b");
+}
+
 }  // namespace
 }  // namespace accountsd::http
