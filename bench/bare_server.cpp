@@ -1,5 +1,6 @@
 // The ceiling for bench/run: a bare Boost.Beast server answering every request with /ping's JSON,
-// or, for a target that ends with /page, with a fixed JSON array the size of a list page.
+// or, for a target that ends with /page or /object, with a fixed body the size of a list page or
+// of one user.
 //
 //   accountsd_bare [--listen HOST:PORT] [--threads N]   (defaults 127.0.0.1:8080, 0 = every core)
 //
@@ -46,6 +47,11 @@ std::string page_body() {
   return body + "]";
 }
 
+// About what /users/{email} answers on the bench's data sets (390 bytes): a JSON string.
+std::string object_body() {
+  return "\"" + std::string(388, 'x') + "\"";
+}
+
 // One connection: answers its requests one after another until the client closes or an error.
 // Every read is a full parse of a new request; the buffer and the response are reused.
 asio::awaitable<void> session(tcp::socket socket) {
@@ -63,11 +69,13 @@ asio::awaitable<void> session(tcp::socket socket) {
   };
   auto pong = make(std::string(kBody));
   auto page = make(page_body());
+  auto object = make(object_body());
   for (;;) {
     bhttp::request<bhttp::string_body> request;
     auto [read_error, read] = co_await bhttp::async_read(socket, buffer, request, use_tuple);
     if (read_error) break;
-    auto& response = request.target().ends_with("/page") ? page : pong;
+    auto target = request.target();
+    auto& response = target.ends_with("/page") ? page : target.ends_with("/object") ? object : pong;
     // Only the version and Connection follow the request; both stay put on a keep-alive run.
     response.version(request.version());
     response.keep_alive(request.keep_alive());
