@@ -22,15 +22,16 @@ class Router {
  public:
   void add(std::string method, std::string_view pattern, T value) {
     auto segments = split_pattern(pattern);
+    const bool rest = !segments.empty() && is_rest(segments.back());
     const std::size_t index = routes_.size();
-    if (!segments.empty() && is_rest(segments.back())) {
+    if (rest) {
       rest_.push_back(index);
     } else {
       if (by_length_.size() <= segments.size()) by_length_.resize(segments.size() + 1);
       by_length_[segments.size()].push_back(index);
     }
     routes_.push_back(
-        {std::move(method), std::string(pattern), std::move(segments), std::move(value)});
+        {std::move(method), std::string(pattern), std::move(segments), std::move(value), rest});
   }
 
   // The first route registered for `method` and `segments`; when there is none, the methods
@@ -48,12 +49,12 @@ class Router {
     while (f != fixed.end() || r != rest_.end()) {
       const std::size_t i = r == rest_.end() || (f != fixed.end() && *f < *r) ? *f++ : *r++;
       const auto& route = routes_[i];
-      if (!path_matches(route.segments, segments)) continue;
+      if (!path_matches(route, segments)) continue;
       result.path_known = true;
       if (route.method == method) {
         result.index = i;
         result.pattern = route.pattern;
-        capture(route.segments, segments, result.params);
+        capture(route, segments, result.params);
         result.allow.clear();
         return result;
       }
@@ -75,6 +76,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     T value;
+    bool rest;  // the last segment is `{name+}`
   };
 
   static bool is_parameter(const std::string& p) {
@@ -83,36 +85,40 @@ class Router {
 
   static bool is_rest(const std::string& p) { return is_parameter(p) && p[p.size() - 2] == '+'; }
 
-  // Whether `segments` fit `pattern`; a `{name+}` last segment takes one or more.
-  static bool path_matches(const std::vector<std::string>& pattern,
-                           const std::vector<std::string>& segments) {
-    const bool rest = !pattern.empty() && is_rest(pattern.back());
-    const std::size_t fixed = rest ? pattern.size() - 1 : pattern.size();
-    if (rest ? segments.size() <= fixed : segments.size() != fixed) return false;
+  // The segments before a `{name+}` one: all of them when there is none.
+  static std::size_t fixed_segments(const Route& route) {
+    return route.segments.size() - (route.rest ? 1 : 0);
+  }
+
+  // Whether `segments` fit `route`'s path; a `{name+}` last segment takes one or more.
+  static bool path_matches(const Route& route, const std::vector<std::string>& segments) {
+    const auto& pattern = route.segments;
+    const std::size_t fixed = fixed_segments(route);
+    if (route.rest ? segments.size() <= fixed : segments.size() != fixed) return false;
     // Checked from the last segment back: every route starts with the same few segments
     // (apis/accounts/v1), so the last ones tell routes apart soonest.
     for (std::size_t i = fixed; i-- > 0;) {
       const auto& p = pattern[i];
       if (is_parameter(p) ? segments[i].empty() : p != segments[i]) return false;
     }
-    if (rest) {
+    if (route.rest) {
       for (std::size_t i = fixed; i < segments.size(); ++i)
         if (segments[i].empty()) return false;
     }
     return true;
   }
 
-  // The parameters of `segments`, which path_matches `pattern`: a `{name+}` takes the rest of
+  // The parameters of `segments`, which path_matches `route`: a `{name+}` takes the rest of
   // the segments joined by '/'.
-  static void capture(const std::vector<std::string>& pattern,
-                      const std::vector<std::string>& segments, PathParams& params) {
-    const bool rest = !pattern.empty() && is_rest(pattern.back());
-    const std::size_t fixed = rest ? pattern.size() - 1 : pattern.size();
+  static void capture(const Route& route, const std::vector<std::string>& segments,
+                      PathParams& params) {
+    const auto& pattern = route.segments;
+    const std::size_t fixed = fixed_segments(route);
     for (std::size_t i = 0; i < fixed; ++i) {
       const auto& p = pattern[i];
       if (is_parameter(p)) params.add(p.substr(1, p.size() - 2), segments[i]);
     }
-    if (!rest) return;
+    if (!route.rest) return;
     std::string joined;
     for (std::size_t i = fixed; i < segments.size(); ++i) {
       if (i != fixed) joined += '/';
