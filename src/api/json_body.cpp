@@ -1,7 +1,10 @@
 #include "api/json_body.hpp"
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -24,12 +27,12 @@ class BodyChecker : public IgnoreJsonEvents {
 
   // Arrays get a scope too, so that pop() needs no bookkeeping of what it closes.
   bool on_array_begin(boost::json::error_code&) {
-    scopes_.emplace_back();
+    scopes_.push_back({keys_.size(), nullptr});
     return true;
   }
   bool on_array_end(std::size_t, boost::json::error_code&) { return pop(); }
   bool on_object_begin(boost::json::error_code&) {
-    scopes_.emplace_back();
+    scopes_.push_back({keys_.size(), nullptr});
     return true;
   }
   bool on_object_end(std::size_t, boost::json::error_code&) { return pop(); }
@@ -46,7 +49,7 @@ class BodyChecker : public IgnoreJsonEvents {
   bool on_key(boost::json::string_view s, std::size_t, boost::json::error_code& ec) {
     key_.append(s.data(), s.size());
     if (!no_nul(s, "", ec)) return false;
-    if (!scopes_.back().insert(key_).second) {
+    if (!add_key()) {
       duplicate = key_;
       ec = boost::json::error::syntax;
       return false;
@@ -57,6 +60,31 @@ class BodyChecker : public IgnoreJsonEvents {
   }
 
  private:
+  // An object's keys so far. A request body's objects have a few keys each, kept in one list
+  // and compared one by one, which allocates nothing for short keys; an object with many keys
+  // (a large body that a reader takes apart itself) gets a hash set, so that checking stays
+  // linear in its size.
+  struct Scope {
+    std::size_t first;  // where its keys begin in keys_
+    std::unique_ptr<std::unordered_set<std::string>> many;
+  };
+  static constexpr std::size_t kFewKeys = 16;
+
+  // False when the innermost object has `key_` already.
+  bool add_key() {
+    auto& scope = scopes_.back();
+    if (scope.many) return scope.many->insert(key_).second;
+    for (std::size_t i = scope.first; i < keys_.size(); ++i)
+      if (keys_[i] == key_) return false;
+    keys_.push_back(key_);
+    if (keys_.size() - scope.first > kFewKeys) {
+      scope.many = std::make_unique<std::unordered_set<std::string>>(
+          std::make_move_iterator(keys_.begin() + std::ptrdiff_t(scope.first)),
+          std::make_move_iterator(keys_.end()));
+      keys_.resize(scope.first);
+    }
+    return true;
+  }
   bool no_nul(boost::json::string_view s, std::string_view field, boost::json::error_code& ec) {
     if (s.find('\0') == boost::json::string_view::npos) return true;
     nul = true;
@@ -65,10 +93,12 @@ class BodyChecker : public IgnoreJsonEvents {
     return false;
   }
   bool pop() {
+    keys_.resize(scopes_.back().first);
     scopes_.pop_back();
     return true;
   }
-  std::vector<std::unordered_set<std::string>> scopes_;
+  boost::container::small_vector<Scope, 8> scopes_;
+  boost::container::small_vector<std::string, 16> keys_;
   std::string key_;
   std::string field_;  // the last complete key: the one a string value belongs to
 };

@@ -110,9 +110,15 @@ bool is_null_form(std::string_view key, const boost::json::value& v) {
 
 }  // namespace
 
+const boost::json::value* JsonParams::ask(std::string_view key) {
+  auto found = body_.find(key);
+  if (found == body_.end()) return nullptr;
+  asked_[std::size_t(found - body_.begin())] = true;
+  return &found->value();
+}
+
 const boost::json::value* JsonParams::take(std::string_view key, bool required) {
-  known_.emplace(key);
-  const auto* v = body_.if_contains(key);
+  const auto* v = ask(key);
   if (v == nullptr && required) problems_.add(std::string(key), std::string(key) + " is required");
   return v;
 }
@@ -207,14 +213,14 @@ std::optional<std::vector<std::string>> JsonParams::string_list(std::string_view
 }
 
 void JsonParams::refuse(std::string_view key, std::string explanation) {
-  known_.emplace(key);
-  if (body_.contains(key)) problems_.add(std::string(key), std::move(explanation));
+  if (ask(key)) problems_.add(std::string(key), std::move(explanation));
 }
 
 void JsonParams::finish() {
-  for (const auto& entry : body_) {
-    std::string_view key = entry.key();
-    if (!known_.contains(key)) problems_.add(std::string(key), "unknown field " + std::string(key));
+  for (std::size_t i = 0; i < body_.size(); ++i) {
+    if (asked_[i]) continue;
+    std::string key(body_.begin()[i].key());
+    problems_.add(key, "unknown field " + key);
   }
   problems_.throw_if_any();
 }

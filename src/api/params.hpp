@@ -1,12 +1,12 @@
 // Typed readers for JSON body fields and query parameters, collecting every problem into one 400.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json/object.hpp>
 #include <boost/url/params_view.hpp>
 #include <cstdint>
 #include <limits>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,7 +48,7 @@ class Problems {
 // Reads fields of a JSON request object; unknown fields are problems too (see finish()).
 class JsonParams {
  public:
-  explicit JsonParams(const boost::json::object& body) : body_(body) {}
+  explicit JsonParams(const boost::json::object& body) : body_(body), asked_(body.size(), false) {}
 
   bool has(std::string_view key) const { return body_.contains(key); }
 
@@ -64,7 +64,7 @@ class JsonParams {
   std::optional<std::vector<std::string>> string_list(std::string_view key, Length items,
                                                       Length item, bool required);
   // Marks `key` as known, so finish() does not report it; the caller checks its value itself.
-  void known(std::string_view key) { known_.emplace(key); }
+  void known(std::string_view key) { ask(key); }
   // Marks `key` as known but not allowed here, with a reason.
   void refuse(std::string_view key, std::string explanation);
   // Records a problem found by a rule outside this reader.
@@ -78,8 +78,13 @@ class JsonParams {
 
  private:
   const boost::json::value* take(std::string_view key, bool required);
+  // The body's member named `key`, if any, marked as asked for.
+  const boost::json::value* ask(std::string_view key);
   const boost::json::object& body_;
-  std::set<std::string, std::less<>> known_;
+  // Which of the body's members a reader asked for, by position: finish() reports the others.
+  // Kept by position rather than by name so that asking costs no allocation (a write's budget,
+  // issue 13), whatever number of fields a reader knows.
+  boost::container::small_vector<bool, 16> asked_;
   Problems problems_;
 };
 

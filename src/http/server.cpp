@@ -246,16 +246,23 @@ Response answer(F&& handler, const std::string& request_id) {
 class Server::DurabilityWait {
  public:
   explicit DurabilityWait(DurabilityWaits& waits) : waits_(&waits) {
-    std::lock_guard lock(waits_->mutex);
-    ++waits_->running;
+    waits_->running.fetch_add(1, std::memory_order_relaxed);
   }
   DurabilityWait(DurabilityWait&& other) noexcept : waits_(std::exchange(other.waits_, nullptr)) {}
   DurabilityWait& operator=(DurabilityWait&&) = delete;
   ~DurabilityWait() {
     if (!waits_) return;
-    // Notified under the lock: once `running` is 0 the destructor may free `waits_` right away.
+    // Without the lock while others still run: every write's wait ends here, on the WAL
+    // syncer's thread, which would otherwise contend with the I/O threads for it.
+    auto running = waits_->running.load(std::memory_order_relaxed);
+    while (running > 1) {
+      if (waits_->running.compare_exchange_weak(running, running - 1, std::memory_order_acq_rel))
+        return;
+    }
+    // Perhaps the last: counted down and notified under the lock, since once `running` is 0 the
+    // destructor may free `waits_` right away.
     std::lock_guard lock(waits_->mutex);
-    if (--waits_->running == 0) waits_->none.notify_all();
+    if (waits_->running.fetch_sub(1, std::memory_order_acq_rel) == 1) waits_->none.notify_all();
   }
 
  private:
@@ -272,7 +279,7 @@ Server::~Server() {
   stop();
   join();
   std::unique_lock lock(durability_waits_.mutex);
-  durability_waits_.none.wait(lock, [this] { return durability_waits_.running == 0; });
+  durability_waits_.none.wait(lock, [this] { return durability_waits_.running.load() == 0; });
 }
 
 // Not a coroutine itself: g++ 12 destroys a temporary lambda in a co_await expression twice,

@@ -114,7 +114,7 @@ class Server {
   struct DurabilityWaits {
     std::mutex mutex;
     std::condition_variable none;
-    std::size_t running = 0;
+    std::atomic<std::size_t> running{0};  // reaches 0 only under `mutex`
   };
   class DurabilityWait;
 

@@ -104,6 +104,11 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_static(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), int(value.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Statement& Statement::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -395,14 +400,26 @@ std::mutex& process_writer_turn() {
 void Connection::flush_audit() {
   // Taken first: buffering stops, and a failed insert cannot truncate what is being written.
   auto entries = audit_.take();
+  // Bound without copies (a batch writes an entry per write): `entries` outlives every run, and
+  // the statement is reset before they go, even when a run throws.
+  Statement* insert = nullptr;
+  struct ResetAfter {
+    Statement*& statement;
+    ~ResetAfter() {
+      if (statement) statement->reset();
+    }
+  } reset_after{insert};
   for (const auto& entry : entries) {
-    auto& insert = prepared(
+    insert = &prepared(
         "INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, "
         "changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    insert.bind(1, entry.partner_id).bind(2, entry.at).bind(3, entry.actor);
-    if (!entry.address.empty()) insert.bind(4, entry.address);
-    if (!entry.request_id.empty()) insert.bind(5, entry.request_id);
-    insert.bind(6, entry.action).bind(7, entry.object).bind(8, entry.changes).run();
+    insert->bind(1, entry.partner_id).bind(2, entry.at).bind_static(3, entry.actor);
+    if (!entry.address.empty()) insert->bind_static(4, entry.address);
+    if (!entry.request_id.empty()) insert->bind_static(5, entry.request_id);
+    insert->bind_static(6, entry.action)
+        .bind_static(7, entry.object)
+        .bind_static(8, entry.changes)
+        .run();
   }
 }
 

@@ -68,6 +68,9 @@ class Statement {
     return bind(index, std::string_view(value));
   }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  // Binds `value` without copying it: it must stay valid and unchanged until the statement is
+  // reset (the next fetch from the connection's cache resets it).
+  Statement& bind_static(int index, std::string_view value);
   Statement& bind_null(int index);
   template <typename T>
   Statement& bind(int index, const std::optional<T>& value) {

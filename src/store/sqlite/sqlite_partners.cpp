@@ -145,7 +145,9 @@ void SqlitePartners::update_partner(const domain::Partner& p) {
 
 std::optional<domain::Credentials> SqlitePartners::credentials(std::string_view username) {
   auto& q = db().prepared("SELECT partner_id, password_hash FROM partners WHERE username = ?1");
-  q.bind(1, username);
+  // Every authenticated request reads this row: the name is not copied, since it outlives the
+  // statement's use (the next fetch resets it).
+  q.bind_static(1, username);
   if (!q.step()) return std::nullopt;
   domain::Credentials c{q.integer(0), q.text(1)};
   q.reset();

@@ -94,6 +94,39 @@ TEST(ParseJsonObject, AcceptsAKeyReusedAfterItsObjectClosed) {
   EXPECT_EQ(object.at("k"), boost::json::value(2));
 }
 
+// An object of `count` keys k0, k1, ...; then `extra` as one more member when given.
+std::string object_of_keys(int count, const std::string& extra = "") {
+  std::string body = "{";
+  for (int i = 0; i < count; ++i)
+    body += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ",";
+  body += extra.empty() ? "\"last\": 0}" : extra + "}";
+  return body;
+}
+
+TEST(ParseJsonObject, FindsADuplicateAmongManyKeysWhereverItFalls) {
+  // Few keys are compared one by one and many go to a hash set: a repeat is found either way,
+  // and whether the first of the pair was seen before the switch or after.
+  for (int count : {1, 15, 16, 17, 40, 2000}) {
+    auto error = parse_error(object_of_keys(count, "\"k0\": 1"));
+    EXPECT_EQ(error.fields(), Fields{"k0"}) << count;
+    error = parse_error(object_of_keys(count, "\"k" + std::to_string(count - 1) + "\": 1"));
+    EXPECT_EQ(error.fields(), Fields{"k" + std::to_string(count - 1)}) << count;
+    EXPECT_EQ(parse_json_object(object_of_keys(count)).size(), std::size_t(count) + 1) << count;
+  }
+}
+
+TEST(ParseJsonObject, ScopesStayApartAroundAnObjectWithManyKeys) {
+  // The inner object switches to a hash set; its keys are not the outer object's, and the outer
+  // object's keys before it still count after it.
+  auto inner = object_of_keys(30);
+  auto object = parse_json_object("{\"k1\": 1, \"inner\": " + inner + ", \"k2\": 2}");
+  EXPECT_EQ(object.at("inner").as_object().size(), 31U);
+  auto error = parse_error("{\"k1\": 1, \"inner\": " + inner + ", \"k1\": 2}");
+  EXPECT_EQ(error.fields(), Fields{"k1"});
+  error = parse_error("{\"a\": " + object_of_keys(30, "\"z\": {\"q\": 1, \"q\": 2}") + "}");
+  EXPECT_EQ(error.fields(), Fields{"q"});
+}
+
 TEST(ParseJsonObject, RefusesInvalidUtf8) {
   for (std::string_view body :
        {"{\"a\": \"\xFF\"}", "{\"\xC3\": 1}", "{\"a\": \"\xC0\xAF\"}", "{\"a\": \"\xED\xA0\x80\"}",

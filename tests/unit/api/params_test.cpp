@@ -511,6 +511,27 @@ TEST(JsonParamsFinish, ReportsUnknownFields) {
   expect_bad_request(error, "nmae", "unknown field nmae");
 }
 
+TEST(JsonParamsFinish, ReportsEveryUnknownFieldInBodyOrderAndNotTheKnownOnes) {
+  auto error =
+      json_outcome("{\"z\": 1, \"policy\": {}, \"a\": 2, \"name\": \"x\", \"m\": 3, \"card\": 4}",
+                   [](JsonParams& p) {
+                     p.string("name", {1, 10}, true);
+                     p.known("policy");
+                     p.refuse("absent", "absent is not allowed");
+                     p.integer("missing", {}, false);
+                   });
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->fields(), (Fields{"z", "a", "m", "card"}));
+}
+
+TEST(JsonParamsFinish, AFieldAskedForTwiceIsKnown) {
+  auto error = json_outcome("{\"n\": 1}", [](JsonParams& p) {
+    EXPECT_EQ(p.integer("n", {}, true), 1);
+    EXPECT_EQ(p.integer("n", {}, true), 1);
+  });
+  EXPECT_FALSE(error.has_value());
+}
+
 TEST(JsonParamsFinish, NoProblemsMeansNoThrow) {
   auto error = json_outcome("{\"a\": 1, \"b\": true}", [](JsonParams& p) {
     EXPECT_EQ(p.integer("a", {}, true), 1);
