@@ -401,22 +401,15 @@ void Connection::flush_audit() {
   // Taken first: buffering stops, and a failed insert cannot truncate what is being written.
   auto entries = audit_.take();
   // Bound without copies (a batch writes an entry per write): `entries` outlives every run, and
-  // the statement is reset before they go, even when a run throws.
-  Statement* insert = nullptr;
-  struct ResetAfter {
-    Statement*& statement;
-    ~ResetAfter() {
-      if (statement) statement->reset();
-    }
-  } reset_after{insert};
+  // the statement's next fetch resets it before it runs again (Statement::bind_static).
   for (const auto& entry : entries) {
-    insert = &prepared(
+    auto& insert = prepared(
         "INSERT INTO audit_log (partner_id, at, actor, address, request_id, action, object, "
         "changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    insert->bind(1, entry.partner_id).bind(2, entry.at).bind_static(3, entry.actor);
-    if (!entry.address.empty()) insert->bind_static(4, entry.address);
-    if (!entry.request_id.empty()) insert->bind_static(5, entry.request_id);
-    insert->bind_static(6, entry.action)
+    insert.bind(1, entry.partner_id).bind(2, entry.at).bind_static(3, entry.actor);
+    if (!entry.address.empty()) insert.bind_static(4, entry.address);
+    if (!entry.request_id.empty()) insert.bind_static(5, entry.request_id);
+    insert.bind_static(6, entry.action)
         .bind_static(7, entry.object)
         .bind_static(8, entry.changes)
         .run();

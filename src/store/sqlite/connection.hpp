@@ -68,8 +68,9 @@ class Statement {
     return bind(index, std::string_view(value));
   }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
-  // Binds `value` without copying it: it must stay valid and unchanged until the statement is
-  // reset (the next fetch from the connection's cache resets it).
+  // Binds `value` without copying it: it must stay valid and unchanged while the statement
+  // runs. Nothing reads it after that: the next fetch from the connection's cache resets the
+  // statement and clears its bindings before it can run again.
   Statement& bind_static(int index, std::string_view value);
   Statement& bind_null(int index);
   template <typename T>
