@@ -1,18 +1,27 @@
 // The ceiling for bench/run: a bare Boost.Beast server answering every request with /ping's JSON,
 // or, for a target that ends with /page or /object, with a fixed body the size of a list page or
-// of one user.
+// of one user; for one that ends with /durable, only once the request's body is on disk.
 //
-//   accountsd_bare [--listen HOST:PORT] [--threads N]   (defaults 127.0.0.1:8080, 0 = every core)
+//   accountsd_bare [--listen HOST:PORT] [--threads N] [--journal PATH]
+//   (defaults 127.0.0.1:8080, 0 = every core, and no journal: /durable answers 404)
 //
 // It parses each request in full, as accountsd does, but has no routing, logging, database or
 // limits beyond Beast's defaults: the most any endpoint of accountsd can do on this machine, and
 // with /page the most a list page of 100 users can do (the kernel and wrk move its bytes too).
+// With /durable, the most a durable write can do: its body is appended to the journal file and
+// the answer waits for an fdatasync that covers it, one sync for every body appended meanwhile
+// (group commit, as accountsd's WAL syncer does), and nothing else is written.
+#include <fcntl.h>
+#include <unistd.h>
 #include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -20,11 +29,17 @@
 #include <boost/beast/http.hpp>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -52,9 +67,82 @@ std::string object_body() {
   return "\"" + std::string(388, 'x') + "\"";
 }
 
+// The file that /durable appends to, and the thread that syncs it. A body is written as it
+// arrives and counted; the syncer's thread then fdatasyncs the file for every body written before
+// the sync began, and completes their waits.
+class Journal {
+ public:
+  explicit Journal(const std::string& path)
+      : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600)) {
+    if (fd_ < 0) throw std::system_error(errno, std::system_category(), "opening " + path);
+    syncer_ = std::thread([this] { run(); });
+  }
+  ~Journal() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    syncer_.join();
+    ::close(fd_);
+  }
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Appends `body` and a newline; calls `done` (on the syncer's thread) once they are on disk,
+  // with false when the write or the sync failed.
+  void append(const std::string& body, std::function<void(bool)> done) {
+    std::unique_lock lock(mutex_);
+    std::string record = body + '\n';
+    bool ok = ::write(fd_, record.data(), record.size()) == static_cast<ssize_t>(record.size());
+    if (!ok) {
+      lock.unlock();
+      done(false);
+      return;
+    }
+    waiting_.push_back(std::move(done));
+    wake_.notify_one();
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+      if (waiting_.empty()) return;
+      // Every body in `batch` was written before the sync starts.
+      auto batch = std::exchange(waiting_, {});
+      lock.unlock();
+      bool ok = ::fdatasync(fd_) == 0;
+      for (auto& done : batch) done(ok);
+      lock.lock();
+    }
+  }
+
+  int fd_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<std::function<void(bool)>> waiting_;
+  bool stopping_ = false;
+  std::thread syncer_;
+};
+
+// Resumes the calling coroutine on its own executor once `journal` has `body` on disk.
+auto append_durably(Journal& journal, const std::string& body) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
+      [&journal, &body](auto handler) {
+        auto executor = asio::get_associated_executor(handler);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        journal.append(body, [executor, shared](bool ok) {
+          asio::post(executor, [shared, ok] { std::move (*shared)(ok); });
+        });
+      },
+      asio::use_awaitable);
+}
+
 // One connection: answers its requests one after another until the client closes or an error.
 // Every read is a full parse of a new request; the buffer and the response are reused.
-asio::awaitable<void> session(tcp::socket socket) {
+asio::awaitable<void> session(tcp::socket socket, Journal* journal) {
   boost::system::error_code ignored;
   // Like accountsd's (beast::tcp_stream), and what a request-response client wants.
   socket.set_option(tcp::no_delay(true), ignored);
@@ -70,24 +158,34 @@ asio::awaitable<void> session(tcp::socket socket) {
   auto pong = make(std::string(kBody));
   auto page = make(page_body());
   auto object = make(object_body());
+  auto missing = make(R"({"error":"not_found","message":"no journal"})");
+  missing.result(bhttp::status::not_found);
+  auto failed = make(R"({"error":"internal","message":"the journal failed"})");
+  failed.result(bhttp::status::internal_server_error);
   for (;;) {
     bhttp::request<bhttp::string_body> request;
     auto [read_error, read] = co_await bhttp::async_read(socket, buffer, request, use_tuple);
     if (read_error) break;
     auto target = request.target();
-    auto& response = target.ends_with("/page") ? page : target.ends_with("/object") ? object : pong;
+    auto* response = target.ends_with("/page")     ? &page
+                     : target.ends_with("/object") ? &object
+                                                   : &pong;
+    if (target.ends_with("/durable")) {
+      response = journal ? &pong : &missing;
+      if (journal && !co_await append_durably(*journal, request.body())) response = &failed;
+    }
     // Only the version and Connection follow the request; both stay put on a keep-alive run.
-    response.version(request.version());
-    response.keep_alive(request.keep_alive());
-    auto [write_error, written] = co_await bhttp::async_write(socket, response, use_tuple);
-    if (write_error || !response.keep_alive()) break;
+    response->version(request.version());
+    response->keep_alive(request.keep_alive());
+    auto [write_error, written] = co_await bhttp::async_write(socket, *response, use_tuple);
+    if (write_error || !response->keep_alive()) break;
   }
   socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 // Accepts connections and gives each its own coroutine. A connection has at most one operation
 // pending, so it needs no strand even with several threads on the context.
-asio::awaitable<void> listen(tcp::acceptor& acceptor) {
+asio::awaitable<void> listen(tcp::acceptor& acceptor, Journal* journal) {
   for (;;) {
     auto [error, socket] = co_await acceptor.async_accept(use_tuple);
     if (error == asio::error::operation_aborted) co_return;
@@ -97,7 +195,7 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor) {
       co_await pause.async_wait(use_tuple);
       continue;
     }
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), asio::detached);
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), journal), asio::detached);
   }
 }
 
@@ -105,6 +203,7 @@ struct Options {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   unsigned threads = 0;
+  std::string journal;
 };
 
 template <typename Number>
@@ -113,12 +212,15 @@ bool parse_number(std::string_view text, Number& out) {
   return error == std::errc() && end == text.data() + text.size();
 }
 
-// --listen HOST:PORT (an IPv6 host in brackets) and --threads N; false on anything else.
+// --listen HOST:PORT (an IPv6 host in brackets), --threads N and --journal PATH; false on
+// anything else.
 bool parse_options(int argc, char** argv, Options& options) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view flag = argv[i], value = argv[i + 1];
     if (flag == "--threads") {
       if (!parse_number(value, options.threads)) return false;
+    } else if (flag == "--journal") {
+      options.journal = value;
     } else if (flag == "--listen") {
       auto colon = value.rfind(':');
       if (colon == std::string_view::npos || !parse_number(value.substr(colon + 1), options.port))
@@ -139,15 +241,19 @@ bool parse_options(int argc, char** argv, Options& options) {
 int main(int argc, char** argv) {
   Options options;
   if (!parse_options(argc, argv, options)) {
-    std::fprintf(stderr, "usage: %s [--listen HOST:PORT] [--threads N]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--listen HOST:PORT] [--threads N] [--journal PATH]\n",
+                 argv[0]);
     return 2;
   }
   unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
   threads = std::max(1u, threads);
   try {
     asio::io_context ioc(static_cast<int>(threads));
+    // After the context: its syncer posts completions to it, up to the last.
+    std::unique_ptr<Journal> journal;
+    if (!options.journal.empty()) journal = std::make_unique<Journal>(options.journal);
     tcp::acceptor acceptor(ioc, {asio::ip::make_address(options.host), options.port});
-    asio::co_spawn(ioc, listen(acceptor), asio::detached);
+    asio::co_spawn(ioc, listen(acceptor, journal.get()), asio::detached);
     // bench/run stops it with SIGTERM; stopping the context ends every thread.
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) { ioc.stop(); });
