@@ -116,13 +116,13 @@ domain::UserQuery read_user_query(QueryParams& query) {
   // Each condition is a term of the SQL WHERE clause: far more than consoles send would only
   // build a statement that SQLite refuses as too large (B.3).
   constexpr std::size_t kMaxConditions = 50;
-  if (search_by &&
-      std::size_t(std::count(search_by->begin(), search_by->end(), ',')) >= kMaxConditions) {
+  const bool too_many = search_by && std::size_t(std::count(search_by->begin(), search_by->end(),
+                                                            ',')) >= kMaxConditions;
+  if (too_many) {
     query.problem("search_by", "search_by takes at most " + std::to_string(kMaxConditions) +
                                    " comma-separated conditions");
-    search_by.reset();
   }
-  if (search_by) {
+  if (search_by && !too_many) {
     // Every comma separates two conditions: an empty one ("a,", ",a", "a,,b") is malformed.
     std::string_view rest = *search_by;
     for (bool more = true; more;) {

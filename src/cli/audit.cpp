@@ -99,7 +99,7 @@ int audit_list(const AuditOptions& o) {
   auto username = [&](store::PartnerId id) {
     auto found = usernames.find(id);
     // A partner that is gone keeps its entries: named by its id.
-    return found != usernames.end() ? found->second : "#" + std::to_string(id);
+    return found != usernames.end() ? found->second : std::string("#").append(std::to_string(id));
   };
   if (o.json) {
     std::string text;

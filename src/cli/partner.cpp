@@ -53,7 +53,7 @@ boost::json::object partner_json(const domain::Partner& p) {
 std::string enabled_features(const domain::Partner& p) {
   std::string out;
   for (const auto& feature : domain::kFeatures)
-    if (p.features.*feature.flag) out += (out.empty() ? "" : ",") + std::string(feature.name);
+    if (p.features.*feature.flag) out.append(out.empty() ? "" : ",").append(feature.name);
   return out.empty() ? "-" : out;
 }
 

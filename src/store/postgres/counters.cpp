@@ -8,7 +8,7 @@ namespace accountsd::store::postgres {
 
 std::string decimal(domain::Int128 value) {
   constexpr std::int64_t kTenTo18 = 1'000'000'000'000'000'000;
-  if (value < 0) return "-" + decimal(-value);
+  if (value < 0) return std::string("-").append(decimal(-value));
   if (value < kTenTo18) return std::to_string(std::int64_t(value));
   auto low = std::to_string(std::int64_t(value % kTenTo18));
   return decimal(value / kTenTo18) + std::string(18 - low.size(), '0') + low;
