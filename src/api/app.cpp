@@ -265,6 +265,12 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   } else if (access == Access::service) {
     check_service_token(authorization, services_.config.service_token);
   }
+  // The caller may send its large body now; the route's handler sees it once it is whole.
+  if (request.awaiting_body) {
+    http::Response go_on;
+    go_on.status = 100;
+    return go_on;
+  }
   // Nothing but the handler's one statement reads now: no credentials to read, or only a check
   // that travels with it.
   if (snapshot && route.reads_once && (verified || speculated))
@@ -444,6 +450,11 @@ http::Response App::handle(http::Request& request) {
     }
     return dispatch(request, std::nullopt, false);
   });
+}
+
+http::Response App::admit(http::Request& head) {
+  head.awaiting_body = true;
+  return handle(head);
 }
 
 http::Response App::handle_step(http::Request& request, UniqueFunction<http::Response()> step) {

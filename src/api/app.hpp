@@ -136,6 +136,11 @@ class App {
   // request that needs Argon2id (a login not in the credential cache, a password to hash) gets
   // an http::Deferred response whose steps are handled the same way.
   http::Response handle(http::Request& request);
+  // Whether the server may read the large body of `head` (http::Server::set_body_gate), whose
+  // headers alone have come: 100 once the caller is authenticated as the route asks, else the
+  // answer handle() would give without the body (401, 404, 405...), with the same deferred
+  // steps for a login not in the credential cache.
+  http::Response admit(http::Request& head);
   // The route that `method` and the raw `target` reach and its body limit, for the server to
   // resolve once a request's headers are in (http::Server::set_route_resolver) and store on the
   // request; handle() resolves a request that comes without.

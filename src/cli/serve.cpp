@@ -185,6 +185,8 @@ int serve(const ServeOptions& options) {
   server.set_route_resolver([&app](std::string_view method, std::string_view target) {
     return app.resolve(method, target);
   });
+  // A large body (a backup upload) is read only from a caller that authenticates first.
+  server.set_body_gate([&app](http::Request& head) { return app.admit(head); });
   // Without metrics to show, nothing is counted either.
   std::optional<api::AppMetrics> app_metrics;
   if (metrics_place.on_api || metrics_place.own) app_metrics.emplace(app, server, scrape);

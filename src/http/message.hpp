@@ -36,6 +36,9 @@ struct Request {
   // The route it reached, once resolved: by the server as the headers arrive
   // (Server::set_route_resolver), else by the handler.
   std::optional<RouteMatch> route;
+  // Set when the server asks its body gate (Server::set_body_gate) whether to read this
+  // request's large body: `body` is empty, the body not read yet.
+  bool awaiting_body = false;
 
   // The first value of header `name` (case-insensitive), or empty.
   std::string_view header(std::string_view name) const { return header_value(headers, name); }

@@ -346,6 +346,51 @@ asio::awaitable<Response> Server::finish_deferred(std::shared_ptr<Deferred> defe
   co_return co_await async::in_fiber<Response>(std::move(then));
 }
 
+asio::awaitable<Response> Server::respond(const RequestHandler& handler, Request& request) {
+  Response response;
+  if (limits_.fibers) {
+    UniqueFunction<Response()> call = [&] {
+      return answer([&] { return handler(request); }, request.request_id);
+    };
+    response = co_await async::in_fiber<Response>(std::move(call));
+  } else {
+    response = answer([&] { return handler(request); }, request.request_id);
+  }
+  // Costly work (Argon2id) goes to the worker pool, never runs on this thread; a change made
+  // by any step must be durable before the final answer goes out.
+  std::uint64_t ticket = response.durable_ticket;
+  while (response.deferred) {
+    response = co_await finish_deferred(std::move(response.deferred), request.request_id);
+    ticket = std::max(ticket, response.durable_ticket);
+  }
+  response.durable_ticket = ticket;
+  // A change is acknowledged only once it is on disk. Other requests, on this thread too, go
+  // on meanwhile, and their commits share the same sync.
+  if (response.durable_ticket != 0) {
+    // No waiter to ask: the change cannot be confirmed, so it is not acknowledged either.
+    bool durable = false;
+    if (durability_waiter_) durable = co_await wait_durable(response.durable_ticket);
+    if (!durable) {
+      spdlog::error("request {}: committed, but not confirmed on disk", request.request_id);
+      response =
+          error_response(Error(ErrorKind::unconfirmed, "the change could not be confirmed on disk"),
+                         request.request_id);
+    }
+  }
+  co_return response;
+}
+
+void Server::log_access(const Request& request, int status,
+                        std::chrono::steady_clock::time_point started) {
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  // The route's template, not the path sent: a path holds partners' usernames and ids.
+  auto route_name = request.route && request.route->found() ? request.route->pattern : kUnmatched;
+  spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, route_name, status,
+               micros / 1000, micros % 1000, request.request_id, request.peer_text);
+  if (request_observer_) request_observer_(request, status, elapsed);
+}
+
 tcp::endpoint Server::listen(const tcp::endpoint& endpoint) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -541,6 +586,8 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     std::size_t body_limit = limits_.body_bytes;
     // Routed once, here: the handler finds the route on the request.
     std::optional<ResolvedRoute> route;
+    // Decided before the body when a body gate saw the request; otherwise once it is whole.
+    std::string request_id;
     if (!ec) {
       if (route_resolver_)
         route = route_resolver_(parser.get().method_string(), parser.get().target());
@@ -552,6 +599,24 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
             version, false);
         linger = true;
         break;
+      }
+      if (admission.large && body_gate_) {
+        // Asked before a place is taken or the body read: a refused client holds neither.
+        Request head = to_request(parser.get(), peer, early_id());
+        head.peer_text = peer_text;
+        if (route) head.route = route->match;
+        head.awaiting_body = true;
+        auto gate_started = std::chrono::steady_clock::now();
+        auto verdict = co_await respond(body_gate_, head);
+        if (verdict.status != 100) {
+          log_access(head, verdict.status, gate_started);
+          verdict.headers.emplace_back("X-Request-Id", head.request_id);
+          co_await reply(std::move(verdict), version, false);
+          linger = true;
+          break;
+        }
+        // The request, once whole, goes on under the id its admission was logged with, if any.
+        request_id = std::move(head.request_id);
       }
       if (admission.large) {
         large.emplace(large_bodies_, limits_.large_bodies);
@@ -609,58 +674,19 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     }
 
     auto& message = parser.get();
-    Request request =
-        to_request(message, peer, request_id_for(message["X-Request-Id"], next_request_++));
+    if (request_id.empty()) request_id = request_id_for(message["X-Request-Id"], next_request_++);
+    Request request = to_request(message, peer, std::move(request_id));
     request.peer_text = peer_text;
     if (route) request.route = std::move(route->match);
 
     auto started = std::chrono::steady_clock::now();
-    Response response;
-    if (limits_.fibers) {
-      UniqueFunction<Response()> call = [&] {
-        return answer([&] { return handler_(request); }, request.request_id);
-      };
-      response = co_await async::in_fiber<Response>(std::move(call));
-    } else {
-      response = answer([&] { return handler_(request); }, request.request_id);
-    }
-    // Costly work (Argon2id) goes to the worker pool, never runs on this thread; a change made
-    // by any step must be durable before the final answer goes out.
-    std::uint64_t ticket = response.durable_ticket;
-    while (response.deferred) {
-      response = co_await finish_deferred(std::move(response.deferred), request.request_id);
-      ticket = std::max(ticket, response.durable_ticket);
-    }
-    response.durable_ticket = ticket;
-    // A change is acknowledged only once it is on disk. Other requests, on this thread too, go
-    // on meanwhile, and their commits share the same sync.
-    if (response.durable_ticket != 0) {
-      // No waiter to ask: the change cannot be confirmed, so it is not acknowledged either.
-      bool durable = false;
-      if (durability_waiter_) durable = co_await wait_durable(response.durable_ticket);
-      if (!durable) {
-        spdlog::error("request {}: committed, but not confirmed on disk", request.request_id);
-        response = error_response(
-            Error(ErrorKind::unconfirmed, "the change could not be confirmed on disk"),
-            request.request_id);
-      }
-    }
+    Response response = co_await respond(handler_, request);
     response.headers.emplace_back("X-Request-Id", request.request_id);
     const bool head = request.method == "HEAD";
     // No route streams a HEAD's answer; were one to, its headers would go without a body.
     if (head) response.stream = BodyProducer();
-    // The route's template, not the path sent: a path holds partners' usernames and ids.
-    auto log_access = [&](int status) {
-      auto elapsed = std::chrono::steady_clock::now() - started;
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
-      auto route_name =
-          request.route && request.route->found() ? request.route->pattern : kUnmatched;
-      spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, route_name, status,
-                   micros / 1000, micros % 1000, request.request_id, peer_text);
-      if (request_observer_) request_observer_(request, status, elapsed);
-    };
     // A streamed answer is logged once it has all gone out, with the time that took.
-    if (!response.stream) log_access(response.status);
+    if (!response.stream) log_access(request, response.status, started);
     // Done with the body: free it, and the large-body slot, before a slow client reads the
     // response.
     std::string().swap(request.body);
@@ -676,7 +702,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       keep =
           co_await write_streamed(stream, deadline, std::move(response), message.version(),
                                   message.keep_alive() && !stopping_, limits_, request.request_id);
-      log_access(status);
+      log_access(request, status, started);
     } else {
       keep = co_await reply(std::move(response), message.version(), message.keep_alive(), head);
     }

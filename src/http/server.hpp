@@ -82,6 +82,14 @@ class Server {
   void set_route_resolver(RouteResolver resolver) { route_resolver_ = std::move(resolver); }
   // Calls `observer` for every request answered; call before listen().
   void set_request_observer(RequestObserver observer) { request_observer_ = std::move(observer); }
+  // Asks `gate` about every request with a large body (beyond ServerLimits::body_bytes) once its
+  // headers are in, before the body is read or a large-body place is taken: the request comes
+  // with Request::awaiting_body set and no body. 100 lets the body in (and a client that sent
+  // Expect: 100-continue is told so then); any other answer is final, and the connection closes
+  // after it. So a client that the gate refuses (one without valid credentials) never holds a
+  // place that partners' uploads need. Deferred answers and durable tickets are handled as a
+  // handler's. Call before listen().
+  void set_body_gate(RequestHandler gate) { body_gate_ = std::move(gate); }
   // Connections open now, idle ones included. Thread-safe.
   std::size_t open_connections();
 
@@ -101,6 +109,12 @@ class Server {
   // Runs `work` on the worker pool (taking it) and resumes on the session's executor; `busy`
   // at once when the pool's queue is full. The session's thread serves others meanwhile.
   boost::asio::awaitable<Offloaded> offload(UniqueFunction<void()>& work);
+  // `handler`'s whole answer to `request`: run in a fiber when the limits say so, its deferred
+  // steps finished, and any change it made confirmed on disk (else a 500).
+  boost::asio::awaitable<Response> respond(const RequestHandler& handler, Request& request);
+  // Writes `request`'s access-log line and tells the request observer.
+  void log_access(const Request& request, int status,
+                  std::chrono::steady_clock::time_point started);
   // The answer of a request whose handler deferred (http::Deferred): its wait, its work on the
   // pool, then the rest on this session's executor.
   boost::asio::awaitable<Response> finish_deferred(std::shared_ptr<Deferred> deferred,
@@ -125,6 +139,7 @@ class Server {
   std::function<void()> housekeeping_;
   RouteResolver route_resolver_;
   RequestObserver request_observer_;
+  RequestHandler body_gate_;
   std::chrono::milliseconds housekeeping_interval_{0};
   DurabilityWaits durability_waits_;
   // One context per I/O thread, each run by that thread alone: a connection lives on one, so its

@@ -9,7 +9,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "support/api_fixture.hpp"
 #include "support/json_checks.hpp"
@@ -91,8 +93,12 @@ class PartnerBackupTest : public ApiTest {
 
   // The headers of a backup upload by alpha with `extra` header lines, ending the header block.
   std::string upload_headers(const std::string& extra) {
-    return std::string("POST ") + kRoot + "/partner/backup HTTP/1.1\r\nHost: x\r\n" +
-           "Authorization: " + basic_authorization(alpha) + "\r\n" + extra + "\r\n";
+    return upload_headers_with("Authorization: " + basic_authorization(alpha) + "\r\n" + extra);
+  }
+  // The same with `lines` (credentials or none, and the rest) instead of alpha's credentials.
+  static std::string upload_headers_with(const std::string& lines) {
+    return std::string("POST ") + kRoot + "/partner/backup HTTP/1.1\r\nHost: x\r\n" + lines +
+           "\r\n";
   }
 };
 
@@ -296,7 +302,6 @@ TEST_F(PartnerBackupTest, AChunkedBodyIsCutAtTheLimit) {
   char size_line[32];
   std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
   std::string piece = std::string(size_line) + chunk + "\r\n";
-  boost::system::error_code ec;
   for (std::size_t sent = 0; sent <= kBackupLimit + chunk.size(); sent += chunk.size()) {
     try {
       connection.send(piece);
@@ -335,6 +340,55 @@ TEST_F(PartnerBackupTest, TooManyLargeBodiesInFlightGet503BeforeTheirBody) {
   // The slot is free again once the first upload is answered.
   EXPECT_EQ(post("/partner/backup", body).status, 200);
   EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), data);
+}
+
+TEST_F(PartnerBackupTest, ALargeBodyIsReadOnlyFromACallerWhoAuthenticates) {
+  // The fixture allows one large body at a time. Callers without valid credentials are answered
+  // from their headers, before any of their body is read, and hold no place meanwhile: their
+  // connections stay open here, sending nothing, while alpha's upload goes through.
+  std::string data = base64_text(kMebibyte, "", 3);
+  std::string body = upload(data);
+  const std::string length = "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  const std::string wrong =
+      "Authorization: " + basic_authorization(Login{alpha.username, "not-the-password"}) + "\r\n";
+  const std::string unknown =
+      "Authorization: " + basic_authorization(Login{"nobody", "whatever-1"}) + "\r\n";
+  std::vector<std::unique_ptr<RawConnection>> refused;
+  for (const auto& credentials : {wrong, unknown, std::string()}) {
+    SCOPED_TRACE(credentials);
+    auto started = std::chrono::steady_clock::now();
+    refused.push_back(std::make_unique<RawConnection>(port));
+    // Expect: 100-continue: a refused caller is never told to go on.
+    refused.back()->send(upload_headers_with(credentials + length + "Expect: 100-continue\r\n"));
+    auto answer = refused.back()->read();
+    EXPECT_EQ(answer.result_int(), 401);
+    EXPECT_TRUE(json(answer.body()).at("reason").is_string()) << answer.body();
+    EXPECT_FALSE(answer[bhttp::field::www_authenticate].empty());
+    EXPECT_FALSE(answer["X-Request-Id"].empty());
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+  }
+
+  // The place is free: alpha is told to go on, and its upload is stored.
+  RawConnection upload_connection(port);
+  upload_connection.send(upload_headers(length + "Expect: 100-continue\r\n"));
+  ASSERT_EQ(upload_connection.read().result_int(), 100);
+  upload_connection.send(body);
+  auto stored = upload_connection.read();
+  EXPECT_EQ(stored.result_int(), 200) << stored.body();
+  // Under one request id from its admission to its answer.
+  EXPECT_FALSE(stored["X-Request-Id"].empty());
+  EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), data);
+}
+
+TEST_F(PartnerBackupTest, AnAdmittedUploadKeepsTheIdItWasSentWith) {
+  std::string body = upload(base64_text(kMebibyte, "", 4));
+  RawConnection connection(port);
+  connection.send(upload_headers("Content-Length: " + std::to_string(body.size()) +
+                                 "\r\nX-Request-Id: backup-upload-1\r\n"));
+  connection.send(body);
+  auto stored = connection.read();
+  EXPECT_EQ(stored.result_int(), 200) << stored.body();
+  EXPECT_EQ(stored["X-Request-Id"], "backup-upload-1");
 }
 
 }  // namespace
