@@ -1,4 +1,6 @@
 // The route table: every endpoint, its method, who may call it, and its handler.
+#include <stdexcept>
+
 #include "api/app.hpp"
 #include "api/handlers.hpp"
 #include "api/openapi.hpp"
@@ -11,13 +13,22 @@ constexpr const char* kMetricsPath = "/metrics";
 http::Router<Route> make_routes(const Services& services) {
   const auto& config = services.config;
   http::Router<Route> routes;
+  // A body larger than the default is read only once App::admit has let its caller in, from the
+  // headers alone: a route that takes one must authenticate from them (not from its body, as a
+  // sign-in does), and must not let strangers in, or anyone could hold the large-body places.
+  auto check_large = [](Access access, std::optional<std::size_t> body_limit) {
+    if (body_limit && access != Access::partner && access != Access::service)
+      throw std::logic_error("a route with a body limit of its own must authenticate its caller");
+  };
   auto add = [&](const char* method, const char* path, Access access, Handler handler,
                  std::optional<std::size_t> body_limit = std::nullopt) {
+    check_large(access, body_limit);
     routes.add(method, config.api_root + path, Route{access, handler, body_limit});
   };
   // A creating POST that takes an Idempotency-Key (Route::idempotent).
   auto add_keyed = [&](const char* path, Access access, Handler handler,
                        std::optional<std::size_t> body_limit = std::nullopt) {
+    check_large(access, body_limit);
     routes.add("POST", config.api_root + path, Route{access, handler, body_limit, false, true});
   };
   // A partner's read whose answer may be kept whole (Route::cached): the lists, and the

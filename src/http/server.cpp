@@ -571,7 +571,12 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     BeastParser parser;
     apply_limits(parser, limits_);
     // The id of an answer given before the request is whole: the client's, if its headers came.
-    auto early_id = [&] { return request_id_for(parser.get()["X-Request-Id"], next_request_++); };
+    // Decided before the body when a body gate saw the request; otherwise once it is whole.
+    std::string request_id;
+    auto early_id = [&] {
+      return !request_id.empty() ? request_id
+                                 : request_id_for(parser.get()["X-Request-Id"], next_request_++);
+    };
     // The body limit depends on the route, known once the headers are in (admit_body).
     parser.body_limit(boost::none);
     deadline.expires_after(limits_.read_timeout);
@@ -586,8 +591,6 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     std::size_t body_limit = limits_.body_bytes;
     // Routed once, here: the handler finds the route on the request.
     std::optional<ResolvedRoute> route;
-    // Decided before the body when a body gate saw the request; otherwise once it is whole.
-    std::string request_id;
     if (!ec) {
       if (route_resolver_)
         route = route_resolver_(parser.get().method_string(), parser.get().target());
@@ -615,7 +618,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
           linger = true;
           break;
         }
-        // The request, once whole, goes on under the id its admission was logged with, if any.
+        // The rest of the request goes on under the id the gate saw, whatever answers it.
         request_id = std::move(head.request_id);
       }
       if (admission.large) {
