@@ -130,6 +130,17 @@ std::string too_large(std::size_t limit) {
 // What the access log and the request observer name a request that reached no route by.
 constexpr std::string_view kUnmatched = "(unmatched)";
 
+// One access-log line: the route's template, not the path sent (a path holds partners'
+// usernames and ids), and "-" for a method that never parsed.
+void write_access_line(std::string_view method, const std::optional<RouteMatch>& route, int status,
+                       std::chrono::steady_clock::duration elapsed, const std::string& request_id,
+                       const std::string& peer) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  auto route_name = route && route->found() ? std::string_view(route->pattern) : kUnmatched;
+  spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", method.empty() ? "-" : method, route_name,
+               status, micros / 1000, micros % 1000, request_id, peer);
+}
+
 // How long a client refused for too many large bodies in flight is asked to wait.
 constexpr std::chrono::seconds kLargeBodyRetryAfter{5};
 
@@ -383,11 +394,8 @@ asio::awaitable<Response> Server::respond(const RequestHandler& handler, Request
 void Server::log_access(const Request& request, int status,
                         std::chrono::steady_clock::time_point started) {
   auto elapsed = std::chrono::steady_clock::now() - started;
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
-  // The route's template, not the path sent: a path holds partners' usernames and ids.
-  auto route_name = request.route && request.route->found() ? request.route->pattern : kUnmatched;
-  spdlog::info("{} {} {} {}.{:03}ms id={} peer={}", request.method, route_name, status,
-               micros / 1000, micros % 1000, request.request_id, request.peer_text);
+  write_access_line(request.method, request.route, status, elapsed, request.request_id,
+                    request.peer_text);
   if (request_observer_) request_observer_(request, status, elapsed);
 }
 
@@ -591,15 +599,26 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     std::size_t body_limit = limits_.body_bytes;
     // Routed once, here: the handler finds the route on the request.
     std::optional<ResolvedRoute> route;
+    const auto headers_in = std::chrono::steady_clock::now();
+    // Answers `error` itself, before any handler runs, on a connection that then closes, and logs
+    // it like any answer (the metrics do not count it: no route took it).
+    auto refuse = [&](Error error) -> asio::awaitable<void> {
+      auto id = early_id();
+      auto response = early_error(error, id);
+      const int status = response.status;
+      co_await reply(std::move(response), version, false);
+      std::optional<RouteMatch> reached;
+      if (route) reached = route->match;
+      write_access_line(parser.get().method_string(), reached, status,
+                        std::chrono::steady_clock::now() - headers_in, id, peer_text);
+    };
     if (!ec) {
       if (route_resolver_)
         route = route_resolver_(parser.get().method_string(), parser.get().target());
       auto admission = admit_body(parser, limits_, route ? route->body_limit : std::nullopt);
       body_limit = admission.limit;
       if (admission.too_large) {
-        co_await reply(
-            early_error(Error(ErrorKind::payload_too_large, too_large(body_limit)), early_id()),
-            version, false);
+        co_await refuse(Error(ErrorKind::payload_too_large, too_large(body_limit)));
         linger = true;
         break;
       }
@@ -627,7 +646,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
           Error busy(ErrorKind::unavailable,
                      "too many large uploads in progress; try again in a few seconds");
           busy.retry_after = kLargeBodyRetryAfter.count();
-          co_await reply(early_error(busy, early_id()), version, false);
+          co_await refuse(busy);
           linger = true;
           break;
         }
@@ -644,17 +663,12 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     if (ec == bhttp::error::body_limit) {
       // A chunked body that grew past its limit.
-      co_await reply(
-          early_error(Error(ErrorKind::payload_too_large, too_large(body_limit)), early_id()),
-          version, false);
+      co_await refuse(Error(ErrorKind::payload_too_large, too_large(body_limit)));
       linger = true;
       break;
     }
     if (ec == bhttp::error::header_limit) {
-      co_await reply(
-          early_error(Error(ErrorKind::header_too_large, "request headers are too large"),
-                      early_id()),
-          version, false);
+      co_await refuse(Error(ErrorKind::header_too_large, "request headers are too large"));
       linger = true;
       break;
     }
@@ -665,10 +679,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     if (ec) {
       // A request Beast could not parse gets a 400 before closing; network errors just close.
       if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
-        co_await reply(
-            early_error(Error(ErrorKind::bad_request, "malformed HTTP request: " + ec.message()),
-                        early_id()),
-            version, false);
+        co_await refuse(Error(ErrorKind::bad_request, "malformed HTTP request: " + ec.message()));
         linger = true;
       } else {
         spdlog::debug("connection from {} failed: {}", peer.to_string(), ec.message());
