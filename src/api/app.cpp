@@ -452,11 +452,6 @@ http::Response App::handle(http::Request& request) {
   });
 }
 
-http::Response App::admit(http::Request& head) {
-  head.awaiting_body = true;
-  return handle(head);
-}
-
 http::Response App::handle_step(http::Request& request, UniqueFunction<http::Response()> step) {
   http::Response response;
   {

@@ -134,13 +134,10 @@ class App {
   App(Services services, http::Router<Route> routes);
   // The response, with the ticket of any commit it made (http::Response::durable_ticket). A
   // request that needs Argon2id (a login not in the credential cache, a password to hash) gets
-  // an http::Deferred response whose steps are handled the same way.
+  // an http::Deferred response whose steps are handled the same way. A request that awaits its
+  // large body (http::Request::awaiting_body: the server's body gate) gets 100 once its caller is
+  // authenticated as the route asks, else the answer it would get without the body (401...).
   http::Response handle(http::Request& request);
-  // Whether the server may read the large body of `head` (http::Server::set_body_gate), whose
-  // headers alone have come: 100 once the caller is authenticated as the route asks, else the
-  // answer handle() would give without the body (401, 404, 405...), with the same deferred
-  // steps for a login not in the credential cache.
-  http::Response admit(http::Request& head);
   // The route that `method` and the raw `target` reach and its body limit, for the server to
   // resolve once a request's headers are in (http::Server::set_route_resolver) and store on the
   // request; handle() resolves a request that comes without.

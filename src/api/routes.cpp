@@ -13,7 +13,7 @@ constexpr const char* kMetricsPath = "/metrics";
 http::Router<Route> make_routes(const Services& services) {
   const auto& config = services.config;
   http::Router<Route> routes;
-  // A body larger than the default is read only once App::admit has let its caller in, from the
+  // A body larger than the default is read only once App::handle has let its caller in, from the
   // headers alone: a route that takes one must authenticate from them (not from its body, as a
   // sign-in does), and must not let strangers in, or anyone could hold the large-body places.
   auto check_large = [](Access access, std::optional<std::size_t> body_limit) {

@@ -186,7 +186,7 @@ int serve(const ServeOptions& options) {
     return app.resolve(method, target);
   });
   // A large body (a backup upload) is read only from a caller that authenticates first.
-  server.set_body_gate([&app](http::Request& head) { return app.admit(head); });
+  server.set_body_gate([&app](http::Request& head) { return app.handle(head); });
   // Without metrics to show, nothing is counted either.
   std::optional<api::AppMetrics> app_metrics;
   if (metrics_place.on_api || metrics_place.own) app_metrics.emplace(app, server, scrape);

@@ -132,7 +132,7 @@ constexpr std::string_view kUnmatched = "(unmatched)";
 
 // One access-log line: the route's template, not the path sent (a path holds partners'
 // usernames and ids), and "-" for a method that never parsed.
-void write_access_line(std::string_view method, const std::optional<RouteMatch>& route, int status,
+void write_access_line(std::string_view method, const RouteMatch* route, int status,
                        std::chrono::steady_clock::duration elapsed, const std::string& request_id,
                        const std::string& peer) {
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
@@ -394,8 +394,8 @@ asio::awaitable<Response> Server::respond(const RequestHandler& handler, Request
 void Server::log_access(const Request& request, int status,
                         std::chrono::steady_clock::time_point started) {
   auto elapsed = std::chrono::steady_clock::now() - started;
-  write_access_line(request.method, request.route, status, elapsed, request.request_id,
-                    request.peer_text);
+  write_access_line(request.method, request.route ? &*request.route : nullptr, status, elapsed,
+                    request.request_id, request.peer_text);
   if (request_observer_) request_observer_(request, status, elapsed);
 }
 
@@ -578,8 +578,8 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
   while (open && !stopping_) {
     BeastParser parser;
     apply_limits(parser, limits_);
-    // The id of an answer given before the request is whole: the client's, if its headers came.
-    // Decided before the body when a body gate saw the request; otherwise once it is whole.
+    // The request's id: the client's, if its headers came, else a new one. Decided before the body
+    // when a body gate saw the request; otherwise when the request is answered.
     std::string request_id;
     auto early_id = [&] {
       return !request_id.empty() ? request_id
@@ -607,9 +607,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       auto response = early_error(error, id);
       const int status = response.status;
       co_await reply(std::move(response), version, false);
-      std::optional<RouteMatch> reached;
-      if (route) reached = route->match;
-      write_access_line(parser.get().method_string(), reached, status,
+      write_access_line(parser.get().method_string(), route ? &route->match : nullptr, status,
                         std::chrono::steady_clock::now() - headers_in, id, peer_text);
     };
     if (!ec) {
@@ -688,8 +686,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     }
 
     auto& message = parser.get();
-    if (request_id.empty()) request_id = request_id_for(message["X-Request-Id"], next_request_++);
-    Request request = to_request(message, peer, std::move(request_id));
+    Request request = to_request(message, peer, early_id());
     request.peer_text = peer_text;
     if (route) request.route = std::move(route->match);
 

@@ -72,7 +72,7 @@ void ApiTest::SetUp() {
   server_->set_route_resolver([this](std::string_view method, std::string_view target) {
     return app_->resolve(method, target);
   });
-  server_->set_body_gate([this](http::Request& head) { return app_->admit(head); });
+  server_->set_body_gate([this](http::Request& head) { return app_->handle(head); });
   if (scrape_) app_metrics_ = std::make_unique<api::AppMetrics>(*app_, *server_, *scrape_);
   server_->set_durability_waiter([this](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     wait_durable(ticket, std::move(done));
