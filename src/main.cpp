@@ -80,6 +80,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t(1), std::size_t(1024)))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--max-large-bodies-per-partner", serve_options.max_large_bodies_per_partner,
+                   "of those, uploads one partner may have in flight at once, so that one "
+                   "partner (or a leaked password) cannot take them all; more get 503 with "
+                   "Retry-After")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1024)))
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--hash-threads", serve_options.hash_threads,
                    "threads that hash and verify passwords (Argon2id), apart from the I/O "
                    "threads (0 = half the cores, at least 1)")

@@ -80,6 +80,14 @@ http::Response audit_later_steps(http::Response response, store::AuditContext co
   return response;
 }
 
+// Whom a large body's place is taken for (http::Response::large_body_holder), on the routes that
+// take one (routes.cpp): the storage service, whose one token makes it one holder, or the partner
+// by its id, whether Basic credentials or a console session let it in, so that signing in both
+// ways wins it no second share.
+std::string large_body_holder(const Call& call, Access access) {
+  return access == Access::service ? "service" : "partner " + std::to_string(call.partner);
+}
+
 }  // namespace
 
 namespace {
@@ -269,6 +277,7 @@ http::Response App::dispatch(http::Request& request, std::optional<store::Partne
   if (request.awaiting_body) {
     http::Response go_on;
     go_on.status = 100;
+    go_on.large_body_holder = large_body_holder(call, access);
     return go_on;
   }
   // Nothing but the handler's one statement reads now: no credentials to read, or only a check

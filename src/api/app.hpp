@@ -136,7 +136,8 @@ class App {
   // request that needs Argon2id (a login not in the credential cache, a password to hash) gets
   // an http::Deferred response whose steps are handled the same way. A request that awaits its
   // large body (http::Request::awaiting_body: the server's body gate) gets 100 once its caller is
-  // authenticated as the route asks, else the answer it would get without the body (401...).
+  // authenticated as the route asks, naming the caller as the holder of its large-body place,
+  // else the answer it would get without the body (401...).
   http::Response handle(http::Request& request);
   // The route that `method` and the raw `target` reach and its body limit, for the server to
   // resolve once a request's headers are in (http::Server::set_route_resolver) and store on the

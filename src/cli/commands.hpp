@@ -20,6 +20,7 @@ struct ServeOptions {
   std::string tls_key;                       // PEM private key of tls_cert
   std::size_t max_backup_bytes = 64 * 1024 * 1024;  // body limit of POST /partner/backup
   std::size_t max_large_bodies = 2;  // bodies over 1 MiB in flight at once; more get 503
+  std::size_t max_large_bodies_per_partner = 1;  // of those, one partner's at once; more get 503
   std::size_t hash_threads = 0;      // Argon2id worker threads; 0 = half the cores, at least 1
   std::size_t hash_queue = 32;       // Argon2id tasks waiting for a worker; more get 503
   std::size_t answer_cache_mb = 64;  // whole answers of list reads kept in memory; 0 = none

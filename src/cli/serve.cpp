@@ -174,6 +174,7 @@ int serve(const ServeOptions& options) {
   api::App app(services);
   http::ServerLimits limits;
   limits.large_bodies = options.max_large_bodies;
+  limits.large_bodies_per_holder = options.max_large_bodies_per_partner;
   limits.worker_threads = options.hash_threads;
   limits.worker_queue = options.hash_queue;
   // PostgreSQL is driven without blocking: each handler runs in a fiber that suspends while

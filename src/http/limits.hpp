@@ -13,6 +13,11 @@ struct ServerLimits {
   // until their handler is done; more get 503 before their body is read. This, not the number
   // of connections, bounds the memory that large bodies take (docs/operations.md).
   std::size_t large_bodies = 2;
+  // Of those, how many one holder may have (the body gate names it: Response::large_body_holder,
+  // a partner for the API); at least one. Without it one partner, or anyone with one leaked
+  // password, could take every place with slow uploads and keep every other partner's appliance
+  // from backing up.
+  std::size_t large_bodies_per_holder = 1;
   std::size_t header_bytes = 16 * 1024;
   // A whole request (headers and body) must arrive within this; also the keep-alive idle limit.
   std::chrono::seconds read_timeout{30};

@@ -70,6 +70,10 @@ struct Response {
   std::uint64_t durable_ticket = 0;
   // Set: no answer yet, but costly work to do first, off the I/O threads (see Deferred).
   std::shared_ptr<Deferred> deferred;
+  // A body gate's 100 (Server::set_body_gate): whom the large body's place is taken for, so that
+  // none takes more than ServerLimits::large_bodies_per_holder. An opaque key that the server
+  // only compares, and never logs; empty: no one in particular (the overall limit alone).
+  std::string large_body_holder;
 };
 
 // What a handler hands back instead of an answer when the request needs costly work (Argon2id):

@@ -141,27 +141,21 @@ void write_access_line(std::string_view method, const RouteMatch* route, int sta
                status, micros / 1000, micros % 1000, request_id, peer);
 }
 
-// How long a client refused for too many large bodies in flight is asked to wait.
+// How long a client refused a large-body place is asked to wait.
 constexpr std::chrono::seconds kLargeBodyRetryAfter{5};
 
-// One of ServerLimits::large_bodies places, held while a request with a large body is in flight.
-class LargeBodySlot {
- public:
-  // Takes a place unless `limit` of them are taken already (then held() is false).
-  LargeBodySlot(std::atomic<std::size_t>& taken, std::size_t limit) : taken_(&taken) {
-    if (taken.fetch_add(1) >= limit) release();
+// The 503 of a request refused a large-body place: the reason says whether the caller's own
+// uploads are what fills its share, since waiting for others' to end would not help then.
+Error no_large_body_place(LargeBodyPlaces::Refusal refusal, std::size_t per_holder) {
+  std::string reason = "too many large uploads in progress; try again in a few seconds";
+  if (refusal == LargeBodyPlaces::Refusal::holder_at_limit) {
+    reason = "this partner already has " + std::to_string(per_holder) + " large upload" +
+             (per_holder == 1 ? "" : "s") + " in progress; try again in a few seconds";
   }
-  LargeBodySlot(const LargeBodySlot&) = delete;
-  LargeBodySlot& operator=(const LargeBodySlot&) = delete;
-  ~LargeBodySlot() { release(); }
-  bool held() const { return taken_ != nullptr; }
-
- private:
-  void release() {
-    if (taken_) std::exchange(taken_, nullptr)->fetch_sub(1);
-  }
-  std::atomic<std::size_t>* taken_;
-};
+  Error busy(ErrorKind::unavailable, reason);
+  busy.retry_after = kLargeBodyRetryAfter.count();
+  return busy;
+}
 
 // Resumes a session waiting for durability or for the worker pool: posts its completion to the
 // session's executor, whose io_context is kept from running out of work until then. Members die
@@ -283,6 +277,7 @@ class Server::DurabilityWait {
 Server::Server(RequestHandler handler, ServerLimits limits)
     : handler_(std::move(handler)),
       limits_(limits),
+      large_bodies_(limits.large_bodies, limits.large_bodies_per_holder),
       workers_(worker_threads(limits.worker_threads), limits.worker_queue),
       acceptor_(ioc_) {}
 
@@ -595,7 +590,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     const unsigned version = parser.get().version() == 10 ? 10 : 11;
     // Held from the headers until the handler is done with the body: the body and the
     // handler's copies of it all live within that span.
-    std::optional<LargeBodySlot> large;
+    std::optional<LargeBodyPlaces::Place> large;
     std::size_t body_limit = limits_.body_bytes;
     // Routed once, here: the handler finds the route on the request.
     std::optional<ResolvedRoute> route;
@@ -620,6 +615,8 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
         linger = true;
         break;
       }
+      // Whom the gate admits a large body for; never logged.
+      std::string holder;
       if (admission.large && body_gate_) {
         // Asked before a place is taken or the body read: a refused client holds neither.
         Request head = to_request(parser.get(), peer, early_id());
@@ -637,14 +634,12 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
         }
         // The rest of the request goes on under the id the gate saw, whatever answers it.
         request_id = std::move(head.request_id);
+        holder = std::move(verdict.large_body_holder);
       }
       if (admission.large) {
-        large.emplace(large_bodies_, limits_.large_bodies);
+        large.emplace(large_bodies_, std::move(holder));
         if (!large->held()) {
-          Error busy(ErrorKind::unavailable,
-                     "too many large uploads in progress; try again in a few seconds");
-          busy.retry_after = kLargeBodyRetryAfter.count();
-          co_await refuse(busy);
+          co_await refuse(no_large_body_place(large->refusal(), large_bodies_.per_holder()));
           linger = true;
           break;
         }

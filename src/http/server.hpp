@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/large_body_places.hpp"
 #include "http/limits.hpp"
 #include "http/message.hpp"
 #include "http/worker_pool.hpp"
@@ -87,8 +88,9 @@ class Server {
   // with Request::awaiting_body set and no body. 100 lets the body in (and a client that sent
   // Expect: 100-continue is told so then); any other answer is final, and the connection closes
   // after it. So a client that the gate refuses (one without valid credentials) never holds a
-  // place that partners' uploads need. Deferred answers and durable tickets are handled as a
-  // handler's. Call before listen().
+  // place that partners' uploads need. The 100 names whom the place is for
+  // (Response::large_body_holder), and none holds more than ServerLimits::large_bodies_per_holder.
+  // Deferred answers and durable tickets are handled as a handler's. Call before listen().
   void set_body_gate(RequestHandler gate) { body_gate_ = std::move(gate); }
   // Connections open now, idle ones included. Thread-safe.
   std::size_t open_connections();
@@ -142,6 +144,10 @@ class Server {
   RequestHandler body_gate_;
   std::chrono::milliseconds housekeeping_interval_{0};
   DurabilityWaits durability_waits_;
+  // Held by requests with a large body, from their headers until their handler is done. Before the
+  // contexts: a session that a context destroys unfinished (after the drain timeout) gives its
+  // place back then.
+  LargeBodyPlaces large_bodies_;
   // One context per I/O thread, each run by that thread alone: a connection lives on one, so its
   // coroutine needs no strand and a completion never crosses threads. ioc_ is the first, and
   // also holds the acceptor, the signals and the drain timer; start() adds the others.
@@ -158,7 +164,6 @@ class Server {
   std::mutex mutex_;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
   std::atomic<std::uint64_t> next_request_{1};
-  std::atomic<std::size_t> large_bodies_{0};  // requests holding a ServerLimits::large_bodies slot
   std::weak_ptr<boost::asio::signal_set> signals_;
   std::shared_ptr<boost::asio::steady_timer> drain_timer_;
 };

@@ -1,6 +1,7 @@
 // C.2 GET /partner/info and C.3 GET/POST /partner/backup: the appliance's backup round trip, its
 // checks, the previous backup, tenant isolation, and the per-route body limits it brings (the
-// larger limit, 413 decided from the headers, 503 when too many large bodies are in flight).
+// larger limit, 413 decided from the headers, 503 when too many large bodies are in flight, in
+// all or from one partner).
 #include <sodium.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/api_fixture.hpp"
@@ -91,16 +93,66 @@ class PartnerBackupTest : public ApiTest {
     return limits;
   }
 
-  // The headers of a backup upload by alpha with `extra` header lines, ending the header block.
-  std::string upload_headers(const std::string& extra) {
-    return upload_headers_with("Authorization: " + basic_authorization(alpha) + "\r\n" + extra);
+  // The headers of a backup upload by alpha (or `login`) with `extra` header lines, ending the
+  // header block.
+  std::string upload_headers(const std::string& extra) { return upload_headers_as(alpha, extra); }
+  static std::string upload_headers_as(const Login& login, const std::string& extra) {
+    return upload_headers_with("Authorization: " + basic_authorization(login) + "\r\n" + extra);
   }
   // The same with `lines` (credentials or none, and the rest) instead of alpha's credentials.
   static std::string upload_headers_with(const std::string& lines) {
     return std::string("POST ") + kRoot + "/partner/backup HTTP/1.1\r\nHost: x\r\n" + lines +
            "\r\n";
   }
+  // Begins `login`'s upload of `body` on `connection` and leaves it in flight: admitted (100
+  // Continue), and holding its place with part of its body sent.
+  static void begin_upload(RawConnection& connection, const Login& login, const std::string& body) {
+    connection.send(upload_headers_as(
+        login, "Content-Length: " + std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n"));
+    ASSERT_EQ(connection.read().result_int(), 100);
+    connection.send(body.substr(0, 1000));
+  }
+  // Sends the rest of the body that begin_upload began, and expects it stored.
+  static void finish_upload(RawConnection& connection, const std::string& body) {
+    connection.send(body.substr(1000));
+    auto stored = connection.read();
+    EXPECT_EQ(stored.result_int(), 200) << stored.body();
+  }
+  // Expects `login`'s upload of `size` bytes refused from its headers: 503 with Retry-After and
+  // the error body of every other refusal, whose reason is `reason`.
+  void expect_no_place(const Login& login, std::size_t size, const std::string& reason) {
+    RawConnection connection(port);
+    connection.send(upload_headers_as(
+        login, "Content-Length: " + std::to_string(size) + "\r\nExpect: 100-continue\r\n"));
+    auto refused = connection.read();
+    EXPECT_EQ(refused.result_int(), 503);
+    EXPECT_EQ(refused[bhttp::field::retry_after], "5");
+    EXPECT_FALSE(refused["X-Request-Id"].empty());
+    EXPECT_EQ(json(refused.body()), (boost::json::object{{"reason", reason}})) << refused.body();
+  }
 };
+
+// What a partner is told when every large-body place is taken, and when its own share is.
+constexpr const char* kAllPlacesTaken =
+    "too many large uploads in progress; try again in a few seconds";
+constexpr const char* kOnePartnersShareTaken =
+    "this partner already has 1 large upload in progress; try again in a few seconds";
+
+// Backups with `Places` large-body places in all, `PerPartner` of them for any one partner.
+template <std::size_t Places, std::size_t PerPartner>
+class LargeUploadLimits : public PartnerBackupTest {
+ protected:
+  http::ServerLimits server_limits() override {
+    auto limits = PartnerBackupTest::server_limits();
+    limits.large_bodies = Places;
+    limits.large_bodies_per_holder = PerPartner;
+    return limits;
+  }
+};
+// As `serve` has them by default: one partner cannot take both places.
+using LargeUploadsPerPartnerTest = LargeUploadLimits<2, 1>;
+// A share above the overall limit: that limit alone decides.
+using LargeUploadsOverallLimitTest = LargeUploadLimits<2, 3>;
 
 TEST_F(PartnerBackupTest, InfoNamesThePartner) {
   auto reply = get("/partner/info");
@@ -323,12 +375,13 @@ TEST_F(PartnerBackupTest, TooManyLargeBodiesInFlightGet503BeforeTheirBody) {
   ASSERT_EQ(first.read().result_int(), 100);
   first.send(body.substr(0, 1000));
 
+  // Another partner's upload, which has a share of its own but finds no place left.
   RawConnection second(port);
-  second.send(upload_headers("Content-Length: " + std::to_string(body.size()) + "\r\n"));
+  second.send(upload_headers_as(beta, "Content-Length: " + std::to_string(body.size()) + "\r\n"));
   auto refused = second.read();
   EXPECT_EQ(refused.result_int(), 503);
   EXPECT_EQ(refused[bhttp::field::retry_after], "5");
-  EXPECT_TRUE(json(refused.body()).at("reason").is_string());
+  EXPECT_EQ(json(refused.body()).at("reason"), boost::json::value(kAllPlacesTaken));
 
   // Small bodies do not need a slot, on this route or any other.
   EXPECT_EQ(post("/partner/backup", upload("QUJD")).status, 200);
@@ -389,6 +442,87 @@ TEST_F(PartnerBackupTest, AnAdmittedUploadKeepsTheIdItWasSentWith) {
   auto stored = connection.read();
   EXPECT_EQ(stored.result_int(), 200) << stored.body();
   EXPECT_EQ(stored["X-Request-Id"], "backup-upload-1");
+}
+
+TEST_F(LargeUploadsPerPartnerTest, OnePartnerHoldsNoMoreThanItsShareOfThePlaces) {
+  std::string body = upload(base64_text(kMebibyte, "", 5));
+  RawConnection alpha_first(port);
+  begin_upload(alpha_first, alpha, body);
+
+  // A place is free, but alpha's share is taken: its second upload is refused from its headers.
+  expect_no_place(alpha, body.size(), kOnePartnersShareTaken);
+
+  // beta takes the free place at the same time, and its upload goes through.
+  std::string beta_data = base64_text(kMebibyte, "", 6);
+  std::string beta_body = upload(beta_data);
+  RawConnection beta_upload(port);
+  begin_upload(beta_upload, beta, beta_body);
+  // alpha is still told about its own share, though no place is left either: waiting for
+  // others' uploads would not let it in.
+  expect_no_place(alpha, body.size(), kOnePartnersShareTaken);
+  finish_upload(beta_upload, beta_body);
+  EXPECT_EQ(get_as(beta, "/partner/backup").json.at("data").as_string(), beta_data);
+
+  // Once alpha's first upload is done, its share is back: it may upload again.
+  finish_upload(alpha_first, body);
+  std::string again = base64_text(kMebibyte, "", 7);
+  auto stored = post("/partner/backup", upload(again));
+  EXPECT_EQ(stored.status, 200) << stored.body;
+  EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), again);
+}
+
+TEST_F(LargeUploadsPerPartnerTest, APartnerHasOneShareHoweverItSignsIn) {
+  std::string body = upload(base64_text(kMebibyte, "", 10));
+  RawConnection basic(port);
+  begin_upload(basic, alpha, body);
+  // alpha's console session is alpha too: its upload counts against the same share.
+  auto signed_in = request_target("POST", "/console/session",
+                                  boost::json::serialize(boost::json::object{
+                                      {"username", alpha.username}, {"password", alpha.password}}),
+                                  std::nullopt);
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  auto cookie = signed_in.header("set-cookie");
+  cookie = cookie.substr(0, cookie.find(';'));
+  RawConnection console(port);
+  console.send(upload_headers_with("Cookie: " + cookie + "\r\nX-CSRF-Token: " +
+                                   std::string(signed_in.json.at("csrf_token").as_string()) +
+                                   "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n"));
+  auto refused = console.read();
+  EXPECT_EQ(refused.result_int(), 503);
+  EXPECT_EQ(json(refused.body()).at("reason"), boost::json::value(kOnePartnersShareTaken));
+  finish_upload(basic, body);
+}
+
+TEST_F(LargeUploadsPerPartnerTest, AnUploadCutOffGivesItsPartnersShareBack) {
+  std::string body = upload(base64_text(kMebibyte, "", 8));
+  {
+    RawConnection cut_off(port);
+    begin_upload(cut_off, alpha, body);
+  }  // closed with most of its body unsent
+  // The server notices the close on its own time: until then alpha's share is still taken.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int status = 0;
+  do {
+    status = post("/partner/backup", body).status;
+    if (status != 503) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(status, 200);
+}
+
+TEST_F(LargeUploadsOverallLimitTest, AShareAboveTheOverallLimitChangesNothing) {
+  // One partner may take every place, as before there were shares, and then anyone else is told
+  // that all are taken.
+  std::string body = upload(base64_text(kMebibyte, "", 9));
+  RawConnection first(port);
+  RawConnection second(port);
+  begin_upload(first, alpha, body);
+  begin_upload(second, alpha, body);
+  expect_no_place(alpha, body.size(), kAllPlacesTaken);
+  expect_no_place(beta, body.size(), kAllPlacesTaken);
+  finish_upload(first, body);
+  finish_upload(second, body);
+  EXPECT_EQ(post_as(beta, "/partner/backup", body).status, 200);
 }
 
 }  // namespace
