@@ -22,7 +22,7 @@ void apply_limits(BeastParser& parser, const ServerLimits& limits);
 struct BodyAdmission {
   std::size_t limit = 0;   // the most this request's body may hold
   bool too_large = false;  // its Content-Length is over `limit`: refuse it now (413)
-  bool large = false;      // it may carry more than body_bytes: it needs a large-body slot
+  bool large = false;      // it may carry more than body_bytes: it needs a large-body place
 };
 
 // Decides the body limit of `parser`'s request from its route's `route_limit` (nullopt: the

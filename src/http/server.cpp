@@ -693,7 +693,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     if (head) response.stream = BodyProducer();
     // A streamed answer is logged once it has all gone out, with the time that took.
     if (!response.stream) log_access(request, response.status, started);
-    // Done with the body: free it, and the large-body slot, before a slow client reads the
+    // Done with the body: free it, and the large-body place, before a slow client reads the
     // response.
     std::string().swap(request.body);
     large.reset();
