@@ -8,8 +8,8 @@
 // It parses each request in full, as accountsd does, but has no routing, logging, database or
 // limits beyond Beast's defaults: the most any endpoint of accountsd can do on this machine, and
 // with /page the most a list page of 100 users can do (the kernel and wrk move its bytes too).
-// With /durable, the most a durable write can do: its body is appended to the journal file and
-// the answer waits for an fdatasync that covers it, one sync for every body appended meanwhile
+// With /durable, the most a durable write can do: its body is written to the journal file and
+// the answer waits for an fdatasync that covers it, one sync for every body written meanwhile
 // (group commit, as accountsd's WAL syncer does), and nothing else is written.
 #include <fcntl.h>
 #include <unistd.h>
@@ -67,14 +67,31 @@ std::string object_body() {
   return "\"" + std::string(388, 'x') + "\"";
 }
 
-// The file that /durable appends to, and the thread that syncs it. A body is written as it
+// The file that /durable writes to, and the thread that syncs it. A body is written as it
 // arrives and counted; the syncer's thread then fdatasyncs the file for every body written before
 // the sync began, and completes their waits.
+//
+// The file is made at its full size (4 MB, what accountsd's WAL holds between checkpoints, 1000
+// pages) and written round and round in place, as SQLite's WAL is once a checkpoint lets it start
+// again from the front: a sync then has only data to flush. Appending would grow the file with
+// every body, and each sync would write the file's new size too: on this machine's ext4 that
+// costs a sync 35-70 % more CPU (124 us against 72-92, 8 KB writes in a loop), which accountsd's
+// writes do not pay.
 class Journal {
  public:
+  static constexpr off_t kSize = 4 << 20;
+
   explicit Journal(const std::string& path)
-      : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600)) {
+      : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) {
     if (fd_ < 0) throw std::system_error(errno, std::system_category(), "opening " + path);
+    // Real zeros, not fallocate: a write into an unwritten extent changes metadata at its sync.
+    std::string zeros(1 << 16, '\0');
+    for (off_t at = 0; at < kSize; at += static_cast<off_t>(zeros.size())) {
+      if (::pwrite(fd_, zeros.data(), zeros.size(), at) != static_cast<ssize_t>(zeros.size()))
+        throw std::system_error(errno, std::system_category(), "filling " + path);
+    }
+    if (::fsync(fd_) != 0)
+      throw std::system_error(errno, std::system_category(), "syncing " + path);
     syncer_ = std::thread([this] { run(); });
   }
   ~Journal() {
@@ -89,17 +106,26 @@ class Journal {
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  // Appends `body` and a newline; calls `done` (on the syncer's thread) once they are on disk,
-  // with false when the write or the sync failed.
+  // Writes `body` and a newline at the next place in the file (from the front again when they
+  // would pass its end); calls `done` (on the syncer's thread) once they are on disk, with false
+  // when the write or the sync failed.
   void append(const std::string& body, std::function<void(bool)> done) {
     std::unique_lock lock(mutex_);
     std::string record = body + '\n';
-    bool ok = ::write(fd_, record.data(), record.size()) == static_cast<ssize_t>(record.size());
+    auto size = static_cast<off_t>(record.size());
+    if (size > kSize) {
+      lock.unlock();
+      done(false);
+      return;
+    }
+    if (offset_ + size > kSize) offset_ = 0;
+    bool ok = ::pwrite(fd_, record.data(), record.size(), offset_) == size;
     if (!ok) {
       lock.unlock();
       done(false);
       return;
     }
+    offset_ += size;
     waiting_.push_back(std::move(done));
     wake_.notify_one();
   }
@@ -120,6 +146,7 @@ class Journal {
   }
 
   int fd_;
+  off_t offset_ = 0;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<std::function<void(bool)>> waiting_;
