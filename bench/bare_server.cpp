@@ -113,13 +113,8 @@ class Journal {
     std::unique_lock lock(mutex_);
     std::string record = body + '\n';
     auto size = static_cast<off_t>(record.size());
-    if (size > kSize) {
-      lock.unlock();
-      done(false);
-      return;
-    }
     if (offset_ + size > kSize) offset_ = 0;
-    bool ok = ::pwrite(fd_, record.data(), record.size(), offset_) == size;
+    bool ok = size <= kSize && ::pwrite(fd_, record.data(), record.size(), offset_) == size;
     if (!ok) {
       lock.unlock();
       done(false);
