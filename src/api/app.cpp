@@ -90,12 +90,25 @@ std::string large_body_holder(const Call& call, Access access) {
 
 }  // namespace
 
-namespace {
-
-// Reads and changes nothing (GET, HEAD): one read snapshot, no write request.
 bool reads_only(const http::Request& request) {
   return request.method == "GET" || request.method == "HEAD";
 }
+
+http::HandlerTurn write_turn(store::Transactions& transactions) {
+  http::HandlerTurn turn;
+  turn.try_take = [&transactions](const http::Request& request) {
+    return reads_only(request) || transactions.try_take_write_turn();
+  };
+  turn.when_free = [&transactions](UniqueFunction<void()> wake) {
+    transactions.when_write_turn_free(std::move(wake));
+  };
+  turn.give_back = [&transactions](const http::Request& request) {
+    if (!reads_only(request)) transactions.give_back_write_turn();
+  };
+  return turn;
+}
+
+namespace {
 
 // Whether a route lets a partner in with the console's session cookie.
 bool takes_session(Access access) {

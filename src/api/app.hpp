@@ -15,6 +15,7 @@
 #include "billing/card_processor.hpp"
 #include "domain/console_session.hpp"
 #include "domain/netblock.hpp"
+#include "http/handler_turn.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "store/database.hpp"
@@ -126,6 +127,14 @@ struct Route {
 http::Router<Route> make_routes(const Services& services);
 // GET /metrics alone: the table of a listener of its own (serve --metrics-listen ADDR:PORT).
 http::Router<Route> make_metrics_routes();
+// Reads and changes nothing (GET, HEAD): one read snapshot, no write request
+// (store::WriteRequest), and so no turn in the write batch to take first.
+bool reads_only(const http::Request& request);
+// The turn a request that may write takes before its handler runs (http::Server::
+// set_handler_turn): with group commit on SQLite, the write batch's, which admits one request at
+// a time, so that an I/O thread that finds it held serves other connections meanwhile instead of
+// blocking at the handler's first use of the store (docs/benchmarks.md, change 12).
+http::HandlerTurn write_turn(store::Transactions& transactions);
 
 class App {
  public:

@@ -195,6 +195,7 @@ int serve(const ServeOptions& options) {
                                    std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     transactions.when_durable(ticket, std::move(done));
   });
+  if (!postgres) server.set_handler_turn(api::write_turn(database->transactions()));
   server.set_housekeeping(
       [&transactions = database->transactions()] { transactions.release_stale_snapshot(); },
       kSnapshotReuse);

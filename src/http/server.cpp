@@ -304,6 +304,19 @@ asio::awaitable<bool> Server::wait_durable(std::uint64_t ticket) {
 }
 
 // Not a coroutine either, for the same reason as wait_durable.
+asio::awaitable<bool> Server::wait_turn() {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
+      [this](auto handler) {
+        asio::any_io_executor session = asio::get_associated_executor(handler);
+        ResumeSession<decltype(handler), DurabilityWait> resume{
+            DurabilityWait(durability_waits_),
+            asio::prefer(session, asio::execution::outstanding_work.tracked), std::move(handler)};
+        handler_turn_.when_free([resume = std::move(resume)]() mutable { resume(true); });
+      },
+      asio::use_awaitable);
+}
+
+// Not a coroutine either, for the same reason as wait_durable.
 asio::awaitable<Server::Offloaded> Server::offload(UniqueFunction<void()>& work) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(Offloaded)>(
       [this, &work](auto handler) {
@@ -360,7 +373,11 @@ asio::awaitable<Response> Server::respond(const RequestHandler& handler, Request
     };
     response = co_await async::in_fiber<Response>(std::move(call));
   } else {
+    if (handler_turn_.try_take) {
+      while (!handler_turn_.try_take(request)) co_await wait_turn();
+    }
     response = answer([&] { return handler(request); }, request.request_id);
+    if (handler_turn_.give_back) handler_turn_.give_back(request);
   }
   // Costly work (Argon2id) goes to the worker pool, never runs on this thread; a change made
   // by any step must be durable before the final answer goes out.

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/handler_turn.hpp"
 #include "http/large_body_places.hpp"
 #include "http/limits.hpp"
 #include "http/message.hpp"
@@ -72,6 +73,9 @@ class Server {
   // Holds every response with a durable_ticket until `waiter` confirms it, without blocking an
   // I/O thread meanwhile; call before listen(). Without one, such responses become 500s.
   void set_durability_waiter(DurabilityWaiter waiter) { durability_waiter_ = std::move(waiter); }
+  // Takes `turn` before each handler runs: while another holds it, the I/O thread serves other
+  // connections instead of blocking on it inside the handler. Call before listen().
+  void set_handler_turn(HandlerTurn turn) { handler_turn_ = std::move(turn); }
   // Runs `task` on each I/O thread between handlers, at least every `interval` (for state kept
   // per thread, such as a store's read snapshot); call before start() or run().
   void set_housekeeping(std::function<void()> task, std::chrono::milliseconds interval) {
@@ -106,6 +110,7 @@ class Server {
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket accepted);
   // true once `ticket` is durable; the session's thread serves other connections meanwhile.
   boost::asio::awaitable<bool> wait_durable(std::uint64_t ticket);
+  boost::asio::awaitable<bool> wait_turn();
   // How work handed to the worker pool ended.
   enum class Offloaded { done, busy, failed };
   // Runs `work` on the worker pool (taking it) and resumes on the session's executor; `busy`
@@ -138,6 +143,7 @@ class Server {
   ServerLimits limits_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
   DurabilityWaiter durability_waiter_;
+  HandlerTurn handler_turn_;
   std::function<void()> housekeeping_;
   RouteResolver route_resolver_;
   RequestObserver request_observer_;

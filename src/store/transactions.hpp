@@ -52,6 +52,15 @@ class Transactions {
   // and synced at once. Pairs nest. Nothing in the other modes.
   virtual void begin_write_request() noexcept {}
   virtual void end_write_request() noexcept {}
+  // Group commit: the batch admits one request at a time (its turn). A server takes the turn
+  // for this thread's next write request before handling it, and when another holds it, serves
+  // other connections until `wake` is called (on any thread) and tries again, rather than
+  // blocking its thread at the request's first use of the store. The write request then holds
+  // the turn as if it had joined; give_back_write_turn() gives it back if none did. True, and
+  // nothing, in the other modes.
+  virtual bool try_take_write_turn() noexcept { return true; }
+  virtual void when_write_turn_free(UniqueFunction<void()> wake) { wake(); }
+  virtual void give_back_write_turn() noexcept {}
 
   // Group commit: a write request's change is committed and on disk only after it has ended.
   // The ticket of this thread's latest write request that wrote, since the last call, then 0

@@ -77,6 +77,7 @@ void ApiTest::SetUp() {
   server_->set_durability_waiter([this](std::uint64_t ticket, UniqueFunction<void(bool)> done) {
     wait_durable(ticket, std::move(done));
   });
+  if (!test_db_->postgres()) server_->set_handler_turn(api::write_turn(database_->transactions()));
   server_->set_housekeeping([this] { database_->transactions().release_stale_snapshot(); },
                             std::chrono::milliseconds(10));
   port = server_->listen({asio::ip::make_address("127.0.0.1"), 0}).port();

@@ -88,6 +88,35 @@ Connection& SqliteBackend::join_batch() {
   return *state.writer;
 }
 
+bool SqliteBackend::try_take_turn() noexcept {
+  if (!batch_) return true;
+  auto& state = thread_states[id_];
+  if (state.writer) return true;
+  try {
+    Connection* writer = batch_->try_join();
+    if (!writer) return false;
+    state.writer = writer;
+  } catch (const std::exception&) {
+    // The request's own join meets the same failure and answers it.
+  }
+  return true;
+}
+
+void SqliteBackend::when_turn_free(UniqueFunction<void()> wake) {
+  if (batch_)
+    batch_->when_turn_free(std::move(wake));
+  else
+    wake();
+}
+
+void SqliteBackend::give_back_unused_turn() noexcept {
+  if (!batch_) return;
+  auto it = thread_states.find(id_);
+  if (it == thread_states.end() || !it->second.writer || it->second.write_requests > 0) return;
+  batch_->leave(false, false);
+  it->second.writer = nullptr;
+}
+
 void SqliteBackend::note_write() noexcept {
   thread_states[id_].wrote = true;
 }

@@ -51,6 +51,14 @@ class SqliteBackend {
   bool in_write_request() const noexcept;
   // The writer connection, joining the batch for this write request (which must be open).
   Connection& join_batch();
+  // Takes the batch's turn for this thread's next write request, so that its first use of the
+  // store does not block: false while another holds it (then when_turn_free says when to try
+  // again). True as well when there is no turn to take (other modes, or already held), and when
+  // the batch cannot begin: the request's own join then answers that failure.
+  bool try_take_turn() noexcept;
+  void when_turn_free(UniqueFunction<void()> wake);
+  // Gives back a turn that try_take_turn took and no write request used.
+  void give_back_unused_turn() noexcept;
   // A write of this request is in the batch: the request takes the batch's ticket at its end.
   void note_write() noexcept;
   // The ticket of the latest write request that wrote on this thread since the last call.

@@ -20,28 +20,65 @@ WriteBatch::~WriteBatch() {
   if (open_) commit_locked();
 }
 
+// Gives the turn back at the end of a scope.
+struct WriteBatch::Held {
+  WriteBatch& batch;
+  ~Held() { batch.give_back(); }
+};
+
 Connection& WriteBatch::join() {
   turn_.lock();
-  if (!open_) {
-    try {
-      writer_->prepared("BEGIN IMMEDIATE").run();
-    } catch (...) {
-      turn_.unlock();
-      throw;
-    }
-    open_ = true;
-    writer_->audit().start();
-    ticket_ = syncer_.next_ticket();
-    writes_ = 0;
-  }
+  open_locked();
   return *writer_;
+}
+
+Connection* WriteBatch::try_join() {
+  if (!turn_.try_lock()) return nullptr;
+  open_locked();
+  return writer_.get();
+}
+
+void WriteBatch::open_locked() {
+  if (open_) return;
+  try {
+    writer_->prepared("BEGIN IMMEDIATE").run();
+  } catch (...) {
+    give_back();
+    throw;
+  }
+  open_ = true;
+  writer_->audit().start();
+  ticket_ = syncer_.next_ticket();
+  writes_ = 0;
+}
+
+void WriteBatch::when_turn_free(UniqueFunction<void()> wake) {
+  {
+    std::lock_guard lock(waiting_mutex_);
+    waiting_.push_back(std::move(wake));
+  }
+  // Given back between the caller's try_join and the line above, the turn would wake no one.
+  if (turn_.try_lock()) give_back();
+}
+
+void WriteBatch::give_back() noexcept {
+  turn_.unlock();
+  std::vector<UniqueFunction<void()>> waking;
+  {
+    // Always under the lock: a waiter registered before this point is seen here, and one
+    // registered after it finds the turn free itself (when_turn_free).
+    std::lock_guard lock(waiting_mutex_);
+    if (waiting_.empty()) return;
+    waking.swap(waiting_);
+  }
+  for (auto& wake : waking) wake();
 }
 
 std::uint64_t WriteBatch::leave(bool wrote, bool commit_now) noexcept {
   std::uint64_t ticket = 0;
   bool pending = false;
   {
-    std::lock_guard lock(turn_, std::adopt_lock);
+    Held held{*this};
     // A statement left mid-result must not keep reading into the COMMIT.
     writer_->reset_busy_statements();
     if (open_ && sqlite3_get_autocommit(writer_->handle()) != 0) {
@@ -70,7 +107,8 @@ std::uint64_t WriteBatch::leave(bool wrote, bool commit_now) noexcept {
 }
 
 WalSyncer::Written WriteBatch::commit_open() {
-  std::lock_guard lock(turn_);
+  turn_.lock();
+  Held held{*this};
   if (open_) commit_locked();
   return {closed_, std::exchange(committed_, 0)};
 }

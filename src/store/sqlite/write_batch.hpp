@@ -9,10 +9,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "store/options.hpp"
 #include "store/sqlite/connection.hpp"
 #include "store/sqlite/wal_syncer.hpp"
+#include "unique_function.hpp"
 
 namespace accountsd::store::sqlite {
 
@@ -36,6 +38,11 @@ class WriteBatch {
   // write with until leave(). Blocks while another thread holds the turn. On failure (SQLite's
   // write lock held elsewhere past the busy timeout) it throws with the turn given back.
   Connection& join();
+  // join() without blocking: nullptr, with nothing done, while another holds the turn.
+  Connection* try_join();
+  // Calls `wake` (once, on this thread or another) when the turn may be free again: a caller
+  // that try_join() refused waits so, serving others meanwhile, instead of blocking its thread.
+  void when_turn_free(UniqueFunction<void()> wake);
   // Gives the turn back. `wrote`: the member's writes are in the batch, so it gets the batch's
   // ticket (0 otherwise). `commit_now`: commit the batch before giving the turn back, so that
   // every connection sees it at once (a write made outside any request). A batch that SQLite
@@ -48,9 +55,15 @@ class WriteBatch {
  private:
   // With the turn held.
   void commit_locked() noexcept;
+  void open_locked();
+  // Gives the turn back and wakes whoever waits for it (when_turn_free).
+  void give_back() noexcept;
+  struct Held;
   void fail_locked(const char* why) noexcept;
 
   std::mutex turn_;
+  std::mutex waiting_mutex_;
+  std::vector<UniqueFunction<void()>> waiting_;  // guarded by waiting_mutex_
   std::unique_ptr<Connection> writer_;
   WalSyncer& syncer_;
   // Guarded by turn_.

@@ -1,7 +1,8 @@
 // WriteBatch: members of one open batch share its ticket and see each other's writes while other
 // connections see none until the syncer commits it; a member's failed write undoes itself alone;
 // a batch that SQLite rolled back fails every member that wrote in it; commit_now and empty
-// batches end at once; a batch nobody waits for is still committed.
+// batches end at once; a batch nobody waits for is still committed; try_join is refused while the
+// turn is held and when_turn_free wakes its waiter once it is given back.
 #include "store/sqlite/write_batch.hpp"
 
 #include <gtest/gtest.h>
@@ -192,6 +193,85 @@ TEST_F(WriteBatchTest, MembersOnSeveralThreadsTakeTurns) {
     for (auto ticket : worker.get()) EXPECT_EQ(durable(ticket), std::optional<bool>(true));
   }
   EXPECT_EQ(count(*reader_), kThreads * kEach);
+}
+
+TEST_F(WriteBatchTest, TryJoinIsRefusedWhileTheTurnIsHeldAndItsWaiterIsWokenWhenGivenBack) {
+  std::promise<void> joined;
+  std::promise<void> done;
+  auto holder = std::async(std::launch::async, [&] {
+    batch_->join();
+    joined.set_value();
+    done.get_future().wait();
+    return batch_->leave(false, false);
+  });
+  joined.get_future().wait();
+  EXPECT_EQ(batch_->try_join(), nullptr);
+  std::atomic<int> woken{0};
+  batch_->when_turn_free([&] { ++woken; });
+  EXPECT_EQ(woken.load(), 0);
+  done.set_value();
+  EXPECT_EQ(holder.get(), 0u);
+  EXPECT_EQ(woken.load(), 1);  // by the holder's leave, before it returned
+  auto* writer = batch_->try_join();
+  ASSERT_NE(writer, nullptr);
+  writer->exec("INSERT INTO t (v) VALUES ('after')");
+  auto ticket = batch_->leave(true, false);
+  EXPECT_EQ(durable(ticket), std::optional<bool>(true));
+  EXPECT_EQ(count(*reader_), 1);
+  EXPECT_EQ(woken.load(), 1);  // once only
+}
+
+TEST_F(WriteBatchTest, AWaiterForAFreeTurnIsWokenAtOnce) {
+  std::atomic<int> woken{0};
+  batch_->when_turn_free([&] { ++woken; });
+  EXPECT_EQ(woken.load(), 1);
+}
+
+TEST_F(WriteBatchTest, MembersThatWaitInsteadOfBlockingAreAllWokenAndAllWrite) {
+  // Each thread takes the turn without blocking, and when refused waits for its wake-up, as the
+  // server's I/O threads do; one more thread joins blocking, as the syncer and others do. A lost
+  // wake-up leaves a thread waiting past the deadline.
+  constexpr int kThreads = 4;
+  constexpr int kEach = 100;
+  std::atomic<int> lost{0};
+  auto waiting_member = [&](int t) {
+    std::vector<std::uint64_t> tickets;
+    for (int i = 0; i < kEach; ++i) {
+      Connection* writer = nullptr;
+      while (!(writer = batch_->try_join())) {
+        auto woken = std::make_shared<std::promise<void>>();
+        auto future = woken->get_future();
+        batch_->when_turn_free([woken] { woken->set_value(); });
+        if (future.wait_for(10s) != std::future_status::ready) {
+          ++lost;
+          return tickets;
+        }
+      }
+      writer->exec("INSERT INTO t (v) VALUES ('" + std::to_string(t) + "-" + std::to_string(i) +
+                   "')");
+      tickets.push_back(batch_->leave(true, false));
+    }
+    return tickets;
+  };
+  std::vector<std::future<std::vector<std::uint64_t>>> workers;
+  for (int t = 0; t < kThreads; ++t)
+    workers.push_back(std::async(std::launch::async, waiting_member, t));
+  workers.push_back(std::async(std::launch::async, [this] {
+    std::vector<std::uint64_t> tickets;
+    for (int i = 0; i < kEach; ++i)
+      tickets.push_back(member("INSERT INTO t (v) VALUES ('blocking-" + std::to_string(i) + "')"));
+    return tickets;
+  }));
+  std::size_t written = 0;
+  for (auto& worker : workers) {
+    for (auto ticket : worker.get()) {
+      EXPECT_EQ(durable(ticket), std::optional<bool>(true));
+      ++written;
+    }
+  }
+  EXPECT_EQ(lost.load(), 0);
+  EXPECT_EQ(written, std::size_t((kThreads + 1) * kEach));
+  EXPECT_EQ(count(*reader_), (kThreads + 1) * kEach);
 }
 
 }  // namespace
