@@ -288,18 +288,20 @@ Server::~Server() {
   durability_waits_.none.wait(lock, [this] { return durability_waits_.running.load() == 0; });
 }
 
+template <typename Handler>
+auto Server::resumer(Handler handler) {
+  // The session's context: the completion must not run the session on the waiter's thread.
+  asio::any_io_executor session = asio::get_associated_executor(handler);
+  return ResumeSession<Handler, DurabilityWait>{
+      DurabilityWait(durability_waits_),
+      asio::prefer(session, asio::execution::outstanding_work.tracked), std::move(handler)};
+}
+
 // Not a coroutine itself: g++ 12 destroys a temporary lambda in a co_await expression twice,
 // and the initiation below would be one (it broke a strand's reference count).
 asio::awaitable<bool> Server::wait_durable(std::uint64_t ticket) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
-      [this, ticket](auto handler) {
-        // The session's context: the completion must not run the session on the waiter's thread.
-        asio::any_io_executor session = asio::get_associated_executor(handler);
-        ResumeSession<decltype(handler), DurabilityWait> resume{
-            DurabilityWait(durability_waits_),
-            asio::prefer(session, asio::execution::outstanding_work.tracked), std::move(handler)};
-        durability_waiter_(ticket, std::move(resume));
-      },
+      [this, ticket](auto handler) { durability_waiter_(ticket, resumer(std::move(handler))); },
       asio::use_awaitable);
 }
 
@@ -307,11 +309,7 @@ asio::awaitable<bool> Server::wait_durable(std::uint64_t ticket) {
 asio::awaitable<bool> Server::wait_turn() {
   return asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
       [this](auto handler) {
-        asio::any_io_executor session = asio::get_associated_executor(handler);
-        ResumeSession<decltype(handler), DurabilityWait> resume{
-            DurabilityWait(durability_waits_),
-            asio::prefer(session, asio::execution::outstanding_work.tracked), std::move(handler)};
-        handler_turn_.when_free([resume = std::move(resume)]() mutable { resume(true); });
+        handler_turn_.when_free([resume = resumer(std::move(handler))]() mutable { resume(true); });
       },
       asio::use_awaitable);
 }
@@ -320,13 +318,10 @@ asio::awaitable<bool> Server::wait_turn() {
 asio::awaitable<Server::Offloaded> Server::offload(UniqueFunction<void()>& work) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(Offloaded)>(
       [this, &work](auto handler) {
-        asio::any_io_executor session = asio::get_associated_executor(handler);
-        using Resume = ResumeSession<decltype(handler), DurabilityWait>;
         // Shared by the task and this function, which resumes the session itself when the
         // queue refuses the task.
-        auto resume = std::make_shared<Resume>(Resume{
-            DurabilityWait(durability_waits_),
-            asio::prefer(session, asio::execution::outstanding_work.tracked), std::move(handler)});
+        using Resume = ResumeSession<decltype(handler), DurabilityWait>;
+        auto resume = std::make_shared<Resume>(resumer(std::move(handler)));
         WorkerPool::Task task = [work = std::move(work), resume]() mutable {
           auto outcome = Offloaded::done;
           try {

@@ -110,7 +110,13 @@ class Server {
   boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket accepted);
   // true once `ticket` is durable; the session's thread serves other connections meanwhile.
   boost::asio::awaitable<bool> wait_durable(std::uint64_t ticket);
+  // Returns once the handler turn may be free again (HandlerTurn::when_free); the session's thread
+  // serves other connections meanwhile.
   boost::asio::awaitable<bool> wait_turn();
+  // What resumes the session that `handler` completes, from any thread, on the session's own
+  // executor, counted among the waits ~Server lets finish (server.cpp).
+  template <typename Handler>
+  auto resumer(Handler handler);
   // How work handed to the worker pool ended.
   enum class Offloaded { done, busy, failed };
   // Runs `work` on the worker pool (taking it) and resumes on the session's executor; `busy`
