@@ -22,7 +22,9 @@ struct ServerLimits {
   // A whole request (headers and body) must arrive within this; also the keep-alive idle limit.
   std::chrono::seconds read_timeout{30};
   // A large body (see large_bodies) must arrive within this instead, from the end of its
-  // headers: 64 MiB in 30 s would need 18 Mbit/s from the client.
+  // headers: 64 MiB in 30 s would need 18 Mbit/s from the client. It must keep coming, though:
+  // read_timeout without a byte of it ends the request, so that a stalled upload gives its place
+  // back then rather than at the end of this.
   std::chrono::seconds large_body_timeout{300};
   // A streamed answer (an unpaged list, A.1) must be taken by the client within this, whole, as
   // well as each of its pieces within read_timeout: its database snapshot, which keeps SQLite's

@@ -664,8 +664,26 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       ec = wec;
     }
     // Most requests have no body, or all of it came with the headers: no second read then.
-    if (!ec && !parser.is_done())
+    if (!ec && !parser.is_done() && !large) {
       std::tie(ec, read) = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+    } else if (!ec && !parser.is_done()) {
+      // A large body has large_body_timeout in all, but must keep coming: a client that stops
+      // sending gives its place (and its partner's share) back after read_timeout, not at the
+      // end of the whole allowance.
+      const auto body_deadline = headers_in + limits_.large_body_timeout;
+      while (!ec && !parser.is_done()) {
+        deadline.expires_at(
+            std::min(std::chrono::steady_clock::now() + limits_.read_timeout, body_deadline));
+        std::size_t piece = 0;
+        std::tie(ec, piece) = co_await bhttp::async_read_some(stream, buffer, parser, use_tuple);
+        read += piece;
+      }
+      if (ec && deadline.expired())
+        spdlog::warn(
+            "request {}: a large body stopped arriving ({} s without a byte, or not whole "
+            "within {} s); the connection is closed",
+            early_id(), limits_.read_timeout.count(), limits_.large_body_timeout.count());
+    }
     if (ec == bhttp::error::body_limit) {
       // A chunked body that grew past its limit.
       co_await refuse(Error(ErrorKind::payload_too_large, too_large(body_limit)));

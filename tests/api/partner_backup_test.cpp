@@ -74,6 +74,14 @@ class RawConnection {
     bhttp::read(socket_, buffer_, response);
     return response;
   }
+  // Whether the server closed the connection without an answer (not a read that timed out).
+  bool closed_without_answer() {
+    bhttp::response<bhttp::string_body> response;
+    boost::system::error_code ec;
+    bhttp::read(socket_, buffer_, response, ec);
+    return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+           ec == asio::error::connection_reset;
+  }
 
  private:
   asio::io_context ioc_;
@@ -118,6 +126,18 @@ class PartnerBackupTest : public ApiTest {
     auto stored = connection.read();
     EXPECT_EQ(stored.result_int(), 200) << stored.body();
   }
+  // Uploads `body` as alpha, again while it is refused for want of a place (503), for `within`
+  // at most: the status of the last try.
+  int post_once_placed(const std::string& body, std::chrono::seconds within) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    int status = 0;
+    do {
+      status = post("/partner/backup", body).status;
+      if (status != 503) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return status;
+  }
   // Expects `login`'s upload of `size` bytes refused from its headers: 503 with Retry-After and
   // the error body of every other refusal, whose reason is `reason`.
   void expect_no_place(const Login& login, std::size_t size, const std::string& reason) {
@@ -151,6 +171,15 @@ class LargeUploadLimits : public PartnerBackupTest {
 };
 // As `serve` has them by default: one partner cannot take both places.
 using LargeUploadsPerPartnerTest = LargeUploadLimits<2, 1>;
+// The same on a server that lets a client pause for 1 s at most.
+class LargeUploadPausesTest : public LargeUploadsPerPartnerTest {
+ protected:
+  http::ServerLimits server_limits() override {
+    auto limits = LargeUploadsPerPartnerTest::server_limits();
+    limits.read_timeout = std::chrono::seconds(1);
+    return limits;
+  }
+};
 // A share above the overall limit: that limit alone decides.
 using LargeUploadsOverallLimitTest = LargeUploadLimits<2, 3>;
 
@@ -500,14 +529,36 @@ TEST_F(LargeUploadsPerPartnerTest, AnUploadCutOffGivesItsPartnersShareBack) {
     begin_upload(cut_off, alpha, body);
   }  // closed with most of its body unsent
   // The server notices the close on its own time: until then alpha's share is still taken.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  int status = 0;
-  do {
-    status = post("/partner/backup", body).status;
-    if (status != 503) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
-  EXPECT_EQ(status, 200);
+  EXPECT_EQ(post_once_placed(body, std::chrono::seconds(5)), 200);
+}
+
+TEST_F(LargeUploadPausesTest, AStalledUploadGivesItsPartnersShareBackAfterTheReadTimeout) {
+  std::string body = upload(base64_text(kMebibyte, "", 11));
+  RawConnection stalled(port);
+  begin_upload(stalled, alpha, body);
+  expect_no_place(alpha, body.size(), kOnePartnersShareTaken);
+  // Nothing more comes. The server gives up on it after the read timeout (1 s here), not at the
+  // end of the 300 s a large body may take in all: alpha's share is back well before that.
+  EXPECT_EQ(post_once_placed(body, std::chrono::seconds(10)), 200);
+  EXPECT_TRUE(stalled.closed_without_answer());
+}
+
+TEST_F(LargeUploadPausesTest, AnUploadThatKeepsComingMayTakeLongerThanTheReadTimeout) {
+  std::string data = base64_text(kMebibyte, "", 12);
+  std::string body = upload(data);
+  RawConnection slow(port);
+  begin_upload(slow, alpha, body);
+  // The rest in 6 pieces 400 ms apart: 2 s in all, twice the read timeout, never a pause as long.
+  const std::size_t rest = body.size() - 1000;
+  for (std::size_t i = 0; i < 6; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    const std::size_t from = 1000 + rest * i / 6;
+    const std::size_t to = 1000 + rest * (i + 1) / 6;
+    slow.send(body.substr(from, to - from));
+  }
+  auto stored = slow.read();
+  EXPECT_EQ(stored.result_int(), 200) << stored.body();
+  EXPECT_EQ(get("/partner/backup").json.at("data").as_string(), data);
 }
 
 TEST_F(LargeUploadsOverallLimitTest, AShareAboveTheOverallLimitChangesNothing) {
