@@ -261,7 +261,10 @@ int Connection::on_wal_commit(void* self, sqlite3* db, const char* schema, int f
   constexpr int kAutoCheckpointFrames = 1000;
   if (frames >= kAutoCheckpointFrames) {
     int rc = sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    // Not now, and no fault: BUSY, another connection is checkpointing; LOCKED, a statement of
+    // this one is still reading, and its read transaction keeps the checkpoint out (as SQLite's
+    // own hook, which ignores both). The next commit's hook tries again.
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
       spdlog::warn("WAL checkpoint failed: {}", sqlite3_errmsg(db));
   }
   // An error here would fail the COMMIT statement although the commit took place.

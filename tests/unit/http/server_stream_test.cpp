@@ -1,8 +1,6 @@
 // Server: a Response with a body producer goes out chunked a piece at a time; a producer that
 // fails, or a client that does not read, cuts the answer short instead of finishing it.
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,12 +9,12 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
 #include "http/server.hpp"
+#include "support/captured_log.hpp"
 
 namespace accountsd::http {
 namespace {
@@ -123,9 +121,7 @@ TEST_F(ServerStreamTest, PiecesGoOutChunkedAndTheConnectionStaysOpen) {
 
 // The failure is logged on one line with its controls escaped: its message may quote stored data.
 TEST_F(ServerStreamTest, AFailingProducerCutsTheAnswerShortAndIsLogged) {
-  std::ostringstream log;
-  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
-  spdlog::default_logger()->sinks().push_back(sink);
+  testing::CapturedLog log;
   serve(5, 2);
   auto stream = connect();
   send(stream, "/list");
@@ -142,10 +138,7 @@ TEST_F(ServerStreamTest, AFailingProducerCutsTheAnswerShortAndIsLogged) {
 
   server_->stop();
   server_.reset();
-  spdlog::default_logger()->flush();
-  auto& sinks = spdlog::default_logger()->sinks();
-  sinks.erase(std::remove(sinks.begin(), sinks.end(), sink), sinks.end());
-  auto logged = log.str();
+  auto logged = log.text();
   EXPECT_NE(logged.find("answer cut short: the database went away\\n[info] forged line\\x1b[2J"),
             std::string::npos)
       << logged;
