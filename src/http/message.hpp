@@ -39,6 +39,11 @@ struct Request {
   // Set when the server asks its body gate (Server::set_body_gate) whether to read this
   // request's large body: `body` is empty, the body not read yet.
   bool awaiting_body = false;
+  // Set by the server when this request's large body is in, under one of its places
+  // (ServerLimits::large_bodies): work that its handler defers is queued even past
+  // ServerLimits::worker_queue, because a refusal now would lose an upload already received.
+  // At most large_bodies requests are so at a time.
+  bool holds_large_body = false;
 
   // The first value of header `name` (case-insensitive), or empty.
   std::string_view header(std::string_view name) const { return header_value(headers, name); }

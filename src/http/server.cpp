@@ -315,9 +315,9 @@ asio::awaitable<bool> Server::wait_turn() {
 }
 
 // Not a coroutine either, for the same reason as wait_durable.
-asio::awaitable<Server::Offloaded> Server::offload(UniqueFunction<void()>& work) {
+asio::awaitable<Server::Offloaded> Server::offload(UniqueFunction<void()>& work, bool promised) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(Offloaded)>(
-      [this, &work](auto handler) {
+      [this, &work, promised](auto handler) {
         // Shared by the task and this function, which resumes the session itself when the
         // queue refuses the task.
         using Resume = ResumeSession<decltype(handler), DurabilityWait>;
@@ -332,20 +332,24 @@ asio::awaitable<Server::Offloaded> Server::offload(UniqueFunction<void()>& work)
           }
           (*resume)(outcome);
         };
-        if (!workers_.try_post(task)) (*resume)(Offloaded::busy);
+        if (promised)
+          workers_.post(std::move(task));
+        else if (!workers_.try_post(task))
+          (*resume)(Offloaded::busy);
       },
       asio::use_awaitable);
 }
 
 asio::awaitable<Response> Server::finish_deferred(std::shared_ptr<Deferred> deferred,
-                                                  const std::string& request_id) {
+                                                  const Request& request) {
+  const std::string& request_id = request.request_id;
   if (deferred->delay.count() > 0) {
     // On a timer: the thread serves other connections meanwhile.
     asio::steady_timer timer(co_await asio::this_coro::executor, deferred->delay);
     co_await timer.async_wait(use_tuple);
   }
   if (deferred->work) {
-    auto outcome = co_await offload(deferred->work);
+    auto outcome = co_await offload(deferred->work, request.holds_large_body);
     if (outcome == Offloaded::busy) {
       Error busy(ErrorKind::unavailable,
                  "the server is busy checking passwords; try again in a few seconds");
@@ -378,7 +382,7 @@ asio::awaitable<Response> Server::respond(const RequestHandler& handler, Request
   // by any step must be durable before the final answer goes out.
   std::uint64_t ticket = response.durable_ticket;
   while (response.deferred) {
-    response = co_await finish_deferred(std::move(response.deferred), request.request_id);
+    response = co_await finish_deferred(std::move(response.deferred), request);
     ticket = std::max(ticket, response.durable_ticket);
   }
   response.durable_ticket = ticket;
@@ -713,6 +717,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     auto& message = parser.get();
     Request request = to_request(message, peer, early_id());
     request.peer_text = peer_text;
+    request.holds_large_body = large.has_value();
     if (route) request.route = std::move(route->match);
 
     auto started = std::chrono::steady_clock::now();

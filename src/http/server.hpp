@@ -120,8 +120,9 @@ class Server {
   // How work handed to the worker pool ended.
   enum class Offloaded { done, busy, failed };
   // Runs `work` on the worker pool (taking it) and resumes on the session's executor; `busy`
-  // at once when the pool's queue is full. The session's thread serves others meanwhile.
-  boost::asio::awaitable<Offloaded> offload(UniqueFunction<void()>& work);
+  // at once when the pool's queue is full, unless the work is `promised`
+  // (Request::holds_large_body). The session's thread serves others meanwhile.
+  boost::asio::awaitable<Offloaded> offload(UniqueFunction<void()>& work, bool promised);
   // `handler`'s whole answer to `request`: run in a fiber when the limits say so, its deferred
   // steps finished, and any change it made confirmed on disk (else a 500).
   boost::asio::awaitable<Response> respond(const RequestHandler& handler, Request& request);
@@ -131,7 +132,7 @@ class Server {
   // The answer of a request whose handler deferred (http::Deferred): its wait, its work on the
   // pool, then the rest on this session's executor.
   boost::asio::awaitable<Response> finish_deferred(std::shared_ptr<Deferred> deferred,
-                                                   const std::string& request_id);
+                                                   const Request& request);
   void join();
   // The context of the next connection accepted: each in turn.
   boost::asio::io_context& next_context();

@@ -19,9 +19,17 @@ WorkerPool::~WorkerPool() {
 }
 
 bool WorkerPool::try_post(Task& task) {
+  return queue(task, false);
+}
+
+void WorkerPool::post(Task task) {
+  queue(task, true);
+}
+
+bool WorkerPool::queue(Task& task, bool past_capacity) {
   {
     std::lock_guard lock(mutex_);
-    if (queue_.size() >= capacity_) return false;
+    if (!past_capacity && queue_.size() >= capacity_) return false;
     queue_.push_back(std::move(task));
   }
   ready_.notify_one();

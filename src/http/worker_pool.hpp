@@ -27,9 +27,13 @@ class WorkerPool {
   // Queues `task` and returns true, or returns false and leaves `task` alone when `queue`
   // tasks are waiting already. A task must not throw.
   bool try_post(Task& task);
+  // Queues `task` however many wait: for work already promised, which its callers bound
+  // themselves (a request whose large body is in: Request::holds_large_body).
+  void post(Task task);
 
  private:
   void work();
+  bool queue(Task& task, bool past_capacity);
 
   std::size_t capacity_;
   std::mutex mutex_;
