@@ -2,6 +2,7 @@
 // timer that fires only when the deadline may have passed.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -25,6 +26,11 @@ class ConnectionDeadline : public std::enable_shared_from_this<ConnectionDeadlin
   void expires_after(Clock::duration duration) { expires_at(Clock::now() + duration); }
   // Sets the deadline of what follows; a passed deadline no longer counts.
   void expires_at(Clock::time_point at);
+  // For one piece of a longer transfer: `each` from now, but no later than `whole`, the
+  // transfer's own deadline.
+  void expires_within(Clock::duration each, Clock::time_point whole) {
+    expires_at(std::min(Clock::now() + each, whole));
+  }
   // Whether the deadline passed and cancelled the socket's pending work.
   bool expired() const { return expired_; }
   // Stops watching: call before the socket goes.

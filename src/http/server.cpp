@@ -212,8 +212,7 @@ asio::awaitable<bool> write_streamed(Stream& stream, ConnectionDeadline& connect
     message.body().data = piece.data();
     message.body().size = piece.size();
     message.body().more = more;
-    connection_deadline.expires_at(
-        std::min(std::chrono::steady_clock::now() + limits.read_timeout, deadline));
+    connection_deadline.expires_within(limits.read_timeout, deadline);
     // The header goes with the first piece; need_buffer: this piece is out, the next one wanted.
     auto [ec, sent] = co_await bhttp::async_write(stream, serializer, use_tuple);
     if (ec && ec != bhttp::error::need_buffer) {
@@ -607,6 +606,8 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     // Held from the headers until the handler is done with the body: the body and the
     // handler's copies of it all live within that span.
     std::optional<LargeBodyPlaces::Place> large;
+    // When a large body must be whole (ServerLimits::large_body_timeout).
+    std::chrono::steady_clock::time_point large_body_due;
     std::size_t body_limit = limits_.body_bytes;
     // Routed once, here: the handler finds the route on the request.
     std::optional<ResolvedRoute> route;
@@ -659,7 +660,8 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
           linger = true;
           break;
         }
-        deadline.expires_after(limits_.large_body_timeout);
+        large_body_due = std::chrono::steady_clock::now() + limits_.large_body_timeout;
+        deadline.expires_at(large_body_due);
       }
     }
     if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
@@ -674,10 +676,8 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
       // A large body has large_body_timeout in all, but must keep coming: a client that stops
       // sending gives its place (and its partner's share) back after read_timeout, not at the
       // end of the whole allowance.
-      const auto body_deadline = headers_in + limits_.large_body_timeout;
       while (!ec && !parser.is_done()) {
-        deadline.expires_at(
-            std::min(std::chrono::steady_clock::now() + limits_.read_timeout, body_deadline));
+        deadline.expires_within(limits_.read_timeout, large_body_due);
         std::size_t piece = 0;
         std::tie(ec, piece) = co_await bhttp::async_read_some(stream, buffer, parser, use_tuple);
         read += piece;

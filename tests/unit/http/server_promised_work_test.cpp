@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "http/server.hpp"
+#include "support/gate.hpp"
 #include "support/http_client.hpp"
 #include "support/unrecorded_replies.hpp"
 
@@ -23,6 +24,7 @@ using namespace std::chrono_literals;
 class ServerPromisedWorkTest : public ::testing::Test {
  protected:
   ServerPromisedWorkTest() {
+    workers_wait_.hold();
     ServerLimits limits;
     limits.worker_threads = 1;
     limits.worker_queue = 1;
@@ -32,7 +34,7 @@ class ServerPromisedWorkTest : public ::testing::Test {
         [this](Request& request) {
           // Every POST defers work that waits for the test's word, then answers its body size.
           Deferred deferred;
-          deferred.work = [this] { release_.wait(); };
+          deferred.work = [this] { workers_wait_.pass(); };
           const auto size = std::to_string(request.body.size());
           deferred.then = [size] {
             Response response;
@@ -58,7 +60,7 @@ class ServerPromisedWorkTest : public ::testing::Test {
     server_->start(2);
   }
   ~ServerPromisedWorkTest() override {
-    released_.set_value();
+    workers_wait_.release();
     server_->stop();
     server_.reset();
   }
@@ -78,8 +80,8 @@ class ServerPromisedWorkTest : public ::testing::Test {
     ASSERT_EQ(deferred_.load(), count);
   }
 
-  std::promise<void> released_;
-  std::shared_future<void> release_ = released_.get_future().share();
+  // Deferred work waits here while the test holds it.
+  testing::Gate workers_wait_;
   std::atomic<int> deferred_{0};
   std::unique_ptr<Server> server_;
   unsigned short port_ = 0;
@@ -98,8 +100,7 @@ TEST_F(ServerPromisedWorkTest, ALargeBodyThatIsInHasItsWorkQueuedPastAFullQueue)
   auto upload = post(5000);
   wait_for_deferred(4);
   EXPECT_EQ(upload.wait_for(200ms), std::future_status::timeout) << "it waits, not refused";
-  released_.set_value();
-  released_ = std::promise<void>();  // the destructor's
+  workers_wait_.release();
   for (auto* reply : {&running, &queued}) {
     ASSERT_EQ(reply->wait_for(10s), std::future_status::ready);
     EXPECT_EQ(reply->get().status, 200);
