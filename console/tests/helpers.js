@@ -25,7 +25,12 @@ export { expect };
 export const USERNAME = process.env.CONSOLE_USERNAME || 'demo';
 export const PASSWORD = process.env.CONSOLE_PASSWORD || '';
 export const API = '/apis/accounts/v1';
-const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/console');
+// Where screenshots go: console/test-results/screenshots (not tracked), or the folder
+// CONSOLE_SCREENSHOTS names (scripts/console-test --screenshots sets docs/console). The pages
+// show dates and counts of the run, so a test run must not rewrite the documented images.
+const SHOTS = process.env.CONSOLE_SCREENSHOTS
+  ? path.resolve(process.env.CONSOLE_SCREENSHOTS)
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test-results/screenshots');
 
 export function basicAuth() {
   return { Authorization: `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}` };
@@ -55,7 +60,7 @@ export async function checkA11y(page, what) {
   expect(bad, `axe on ${what}:\n${report}`).toEqual([]);
 }
 
-/** A screenshot of the viewport (1280×900) into docs/console/<name>.png. */
+/** A screenshot of the viewport (1280×900) into <SHOTS>/<name>.png. */
 export async function screenshot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   await page.evaluate(() => globalThis.document.fonts.ready);
