@@ -2,6 +2,7 @@
 // Bodies here run to 64 MiB, so the data string is copied as few times as the work allows
 // (docs/operations.md, "Memory").
 #include <boost/json/basic_parser_impl.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -144,8 +145,11 @@ http::Response get_backup(Call& call) {
   return http::raw_json_response(200, std::move(body));
 }
 
-http::Response post_backup(Call& call) {
-  std::string& text = call.request.body;
+namespace {
+
+// Takes the upload apart and checks it: a 400 for what the contract refuses, else the backup
+// to store (its update_time not yet set).
+domain::Backup read_upload(std::string text) {
   UploadReader upload(text.size());
   if (text.find_first_not_of(" \t\r\n") != std::string::npos) {
     check_json(text);
@@ -178,14 +182,42 @@ http::Response post_backup(Call& call) {
                    "not match, so nothing was stored");
   }
   params.finish();
+  return domain::Backup{std::move(*sha256), std::move(*upload.data), 0};
+}
 
-  domain::Backup backup{std::move(*sha256), std::move(*upload.data), domain::now_seconds()};
-  call.partners().save_backup(call.partner, backup);
-  boost::json::object body;
-  body["sha256"] = backup.sha256;
-  body["size"] = backup.data.size();
-  body["update_time"] = backup.update_time;
-  return http::json_response(200, body);
+}  // namespace
+
+// A large body (over 1 MiB, one that holds a large-body place) is taken apart, checked and
+// hashed as work for the worker pool (http::Deferred), and only the store's write runs on the
+// connection's thread afterwards. At 64 MiB that work takes about half a second: on the I/O
+// thread it held up every other connection of that thread, and as a write's first step it held
+// the write batch's turn, so that every write of the server waited for it (docs/benchmarks.md).
+// A 400 it finds is answered as the handler's own. The pool queues such work past --hash-queue
+// (there are at most --max-large-bodies of them); a small body is read here, as before.
+http::Response post_backup(Call& call) {
+  auto store = [&partners = call.partners(), partner = call.partner](domain::Backup& backup) {
+    backup.update_time = domain::now_seconds();
+    partners.save_backup(partner, backup);
+    boost::json::object body;
+    body["sha256"] = backup.sha256;
+    body["size"] = backup.data.size();
+    body["update_time"] = backup.update_time;
+    return http::json_response(200, body);
+  };
+  if (!call.request.holds_large_body) {
+    auto backup = read_upload(std::move(call.request.body));
+    return store(backup);
+  }
+  struct Upload {
+    std::string body;
+    domain::Backup backup;
+  };
+  auto upload = std::make_shared<Upload>();
+  upload->body = std::move(call.request.body);
+  http::Deferred deferred;
+  deferred.work = [upload] { upload->backup = read_upload(std::move(upload->body)); };
+  deferred.then = [upload, store] { return store(upload->backup); };
+  return http::defer(std::move(deferred));
 }
 
 }  // namespace accountsd::api

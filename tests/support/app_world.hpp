@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "api/app.hpp"
 #include "billing/sandbox_card_processor.hpp"
@@ -21,6 +22,9 @@ class AppWorld {
   AppWorld& operator=(const AppWorld&) = delete;
 
   store::Database& store() { return *store_; }
+  // Adds a partner who signs in with `username` and `password` (hashed at the cost set now).
+  store::PartnerId add_partner(const std::string& username, const std::string& password,
+                               domain::BillingMode billing = domain::BillingMode::invoice);
   api::App& app() { return *app_; }
 
  private:

@@ -21,12 +21,7 @@ class CardWipeTest : public ::testing::Test {
     ASSERT_GE(sodium_init(), 0);
     auth::set_hash_cost(auth::HashCost::minimal);
     world_ = std::make_unique<testing::AppWorld>();
-    domain::NewPartner partner;
-    partner.username = "alpha";
-    partner.name = "Alpha";
-    partner.password_hash = auth::hash_password(kPassword);
-    partner.billing_mode = domain::BillingMode::prepaid;
-    world_->store().partners().create_partner(partner);
+    world_->add_partner("alpha", kPassword, domain::BillingMode::prepaid);
   }
 
   // Sends a prepaid billing update with `number` and `code` (and `country`) to the App, and
