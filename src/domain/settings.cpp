@@ -20,17 +20,21 @@ template <typename T>
 void set(T& target, const Change<T>& change) {
   if (change) target = *change;
 }
+// A number of days where null also means off: off is stored as 0, its one form.
+void set_days(std::int64_t& target, const Change<std::optional<std::int64_t>>& change) {
+  if (change) target = change->value_or(0);
+}
 }  // namespace
 
 void apply(Settings& settings, const SettingsPatch& patch) {
   set(settings.omva_url, patch.omva_url);
   set(settings.support_email, patch.support_email);
   set(settings.share_link_ttl, patch.share_link_ttl);
-  set(settings.autopurge_interval, patch.autopurge_interval);
+  set_days(settings.autopurge_interval, patch.autopurge_interval);
   set(settings.purgehold_duration, patch.purgehold_duration);
   set(settings.ad_domain, patch.ad_domain);
   set(settings.signup_network_restriction, patch.signup_network_restriction);
-  set(settings.versionpurge_interval, patch.versionpurge_interval);
+  set_days(settings.versionpurge_interval, patch.versionpurge_interval);
   set(settings.admin_email, patch.admin_email);
   set(settings.sharing_enabled, patch.sharing_enabled);
   set(settings.api_version, patch.api_version);

@@ -16,11 +16,13 @@ struct Settings {
   std::optional<std::string> omva_url;
   std::optional<std::string> support_email;
   std::int64_t share_link_ttl = 10080;
-  std::optional<std::int64_t> autopurge_interval;
+  // Days; 0 is off. A.8 also takes null for off, stored as 0: OpenManage's settings page makes
+  // a time span of the number it reads and cannot render with null (Part C's goal).
+  std::int64_t autopurge_interval = 0;
   std::int64_t purgehold_duration = 0;
   std::optional<std::string> ad_domain;
   std::vector<std::string> signup_network_restriction;  // canonical CIDR, no duplicates
-  std::optional<std::int64_t> versionpurge_interval;
+  std::int64_t versionpurge_interval = 0;               // days; 0 is off, as autopurge_interval
   std::optional<std::string> admin_email;
   bool sharing_enabled = true;
   std::optional<std::string> api_version;
@@ -36,11 +38,11 @@ struct SettingsPatch {
   Change<std::optional<std::string>> omva_url;
   Change<std::optional<std::string>> support_email;
   Change<std::int64_t> share_link_ttl;
-  Change<std::optional<std::int64_t>> autopurge_interval;
+  Change<std::optional<std::int64_t>> autopurge_interval;  // null: off (0)
   Change<std::int64_t> purgehold_duration;
   Change<std::optional<std::string>> ad_domain;
   Change<std::vector<std::string>> signup_network_restriction;
-  Change<std::optional<std::int64_t>> versionpurge_interval;
+  Change<std::optional<std::int64_t>> versionpurge_interval;  // null: off (0)
   Change<std::optional<std::string>> admin_email;
   Change<bool> sharing_enabled;
   Change<std::optional<std::string>> api_version;

@@ -10,11 +10,12 @@ namespace {
 
 constexpr const char* kPath = "/partner/settings";
 
-// The settings of a new partner, as the table in A.8 lists them.
+// The settings of a new partner, as the table in A.8 lists them, but for the purge intervals:
+// off is 0 there, not null, since OpenManage's settings page cannot render with null (Part C).
 boost::json::object default_settings() {
   return json(R"({"omva_url": null, "support_email": null, "share_link_ttl": 10080,
-                  "autopurge_interval": null, "purgehold_duration": 0, "ad_domain": null,
-                  "signup_network_restriction": [], "versionpurge_interval": null,
+                  "autopurge_interval": 0, "purgehold_duration": 0, "ad_domain": null,
+                  "signup_network_restriction": [], "versionpurge_interval": 0,
                   "admin_email": null, "sharing_enabled": true, "api_version": null})")
       .as_object();
 }
@@ -102,11 +103,13 @@ TEST_F(PartnerSettingsTest, GetReturnsEveryKeyWithItsDefaultAndType) {
   const auto& s = reply.json.as_object();
   EXPECT_EQ(s, default_settings());
   EXPECT_EQ(s.size(), 11u);
-  for (const char* key : {"omva_url", "support_email", "autopurge_interval", "ad_domain",
-                          "versionpurge_interval", "admin_email", "api_version"}) {
+  for (const char* key : {"omva_url", "support_email", "ad_domain", "admin_email", "api_version"}) {
     ASSERT_TRUE(s.contains(key)) << key;
     EXPECT_TRUE(s.at(key).is_null()) << key;
   }
+  // Numbers, which OpenManage's settings page turns into time spans (Part C).
+  EXPECT_TRUE(s.at("autopurge_interval").is_int64());
+  EXPECT_TRUE(s.at("versionpurge_interval").is_int64());
   EXPECT_TRUE(s.at("share_link_ttl").is_int64());
   EXPECT_TRUE(s.at("purgehold_duration").is_int64());
   EXPECT_TRUE(s.at("sharing_enabled").is_bool());
@@ -134,10 +137,11 @@ TEST_F(PartnerSettingsTest, PostsEachKeyWithValidValuesAndLeavesOthersUntouched)
       {"purgehold_duration", 0, 0},
       {"autopurge_interval", 0, 0},
       {"autopurge_interval", 365, 365},
-      {"autopurge_interval", nullptr, nullptr},
+      // Null is off too (A.8), and off reads back as 0 (Part C).
+      {"autopurge_interval", nullptr, 0},
       {"versionpurge_interval", 0, 0},
       {"versionpurge_interval", 90, 90},
-      {"versionpurge_interval", nullptr, nullptr},
+      {"versionpurge_interval", nullptr, 0},
       {"api_version", text(std::string(64, 'v')), text(std::string(64, 'v'))},
       {"api_version", text(accented(64)), text(accented(64))},
       // Console forms (C.1): blank is null for the nullable string settings.

@@ -89,11 +89,12 @@ domain::Settings settings_from(const Result& q, int row) {
   s.omva_url = q.optional_string(row, 0);
   s.support_email = q.optional_string(row, 1);
   s.share_link_ttl = q.integer(row, 2);
-  s.autopurge_interval = q.optional_integer(row, 3);
+  s.autopurge_interval =
+      q.optional_integer(row, 3).value_or(0);  // NULL, as before migration 024: off
   s.purgehold_duration = q.integer(row, 4);
   s.ad_domain = q.optional_string(row, 5);
   s.signup_network_restriction = decode_list(q.string(row, 6));
-  s.versionpurge_interval = q.optional_integer(row, 7);
+  s.versionpurge_interval = q.optional_integer(row, 7).value_or(0);
   s.admin_email = q.optional_string(row, 8);
   s.sharing_enabled = q.boolean(row, 9);
   s.api_version = q.optional_string(row, 10);
@@ -134,7 +135,9 @@ PartnerId PgPartners::create_partner(const domain::NewPartner& p) {
       throw;
     }
     for (const char* sql : {"INSERT INTO partner_billing (partner_id) VALUES ($1)",
-                            "INSERT INTO partner_settings (partner_id) VALUES ($1)",
+                            // Off is 0 (domain::Settings), not the columns' default of NULL.
+                            "INSERT INTO partner_settings (partner_id, autopurge_interval, "
+                            "versionpurge_interval) VALUES ($1, 0, 0)",
                             "INSERT INTO partner_counters (partner_id) VALUES ($1)"}) {
       db.exec(sql, Params().add(id));
     }

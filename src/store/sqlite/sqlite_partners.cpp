@@ -85,7 +85,9 @@ PartnerId SqlitePartners::create_partner(const domain::NewPartner& p) {
   });
   PartnerId id = db.last_insert_id();
   for (const char* sql : {"INSERT INTO partner_billing (partner_id) VALUES (?1)",
-                          "INSERT INTO partner_settings (partner_id) VALUES (?1)",
+                          // Off is 0 (domain::Settings), not the columns' default of NULL.
+                          "INSERT INTO partner_settings (partner_id, autopurge_interval, "
+                          "versionpurge_interval) VALUES (?1, 0, 0)",
                           "INSERT INTO partner_counters (partner_id) VALUES (?1)"}) {
     db.prepared(sql).bind(1, id).run();
   }
@@ -240,11 +242,11 @@ domain::Settings read_settings(Connection& db, PartnerId partner) {
   s.omva_url = q.optional_text(0);
   s.support_email = q.optional_text(1);
   s.share_link_ttl = q.integer(2);
-  s.autopurge_interval = q.optional_integer(3);
+  s.autopurge_interval = q.optional_integer(3).value_or(0);  // NULL, as before migration 024: off
   s.purgehold_duration = q.integer(4);
   s.ad_domain = q.optional_text(5);
   s.signup_network_restriction = decode_list(q.text(6));
-  s.versionpurge_interval = q.optional_integer(7);
+  s.versionpurge_interval = q.optional_integer(7).value_or(0);
   s.admin_email = q.optional_text(8);
   s.sharing_enabled = q.integer(9) != 0;
   s.api_version = q.optional_text(10);

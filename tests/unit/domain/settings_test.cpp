@@ -92,11 +92,11 @@ TEST(ApplySettings, DefaultsMatchTheSpec) {
   EXPECT_EQ(settings.omva_url, std::nullopt);
   EXPECT_EQ(settings.support_email, std::nullopt);
   EXPECT_EQ(settings.share_link_ttl, 10080);
-  EXPECT_EQ(settings.autopurge_interval, std::nullopt);
+  EXPECT_EQ(settings.autopurge_interval, 0);  // off: 0 rather than A.8's null (Part C)
   EXPECT_EQ(settings.purgehold_duration, 0);
   EXPECT_EQ(settings.ad_domain, std::nullopt);
   EXPECT_TRUE(settings.signup_network_restriction.empty());
-  EXPECT_EQ(settings.versionpurge_interval, std::nullopt);
+  EXPECT_EQ(settings.versionpurge_interval, 0);
   EXPECT_EQ(settings.admin_email, std::nullopt);
   EXPECT_TRUE(settings.sharing_enabled);
   EXPECT_EQ(settings.api_version, std::nullopt);
@@ -156,6 +156,7 @@ TEST(ApplySettings, LeavesAbsentKeysAlone) {
   EXPECT_FALSE(settings.sharing_enabled);
 }
 
+// Null turns the purge intervals off, which is 0.
 TEST(ApplySettings, NullClearsNullableKeys) {
   Settings settings;
   settings.omva_url = "https://omva.example.com/";

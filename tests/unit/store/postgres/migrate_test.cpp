@@ -12,6 +12,20 @@
 namespace accountsd::store::postgres {
 namespace {
 
+// Creates the schema of the migrations before number `next` alone, as an older accountsd left it,
+// so that a test can fill it with data before the later ones run.
+void migrate_before(Connection& c, int next) {
+  c.script(
+      "CREATE TABLE schema_migrations (number BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at BIGINT NOT NULL)");
+  for (const auto& migration : migrations()) {
+    if (migration.number >= next) break;
+    c.script(migration.postgres);
+    c.exec("INSERT INTO schema_migrations VALUES ($1, $2, 0)",
+           Params().add(migration.number).add(migration.name));
+  }
+}
+
 TEST(PostgresMigrateTest, ServersStartingTogetherApplyEachMigrationExactlyOnce) {
   ACCOUNTSD_REQUIRE_POSTGRES(url);
   testing::ScratchDatabase db(url);
@@ -98,15 +112,7 @@ TEST(PostgresMigrateTest, CoarserCensusSpansAreAddedUpFromTheDayAndHourCounts) {
   ACCOUNTSD_REQUIRE_POSTGRES(url);
   testing::ScratchDatabase db(url);
   auto c = Connection::open(db.url(), {});
-  c->script(
-      "CREATE TABLE schema_migrations (number BIGINT PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_at BIGINT NOT NULL)");
-  for (const auto& migration : migrations()) {
-    if (migration.number >= 13) break;
-    c->script(migration.postgres);
-    c->exec("INSERT INTO schema_migrations VALUES ($1, $2, 0)",
-            Params().add(migration.number).add(migration.name));
-  }
+  migrate_before(*c, 13);
   c->script(
       "INSERT INTO partners (partner_id, username, name, password_hash, created_at) "
       "VALUES (1, 'p', 'P', 'x', 0);"
@@ -134,6 +140,36 @@ TEST(PostgresMigrateTest, CoarserCensusSpansAreAddedUpFromTheDayAndHourCounts) {
   c->script("UPDATE devices SET last_login = last_login + 40000 WHERE name LIKE 'd1%'");
   c->script("DELETE FROM devices WHERE name LIKE 'd2%'");
   EXPECT_EQ(c->exec(differing).integer(0, 0), 0);
+}
+
+// Migration 024: the settings' purge intervals that were null (off) become 0, as the audit log
+// records; values set stay (the SQLite side: settings_purge_days_test.cpp).
+TEST(PostgresMigrateTest, NullPurgeIntervalsBecomeZero) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto c = Connection::open(db.url(), {});
+  migrate_before(*c, 24);
+  c->script(
+      "INSERT INTO partners (partner_id, username, name, password_hash, created_at) VALUES "
+      "(1, 'alpha', 'Alpha', '-', 0), (2, 'beta', 'Beta', '-', 0);"
+      "INSERT INTO partner_settings (partner_id, autopurge_interval, versionpurge_interval) "
+      "VALUES (1, NULL, NULL), (2, 30, NULL)");
+  EXPECT_EQ(migrate(*c), static_cast<int>(migrations().size()) - 23);
+  auto rows = c->exec(
+      "SELECT partner_id, autopurge_interval, versionpurge_interval FROM partner_settings "
+      "ORDER BY partner_id");
+  ASSERT_EQ(rows.rows(), 2);
+  EXPECT_EQ(rows.integer(0, 1), 0);
+  EXPECT_EQ(rows.integer(0, 2), 0);
+  EXPECT_EQ(rows.integer(1, 1), 30);
+  EXPECT_EQ(rows.integer(1, 2), 0);
+  auto audited = c->exec(
+      "SELECT partner_id, actor, action FROM audit_log WHERE action = 'settings.update' "
+      "ORDER BY entry_id");
+  ASSERT_EQ(audited.rows(), 2);
+  EXPECT_EQ(audited.integer(0, 0), 1);
+  EXPECT_EQ(audited.string(0, 1), "system");
+  EXPECT_EQ(audited.integer(1, 0), 2);
 }
 
 }  // namespace
