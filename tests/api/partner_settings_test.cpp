@@ -137,10 +137,12 @@ TEST_F(PartnerSettingsTest, PostsEachKeyWithValidValuesAndLeavesOthersUntouched)
       {"purgehold_duration", 0, 0},
       {"autopurge_interval", 0, 0},
       {"autopurge_interval", 365, 365},
+      {"autopurge_interval", 999999999, 999999999},
       // Null is off too (A.8), and off reads back as 0 (Part C).
       {"autopurge_interval", nullptr, 0},
       {"versionpurge_interval", 0, 0},
       {"versionpurge_interval", 90, 90},
+      {"versionpurge_interval", 999999999, 999999999},
       {"versionpurge_interval", nullptr, 0},
       {"api_version", text(std::string(64, 'v')), text(std::string(64, 'v'))},
       {"api_version", text(accented(64)), text(accented(64))},
@@ -279,6 +281,9 @@ TEST_F(PartnerSettingsTest, InvalidValuesAreRefusedNamingTheKey) {
       {"purgehold_duration", nullptr},
       {"purgehold_duration", false},
       {"autopurge_interval", -1},
+      // Past what OpenManage's settings page can show as a time span (Part C).
+      {"autopurge_interval", 1000000000},
+      {"versionpurge_interval", 1000000000},
       {"autopurge_interval", "8"},
       {"autopurge_interval", json("8.5")},
       {"autopurge_interval", json("8.0")},

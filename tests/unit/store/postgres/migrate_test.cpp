@@ -142,8 +142,9 @@ TEST(PostgresMigrateTest, CoarserCensusSpansAreAddedUpFromTheDayAndHourCounts) {
   EXPECT_EQ(c->exec(differing).integer(0, 0), 0);
 }
 
-// Migration 024: the settings' purge intervals that were null (off) become 0, as the audit log
-// records; values set stay (the SQLite side: settings_purge_days_test.cpp).
+// Migration 024: the settings' purge intervals that were null (off) become 0, and those past
+// 999999999 days that most, as the audit log records; values set stay (the SQLite side:
+// settings_purge_days_test.cpp).
 TEST(PostgresMigrateTest, NullPurgeIntervalsBecomeZero) {
   ACCOUNTSD_REQUIRE_POSTGRES(url);
   testing::ScratchDatabase db(url);
@@ -151,22 +152,24 @@ TEST(PostgresMigrateTest, NullPurgeIntervalsBecomeZero) {
   migrate_before(*c, 24);
   c->script(
       "INSERT INTO partners (partner_id, username, name, password_hash, created_at) VALUES "
-      "(1, 'alpha', 'Alpha', '-', 0), (2, 'beta', 'Beta', '-', 0);"
+      "(1, 'alpha', 'Alpha', '-', 0), (2, 'beta', 'Beta', '-', 0), (3, 'gamma', 'Gamma', '-', 0);"
       "INSERT INTO partner_settings (partner_id, autopurge_interval, versionpurge_interval) "
-      "VALUES (1, NULL, NULL), (2, 30, NULL)");
+      "VALUES (1, NULL, NULL), (2, 30, NULL), (3, 5000000000, 7)");
   EXPECT_EQ(migrate(*c), static_cast<int>(migrations().size()) - 23);
   auto rows = c->exec(
       "SELECT partner_id, autopurge_interval, versionpurge_interval FROM partner_settings "
       "ORDER BY partner_id");
-  ASSERT_EQ(rows.rows(), 2);
+  ASSERT_EQ(rows.rows(), 3);
   EXPECT_EQ(rows.integer(0, 1), 0);
   EXPECT_EQ(rows.integer(0, 2), 0);
   EXPECT_EQ(rows.integer(1, 1), 30);
   EXPECT_EQ(rows.integer(1, 2), 0);
+  EXPECT_EQ(rows.integer(2, 1), 999999999);  // past the most days the API takes now
+  EXPECT_EQ(rows.integer(2, 2), 7);
   auto audited = c->exec(
       "SELECT partner_id, actor, action FROM audit_log WHERE action = 'settings.update' "
       "ORDER BY entry_id");
-  ASSERT_EQ(audited.rows(), 2);
+  ASSERT_EQ(audited.rows(), 3);
   EXPECT_EQ(audited.integer(0, 0), 1);
   EXPECT_EQ(audited.string(0, 1), "system");
   EXPECT_EQ(audited.integer(1, 0), 2);
