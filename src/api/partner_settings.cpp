@@ -5,6 +5,7 @@
 #include "domain/dns_name.hpp"
 #include "domain/email.hpp"
 #include "domain/netblock.hpp"
+#include "domain/settings.hpp"
 #include "domain/url.hpp"
 
 namespace accountsd::api {
@@ -63,10 +64,6 @@ std::optional<std::vector<std::string>> netblocks(JsonParams& params) {
   return out;
 }
 
-// The most days a purge interval may hold: what OpenManage's settings page can turn into a time
-// span (Python's timedelta), so that no stored value keeps that page from opening (Part C).
-constexpr std::int64_t kMaxDays = 999999999;
-
 // Reads and validates every key. What the partner's features forbid is checked with the
 // features read in the write's own transaction (post_settings), so that one 400 still names every
 // offending key, feature refusals included.
@@ -77,12 +74,14 @@ domain::SettingsPatch read_patch(JsonParams& params) {
   patch.support_email = checked_string(params, "support_email", {1, 254}, domain::is_valid_email,
                                        "an email address of at most 254 characters");
   patch.share_link_ttl = params.integer("share_link_ttl", {1, 5256000}, false);
-  patch.autopurge_interval = params.nullable_integer("autopurge_interval", {0, kMaxDays});
+  patch.autopurge_interval =
+      params.nullable_integer("autopurge_interval", {0, domain::kMaxPurgeDays});
   patch.purgehold_duration = params.integer("purgehold_duration", {0, 315360000}, false);
   patch.ad_domain =
       checked_string(params, "ad_domain", {1, 253}, domain::is_valid_dns_name, "a DNS domain name");
   patch.signup_network_restriction = netblocks(params);
-  patch.versionpurge_interval = params.nullable_integer("versionpurge_interval", {0, kMaxDays});
+  patch.versionpurge_interval =
+      params.nullable_integer("versionpurge_interval", {0, domain::kMaxPurgeDays});
   patch.admin_email = checked_string(params, "admin_email", {1, 254}, domain::is_valid_email,
                                      "an email address of at most 254 characters");
   patch.sharing_enabled = params.boolean("sharing_enabled", false);

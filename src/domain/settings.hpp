@@ -30,6 +30,10 @@ struct Settings {
   bool operator==(const Settings&) const = default;
 };
 
+// The most days a purge interval may hold: the longest time span OpenManage's settings page can
+// make of it (Python's timedelta), so that no stored value keeps that page from opening (Part C).
+constexpr std::int64_t kMaxPurgeDays = 999999999;
+
 template <typename T>
 using Change = std::optional<T>;  // nullopt = leave as is
 

@@ -65,7 +65,7 @@ void settings(JsonParams& p, bool features_on) {  // POST /partner/settings
   checked(p, "omva_url", {1, 2048}, domain::is_valid_http_url);
   checked(p, "support_email", {1, 254}, domain::is_valid_email);
   patch.share_link_ttl = p.integer("share_link_ttl", {1, 5256000}, false);
-  patch.autopurge_interval = p.nullable_integer("autopurge_interval", {0});
+  patch.autopurge_interval = p.nullable_integer("autopurge_interval", {0, domain::kMaxPurgeDays});
   patch.purgehold_duration = p.integer("purgehold_duration", {0, 315360000}, false);
   patch.ad_domain = p.nullable_string("ad_domain", {1, 253});
   if (patch.ad_domain && *patch.ad_domain && !domain::is_valid_dns_name(**patch.ad_domain))
@@ -81,7 +81,8 @@ void settings(JsonParams& p, bool features_on) {  // POST /partner/settings
     for (const auto& block : domain::dedupe_netblocks(std::move(blocks)))
       patch.signup_network_restriction->push_back(domain::to_string(block));
   }
-  patch.versionpurge_interval = p.nullable_integer("versionpurge_interval", {0});
+  patch.versionpurge_interval =
+      p.nullable_integer("versionpurge_interval", {0, domain::kMaxPurgeDays});
   checked(p, "admin_email", {1, 254}, domain::is_valid_email);
   patch.sharing_enabled = p.boolean("sharing_enabled", false);
   p.nullable_string("api_version", {0, 64});

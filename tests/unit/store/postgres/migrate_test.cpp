@@ -145,7 +145,7 @@ TEST(PostgresMigrateTest, CoarserCensusSpansAreAddedUpFromTheDayAndHourCounts) {
 // Migration 024: the settings' purge intervals that were null (off) become 0, and those past
 // 999999999 days that most, as the audit log records; values set stay (the SQLite side:
 // settings_purge_days_test.cpp).
-TEST(PostgresMigrateTest, NullPurgeIntervalsBecomeZero) {
+TEST(PostgresMigrateTest, PurgeIntervalsAreBroughtIntoTheirBounds) {
   ACCOUNTSD_REQUIRE_POSTGRES(url);
   testing::ScratchDatabase db(url);
   auto c = Connection::open(db.url(), {});
@@ -167,12 +167,16 @@ TEST(PostgresMigrateTest, NullPurgeIntervalsBecomeZero) {
   EXPECT_EQ(rows.integer(2, 1), 999999999);  // past the most days the API takes now
   EXPECT_EQ(rows.integer(2, 2), 7);
   auto audited = c->exec(
-      "SELECT partner_id, actor, action FROM audit_log WHERE action = 'settings.update' "
+      "SELECT partner_id, actor, changes FROM audit_log WHERE action = 'settings.update' "
       "ORDER BY entry_id");
   ASSERT_EQ(audited.rows(), 3);
-  EXPECT_EQ(audited.integer(0, 0), 1);
-  EXPECT_EQ(audited.string(0, 1), "system");
-  EXPECT_EQ(audited.integer(1, 0), 2);
+  for (int row = 0; row < 3; ++row) {
+    EXPECT_EQ(audited.integer(row, 0), row + 1);
+    EXPECT_EQ(audited.string(row, 1), "system");  // no request's or command's context here
+  }
+  EXPECT_EQ(audited.string(1, 2), R"({"versionpurge_interval": {"after": 0, "before": null}})");
+  EXPECT_EQ(audited.string(2, 2),
+            R"({"autopurge_interval": {"after": 999999999, "before": 5000000000}})");
 }
 
 }  // namespace
