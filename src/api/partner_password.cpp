@@ -22,11 +22,14 @@ http::Response post_password(Call& call) {
   if (!value.is_string()) throw not_a_string();
   std::string_view password = value.get_string();
   if (auto problem = auth::password_problem(password)) throw bad_request(*problem, {"password"});
-  return with_password_hash(std::string(password), [&partners = call.partners(),
-                                                    partner = call.partner](std::string hash) {
-    partners.set_password_hash(partner, hash);
-    return http::json_response(200, boost::json::object());
-  });
+  // With its appliance key's hash: an OpenManage appliance set up afresh signs in with the key of
+  // the password typed (Part C).
+  return with_partner_password_hashes(
+      std::string(password),
+      [&partners = call.partners(), partner = call.partner](domain::PasswordHashes hashes) {
+        partners.set_password_hashes(partner, hashes);
+        return http::json_response(200, boost::json::object());
+      });
 }
 
 }  // namespace accountsd::api

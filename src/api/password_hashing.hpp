@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "domain/credentials.hpp"
 #include "http/message.hpp"
 #include "unique_function.hpp"
 
@@ -14,5 +15,9 @@ namespace accountsd::api {
 // it holds is wiped once hashed.
 http::Response with_password_hash(std::string password,
                                   UniqueFunction<http::Response(std::string hash)> then);
+// The same for a partner's password: both of its hashes (domain::PasswordHashes), the appliance
+// key's adding about a second of the worker's time.
+http::Response with_partner_password_hashes(
+    std::string password, UniqueFunction<http::Response(domain::PasswordHashes hashes)> then);
 
 }  // namespace accountsd::api

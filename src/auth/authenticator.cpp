@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "auth/appliance_key.hpp"
 #include "auth/password.hpp"
 #include "error.hpp"
 #include "metrics/events.hpp"
@@ -63,6 +64,9 @@ void PendingLogin::verify() {
   // (An unknown username's dummy verification is never in the cache: it always costs the same.)
   bool verified =
       cache_->contains(username, password, partner_, hash_) || verify_password(hash_, password);
+  // OpenManage's appliance key of the password (Part C), when the password is not itself right.
+  if (!verified && appliance_hash_)
+    verified = verify_password(*appliance_hash_, password) && appliance_real_;
   right_ = verified && partner_ != 0;
   if (right_) cache_->remember(username, password, partner_, hash_);
   if (!right_) metrics::count_failed_login();
@@ -117,8 +121,16 @@ std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenti
   // An unknown username is verified against a dummy hash: it costs the same as a known one.
   std::string hash = stored ? stored->password_hash : dummy_hash_;
   store::PartnerId partner = stored ? stored->partner_id : 0;
-  return PendingLogin(cache_, std::get<Throttle::Attempt>(std::move(reserved)),
-                      std::move(credentials), std::move(hash), partner, delay);
+  std::optional<std::string> appliance;
+  if (looks_like_appliance_key(credentials.password) && stored)
+    appliance = partners_.appliance_key_hash(stored->partner_id);
+  bool appliance_real = appliance.has_value();
+  if (looks_like_appliance_key(credentials.password) && !appliance) appliance = dummy_hash_;
+  PendingLogin login(cache_, std::get<Throttle::Attempt>(std::move(reserved)),
+                     std::move(credentials), std::move(hash), partner, delay);
+  login.appliance_hash_ = std::move(appliance);
+  login.appliance_real_ = appliance_real;
+  return login;
 }
 
 }  // namespace accountsd::auth

@@ -48,6 +48,11 @@ class PendingLogin {
   BasicCredentials credentials_;
   std::string hash_;
   store::PartnerId partner_;  // 0: unknown username, verified against a dummy hash all the same
+  // For a password shaped like an appliance key: the hash of the partner's key, tried when the
+  // password itself is wrong; a dummy (`appliance_real_` false) where there is none, so that a
+  // partner without a key, or an unknown username, costs as much as one with.
+  std::optional<std::string> appliance_hash_;
+  bool appliance_real_ = false;
   std::chrono::milliseconds delay_;
   bool right_ = false;
 };

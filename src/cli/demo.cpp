@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 
+#include "auth/appliance_key.hpp"
 #include "auth/password.hpp"
 #include "cli/commands.hpp"
 #include "cli/operator_input.hpp"
@@ -71,7 +72,9 @@ int demo(const DemoOptions& o) {
     fresh.username = o.partner_username;
     fresh.name = "Demo Partner";
     std::string password = auth::generate_password();
-    fresh.password_hash = auth::hash_password(password);
+    auto hashes = auth::hash_partner_password(password);
+    fresh.password_hash = std::move(hashes.password);
+    fresh.appliance_key_hash = std::move(hashes.appliance_key);
     create_new_partner(database->partners(), fresh);
     partner = database->partners().find_partner(o.partner_username);
     std::cout << "created partner " << o.partner_username << "\npassword: " << password << "\n";

@@ -2,6 +2,7 @@
 #include <charconv>
 #include <iostream>
 
+#include "auth/appliance_key.hpp"
 #include "auth/password.hpp"
 #include "cli/commands.hpp"
 #include "cli/operator_input.hpp"
@@ -71,7 +72,9 @@ int partner_create(const PartnerOptions& o) {
   if (o.bytes_available) partner.bytes_available = parse_bytes(*o.bytes_available);
   set_features(partner.features, o.enable, true);
   std::string password = o.password_stdin ? read_password() : auth::generate_password();
-  partner.password_hash = auth::hash_password(password);
+  auto hashes = auth::hash_partner_password(password);
+  partner.password_hash = std::move(hashes.password);
+  partner.appliance_key_hash = std::move(hashes.appliance_key);
   auto database = store::open_store(o.db);
   create_new_partner(database->partners(), partner);
   std::cout << "created partner " << o.username << "\n";
@@ -107,7 +110,7 @@ int partner_passwd(const PartnerOptions& o) {
   std::string password = read_password();
   auto database = store::open_store(o.db);
   auto partner = require_partner(database->partners(), o.username);
-  database->partners().set_password_hash(partner.id, auth::hash_password(password));
+  database->partners().set_password_hashes(partner.id, auth::hash_partner_password(password));
   std::cout << "password changed for " << o.username << "\n";
   return 0;
 }

@@ -13,6 +13,8 @@ struct NewPartner {
   std::string username;
   std::string name;
   std::string password_hash;
+  // The Argon2id hash of the password's appliance key (domain::PasswordHashes).
+  std::optional<std::string> appliance_key_hash{};
   BillingMode billing_mode = BillingMode::invoice;
   std::optional<std::int64_t> bytes_available;
   Features features;

@@ -51,9 +51,17 @@ class PartnerStore {
   virtual void expect_credentials(std::string_view username, CredentialsStill still) {
     if (!still(credentials(username))) throw CredentialsChanged();
   }
-  // Also ends every console session of the partner (ConsoleSessions), in the same transaction:
-  // whoever signed in with the old password is signed out by the change.
-  virtual void set_password_hash(PartnerId partner, const std::string& hash) = 0;
+  // The Argon2id hash of the partner's appliance key (domain::PasswordHashes), if it has one.
+  // Read only to verify a password shaped like one, never on the way of a cached login.
+  virtual std::optional<std::string> appliance_key_hash(PartnerId partner) = 0;
+  // Replaces both hashes at once. Also ends every console session of the partner
+  // (ConsoleSessions), in the same transaction: whoever signed in with the old password is
+  // signed out by the change.
+  virtual void set_password_hashes(PartnerId partner, const domain::PasswordHashes& hashes) = 0;
+  // A password hash alone, with no appliance key (tests, and what has no plain password).
+  void set_password_hash(PartnerId partner, const std::string& hash) {
+    set_password_hashes(partner, domain::PasswordHashes{hash, std::nullopt});
+  }
 
   // Partner API, Part A.
   virtual domain::Billing billing(PartnerId partner) = 0;

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/appliance_key.hpp"
 #include "support/api_fixture.hpp"
 
 namespace accountsd::testing {
@@ -222,6 +223,42 @@ TEST_F(PartnerPasswordTest, OldPasswordStillWorksAfterEveryRefusal) {
     EXPECT_EQ(get("/ping").status, 200);
   }
   EXPECT_EQ(get("/partner/quota").status, 200);
+}
+
+// Part C: an OpenManage appliance signs in with the appliance key of the password its
+// administrator types (auth/appliance_key.hpp), and keeps it as its API password.
+TEST_F(PartnerPasswordTest, TheApplianceKeyOfTheNewPasswordSignsInUntilTheNextChange) {
+  change_to("s3cret-and-long");
+  auto key = auth::appliance_key("s3cret-and-long");
+  ASSERT_TRUE(key.has_value());
+  const Login appliance{alpha.username, *key};
+  auto ping = get_as(appliance, "/ping");
+  EXPECT_EQ(ping.status, 200) << ping.body;
+  EXPECT_EQ(ping.json, boost::json::value("pong"));
+  EXPECT_EQ(get_as(appliance, "/partner/quota").status, 200);
+  // The console changes the password signed in with the key.
+  const std::string key_text = *key;
+  auto reply = request("POST", "/partner/password", quoted(key_text), alpha);
+  EXPECT_EQ(reply.status, 401) << "alpha's old password is gone";
+  reply = request("POST", "/partner/password", quoted("another-s3cret"), appliance);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(get_as(appliance, "/ping").status, 401) << "the old key ends with its password";
+  const Login renewed{alpha.username, *auth::appliance_key("another-s3cret")};
+  EXPECT_EQ(get_as(renewed, "/ping").status, 200);
+  EXPECT_EQ(get_as(Login{alpha.username, "another-s3cret"}, "/ping").status, 200);
+}
+
+TEST_F(PartnerPasswordTest, OnlyThePartnersOwnKeySignsIn) {
+  change_to("s3cret-and-long");
+  // Another password's key, a key of the right shape for an unknown username, and the key of a
+  // password set before keys were stored (beta's, set by the fixture with its hash alone).
+  EXPECT_EQ(
+      get_as(Login{alpha.username, *auth::appliance_key("s3cret-and-longer")}, "/ping").status,
+      401);
+  EXPECT_EQ(get_as(Login{"nobody-here", *auth::appliance_key("s3cret-and-long")}, "/ping").status,
+            401);
+  EXPECT_EQ(get_as(Login{beta.username, *auth::appliance_key(beta.password)}, "/ping").status, 401);
+  EXPECT_EQ(get_as(beta, "/ping").status, 200);
 }
 
 }  // namespace

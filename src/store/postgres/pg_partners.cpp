@@ -59,11 +59,11 @@ const std::string kSelectPartnerById =
 const std::string kSelectPartners =
     "SELECT " + kPartnerColumns + " FROM partners ORDER BY username";
 // $1-$5 username, name, password_hash, billing_mode, bytes_available; then the features; then
-// created_at.
+// created_at and appliance_key_hash.
 const std::string kInsertPartner =
     "INSERT INTO partners (username, name, password_hash, billing_mode, bytes_available, " +
-    feature_columns() + ", created_at) VALUES (" + parameters(1, 6 + kFeatureCount) +
-    ") RETURNING partner_id";
+    feature_columns() + ", created_at, appliance_key_hash) VALUES (" +
+    parameters(1, 7 + kFeatureCount) + ") RETURNING partner_id";
 // $1 partner_id, $2-$4 name, billing_mode, bytes_available; then the features.
 const std::string kUpdatePartner =
     "UPDATE partners SET name = $2, billing_mode = $3, bytes_available = $4, " +
@@ -125,7 +125,7 @@ PartnerId PgPartners::create_partner(const domain::NewPartner& p) {
         .add(std::string(domain::to_string(p.billing_mode)))
         .add(p.bytes_available);
     add_features(insert, p.features);
-    insert.add(domain::now_seconds());
+    insert.add(domain::now_seconds()).add(p.appliance_key_hash);
     PartnerId id = 0;
     try {
       id = db.exec(kInsertPartner, insert).integer(0, 0);
@@ -215,10 +215,19 @@ void PgPartners::expect_credentials(std::string_view username, CredentialsStill 
                                 });
 }
 
-void PgPartners::set_password_hash(PartnerId partner, const std::string& hash) {
+std::optional<std::string> PgPartners::appliance_key_hash(PartnerId partner) {
+  return backend_.read([&](Connection& db) -> std::optional<std::string> {
+    auto q = db.exec("SELECT appliance_key_hash FROM partners WHERE partner_id = $1",
+                     Params().add(partner));
+    if (q.rows() == 0) return std::nullopt;
+    return q.optional_string(0, 0);
+  });
+}
+
+void PgPartners::set_password_hashes(PartnerId partner, const domain::PasswordHashes& hashes) {
   backend_.write(partner, [&](Connection& db) {
-    db.exec("UPDATE partners SET password_hash = $2 WHERE partner_id = $1",
-            Params().add(partner).add(hash));
+    db.exec("UPDATE partners SET password_hash = $2, appliance_key_hash = $3 WHERE partner_id = $1",
+            Params().add(partner).add(hashes.password).add(hashes.appliance_key));
     db.exec("DELETE FROM console_sessions WHERE partner_id = $1", Params().add(partner));
   });
 }

@@ -19,7 +19,8 @@ class PgPartners final : public PartnerStore {
   std::optional<domain::Credentials> credentials(std::string_view username) override;
   // In the round trip of the request's first read.
   void expect_credentials(std::string_view username, CredentialsStill still) override;
-  void set_password_hash(PartnerId partner, const std::string& hash) override;
+  std::optional<std::string> appliance_key_hash(PartnerId partner) override;
+  void set_password_hashes(PartnerId partner, const domain::PasswordHashes& hashes) override;
 
   domain::Billing billing(PartnerId partner) override;
   void save_billing(PartnerId partner, const domain::Billing& billing) override;

@@ -56,10 +56,11 @@ const std::string kSelectPartnerById =
 const std::string kSelectPartners =
     "SELECT " + kPartnerColumns + " FROM partners ORDER BY username";
 // ?1-?5 username, name, password_hash, billing_mode, bytes_available; then the features; then
-// created_at.
+// created_at and appliance_key_hash.
 const std::string kInsertPartner =
     "INSERT INTO partners (username, name, password_hash, billing_mode, bytes_available, " +
-    feature_columns() + ", created_at) VALUES (" + parameters(1, 6 + kFeatureCount) + ")";
+    feature_columns() + ", created_at, appliance_key_hash) VALUES (" +
+    parameters(1, 7 + kFeatureCount) + ")";
 // ?1 partner_id, ?2-?4 name, billing_mode, bytes_available; then the features.
 const std::string kUpdatePartner =
     "UPDATE partners SET name = ?2, billing_mode = ?3, bytes_available = ?4, " +
@@ -81,7 +82,9 @@ PartnerId SqlitePartners::create_partner(const domain::NewPartner& p) {
         .bind(4, domain::to_string(p.billing_mode))
         .bind(5, p.bytes_available);
     bind_features(q, 6, p.features);
-    q.bind(6 + kFeatureCount, domain::now_seconds()).run();
+    q.bind(6 + kFeatureCount, domain::now_seconds())
+        .bind(7 + kFeatureCount, p.appliance_key_hash)
+        .run();
   });
   PartnerId id = db.last_insert_id();
   for (const char* sql : {"INSERT INTO partner_billing (partner_id) VALUES (?1)",
@@ -156,12 +159,23 @@ std::optional<domain::Credentials> SqlitePartners::credentials(std::string_view 
   return c;
 }
 
-void SqlitePartners::set_password_hash(PartnerId partner, const std::string& hash) {
+std::optional<std::string> SqlitePartners::appliance_key_hash(PartnerId partner) {
+  auto& q = db().prepared("SELECT appliance_key_hash FROM partners WHERE partner_id = ?1");
+  q.bind(1, partner);
+  std::optional<std::string> hash;
+  if (q.step()) hash = q.optional_text(0);
+  q.reset();
+  return hash;
+}
+
+void SqlitePartners::set_password_hashes(PartnerId partner, const domain::PasswordHashes& hashes) {
   WriteTransaction txn(backend_);
   auto& db = txn.db();
-  db.prepared("UPDATE partners SET password_hash = ?2 WHERE partner_id = ?1")
+  db.prepared(
+        "UPDATE partners SET password_hash = ?2, appliance_key_hash = ?3 WHERE partner_id = ?1")
       .bind(1, partner)
-      .bind(2, hash)
+      .bind(2, hashes.password)
+      .bind(3, hashes.appliance_key)
       .run();
   db.prepared("DELETE FROM console_sessions WHERE partner_id = ?1").bind(1, partner).run();
   txn.commit();
