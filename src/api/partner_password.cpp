@@ -1,3 +1,4 @@
+#include "api/body_readers.hpp"
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/password_hashing.hpp"
@@ -6,8 +7,7 @@
 namespace accountsd::api {
 
 // The body is one JSON string, the new password (A.5).
-http::Response post_password(Call& call) {
-  const auto& body = call.request.body;
+std::string read_password(std::string_view body) {
   auto not_a_string = [] {
     return bad_request("body must be a JSON string: the new password", {"password"});
   };
@@ -22,11 +22,16 @@ http::Response post_password(Call& call) {
   if (!value.is_string()) throw not_a_string();
   std::string_view password = value.get_string();
   if (auto problem = auth::password_problem(password)) throw bad_request(*problem, {"password"});
-  return with_password_hash(std::string(password), [&partners = call.partners(),
-                                                    partner = call.partner](std::string hash) {
-    partners.set_password_hash(partner, hash);
-    return http::json_response(200, boost::json::object());
-  });
+  return std::string(password);
+}
+
+http::Response post_password(Call& call) {
+  auto password = read_password(call.request.body);
+  return with_password_hash(
+      std::move(password), [&partners = call.partners(), partner = call.partner](std::string hash) {
+        partners.set_password_hash(partner, hash);
+        return http::json_response(200, boost::json::object());
+      });
 }
 
 }  // namespace accountsd::api
