@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "api/body_readers.hpp"
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
@@ -90,13 +91,15 @@ void enter_session(Call& call, std::string_view token) {
   call.session = std::move(*session);
 }
 
-auth::BasicCredentials read_sign_in(std::string_view body) {
-  auto object = parse_json_object(body);
-  JsonParams params(object);
+auth::BasicCredentials read_sign_in(JsonParams& params) {
   auto username = params.string("username", {1, 1024}, true);
   auto password = params.string("password", {1, 1024}, true, domain::TextKind::multi_line);
   params.finish();
   return {std::move(*username), std::move(*password)};
+}
+
+auth::BasicCredentials read_sign_in(std::string_view body) {
+  return read_body(body, [](JsonParams& params) { return read_sign_in(params); });
 }
 
 // Reached once App::dispatch has verified the body's credentials (call.partner).

@@ -23,7 +23,7 @@ std::string_view session_cookie(const http::Request& request);
 // can make a browser send the cookie, but cannot read the token to send with it.
 void enter_session(Call& call, std::string_view token);
 // The username and password of a sign-in (POST /console/session): a JSON object with exactly
-// those two strings, else 400.
+// those two strings, else 400. Parses `body` for read_sign_in(JsonParams&) (body_readers.hpp).
 auth::BasicCredentials read_sign_in(std::string_view body);
 
 }  // namespace accountsd::api

@@ -1,5 +1,6 @@
 // C.5 device policies: list, create, read, replace and delete, and the effective policy that the
 // storage service reads for a user.
+#include "api/body_readers.hpp"
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
@@ -39,6 +40,29 @@ domain::DevicePolicyPatch read_fields(JsonParams& params, const boost::json::obj
 
 }  // namespace
 
+domain::DevicePolicy read_new_policy(JsonParams& params, const boost::json::object& body) {
+  auto patch = read_fields(params, body, true);
+  domain::DevicePolicy policy;
+  domain::apply(policy, patch);
+  for (auto& [field, explanation] : domain::policy_problems(policy))
+    params.problem(field, explanation);
+  params.finish();
+  return policy;
+}
+
+domain::DevicePolicyPatch read_policy_patch(JsonParams& params, const boost::json::object& body) {
+  auto patch = read_fields(params, body, false);
+  params.finish();
+  return patch;
+}
+
+void check_policy(const domain::DevicePolicy& policy) {
+  Problems problems;
+  for (auto& [field, explanation] : domain::policy_problems(policy))
+    problems.add(field, explanation);
+  problems.throw_if_any();
+}
+
 http::Response get_device_policies(Call& call) {
   return json_list_response(call.directory().device_policies(call.partner), policy_json);
 }
@@ -46,12 +70,7 @@ http::Response get_device_policies(Call& call) {
 http::Response post_device_policies(Call& call) {
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  auto patch = read_fields(params, body, true);
-  domain::DevicePolicy policy;
-  domain::apply(policy, patch);
-  for (auto& [field, explanation] : domain::policy_problems(policy))
-    params.problem(field, explanation);
-  params.finish();
+  auto policy = read_new_policy(params, body);
   policy = call.directory().create_device_policy(call.partner, policy);
   auto response = http::json_response(201, policy_json(policy));
   response.headers.emplace_back("Location", call.services.config.api_root + "/devicepolicies/" +
@@ -70,17 +89,13 @@ http::Response post_device_policy(Call& call) {
   auto id = path_id(call.path.get("id"), "device policy");
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  auto patch = read_fields(params, body, false);
-  params.finish();
+  auto patch = read_policy_patch(params, body);
   auto policy =
       call.directory().update_device_policy(call.partner, id, [&](domain::DevicePolicy& p) {
         // The catalogue's rules apply to the policy as it will be: a replaced inherits_from
         // decides whether the stored "--inherit--" values may stay.
         domain::apply(p, patch);
-        Problems problems;
-        for (auto& [field, explanation] : domain::policy_problems(p))
-          problems.add(field, explanation);
-        problems.throw_if_any();
+        check_policy(p);
       });
   if (!policy) throw not_found("no such device policy");
   return http::json_response(200, policy_json(*policy));

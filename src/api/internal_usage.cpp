@@ -1,3 +1,4 @@
+#include "api/body_readers.hpp"
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
@@ -26,12 +27,7 @@ void check_segment(std::string_view value, Length length, const char* what) {
 
 }  // namespace
 
-http::Response put_device(Call& call) {
-  auto [partner, user] = internal_user(call);
-  const auto& name = call.path.get("name");
-  check_segment(name, kDeviceName, "name");
-  auto body = parse_json_object(call.request.body);
-  JsonParams params(body);
+domain::DeviceReport read_device_report(JsonParams& params) {
   domain::DeviceReport report;
   auto revision = params.integer("client_revision", {0}, true);
   auto last_login = params.nullable_integer("last_login", {0});
@@ -40,6 +36,31 @@ http::Response put_device(Call& call) {
   report.client_revision = *revision;
   report.last_login = last_login.value_or(std::nullopt);
   report.last_backup_complete = last_backup.value_or(std::nullopt);
+  return report;
+}
+
+domain::ShareReport read_share_report(JsonParams& params) {
+  auto name = params.string("name", {1, 200}, true);
+  auto description = params.string("description", {0, 2000}, false, domain::TextKind::multi_line);
+  auto enabled = params.boolean("enabled", false);
+  auto password_required = params.boolean("password_required", false);
+  auto last_login = params.nullable_integer("last_login", {0});
+  params.finish();
+  return {std::move(*name), description.value_or(""), enabled.value_or(true), password_required,
+          last_login};
+}
+
+std::int64_t read_bytes_stored(JsonParams& params) {
+  auto bytes = params.integer("bytes_stored", {0}, true);
+  params.finish();
+  return *bytes;
+}
+
+http::Response put_device(Call& call) {
+  auto [partner, user] = internal_user(call);
+  const auto& name = call.path.get("name");
+  check_segment(name, kDeviceName, "name");
+  auto report = read_body(call.request.body, read_device_report);
   call.usage().put_device(partner, user.avatar_id, name, report);
   for (const auto& device : call.usage().devices(partner, user.avatar_id))
     if (device.name == name) return http::json_response(200, device_json(device));
@@ -58,16 +79,7 @@ http::Response put_share(Call& call) {
   auto [partner, user] = internal_user(call);
   const auto& room_key = call.path.get("room_key");
   check_segment(room_key, kRoomKey, "room_key");
-  auto body = parse_json_object(call.request.body);
-  JsonParams params(body);
-  auto name = params.string("name", {1, 200}, true);
-  auto description = params.string("description", {0, 2000}, false, domain::TextKind::multi_line);
-  auto enabled = params.boolean("enabled", false);
-  auto password_required = params.boolean("password_required", false);
-  auto last_login = params.nullable_integer("last_login", {0});
-  params.finish();
-  domain::ShareReport report{*name, description.value_or(""), enabled.value_or(true),
-                             password_required, last_login};
+  auto report = read_body(call.request.body, read_share_report);
   call.usage().put_share(partner, user.avatar_id, room_key, report);
   auto share = call.usage().user_share(partner, user.avatar_id, room_key);
   auto owner = call.directory().find_user(partner, user.username);
@@ -85,12 +97,9 @@ http::Response delete_share(Call& call) {
 
 http::Response put_usage(Call& call) {
   auto [partner, user] = internal_user(call);
-  auto body = parse_json_object(call.request.body);
-  JsonParams params(body);
-  auto bytes = params.integer("bytes_stored", {0}, true);
-  params.finish();
-  call.usage().set_bytes_stored(partner, user.avatar_id, *bytes);
-  return http::json_response(200, boost::json::object{{"bytes_stored", *bytes}});
+  auto bytes = read_body(call.request.body, read_bytes_stored);
+  call.usage().set_bytes_stored(partner, user.avatar_id, bytes);
+  return http::json_response(200, boost::json::object{{"bytes_stored", bytes}});
 }
 
 }  // namespace accountsd::api

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/body_readers.hpp"
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
@@ -145,11 +146,9 @@ http::Response get_backup(Call& call) {
   return http::raw_json_response(200, std::move(body));
 }
 
-namespace {
-
 // Takes the upload apart and checks it: a 400 for what the contract refuses, else the backup
 // to store (its update_time not yet set).
-domain::Backup read_upload(std::string text) {
+domain::Backup read_backup(std::string text) {
   UploadReader upload(text.size());
   if (text.find_first_not_of(" \t\r\n") != std::string::npos) {
     check_json(text);
@@ -185,8 +184,6 @@ domain::Backup read_upload(std::string text) {
   return domain::Backup{std::move(*sha256), std::move(*upload.data), 0};
 }
 
-}  // namespace
-
 // A large body (over 1 MiB, one that holds a large-body place) is taken apart, checked and
 // hashed as work for the worker pool (http::Deferred), and only the store's write runs on the
 // connection's thread afterwards. At 64 MiB that work takes about half a second: on the I/O
@@ -205,7 +202,7 @@ http::Response post_backup(Call& call) {
     return http::json_response(200, body);
   };
   if (!call.request.holds_large_body) {
-    auto backup = read_upload(std::move(call.request.body));
+    auto backup = read_backup(std::move(call.request.body));
     return store(backup);
   }
   struct Upload {
@@ -215,7 +212,7 @@ http::Response post_backup(Call& call) {
   auto upload = std::make_shared<Upload>();
   upload->body = std::move(call.request.body);
   http::Deferred deferred;
-  deferred.work = [upload] { upload->backup = read_upload(std::move(upload->body)); };
+  deferred.work = [upload] { upload->backup = read_backup(std::move(upload->body)); };
   deferred.then = [upload, store] { return store(upload->backup); };
   return http::defer(std::move(deferred));
 }

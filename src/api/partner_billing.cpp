@@ -1,5 +1,6 @@
 #include <sodium.h>
 
+#include "api/body_readers.hpp"
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
@@ -118,18 +119,8 @@ std::optional<billing::CardDetails> read_card(JsonParams& params) {
 
 }  // namespace
 
-http::Response get_billing(Call& call) {
-  return http::json_response(200,
-                             billing_json(mode_of(call), call.partners().billing(call.partner)));
-}
-
-http::Response post_billing(Call& call) {
-  auto mode = mode_of(call);
-  boost::json::object body;
-  std::optional<billing::CardDetails> card;
-  CardSecrets secrets(call.request.body, body, card);
-  body = parse_json_object(call.request.body);
-  JsonParams params(body);
+domain::BillingAddress read_billing(JsonParams& params, bool prepaid,
+                                    std::optional<billing::CardDetails>& card) {
   auto name = params.string("name", {1, 200}, true);
   auto lines = params.string_list("address", {1, 4}, {1, 200}, true);
   auto city = params.string("city", {1, 100}, true);
@@ -142,16 +133,31 @@ http::Response post_billing(Call& call) {
     if (!country)
       params.problem("country", "country must be an assigned ISO 3166-1 alpha-2 code, e.g. \"US\"");
   }
-  if (mode == domain::BillingMode::prepaid) {
+  if (prepaid) {
     card = read_card(params);
   } else {
     for (const char* field : kCardFields)
       params.refuse(field, std::string(field) + " is accepted only in prepaid billing mode");
   }
   params.finish();
+  return {std::move(*name),  std::move(*lines),       std::move(*city),
+          std::move(*state), std::move(*postal_code), std::move(*country)};
+}
 
+http::Response get_billing(Call& call) {
+  return http::json_response(200,
+                             billing_json(mode_of(call), call.partners().billing(call.partner)));
+}
+
+http::Response post_billing(Call& call) {
+  auto mode = mode_of(call);
+  boost::json::object body;
+  std::optional<billing::CardDetails> card;
+  CardSecrets secrets(call.request.body, body, card);
+  body = parse_json_object(call.request.body);
+  JsonParams params(body);
   domain::Billing billing;
-  billing.address = domain::BillingAddress{*name, *lines, *city, *state, *postal_code, *country};
+  billing.address = read_billing(params, mode == domain::BillingMode::prepaid, card);
   if (card) {
     auto decision = call.services.cards.authorize(*card, std::chrono::system_clock::now());
     auto brand = domain::card_brand(card->number);

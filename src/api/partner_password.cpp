@@ -1,3 +1,4 @@
+#include "api/body_readers.hpp"
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/password_hashing.hpp"
@@ -6,8 +7,7 @@
 namespace accountsd::api {
 
 // The body is one JSON string, the new password (A.5).
-http::Response post_password(Call& call) {
-  const auto& body = call.request.body;
+std::string read_password(std::string_view body) {
   auto not_a_string = [] {
     return bad_request("body must be a JSON string: the new password", {"password"});
   };
@@ -22,10 +22,15 @@ http::Response post_password(Call& call) {
   if (!value.is_string()) throw not_a_string();
   std::string_view password = value.get_string();
   if (auto problem = auth::password_problem(password)) throw bad_request(*problem, {"password"});
+  return std::string(password);
+}
+
+http::Response post_password(Call& call) {
+  auto password = read_password(call.request.body);
   // With its appliance key's hash: an OpenManage appliance set up afresh signs in with the key of
   // the password typed (Part C).
   return with_partner_password_hashes(
-      std::string(password),
+      std::move(password),
       [&partners = call.partners(), partner = call.partner](domain::PasswordHashes hashes) {
         partners.set_password_hashes(partner, hashes);
         return http::json_response(200, boost::json::object());

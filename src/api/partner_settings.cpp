@@ -1,3 +1,4 @@
+#include "api/body_readers.hpp"
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/params.hpp"
@@ -64,10 +65,12 @@ std::optional<std::vector<std::string>> netblocks(JsonParams& params) {
   return out;
 }
 
+}  // namespace
+
 // Reads and validates every key. What the partner's features forbid is checked with the
 // features read in the write's own transaction (post_settings), so that one 400 still names every
 // offending key, feature refusals included.
-domain::SettingsPatch read_patch(JsonParams& params) {
+domain::SettingsPatch read_settings_patch(JsonParams& params) {
   domain::SettingsPatch patch;
   patch.omva_url = checked_string(params, "omva_url", {1, 2048}, domain::is_valid_http_url,
                                   "an absolute http or https URL of at most 2048 characters");
@@ -89,8 +92,6 @@ domain::SettingsPatch read_patch(JsonParams& params) {
   return patch;
 }
 
-}  // namespace
-
 http::Response get_settings(Call& call) {
   return written_response(write_settings, call.partners().settings(call.partner));
 }
@@ -98,7 +99,7 @@ http::Response get_settings(Call& call) {
 http::Response post_settings(Call& call) {
   auto body = parse_json_object(call.request.body);
   JsonParams params(body);
-  auto patch = read_patch(params);
+  auto patch = read_settings_patch(params);
   auto settings = call.partners().update_settings(
       call.partner, [&](domain::Settings& s, const domain::Features& features) {
         // The features as this transaction reads them, with the settings: the operator may

@@ -1,5 +1,6 @@
 #include <charconv>
 
+#include "api/body_readers.hpp"
 #include "api/handlers.hpp"
 #include "api/json_body.hpp"
 #include "api/list_stream.hpp"
@@ -160,6 +161,58 @@ domain::UserQuery read_user_query(QueryParams& query) {
 
 }  // namespace
 
+std::optional<std::string> read_signup_brand(JsonParams& params) {
+  return params.string("brand", {1, 64}, true);
+}
+
+domain::UserCreate read_new_user(JsonParams& params, bool signup, bool username_required) {
+  if (signup) {
+    for (const char* field : {"group_id", "plan_id", "bonus_bytes"})
+      params.refuse(field, std::string(field) + " cannot be set by a self-signup");
+  } else {
+    params.refuse("brand", "brand is only for self-signup, without credentials");
+  }
+  domain::UserCreate user;
+  auto username = params.string("username", kUsername, username_required);
+  auto name = params.string("name", kName, true);
+  auto email = read_email(params, true);
+  user.password_bcrypt = params.string("password_bcrypt", {0, 128}, false);
+  if (user.password_bcrypt && !looks_like_bcrypt(*user.password_bcrypt))
+    params.problem("password_bcrypt", "password_bcrypt must be a bcrypt hash ($2a$, $2b$ or $2y$)");
+  user.promo = params.string("promo", kCode, false);
+  if (!signup) {
+    user.group_id = params.integer("group_id", {1}, false);
+    user.plan_id = params.integer("plan_id", {1}, false);
+    user.bonus_bytes = params.integer("bonus_bytes", {0}, false).value_or(0);
+  }
+  params.finish();
+  user.username = username.value_or("");
+  user.name = std::move(*name);
+  user.email = std::move(*email);
+  return user;
+}
+
+domain::UserPatch read_user_patch(JsonParams& params) {
+  domain::UserPatch patch;
+  patch.name = params.string("name", kName, false);
+  patch.email = read_email(params, false);
+  patch.group_id = params.integer("group_id", {1}, false);
+  patch.plan_id = params.integer("plan_id", {1}, false);
+  patch.enabled = params.boolean("enabled", false);
+  patch.bonus_bytes = params.integer("bonus_bytes", {0}, false);
+  patch.purgehold_active = params.boolean("purgehold_active", false);
+  params.finish();
+  return patch;
+}
+
+ActivationEmail read_activation_email(JsonParams& params) {
+  ActivationEmail email;
+  email.template_name = params.string("template_name", {1, 200}, false);
+  email.reg_code = params.string("reg_code", kCode, false);
+  params.finish();
+  return email;
+}
+
 http::Response get_users(Call& call) {
   QueryParams query(call.query);
   auto action = query.string("action");
@@ -193,7 +246,7 @@ http::Response post_users(Call& call) {
   JsonParams params(body);
   std::optional<domain::Partner> partner;
   if (signup) {
-    auto brand = params.string("brand", {1, 64}, true);
+    auto brand = read_signup_brand(params);
     if (brand) {
       partner = call.partners().find_partner(*brand);
       if (!partner) params.problem("brand", "brand names no partner");
@@ -201,32 +254,13 @@ http::Response post_users(Call& call) {
     if (partner)
       check_signup_limit(services.signups->admit_brand(std::to_string(partner->id)),
                          "for this brand");
-    for (const char* field : {"group_id", "plan_id", "bonus_bytes"})
-      params.refuse(field, std::string(field) + " cannot be set by a self-signup");
   } else {
     partner = call.partners().find_partner(call.partner);
-    params.refuse("brand", "brand is only for self-signup, without credentials");
   }
-  const bool email_as_username = partner && partner->features.email_as_username;
-  domain::UserCreate user;
-  auto username = params.string("username", kUsername, !email_as_username && partner);
-  auto name = params.string("name", kName, true);
-  auto email = read_email(params, true);
-  auto bcrypt = params.string("password_bcrypt", {0, 128}, false);
-  if (bcrypt && !looks_like_bcrypt(*bcrypt))
-    params.problem("password_bcrypt", "password_bcrypt must be a bcrypt hash ($2a$, $2b$ or $2y$)");
-  user.promo = params.string("promo", kCode, false);
-  if (!signup) {
-    user.group_id = params.integer("group_id", {1}, false);
-    user.plan_id = params.integer("plan_id", {1}, false);
-    user.bonus_bytes = params.integer("bonus_bytes", {0}, false).value_or(0);
-  }
-  params.finish();
+  // A brand that names no partner is a problem already: no username is asked of it as well.
+  auto user = read_new_user(params, signup, partner && !partner->features.email_as_username);
   if (signup) check_signup_network(call, *partner);
 
-  user.username = username.value_or("");
-  user.name = *name;
-  user.email = *email;
   // Cheap before costly: a taken username or email is refused before any password is hashed
   // (the unique constraints still decide a race between two creations).
   if (auto taken = call.directory().taken_user_field(partner->id, user.username, user.email))
@@ -241,10 +275,7 @@ http::Response post_users(Call& call) {
       out.end_object();
     });
   };
-  if (bcrypt) {
-    user.password_bcrypt = bcrypt;
-    return create(user, std::nullopt);
-  }
+  if (user.password_bcrypt) return create(user, std::nullopt);
   auto temp_password = auth::generate_password();
   return with_password_hash(
       temp_password, [create, user = std::move(user), temp_password](std::string hash) mutable {
@@ -264,24 +295,13 @@ http::Response post_user(Call& call) {
   if (action && *action != "sendactivationemail")
     query.problem("action", "action must be sendactivationemail");
   query.finish();
-  auto body = parse_json_object(call.request.body);
-  JsonParams params(body);
   if (action) {
-    auto template_name = params.string("template_name", {1, 200}, false);
-    auto reg_code = params.string("reg_code", kCode, false);
-    params.finish();
-    call.directory().queue_activation_email(call.partner, user.avatar_id, template_name, reg_code);
+    auto email = read_body(call.request.body, read_activation_email);
+    call.directory().queue_activation_email(call.partner, user.avatar_id, email.template_name,
+                                            email.reg_code);
     return http::json_response(200, boost::json::object());
   }
-  domain::UserPatch patch;
-  patch.name = params.string("name", kName, false);
-  patch.email = read_email(params, false);
-  patch.group_id = params.integer("group_id", {1}, false);
-  patch.plan_id = params.integer("plan_id", {1}, false);
-  patch.enabled = params.boolean("enabled", false);
-  patch.bonus_bytes = params.integer("bonus_bytes", {0}, false);
-  patch.purgehold_active = params.boolean("purgehold_active", false);
-  params.finish();
+  auto patch = read_body(call.request.body, read_user_patch);
   return written_response(write_user,
                           call.directory().update_user(call.partner, user.avatar_id, patch));
 }
