@@ -17,16 +17,18 @@ constexpr std::size_t kSaltChars = 22;  // 16 bytes in base64 without padding
 constexpr std::size_t kKeyChars = 31;   // bcrypt's 23-byte hash, after the salt
 constexpr std::size_t kMostBytes = 254;
 
-// crypt(3)'s input and working memory (the password's key schedule), wiped when they go.
+// crypt(3)'s inputs and working memory (the password's key schedule), wiped when they go.
 struct CryptScratch {
   explicit CryptScratch(std::string_view password) : phrase(password) {}
   CryptScratch(const CryptScratch&) = delete;
   CryptScratch& operator=(const CryptScratch&) = delete;
   ~CryptScratch() {
     sodium_memzero(phrase.data(), phrase.size());
+    sodium_memzero(setting.data(), setting.size());
     sodium_memzero(&data, sizeof data);
   }
   std::string phrase;
+  std::string setting;
   crypt_data data{};
 };
 
@@ -45,11 +47,16 @@ std::optional<std::string> appliance_key(std::string_view password) {
   sodium_bin2base64(salt.data(), salt.size(), digest.data(), 16,
                     sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
   // bcrypt's alphabet has '.' where base64 has '+' (the console makes the same replacement).
-  std::string setting(kPrefix);
+  std::string setting;
+  setting.reserve(kPrefix.size() + kSaltChars);  // no copy of the salt left behind by a growth
+  setting += kPrefix;
   for (std::size_t i = 0; i < kSaltChars; ++i) setting += salt[i] == '+' ? '.' : salt[i];
+  // The salt is the password's unsalted SHA-256, in part: wiped like the password.
   sodium_memzero(digest.data(), digest.size());
+  sodium_memzero(salt.data(), salt.size());
   auto scratch = std::make_unique<CryptScratch>(password);
-  const char* hashed = crypt_rn(scratch->phrase.c_str(), setting.c_str(), &scratch->data,
+  scratch->setting = std::move(setting);
+  const char* hashed = crypt_rn(scratch->phrase.c_str(), scratch->setting.c_str(), &scratch->data,
                                 static_cast<int>(sizeof scratch->data));
   if (hashed == nullptr) throw std::runtime_error("bcrypt refused the appliance key's setting");
   std::string_view whole(hashed);

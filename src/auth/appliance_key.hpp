@@ -1,5 +1,5 @@
 // The password OpenManage signs in with: not the one its administrator types, but a string
-// derived from it (Part C, docs/operations.md "Part C: the appliance's sign-in key").
+// derived from it (Part C, docs/operations.md "Part C: the appliance's first sign-in").
 #pragma once
 
 #include <optional>

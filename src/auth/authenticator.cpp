@@ -121,11 +121,13 @@ std::variant<store::PartnerId, PendingLogin, LoginLater> Authenticator::authenti
   // An unknown username is verified against a dummy hash: it costs the same as a known one.
   std::string hash = stored ? stored->password_hash : dummy_hash_;
   store::PartnerId partner = stored ? stored->partner_id : 0;
+  // The appliance key's hash, read with the credentials: no known username costs a read more.
   std::optional<std::string> appliance;
-  if (looks_like_appliance_key(credentials.password) && stored)
-    appliance = partners_.appliance_key_hash(stored->partner_id);
-  bool appliance_real = appliance.has_value();
-  if (looks_like_appliance_key(credentials.password) && !appliance) appliance = dummy_hash_;
+  bool appliance_real = false;
+  if (looks_like_appliance_key(credentials.password)) {
+    appliance_real = stored && stored->appliance_key_hash;
+    appliance = appliance_real ? *stored->appliance_key_hash : dummy_hash_;
+  }
   PendingLogin login(cache_, std::get<Throttle::Attempt>(std::move(reserved)),
                      std::move(credentials), std::move(hash), partner, delay);
   login.appliance_hash_ = std::move(appliance);

@@ -8,10 +8,11 @@
 
 namespace accountsd::domain {
 
-// The partner and its current Argon2id hash string.
+// The partner, its current Argon2id hash string, and its appliance key's (PasswordHashes).
 struct Credentials {
   PartnerId partner_id = 0;
   std::string password_hash;
+  std::optional<std::string> appliance_key_hash{};
 };
 
 // What is stored of a partner's password, set together so that a change ends both: the

@@ -51,9 +51,6 @@ class PartnerStore {
   virtual void expect_credentials(std::string_view username, CredentialsStill still) {
     if (!still(credentials(username))) throw CredentialsChanged();
   }
-  // The Argon2id hash of the partner's appliance key (domain::PasswordHashes), if it has one.
-  // Read only to verify a password shaped like one, never on the way of a cached login.
-  virtual std::optional<std::string> appliance_key_hash(PartnerId partner) = 0;
   // Replaces both hashes at once. Also ends every console session of the partner
   // (ConsoleSessions), in the same transaction: whoever signed in with the old password is
   // signed out by the change.

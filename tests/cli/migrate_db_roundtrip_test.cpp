@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/appliance_key.hpp"
 #include "domain/user_fields.hpp"
 #include "support/http_client.hpp"
 #include "support/migrate_db_fixture.hpp"
@@ -436,6 +437,13 @@ TEST_F(MigrateDbRoundTripTest, EveryAnswerIsTheSameServedFromPostgreSQLAfterTheC
         << " prints differently from PostgreSQL:\nSQLite:     " << sqlite.out.substr(0, 300)
         << "\nPostgreSQL: " << postgres.out.substr(0, 300);
   }
+
+  // The appliance key stored with acme's password (partner create) came along: an OpenManage
+  // appliance given the password signs in to the copy as it did before it.
+  EXPECT_EQ(http_request(port, "GET", kRoot + std::string("/ping"), "",
+                         Login{kAcme.username, *auth::appliance_key(kAcme.password)})
+                .status,
+            200);
 
   // Ids continue past every id SQLite gave, those of rows since deleted included (C.7).
   auto post = [&](const std::string& path, const std::string& body) {

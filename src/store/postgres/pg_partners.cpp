@@ -193,11 +193,11 @@ void PgPartners::update_partner(const domain::Partner& p) {
 namespace {
 
 constexpr const char* kCredentials =
-    "SELECT partner_id, password_hash FROM partners WHERE username = $1";
+    "SELECT partner_id, password_hash, appliance_key_hash FROM partners WHERE username = $1";
 
 std::optional<domain::Credentials> read_credentials(const Result& q) {
   if (q.rows() == 0) return std::nullopt;
-  return domain::Credentials{q.integer(0, 0), q.string(0, 1)};
+  return domain::Credentials{q.integer(0, 0), q.string(0, 1), q.optional_string(0, 2)};
 }
 
 }  // namespace
@@ -213,15 +213,6 @@ void PgPartners::expect_credentials(std::string_view username, CredentialsStill 
                                 [still = std::move(still)](const Result& q) {
                                   if (!still(read_credentials(q))) throw CredentialsChanged();
                                 });
-}
-
-std::optional<std::string> PgPartners::appliance_key_hash(PartnerId partner) {
-  return backend_.read([&](Connection& db) -> std::optional<std::string> {
-    auto q = db.exec("SELECT appliance_key_hash FROM partners WHERE partner_id = $1",
-                     Params().add(partner));
-    if (q.rows() == 0) return std::nullopt;
-    return q.optional_string(0, 0);
-  });
 }
 
 void PgPartners::set_password_hashes(PartnerId partner, const domain::PasswordHashes& hashes) {

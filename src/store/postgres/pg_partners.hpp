@@ -19,7 +19,6 @@ class PgPartners final : public PartnerStore {
   std::optional<domain::Credentials> credentials(std::string_view username) override;
   // In the round trip of the request's first read.
   void expect_credentials(std::string_view username, CredentialsStill still) override;
-  std::optional<std::string> appliance_key_hash(PartnerId partner) override;
   void set_password_hashes(PartnerId partner, const domain::PasswordHashes& hashes) override;
 
   domain::Billing billing(PartnerId partner) override;

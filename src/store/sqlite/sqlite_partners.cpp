@@ -149,23 +149,15 @@ void SqlitePartners::update_partner(const domain::Partner& p) {
 }
 
 std::optional<domain::Credentials> SqlitePartners::credentials(std::string_view username) {
-  auto& q = db().prepared("SELECT partner_id, password_hash FROM partners WHERE username = ?1");
+  auto& q = db().prepared(
+      "SELECT partner_id, password_hash, appliance_key_hash FROM partners WHERE username = ?1");
   // Every authenticated request reads this row: the name is not copied, since it outlives the
   // statement's use (the next fetch resets it).
   q.bind_static(1, username);
   if (!q.step()) return std::nullopt;
-  domain::Credentials c{q.integer(0), q.text(1)};
+  domain::Credentials c{q.integer(0), q.text(1), q.optional_text(2)};
   q.reset();
   return c;
-}
-
-std::optional<std::string> SqlitePartners::appliance_key_hash(PartnerId partner) {
-  auto& q = db().prepared("SELECT appliance_key_hash FROM partners WHERE partner_id = ?1");
-  q.bind(1, partner);
-  std::optional<std::string> hash;
-  if (q.step()) hash = q.optional_text(0);
-  q.reset();
-  return hash;
 }
 
 void SqlitePartners::set_password_hashes(PartnerId partner, const domain::PasswordHashes& hashes) {

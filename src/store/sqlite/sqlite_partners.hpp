@@ -17,7 +17,6 @@ class SqlitePartners final : public PartnerStore {
   void update_partner(const domain::Partner& partner) override;
 
   std::optional<domain::Credentials> credentials(std::string_view username) override;
-  std::optional<std::string> appliance_key_hash(PartnerId partner) override;
   void set_password_hashes(PartnerId partner, const domain::PasswordHashes& hashes) override;
 
   domain::Billing billing(PartnerId partner) override;

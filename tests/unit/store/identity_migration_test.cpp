@@ -182,7 +182,7 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
   // 007's, then what the later migrations add (008 device policies, 009 backups, 010 partner
   // usernames in any case, 014 idempotency keys, 018 console sessions, 019 the console's
   // orders and filters, 020 the index of searches with its own tables and triggers, 021 the
-  // folded texts searches read).
+  // folded texts searches read, 025 the trigger that ends an appliance key with its password).
   EXPECT_EQ(added, (std::set<std::string>{"table:sqlite_sequence",
                                           "index:users_unique_email",
                                           "index:users_by_email",
@@ -211,6 +211,7 @@ TEST_F(IdentityMigrationTest, KeepsEveryRowIdCounterAndSchemaObject) {
                                           "table:users_search_data",
                                           "table:users_search_idx",
                                           "table:users_search_texts",
+                                          "trigger:partners_appliance_key_follows",
                                           "trigger:users_search_delete",
                                           "trigger:users_search_insert",
                                           "trigger:users_search_update"}));

@@ -7,6 +7,7 @@
 
 #include "store/migrations.hpp"
 #include "store/postgres/migrate.hpp"
+#include "support/appliance_key_rows.hpp"
 #include "support/postgres_server.hpp"
 
 namespace accountsd::store::postgres {
@@ -177,6 +178,22 @@ TEST(PostgresMigrateTest, PurgeIntervalsAreBroughtIntoTheirBounds) {
   EXPECT_EQ(audited.string(1, 2), R"({"versionpurge_interval": {"after": 0, "before": null}})");
   EXPECT_EQ(audited.string(2, 2),
             R"({"autopurge_interval": {"after": 999999999, "before": 5000000000}})");
+}
+
+// Migration 025: a password changed without its appliance key (by a server from before the
+// migration, during a rolling upgrade) ends the old key; one changed with a new key keeps it
+// (the SQLite side: appliance_key_migration_test.cpp).
+TEST(PostgresMigrateTest, APasswordChangedWithoutItsKeyEndsTheOldKey) {
+  ACCOUNTSD_REQUIRE_POSTGRES(url);
+  testing::ScratchDatabase db(url);
+  auto c = Connection::open(db.url(), {});
+  EXPECT_GT(migrate(*c), 0);
+  c->script(testing::kApplianceKeyRows);
+  auto rows = c->exec("SELECT appliance_key_hash FROM partners ORDER BY partner_id");
+  ASSERT_EQ(rows.rows(), 3);
+  EXPECT_EQ(rows.optional_string(0, 0), std::nullopt);
+  EXPECT_EQ(rows.optional_string(1, 0), "k2");
+  EXPECT_EQ(rows.optional_string(2, 0), "k1");
 }
 
 }  // namespace
