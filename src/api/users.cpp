@@ -282,7 +282,8 @@ http::Response post_users(Call& call) {
   if (user.password_bcrypt) return create(user, std::nullopt);
   auto temp_password = auth::generate_password();
   return with_password_hash(
-      temp_password, [create, user = std::move(user), temp_password](std::string hash) mutable {
+      call.services.hash_work, partner->id, temp_password,
+      [create, user = std::move(user), temp_password](std::string hash) mutable {
         user.password_bcrypt = std::move(hash);
         return create(user, temp_password);
       });

@@ -1,6 +1,7 @@
-// The places that requests with a large body hold while in flight: a bound on them all
-// (ServerLimits::large_bodies) and on the share of any one holder
-// (ServerLimits::large_bodies_per_holder). Thread-safe: every I/O thread takes from the same
+// Places that costly work holds while in flight, with a bound on them all and on the share of any
+// one holder (a partner), so that one holder cannot take them all: requests with a large body
+// (ServerLimits::large_bodies, large_bodies_per_holder) and a partner's password hashing
+// (api::AppConfig::hash_work_per_partner). Thread-safe: every I/O thread takes from the same
 // places.
 #pragma once
 
@@ -11,12 +12,12 @@
 
 namespace accountsd::http {
 
-class LargeBodyPlaces {
+class HolderPlaces {
  public:
   // At most `limit` places in all, and `per_holder` (at least one) for any one holder.
-  LargeBodyPlaces(std::size_t limit, std::size_t per_holder);
-  LargeBodyPlaces(const LargeBodyPlaces&) = delete;
-  LargeBodyPlaces& operator=(const LargeBodyPlaces&) = delete;
+  HolderPlaces(std::size_t limit, std::size_t per_holder);
+  HolderPlaces(const HolderPlaces&) = delete;
+  HolderPlaces& operator=(const HolderPlaces&) = delete;
 
   // Why a place was not taken.
   enum class Refusal {
@@ -35,20 +36,20 @@ class LargeBodyPlaces {
   const std::size_t limit_;
   const std::size_t per_holder_;
   // One lock for both counts, so that a place is taken only when both allow it, with no window
-  // in which a refused request counts; only large bodies take it, which are few.
+  // in which a refused request counts; only costly work takes it, which is rare next to the rest.
   std::mutex mutex_;
   std::size_t taken_ = 0;
-  // Only holders with a place have an entry: the map never outgrows `limit`.
+  // Only holders with a place have an entry: the map never outgrows the places taken.
   std::unordered_map<std::string, std::size_t> by_holder_;
 };
 
 // One place, taken for a holder on construction unless the limits refuse it, and given back when
 // destroyed.
-class LargeBodyPlaces::Place {
+class HolderPlaces::Place {
  public:
-  // `holder` is an opaque key (Response::large_body_holder): empty means no one in particular,
-  // and only the overall limit applies.
-  Place(LargeBodyPlaces& places, std::string holder);
+  // `holder` is an opaque key (Response::large_body_holder, a partner's id): empty means no one in
+  // particular, and only the overall limit applies.
+  Place(HolderPlaces& places, std::string holder);
   Place(const Place&) = delete;
   Place& operator=(const Place&) = delete;
   ~Place();
@@ -56,7 +57,7 @@ class LargeBodyPlaces::Place {
   Refusal refusal() const { return refusal_; }
 
  private:
-  LargeBodyPlaces* places_;  // null unless held
+  HolderPlaces* places_;  // null unless held
   std::string holder_;
   Refusal refusal_;
 };
