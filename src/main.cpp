@@ -99,13 +99,6 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t(1), std::size_t(100000)))
       ->capture_default_str();
   serve_cmd
-      ->add_option("--hash-queue-per-partner", serve_options.hash_queue_per_partner,
-                   "password hashes one partner's requests may have queued or running at once "
-                   "(new users' temporary passwords, password changes), so that one partner "
-                   "cannot fill the queue; more get 503 with Retry-After")
-      ->check(CLI::Range(std::size_t(1), std::size_t(100000)))
-      ->capture_default_str();
-  serve_cmd
       ->add_option("--answer-cache-mb", serve_options.answer_cache_mb,
                    "MiB of whole list answers kept while the data under them is unchanged "
                    "(0 = none; docs/operations.md)")

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <boost/beast/core/string.hpp>
 #include <boost/url/parse.hpp>
-#include <limits>
 
 #include "api/console_files.hpp"
 #include "api/console_session.hpp"
@@ -136,11 +135,6 @@ App::App(Services services, http::Router<Route> routes)
       answers_(std::make_unique<AnswerCache>(services_.config.answer_cache_bytes)) {
   if (!services_.signups)
     services_.signups = std::make_shared<auth::SignupLimiter>(services_.config.signup_limits);
-  if (!services_.hash_work) {
-    // The pool's queue bounds the whole (http::ServerLimits::worker_queue); this, each share.
-    services_.hash_work = std::make_shared<http::HolderPlaces>(
-        std::numeric_limits<std::size_t>::max(), services_.config.hash_work_per_partner);
-  }
 }
 
 namespace {

@@ -16,7 +16,6 @@
 #include "domain/console_session.hpp"
 #include "domain/netblock.hpp"
 #include "http/handler_turn.hpp"
-#include "http/holder_places.hpp"
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "store/database.hpp"
@@ -41,11 +40,6 @@ struct AppConfig {
   std::size_t list_page_rows = 500;
   // Self-signups allowed per client address and per brand (B.3).
   auth::SignupLimits signup_limits{};
-  // Password hashes that one partner's requests may have queued or running on the worker pool at
-  // once (a new user's temporary password, a password change, which is slowest: it hashes the
-  // appliance key with bcrypt too); more get 503 with Retry-After. Without it one partner's
-  // burst fills the pool's queue, and every other partner's uncached logins get 503.
-  std::size_t hash_work_per_partner = 4;
   // The most body text that whole answers of cached routes (Route::cached) may keep in
   // memory; 0 keeps none (api/answer_cache.hpp).
   std::size_t answer_cache_bytes = 64 * 1024 * 1024;
@@ -67,9 +61,6 @@ struct Services {
   AppConfig config;
   // Counts self-signups; App makes one from config.signup_limits unless given one.
   std::shared_ptr<auth::SignupLimiter> signups{};
-  // Each partner's share of the password hashing in flight; App makes one from
-  // config.hash_work_per_partner unless given one.
-  std::shared_ptr<http::HolderPlaces> hash_work{};
   // What GET /metrics answers (metrics::Scrape); null when this server shows no metrics.
   const metrics::Scrape* metrics = nullptr;
 };

@@ -30,7 +30,7 @@ http::Response post_password(Call& call) {
   // With its appliance key's hash: an OpenManage appliance set up afresh signs in with the key of
   // the password typed (Part C).
   return with_partner_password_hashes(
-      call.services.hash_work, call.partner, std::move(password),
+      std::move(password),
       [&partners = call.partners(), partner = call.partner](domain::PasswordHashes hashes) {
         partners.set_password_hashes(partner, hashes);
         return http::json_response(200, boost::json::object());

@@ -2,12 +2,9 @@
 // never on a connection's thread (A.2).
 #pragma once
 
-#include <memory>
 #include <string>
 
 #include "domain/credentials.hpp"
-#include "domain/partner.hpp"
-#include "http/holder_places.hpp"
 #include "http/message.hpp"
 #include "unique_function.hpp"
 
@@ -15,16 +12,12 @@ namespace accountsd::api {
 
 // Hashes `password` on the worker pool, then answers with `then(hash)` on the connection's
 // thread. Call it after every cheap check that can refuse the request. The copy of the password
-// it holds is wiped once hashed. The hash holds one of `partner`'s places in `places` from now
-// until `then` has answered; when the partner has all of its share already, 503 with Retry-After
-// (api::AppConfig::hash_work_per_partner) and nothing is done.
-http::Response with_password_hash(std::shared_ptr<http::HolderPlaces> places,
-                                  domain::PartnerId partner, std::string password,
+// it holds is wiped once hashed.
+http::Response with_password_hash(std::string password,
                                   UniqueFunction<http::Response(std::string hash)> then);
 // The same for a partner's password: both of its hashes (domain::PasswordHashes), the appliance
 // key's adding about a second of the worker's time.
 http::Response with_partner_password_hashes(
-    std::shared_ptr<http::HolderPlaces> places, domain::PartnerId partner, std::string password,
-    UniqueFunction<http::Response(domain::PasswordHashes hashes)> then);
+    std::string password, UniqueFunction<http::Response(domain::PasswordHashes hashes)> then);
 
 }  // namespace accountsd::api

@@ -282,8 +282,7 @@ http::Response post_users(Call& call) {
   if (user.password_bcrypt) return create(user, std::nullopt);
   auto temp_password = auth::generate_password();
   return with_password_hash(
-      call.services.hash_work, partner->id, temp_password,
-      [create, user = std::move(user), temp_password](std::string hash) mutable {
+      temp_password, [create, user = std::move(user), temp_password](std::string hash) mutable {
         user.password_bcrypt = std::move(hash);
         return create(user, temp_password);
       });

@@ -21,10 +21,9 @@ struct ServeOptions {
   std::size_t max_backup_bytes = 64 * 1024 * 1024;  // body limit of POST /partner/backup
   std::size_t max_large_bodies = 2;  // bodies over 1 MiB in flight at once; more get 503
   std::size_t max_large_bodies_per_partner = 1;  // of those, one partner's at once; more get 503
-  std::size_t hash_threads = 0;  // Argon2id worker threads; 0 = half the cores, at least 1
-  std::size_t hash_queue = 32;   // Argon2id tasks waiting for a worker; more get 503
-  std::size_t hash_queue_per_partner = 4;  // of those, one partner's at once; more get 503
-  std::size_t answer_cache_mb = 64;        // whole answers of list reads kept in memory; 0 = none
+  std::size_t hash_threads = 0;      // Argon2id worker threads; 0 = half the cores, at least 1
+  std::size_t hash_queue = 32;       // Argon2id tasks waiting for a worker; more get 503
+  std::size_t answer_cache_mb = 64;  // whole answers of list reads kept in memory; 0 = none
   // PostgreSQL only: pooled connections per process, how long a request waits for one (ms)
   // before its 503, and the longest a statement may run (ms).
   std::size_t db_pool = 16;

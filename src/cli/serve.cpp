@@ -165,7 +165,6 @@ int serve(const ServeOptions& options) {
   }
   config.max_backup_bytes = options.max_backup_bytes;
   config.answer_cache_bytes = options.answer_cache_mb << 20;
-  config.hash_work_per_partner = options.hash_queue_per_partner;
   config.console_session_lifetime = std::chrono::hours(options.console_session_hours);
   config.secure_cookies = tls != nullptr;
   config.console_dir = options.console_dir;

@@ -146,9 +146,9 @@ constexpr std::chrono::seconds kLargeBodyRetryAfter{5};
 
 // The 503 of a request refused a large-body place: the reason says whether the caller's own
 // uploads are what fills its share, since waiting for others' to end would not help then.
-Error no_large_body_place(HolderPlaces::Refusal refusal, std::size_t per_holder) {
+Error no_large_body_place(LargeBodyPlaces::Refusal refusal, std::size_t per_holder) {
   std::string reason = "too many large uploads in progress; try again in a few seconds";
-  if (refusal == HolderPlaces::Refusal::holder_at_limit) {
+  if (refusal == LargeBodyPlaces::Refusal::holder_at_limit) {
     reason = "this partner already has " + std::to_string(per_holder) + " large upload" +
              (per_holder == 1 ? "" : "s") + " in progress; try again in a few seconds";
   }
@@ -605,7 +605,7 @@ asio::awaitable<void> Server::session(tcp::socket accepted) {
     const unsigned version = parser.get().version() == 10 ? 10 : 11;
     // Held from the headers until the handler is done with the body: the body and the
     // handler's copies of it all live within that span.
-    std::optional<HolderPlaces::Place> large;
+    std::optional<LargeBodyPlaces::Place> large;
     // When a large body must be whole (ServerLimits::large_body_timeout).
     std::chrono::steady_clock::time_point large_body_due;
     std::size_t body_limit = limits_.body_bytes;

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "http/handler_turn.hpp"
-#include "http/holder_places.hpp"
+#include "http/large_body_places.hpp"
 #include "http/limits.hpp"
 #include "http/message.hpp"
 #include "http/worker_pool.hpp"
@@ -160,7 +160,7 @@ class Server {
   // Held by requests with a large body, from their headers until their handler is done. Before the
   // contexts: a session that a context destroys unfinished (after the drain timeout) gives its
   // place back then.
-  HolderPlaces large_bodies_;
+  LargeBodyPlaces large_bodies_;
   // One context per I/O thread, each run by that thread alone: a connection lives on one, so its
   // coroutine needs no strand and a completion never crosses threads. ioc_ is the first, and
   // also holds the acceptor, the signals and the drain timer; start() adds the others.

@@ -1,14 +1,14 @@
-#include "http/holder_places.hpp"
+#include "http/large_body_places.hpp"
 
 #include <algorithm>
 #include <utility>
 
 namespace accountsd::http {
 
-HolderPlaces::HolderPlaces(std::size_t limit, std::size_t per_holder)
+LargeBodyPlaces::LargeBodyPlaces(std::size_t limit, std::size_t per_holder)
     : limit_(limit), per_holder_(std::max<std::size_t>(1, per_holder)) {}
 
-HolderPlaces::Refusal HolderPlaces::take(const std::string& holder) {
+LargeBodyPlaces::Refusal LargeBodyPlaces::take(const std::string& holder) {
   std::lock_guard lock(mutex_);
   // The holder's own share first: when both are at their limit, that is the one to tell, since
   // other holders' uploads ending would not let this one in.
@@ -22,7 +22,7 @@ HolderPlaces::Refusal HolderPlaces::take(const std::string& holder) {
   return Refusal::none;
 }
 
-void HolderPlaces::give_back(const std::string& holder) {
+void LargeBodyPlaces::give_back(const std::string& holder) {
   std::lock_guard lock(mutex_);
   --taken_;
   if (holder.empty()) return;
@@ -30,12 +30,12 @@ void HolderPlaces::give_back(const std::string& holder) {
   if (--found->second == 0) by_holder_.erase(found);
 }
 
-HolderPlaces::Place::Place(HolderPlaces& places, std::string holder)
+LargeBodyPlaces::Place::Place(LargeBodyPlaces& places, std::string holder)
     : places_(&places), holder_(std::move(holder)), refusal_(places.take(holder_)) {
   if (refusal_ != Refusal::none) places_ = nullptr;
 }
 
-HolderPlaces::Place::~Place() {
+LargeBodyPlaces::Place::~Place() {
   if (places_) places_->give_back(holder_);
 }
 

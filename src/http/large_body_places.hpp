@@ -1,7 +1,6 @@
-// Places that costly work holds while in flight, with a bound on them all and on the share of any
-// one holder (a partner), so that one holder cannot take them all: requests with a large body
-// (ServerLimits::large_bodies, large_bodies_per_holder) and a partner's password hashing
-// (api::AppConfig::hash_work_per_partner). Thread-safe: every I/O thread takes from the same
+// The places that requests with a large body hold while in flight: a bound on them all
+// (ServerLimits::large_bodies) and on the share of any one holder
+// (ServerLimits::large_bodies_per_holder). Thread-safe: every I/O thread takes from the same
 // places.
 #pragma once
 
@@ -12,12 +11,12 @@
 
 namespace accountsd::http {
 
-class HolderPlaces {
+class LargeBodyPlaces {
  public:
   // At most `limit` places in all, and `per_holder` (at least one) for any one holder.
-  HolderPlaces(std::size_t limit, std::size_t per_holder);
-  HolderPlaces(const HolderPlaces&) = delete;
-  HolderPlaces& operator=(const HolderPlaces&) = delete;
+  LargeBodyPlaces(std::size_t limit, std::size_t per_holder);
+  LargeBodyPlaces(const LargeBodyPlaces&) = delete;
+  LargeBodyPlaces& operator=(const LargeBodyPlaces&) = delete;
 
   // Why a place was not taken.
   enum class Refusal {
@@ -36,20 +35,20 @@ class HolderPlaces {
   const std::size_t limit_;
   const std::size_t per_holder_;
   // One lock for both counts, so that a place is taken only when both allow it, with no window
-  // in which a refused request counts; only costly work takes it, which is rare next to the rest.
+  // in which a refused request counts; only large bodies take it, which are few.
   std::mutex mutex_;
   std::size_t taken_ = 0;
-  // Only holders with a place have an entry: the map never outgrows the places taken.
+  // Only holders with a place have an entry: the map never outgrows `limit`.
   std::unordered_map<std::string, std::size_t> by_holder_;
 };
 
 // One place, taken for a holder on construction unless the limits refuse it, and given back when
 // destroyed.
-class HolderPlaces::Place {
+class LargeBodyPlaces::Place {
  public:
-  // `holder` is an opaque key (Response::large_body_holder, a partner's id): empty means no one in
-  // particular, and only the overall limit applies.
-  Place(HolderPlaces& places, std::string holder);
+  // `holder` is an opaque key (Response::large_body_holder): empty means no one in particular,
+  // and only the overall limit applies.
+  Place(LargeBodyPlaces& places, std::string holder);
   Place(const Place&) = delete;
   Place& operator=(const Place&) = delete;
   ~Place();
@@ -57,7 +56,7 @@ class HolderPlaces::Place {
   Refusal refusal() const { return refusal_; }
 
  private:
-  HolderPlaces* places_;  // null unless held
+  LargeBodyPlaces* places_;  // null unless held
   std::string holder_;
   Refusal refusal_;
 };

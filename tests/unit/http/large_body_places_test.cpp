@@ -1,5 +1,5 @@
-// Holder places: the overall limit, each holder's share of it, and places given back.
-#include "http/holder_places.hpp"
+// The large-body places: the overall limit, each holder's share of it, and places given back.
+#include "http/large_body_places.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,11 +8,11 @@
 namespace accountsd::http {
 namespace {
 
-using Place = HolderPlaces::Place;
-using Refusal = HolderPlaces::Refusal;
+using Place = LargeBodyPlaces::Place;
+using Refusal = LargeBodyPlaces::Refusal;
 
-TEST(HolderPlaces, AHolderGetsNoMoreThanItsShare) {
-  HolderPlaces places(3, 1);
+TEST(LargeBodyPlaces, AHolderGetsNoMoreThanItsShare) {
+  LargeBodyPlaces places(3, 1);
   Place a(places, "a");
   ASSERT_TRUE(a.held());
   EXPECT_EQ(a.refusal(), Refusal::none);
@@ -28,8 +28,8 @@ TEST(HolderPlaces, AHolderGetsNoMoreThanItsShare) {
   EXPECT_EQ(d.refusal(), Refusal::all_taken);
 }
 
-TEST(HolderPlaces, TheOverallLimitDecidesWhenItIsTheTighter) {
-  HolderPlaces places(2, 3);
+TEST(LargeBodyPlaces, TheOverallLimitDecidesWhenItIsTheTighter) {
+  LargeBodyPlaces places(2, 3);
   Place first(places, "a");
   Place second(places, "a");
   EXPECT_TRUE(first.held());
@@ -40,16 +40,16 @@ TEST(HolderPlaces, TheOverallLimitDecidesWhenItIsTheTighter) {
   EXPECT_EQ(other.refusal(), Refusal::all_taken);
 }
 
-TEST(HolderPlaces, AHolderAtItsShareIsToldSoEvenWhenAllAreTaken) {
-  HolderPlaces places(2, 1);
+TEST(LargeBodyPlaces, AHolderAtItsShareIsToldSoEvenWhenAllAreTaken) {
+  LargeBodyPlaces places(2, 1);
   Place a(places, "a");
   Place b(places, "b");
   EXPECT_EQ(Place(places, "a").refusal(), Refusal::holder_at_limit);
   EXPECT_EQ(Place(places, "c").refusal(), Refusal::all_taken);
 }
 
-TEST(HolderPlaces, PlacesComeBackWhenTheirHoldersAreDone) {
-  HolderPlaces places(2, 1);
+TEST(LargeBodyPlaces, PlacesComeBackWhenTheirHoldersAreDone) {
+  LargeBodyPlaces places(2, 1);
   std::optional<Place> a(std::in_place, places, "a");
   Place b(places, "b");
   EXPECT_FALSE(Place(places, "a").held());
@@ -65,8 +65,8 @@ TEST(HolderPlaces, PlacesComeBackWhenTheirHoldersAreDone) {
   EXPECT_FALSE(Place(places, "d").held());
 }
 
-TEST(HolderPlaces, NoHolderMeansTheOverallLimitAlone) {
-  HolderPlaces places(2, 1);
+TEST(LargeBodyPlaces, NoHolderMeansTheOverallLimitAlone) {
+  LargeBodyPlaces places(2, 1);
   Place first(places, "");
   Place second(places, "");
   EXPECT_TRUE(first.held());
@@ -74,8 +74,8 @@ TEST(HolderPlaces, NoHolderMeansTheOverallLimitAlone) {
   EXPECT_EQ(Place(places, "").refusal(), Refusal::all_taken);
 }
 
-TEST(HolderPlaces, AShareIsAtLeastOne) {
-  HolderPlaces places(2, 0);
+TEST(LargeBodyPlaces, AShareIsAtLeastOne) {
+  LargeBodyPlaces places(2, 0);
   EXPECT_EQ(places.per_holder(), 1u);
   Place a(places, "a");
   EXPECT_TRUE(a.held());
